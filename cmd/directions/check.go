@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+func init() {
+	register("check", "evaluate histories against directions and print the findings", runCheck)
+	register("validate", "load and check files without evaluating", runValidate)
+}
+
+// now is the clock the CLI (never the library) reads for the default as-of.
+var now = time.Now
+
+func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "usage: directions %s\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseArgs parses flags and requires at least one path.
+func parseArgs(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, bool) {
+	if err := fs.Parse(interleave(fs, args)); err != nil {
+		return nil, false
+	}
+	if fs.NArg() == 0 {
+		env.errorf("directions %s: no PATH given", fs.Name())
+		fs.Usage()
+		return nil, false
+	}
+	return fs.Args(), true
+}
+
+// interleave moves flags after paths to the front, so that both
+// "check --as-of D dir" and "check dir --as-of D" work.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, paths []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			paths = append(paths, args[i+1:]...)
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") {
+				if f := fs.Lookup(name); f != nil {
+					if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool && i+1 < len(args) {
+						flags = append(flags, args[i+1])
+						i++
+					}
+				}
+			}
+			continue
+		}
+		paths = append(paths, a)
+	}
+	return append(flags, paths...)
+}
+
+// parseAsOf reads a date (the end of that day in loc) or an RFC 3339 time.
+func parseAsOf(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return civil.In(now(), loc).End(loc), nil
+	}
+	t, dateOnly, err := event.ParseTime(s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--as-of: %v", err)
+	}
+	if dateOnly {
+		return civil.In(t, loc).End(loc), nil
+	}
+	return t, nil
+}
+
+func loadWorkspace(env *cliEnv, cmd string, paths []string) (*workspace.Workspace, *direction.Set, bool) {
+	ws, err := workspace.Load(paths, direction.Options{})
+	if err != nil {
+		env.errorf("%v", err)
+		return nil, nil, false
+	}
+	set, err := ws.Set()
+	if err != nil {
+		env.errorf("%v", err)
+		return nil, nil, false
+	}
+	if len(set.Directions) == 0 {
+		env.errorf("directions %s: no direction file among %s (a direction is a YAML mapping with an obligations key)", cmd, strings.Join(paths, ", "))
+		return nil, nil, false
+	}
+	return ws, set, true
+}
+
+func runValidate(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "validate", "validate PATH...")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	ws, err := workspace.Load(paths, direction.Options{})
+	if err == nil {
+		_, err = ws.Set()
+	}
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	obligations := 0
+	for _, d := range ws.Directions {
+		obligations += len(d.Obligations)
+	}
+	fmt.Fprintf(env.stdout, "ok: %d files, %d directions, %d obligations, %d events\n", len(ws.Files), len(ws.Directions), obligations, len(ws.Events))
+	return exitOK
+}
+
+func runCheck(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json] PATH...")
+	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
+	format := fs.String("format", "text", "output format: text or json")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	if *format != "text" && *format != "json" {
+		env.errorf("directions check: --format must be text or json, not %q", *format)
+		return exitInvalid
+	}
+	ws, set, ok := loadWorkspace(env, "check", paths)
+	if !ok {
+		return exitInvalid
+	}
+	at, err := parseAsOf(*asOf, ws.Location)
+	if err != nil {
+		env.errorf("directions check: %v", err)
+		return exitInvalid
+	}
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at})
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	switch *format {
+	case "json":
+		err = writeJSON(env.stdout, ws, res)
+	default:
+		err = writeText(env.stdout, ws, res)
+	}
+	if err != nil {
+		env.errorf("directions check: %v", err)
+		return exitInvalid
+	}
+	if len(res.Breaches()) > 0 {
+		return exitBreaches
+	}
+	return exitOK
+}
+
+// Report is the JSON document `check --format json` writes. Its schema is
+// documented in the README and in schemas/check-output.schema.json.
+type Report struct {
+	Schema     string                      `json:"schema"`
+	Engine     string                      `json:"engine"`
+	AsOf       time.Time                   `json:"as_of"`
+	Inputs     []workspace.File            `json:"inputs"`
+	Directions []evaluator.DirectionStatus `json:"directions"`
+	Findings   []evaluator.Finding         `json:"findings"`
+	Events     evaluator.EventCounts       `json:"events"`
+	Summary    Summary                     `json:"summary"`
+}
+
+// Summary counts findings by status.
+type Summary struct {
+	Findings int `json:"findings"`
+	Met      int `json:"met"`
+	Late     int `json:"late"`
+	Missed   int `json:"missed"`
+	Open     int `json:"open"`
+	Breached int `json:"breached"`
+	Breaches int `json:"breaches"`
+}
+
+func summarise(res *evaluator.Result) Summary {
+	return Summary{
+		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
+		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
+		Breaches: len(res.Breaches()),
+	}
+}
+
+func writeJSON(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {
+	rep := Report{
+		Schema: "https://github.com/dfe-tools/directions/schemas/check-output.schema.json", Engine: evaluator.Version,
+		AsOf: res.AsOf, Inputs: ws.Files, Directions: res.Directions, Findings: res.Findings, Events: res.Events,
+		Summary: summarise(res),
+	}
+	if rep.Findings == nil {
+		rep.Findings = []evaluator.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {
+	loc := ws.Location
+	fmt.Fprintf(w, "As of %s (%s)\n", res.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
+	for _, d := range res.Directions {
+		fmt.Fprintf(w, "\n%s: %s\n  %s; in force from %s", d.ID, d.Title, d.File, civil.In(d.From, loc).Long())
+		if !d.Until.IsZero() {
+			fmt.Fprintf(w, " to %s", civil.In(d.Until, loc).AddDays(-1).Long())
+		}
+		fmt.Fprintf(w, " (%s)\n\n", d.Reason)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tEVENT\tDETAIL")
+		n := 0
+		for _, f := range res.Findings {
+			if f.Direction != d.ID {
+				continue
+			}
+			n++
+			due := "-"
+			if f.Due != "" {
+				due = civil.In(f.DueAt, loc).Long()
+			}
+			ev := "-"
+			switch {
+			case f.DischargedBy != nil:
+				ev = f.DischargedBy.ID
+			case f.Status == evaluator.Breached:
+				ev = f.Trigger.ID
+			}
+			status := string(f.Status)
+			if f.Status == evaluator.Late {
+				status = fmt.Sprintf("late %dd", f.DaysLate)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], ev, f.Reason)
+		}
+		if n == 0 {
+			fmt.Fprintln(tw, "  (no instances yet)")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	s := summarise(res)
+	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event; %d breaches.\n",
+		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches)
+	e := res.Events
+	_, err := fmt.Fprintf(w, "%d events read: %d used, %d irrelevant, %d after the as-of time.\n", e.Read, e.Used, e.Irrelevant, e.AfterAsOf)
+	return err
+}

@@ -1,0 +1,11 @@
+// Command directions checks councils' event histories against the
+// statutory directions issued to them.
+//
+// Usage:
+//
+//	directions check [--as-of DATE] [--format text|json] PATH...
+//	directions validate PATH...
+//
+// PATH is a direction or history file, or a directory read recursively.
+// Exit status: 0 no breach, 1 breaches found, 2 invalid input or usage.
+package main

@@ -1,0 +1,97 @@
+package direction
+
+import (
+	"os"
+	"time"
+
+	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Party is someone a direction names.
+type Party struct {
+	ID   string
+	Name string
+	Role string
+}
+
+// Direction is one statutory direction.
+type Direction struct {
+	ID      string
+	Title   string
+	Council string // party id of the directed council
+	Power   string // the power it is made under
+	// IssuedBy is the party id of the issuer.
+	IssuedBy string
+	// Issued is the date it was made; it is in force from the start of
+	// that day.
+	Issued civil.Date
+	// Ends is the last day it is in force, when it says; zero means until
+	// revoked.
+	Ends     civil.Date
+	Location *time.Location
+	// Revokes lists the ids of the directions it revokes.
+	Revokes     []string
+	Parties     []Party
+	Params      map[string]any
+	Obligations []*obligation.Obligation
+	// Source cites the document the direction is modelled on; Assumptions
+	// states what the model assumes where the sources are silent.
+	Source      string
+	Assumptions []string
+	// File is the file it was loaded from; Digest its SHA-256 in hex.
+	File   string
+	Digest string
+
+	env  *celenv.Env
+	dirV celenv.Value
+	parV celenv.Value
+}
+
+// Party returns the party with id, or nil.
+func (d *Direction) Party(id string) *Party {
+	for i := range d.Parties {
+		if d.Parties[i].ID == id {
+			return &d.Parties[i]
+		}
+	}
+	return nil
+}
+
+// Obligation returns the obligation with id, or nil.
+func (d *Direction) Obligation(id string) *obligation.Obligation {
+	for _, o := range d.Obligations {
+		if o.ID == id {
+			return o
+		}
+	}
+	return nil
+}
+
+// Vars returns a fresh set of CEL bindings for evaluating this direction's
+// obligations. Each goroutine needs its own.
+func (d *Direction) Vars() *obligation.Vars {
+	return &obligation.Vars{Direction: d.dirV, Params: d.parV}
+}
+
+// Start returns the first instant the direction is in force.
+func (d *Direction) Start() time.Time { return d.Issued.Start(d.Location) }
+
+// Calendar returns the working-day calendar the direction names, or nil.
+func (d *Direction) Calendar() celenv.Calendar { return d.env.Calendar() }
+
+// Options control loading. The zero value is ready to use.
+type Options struct {
+	// Limits bound the YAML read; zero fields take the defaults.
+	Limits Limits
+}
+
+// Load reads a direction file.
+func Load(path string, opts Options) (*Direction, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src, opts)
+}

@@ -1,0 +1,38 @@
+// Package direction loads statutory directions written in YAML: who issued
+// them, to whom, when, the parties, which earlier directions they revoke,
+// and their obligations with CEL conditions compiled and type-checked at
+// load. A Set holds the directions evaluated together and settles, from
+// their revocations and end dates, when each is in force.
+//
+// # Format
+//
+// See the README's format reference; a minimal direction is
+//
+//	id: barnet-2018-01
+//	title: Statutory direction to Barnet Borough Council
+//	council: barnet
+//	issued_by: secretary-of-state
+//	issued: 2018-01-25
+//	parties:
+//	  barnet: {name: Barnet Borough Council, role: council}
+//	  secretary-of-state: {name: Secretary of State for Education, role: issuer}
+//	obligations:
+//	  - id: quarterly-report
+//	    clause: 8(f)
+//	    holder: barnet
+//	    summary: The Board's Chair reports to the Secretary of State every quarter.
+//	    source: 001_23a1b03022cbd9fc.txt, direction para 8(f)
+//	    recurring: {every: 3 months, first: 3 months}
+//	    satisfied_by: event.type == "report" && event.to == "secretary-of-state"
+//
+// # Errors
+//
+// Load and Parse report every problem in a file at once, as a diag.List
+// whose elements give file, line and column; CEL errors point inside the
+// expression.
+//
+// # Concurrency
+//
+// Once loaded, a Direction and a Set are immutable and may be evaluated from
+// many goroutines at once.
+package direction

@@ -1,0 +1,383 @@
+package direction
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/yamlx"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Limits bound what reading one file may cost.
+type Limits = yamlx.Limits
+
+var (
+	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions"}
+	partyKeys      = []string{"name", "role"}
+	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
+	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
+	onceKeys       = []string{"date", "due"}
+	triggeredKeys  = []string{"when", "due"}
+	prohibitKeys   = []string{"when"}
+)
+
+// Parse reads a direction from src; name is used in error positions.
+func Parse(name string, src []byte, opts Options) (*Direction, error) {
+	doc := yamlx.Parse(name, src, opts.Limits)
+	if doc.Root == nil {
+		return nil, doc.Errs.Err()
+	}
+	sum := sha256.Sum256(src)
+	d := &Direction{File: name, Digest: hex.EncodeToString(sum[:]), Location: event.London}
+	p := &parser{doc: doc, d: d}
+	p.parse()
+	if err := doc.Errs.Err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+type parser struct {
+	doc *yamlx.Doc
+	d   *Direction
+}
+
+func (p *parser) date(m *yamlx.Map, key string, required bool, what string) (civil.Date, *yaml.Node) {
+	s, n := m.String(key, required, what)
+	if n == nil {
+		return civil.Date{}, nil
+	}
+	dt, err := civil.Parse(s)
+	if err != nil {
+		p.doc.Errorf(n, yamlx.Join(m.Path, key), "%v", err)
+		return civil.Date{}, nil
+	}
+	return dt, n
+}
+
+func (p *parser) parse() {
+	doc, d := p.doc, p.d
+	m := doc.Map(doc.Root, "", topKeys...)
+	if m == nil {
+		return
+	}
+	d.ID, _ = m.String("id", true, "the direction's id, such as barnet-2018-01")
+	d.Title, _ = m.String("title", true, "the direction's title")
+	d.Power, _ = m.String("power", false, "the power it is made under")
+	d.Source, _ = m.String("source", false, "the document it is modelled on")
+	d.Issued, _ = p.date(m, "issued", true, "the date the direction was made (YYYY-MM-DD)")
+	var endsNode *yaml.Node
+	d.Ends, endsNode = p.date(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD)")
+	if endsNode != nil && !d.Issued.IsZero() && d.Ends.Before(d.Issued) {
+		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s", d.Ends, d.Issued)
+	}
+	if tz, n := m.String("time_zone", false, "an IANA time zone such as Europe/London"); n != nil {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "Local" {
+			doc.Errorf(n, "time_zone", "unknown time zone %q: use an IANA name such as Europe/London", tz)
+		} else {
+			d.Location = loc
+		}
+	}
+	if n := m.Value("assumptions"); n != nil {
+		d.Assumptions = doc.Strings(n, "assumptions", "assumptions")
+	}
+	if n := m.Value("revokes"); n != nil {
+		d.Revokes = doc.Strings(n, "revokes", "direction ids")
+		for _, r := range d.Revokes {
+			if r == d.ID {
+				doc.Errorf(n, "revokes", "direction %q revokes itself; list the ids of earlier directions", d.ID)
+			}
+		}
+	}
+	p.parties(m)
+	var councilNode, issuerNode *yaml.Node
+	d.Council, councilNode = m.String("council", true, "the party id of the directed council")
+	d.IssuedBy, issuerNode = m.String("issued_by", true, "the party id of the issuer, such as secretary-of-state")
+	p.checkParty(councilNode, "council", d.Council)
+	p.checkParty(issuerNode, "issued_by", d.IssuedBy)
+	if n := m.Value("params"); n != nil {
+		if v, ok := doc.Native(n, "params"); ok {
+			if pm, isMap := v.(map[string]any); isMap {
+				d.Params = pm
+			} else {
+				doc.Errorf(n, "params", "expected a mapping of parameter names to values, found %s", yamlx.KindName(n))
+			}
+		}
+	}
+	env, err := celenv.New(d.Location, nil)
+	if err != nil {
+		doc.Errorf(doc.Root, "", "cannot build the expression environment: %v", err)
+		return
+	}
+	d.env = env
+	dirMap := map[string]any{"id": d.ID, "council": d.Council, "issued_by": d.IssuedBy}
+	if !d.Issued.IsZero() {
+		dirMap["issued"] = d.Issued.Start(d.Location)
+	}
+	if !d.Ends.IsZero() {
+		dirMap["ends"] = d.Ends.End(d.Location)
+	}
+	d.dirV = celenv.Map(dirMap)
+	if d.Params == nil {
+		d.Params = map[string]any{}
+	}
+	d.parV = celenv.Map(d.Params)
+
+	list := m.Require("obligations", "the list of the direction's obligations")
+	if list == nil {
+		return
+	}
+	items, ok := doc.Seq(list, "obligations", "obligations")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		doc.Errorf(list, "obligations", "a direction needs at least one obligation")
+	}
+	seen := map[string]*yaml.Node{}
+	for i, item := range items {
+		if o := p.obligation(item, yamlx.Index("obligations", i)); o != nil {
+			idNode := yamlx.Resolve(item)
+			if prev, dup := seen[o.ID]; dup {
+				doc.Errorf(idNode, yamlx.Index("obligations", i)+".id", "duplicate obligation id %q (first at line %d)", o.ID, prev.Line)
+				continue
+			}
+			seen[o.ID] = idNode
+			d.Obligations = append(d.Obligations, o)
+		}
+	}
+}
+
+func (p *parser) parties(m *yamlx.Map) {
+	n := m.Require("parties", "a mapping of party ids to their name and role")
+	if n == nil {
+		return
+	}
+	pm := p.doc.Map(n, "parties")
+	if pm == nil {
+		return
+	}
+	for _, id := range pm.Keys() {
+		path := yamlx.Join("parties", id)
+		pp := p.doc.Map(pm.Value(id), path, partyKeys...)
+		if pp == nil {
+			continue
+		}
+		party := Party{ID: id}
+		party.Name, _ = pp.String("name", true, "the party's name")
+		party.Role, _ = pp.String("role", false, "the party's role")
+		p.d.Parties = append(p.d.Parties, party)
+	}
+}
+
+func (p *parser) partyIDs() []string {
+	ids := make([]string, len(p.d.Parties))
+	for i, x := range p.d.Parties {
+		ids[i] = x.ID
+	}
+	return ids
+}
+
+func (p *parser) checkParty(n *yaml.Node, path, id string) {
+	if n == nil || p.d.Party(id) != nil {
+		return
+	}
+	p.doc.Errorf(n, path, "unknown party %q: declare it under parties%s", id, yamlx.Suggest(id, p.partyIDs()))
+}
+
+func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
+	doc := p.doc
+	m := doc.Map(n, path, obligationKeys...)
+	if m == nil {
+		return nil
+	}
+	before := len(doc.Errs)
+	o := obligation.Obligation{Pos: doc.Pos(m.Node)}
+	o.ID, _ = m.String("id", true, "the obligation's id, unique in the direction")
+	o.Clause, _ = m.String("clause", true, "the clause label as printed, such as 8(f) or Annex B 3")
+	var holderNode *yaml.Node
+	o.Holder, holderNode = m.String("holder", true, "the party id of the duty holder")
+	p.checkParty(holderNode, yamlx.Join(path, "holder"), o.Holder)
+	o.Summary, _ = m.String("summary", true, "what the duty is, in your own words")
+	o.Source, _ = m.String("source", true, "the file and paragraph it comes from")
+	if a := m.Value("assumptions"); a != nil {
+		o.Assumptions = doc.Strings(a, yamlx.Join(path, "assumptions"), "assumptions")
+	}
+	var kinds []string
+	for _, k := range obligation.Kinds {
+		if m.Has(string(k)) {
+			kinds = append(kinds, string(k))
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		doc.Errorf(m.Node, path, "obligation %q says not how it falls due: add exactly one of recurring, once, triggered or prohibition", o.ID)
+		return nil
+	case 1:
+		o.Kind = obligation.Kind(kinds[0])
+	default:
+		doc.Errorf(m.Key(kinds[1]), yamlx.Join(path, kinds[1]), "an obligation falls due in exactly one way, but this one has %s", strings.Join(kinds, " and "))
+		return nil
+	}
+	kpath := yamlx.Join(path, string(o.Kind))
+	var sat, when, due *celenv.Program
+	satNode := m.Value("satisfied_by")
+	if o.Kind == obligation.Prohibition {
+		if satNode != nil {
+			doc.Errorf(m.Key("satisfied_by"), yamlx.Join(path, "satisfied_by"), "a prohibition is breached by events, not discharged: remove satisfied_by")
+		}
+	} else if satNode == nil {
+		doc.Errorf(m.Node, yamlx.Join(path, "satisfied_by"), "missing required key \"satisfied_by\": a CEL condition saying which events discharge the obligation, such as event.type == \"report\"")
+	} else {
+		sat = p.compile(satNode, yamlx.Join(path, "satisfied_by"), celenv.Bool, o.Kind, "event", "instance", "trigger", "direction", "params")
+	}
+	switch o.Kind {
+	case obligation.Recurring:
+		p.recurring(doc.Map(m.Value("recurring"), kpath, recurringKeys...), &o)
+	case obligation.Once:
+		p.once(doc.Map(m.Value("once"), kpath, onceKeys...), &o)
+	case obligation.Triggered:
+		if tm := doc.Map(m.Value("triggered"), kpath, triggeredKeys...); tm != nil {
+			if w := tm.Require("when", "a CEL condition saying which events create an instance, such as event.type == \"board-meeting\""); w != nil {
+				when = p.compile(w, yamlx.Join(kpath, "when"), celenv.Bool, o.Kind, "event", "direction", "params")
+			}
+			if dn := tm.Require("due", "a CEL timestamp for the deadline, such as trigger.at or addWorkingDays(trigger.at, 5)"); dn != nil {
+				due = p.compile(dn, yamlx.Join(kpath, "due"), celenv.Timestamp, o.Kind, "trigger", "direction", "params")
+			}
+		}
+	case obligation.Prohibition:
+		if pm := doc.Map(m.Value("prohibition"), kpath, prohibitKeys...); pm != nil {
+			if w := pm.Require("when", "a CEL condition saying which events breach it, such as event.outcome == \"refused\""); w != nil {
+				when = p.compile(w, yamlx.Join(kpath, "when"), celenv.Bool, o.Kind, "event", "direction", "params")
+			}
+		}
+	}
+	if len(doc.Errs) > before {
+		return nil
+	}
+	return obligation.New(o, sat, when, due)
+}
+
+// compile compiles an expression and checks that it uses only the variables
+// that mean something where it stands.
+func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligation.Kind, allowed ...string) *celenv.Program {
+	prog := p.d.env.Compile(p.doc, n, path, want)
+	if prog == nil {
+		return nil
+	}
+	for _, v := range celenv.Variables {
+		if !prog.Uses[v] || contains(allowed, v) {
+			continue
+		}
+		why := map[string]string{
+			"trigger":  "only triggered obligations have a triggering event",
+			"instance": "instance is bound only in satisfied_by",
+			"event":    "a due date depends on the trigger, not on a later event",
+		}[v]
+		if v == "trigger" && kind != obligation.Triggered {
+			why = fmt.Sprintf("a %s obligation has no triggering event", kind)
+		}
+		p.doc.Errorf(n, path, "%s cannot be used here: %s; available: %s", v, why, strings.Join(allowed, ", "))
+		return nil
+	}
+	return prog
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) period(m *yamlx.Map, key, what string) (obligation.Period, bool) {
+	s, n := m.String(key, false, what)
+	if n == nil {
+		return obligation.Period{}, false
+	}
+	per, err := obligation.ParsePeriod(s)
+	if err == nil && per.N <= 0 {
+		err = fmt.Errorf("a period must be at least 1 %s, not %d", strings.TrimSuffix(string(per.Unit), "s"), per.N)
+	}
+	if err != nil {
+		p.doc.Errorf(n, yamlx.Join(m.Path, key), "%v", err)
+		return obligation.Period{}, false
+	}
+	return per, true
+}
+
+func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
+	if m == nil {
+		return
+	}
+	s := &o.Schedule
+	if !m.Has("every") {
+		p.doc.Errorf(m.Node, yamlx.Join(m.Path, "every"), "missing required key \"every\": the period, such as \"3 months\" or quarterly")
+	}
+	s.Every, _ = p.period(m, "every", "the period, such as \"3 months\"")
+	s.Anchor, s.AnchorIs = p.d.Issued, "the direction's date"
+	first, hasFirst := p.period(m, "first", "how long after the issue date the first instance is due, such as \"3 months\"")
+	if fd, n := p.date(m, "first_due", false, "the first due date (YYYY-MM-DD)"); n != nil {
+		if hasFirst {
+			p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "give either first (a period after the issue date) or first_due (a date), not both")
+		}
+		if !p.d.Issued.IsZero() && fd.Before(p.d.Issued) {
+			p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "the first due date %s is before the direction was issued on %s", fd, p.d.Issued)
+		}
+		s.Anchor, s.AnchorIs, s.First = fd, "the first due date", obligation.Period{}
+	} else if hasFirst {
+		s.First = first
+	} else {
+		s.First = s.Every
+	}
+	if n := m.Value("count"); n != nil {
+		if c, ok := p.doc.Int(n, yamlx.Join(m.Path, "count"), "the number of instances"); ok {
+			if c < 1 {
+				p.doc.Errorf(n, yamlx.Join(m.Path, "count"), "count must be at least 1, not %d", c)
+			}
+			s.Count = c
+		}
+	}
+	s.Until, _ = p.date(m, "until", false, "the last date an instance may fall due (YYYY-MM-DD)")
+}
+
+func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
+	if m == nil {
+		return
+	}
+	s := &o.Schedule
+	dateNode, dueNode := m.Value("date"), m.Value("due")
+	switch {
+	case dateNode != nil && dueNode != nil:
+		p.doc.Errorf(m.Key("due"), yamlx.Join(m.Path, "due"), "give either date or due, not both")
+	case dateNode != nil:
+		s.On, _ = p.date(m, "date", true, "the due date (YYYY-MM-DD)")
+		s.OnSource = "the date set by the direction"
+	case dueNode != nil:
+		prog := p.compile(dueNode, yamlx.Join(m.Path, "due"), celenv.Timestamp, obligation.Once, "direction", "params")
+		if prog == nil {
+			return
+		}
+		t, err := prog.EvalTime(p.d.Vars())
+		if err != nil {
+			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "cannot compute the due date: %v", err)
+			return
+		}
+		s.On = civil.In(t, p.d.Location)
+		s.OnSource = fmt.Sprintf("%s = %s", prog.Text, s.On.Long())
+	default:
+		p.doc.Errorf(m.Node, m.Path, "a once obligation needs date (YYYY-MM-DD) or due (a CEL timestamp such as endOfMonth(date(\"2018-05-01\")))")
+	}
+}

@@ -1,0 +1,160 @@
+package direction
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/diag"
+)
+
+// Set is the directions evaluated together, usually those issued to one
+// council. It settles when each is in force: from its issue date until the
+// earliest of the end of its ends date and the start of the issue date of a
+// direction in the set that revokes it.
+type Set struct {
+	Directions []*Direction
+	byID       map[string]*Direction
+	revokedBy  map[string]*Direction
+}
+
+// NewSet checks the directions against each other: ids are unique, no
+// direction revokes itself or one issued after it, and revocations form no
+// cycle. A revoked id that is not in the set is allowed (the earlier
+// direction may not be modelled).
+func NewSet(dirs ...*Direction) (*Set, error) {
+	s := &Set{byID: map[string]*Direction{}, revokedBy: map[string]*Direction{}}
+	var errs diag.List
+	for _, d := range dirs {
+		if prev, dup := s.byID[d.ID]; dup {
+			errs.Add(diag.Position{File: d.File}, "id", "duplicate direction id %q (also in %s)", d.ID, prev.File)
+			continue
+		}
+		s.byID[d.ID] = d
+		s.Directions = append(s.Directions, d)
+	}
+	for _, d := range s.Directions {
+		for _, r := range d.Revokes {
+			old, ok := s.byID[r]
+			if !ok {
+				continue
+			}
+			if r == d.ID {
+				errs.Add(diag.Position{File: d.File}, "revokes", "direction %q revokes itself", d.ID)
+				continue
+			}
+			if other, twice := s.revokedBy[r]; twice {
+				if other.Issued.After(d.Issued) {
+					s.revokedBy[r] = d
+				}
+			} else {
+				s.revokedBy[r] = d
+			}
+			if old.Issued.After(d.Issued) {
+				errs.Add(diag.Position{File: d.File}, "revokes", "direction %q (issued %s) cannot revoke %q, which was issued later, on %s", d.ID, d.Issued, r, old.Issued)
+			}
+		}
+	}
+	if cycle := s.cycle(); cycle != nil {
+		d := s.byID[cycle[0]]
+		errs.Add(diag.Position{File: d.File}, "revokes", "revocations form a cycle: %s", strings.Join(cycle, " revokes "))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(s.Directions, func(i, j int) bool {
+		a, b := s.Directions[i], s.Directions[j]
+		if c := a.Issued.Compare(b.Issued); c != 0 {
+			return c < 0
+		}
+		return a.ID < b.ID
+	})
+	return s, nil
+}
+
+func (s *Set) cycle() []string {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	var found []string
+	var visit func(id string) bool
+	visit = func(id string) bool {
+		color[id] = grey
+		stack = append(stack, id)
+		for _, r := range s.byID[id].Revokes {
+			if _, ok := s.byID[r]; !ok || r == id {
+				continue
+			}
+			switch color[r] {
+			case grey:
+				for i, x := range stack {
+					if x == r {
+						found = append(append([]string{}, stack[i:]...), r)
+					}
+				}
+				return true
+			case white:
+				if visit(r) {
+					return true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[id] = black
+		return false
+	}
+	ids := make([]string, 0, len(s.byID))
+	for id := range s.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if color[id] == white && visit(id) {
+			return found
+		}
+	}
+	return nil
+}
+
+// Get returns the direction with id, or nil.
+func (s *Set) Get(id string) *Direction { return s.byID[id] }
+
+// Force says when a direction is in force.
+type Force struct {
+	// From is the first instant in force.
+	From time.Time
+	// Until is the first instant no longer in force; zero while it is in
+	// force with no end.
+	Until time.Time
+	// RevokedBy is the id of the direction that revoked it, if any.
+	RevokedBy string
+	// Reason says in words why it ends when it does.
+	Reason string
+}
+
+// InForce reports whether t is within the period.
+func (f Force) InForce(t time.Time) bool {
+	return !t.Before(f.From) && (f.Until.IsZero() || t.Before(f.Until))
+}
+
+// Force returns when d is in force within the set.
+func (s *Set) Force(d *Direction) Force {
+	f := Force{From: d.Start(), Reason: "in force until revoked"}
+	if !d.Ends.IsZero() {
+		f.Until = d.Ends.AddDays(1).Start(d.Location)
+		f.Reason = fmt.Sprintf("in force until the end of %s, its end date", d.Ends.Long())
+	}
+	if r := s.revokedBy[d.ID]; r != nil {
+		until := r.Issued.Start(d.Location)
+		if f.Until.IsZero() || until.Before(f.Until) {
+			f.Until, f.RevokedBy = until, r.ID
+			f.Reason = fmt.Sprintf("revoked by %s, issued %s: in force until the end of %s", r.ID, r.Issued.Long(), r.Issued.AddDays(-1).Long())
+		}
+	}
+	return f
+}

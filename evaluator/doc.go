@@ -1,0 +1,36 @@
+// Package evaluator checks a council's event history against a set of
+// directions as of a given time and reports, instance by instance, which
+// duties were met, met late, missed or are still open, and which events
+// breached a prohibition, with the reason in words.
+//
+// # Semantics
+//
+//  1. A direction is in force from its issue date until the earliest of its
+//     end date and the issue date of a direction in the set that revokes it.
+//     Instances due after that are not generated; what fell due before stays
+//     due and may still be met late.
+//  2. A recurring obligation's k-th due date is anchor + first + (k-1)·every,
+//     computed from the anchor each time and clamped to the month's end.
+//  3. A date deadline is the last instant of that day in the direction's
+//     time zone.
+//  4. Events are taken in time order, ties in input order. An event that
+//     satisfies an obligation's condition discharges the oldest outstanding
+//     instance whose window has opened: a recurring instance opens when the
+//     previous one falls due (the first at the issue date); once and
+//     triggered instances are open from the start of the direction, so a
+//     report sent before the board meeting it is for still counts. An event
+//     discharges at most one instance of an obligation, and may discharge
+//     instances of several.
+//  5. As of a time T, events after T are ignored, and each instance is met
+//     (discharged by its due time), late (discharged after it; DaysLate
+//     counts whole days), missed (not discharged and due before T) or open.
+//     Each event caught by a prohibition is breached. Breaches are late,
+//     missed and breached findings.
+//  6. The same inputs give the same findings in the same order.
+//
+// # Concurrency
+//
+// Evaluate never reads the wall clock and never modifies its inputs; the
+// as-of time is always given. Many evaluations may run at once on the same
+// loaded directions.
+package evaluator

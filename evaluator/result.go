@@ -1,0 +1,122 @@
+package evaluator
+
+import (
+	"time"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Status is the state of an instance as of the evaluation time.
+type Status string
+
+// The statuses a finding can have.
+const (
+	Met      Status = "met"      // discharged by the due time
+	Late     Status = "late"     // discharged after the due time
+	Missed   Status = "missed"   // not discharged, and the due time has passed
+	Open     Status = "open"     // not discharged, and not yet due
+	Breached Status = "breached" // an event a prohibition forbids
+)
+
+// IsBreach reports whether s is a breach of the direction.
+func (s Status) IsBreach() bool { return s == Late || s == Missed || s == Breached }
+
+// EventRef identifies an event in a finding.
+type EventRef struct {
+	ID  string        `json:"id"`
+	At  time.Time     `json:"at"`
+	Pos diag.Position `json:"-"`
+}
+
+// Finding is the outcome of one obligation instance.
+type Finding struct {
+	Direction  string          `json:"direction"`
+	Obligation string          `json:"obligation"`
+	Clause     string          `json:"clause"`
+	Holder     string          `json:"holder"`
+	Kind       obligation.Kind `json:"kind"`
+	Instance   int             `json:"instance"`
+	Status     Status          `json:"status"`
+	// Opens is when events began to count towards the instance.
+	Opens time.Time `json:"opens"`
+	// Due is the deadline date (YYYY-MM-DD) and DueAt its last instant;
+	// both are empty for a prohibition.
+	Due   string    `json:"due,omitempty"`
+	DueAt time.Time `json:"due_at,omitzero"`
+	// Trigger is the event that created a triggered instance or breached
+	// a prohibition.
+	Trigger *EventRef `json:"trigger,omitempty"`
+	// DischargedBy is the event that discharged the instance.
+	DischargedBy *EventRef `json:"discharged_by,omitempty"`
+	// DaysLate counts whole days between the due date and the discharge,
+	// for a late instance.
+	DaysLate int `json:"days_late,omitempty"`
+	// Basis says how the due date was computed; Reason says in words why
+	// the instance has its status.
+	Basis  string `json:"basis,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// DirectionStatus says when a direction was in force.
+type DirectionStatus struct {
+	ID      string    `json:"id"`
+	Title   string    `json:"title"`
+	Council string    `json:"council"`
+	File    string    `json:"file"`
+	SHA256  string    `json:"sha256"`
+	From    time.Time `json:"in_force_from"`
+	// Until is the first instant no longer in force; zero if in force.
+	Until     time.Time `json:"in_force_until,omitzero"`
+	RevokedBy string    `json:"revoked_by,omitempty"`
+	InForce   bool      `json:"in_force_at_as_of"`
+	Reason    string    `json:"reason"`
+}
+
+// EventCounts accounts for every event given: each is counted once under
+// AfterAsOf, or else under Used (it discharged, triggered or breached
+// something) or Irrelevant. Discharged, Triggered and Breached count uses by
+// kind; one event may count under several.
+type EventCounts struct {
+	Read       int `json:"read"`
+	AfterAsOf  int `json:"after_as_of"`
+	Used       int `json:"used"`
+	Irrelevant int `json:"irrelevant"`
+	Discharged int `json:"discharged"`
+	Triggered  int `json:"triggered"`
+	Breached   int `json:"breached"`
+}
+
+// Result is the outcome of an evaluation.
+type Result struct {
+	AsOf       time.Time         `json:"as_of"`
+	Directions []DirectionStatus `json:"directions"`
+	Findings   []Finding         `json:"findings"`
+	Events     EventCounts       `json:"events"`
+}
+
+// Breaches returns the findings that are breaches.
+func (r *Result) Breaches() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Status.IsBreach() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Count returns how many findings have status s.
+func (r *Result) Count(s Status) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Version is the engine's version, recorded in reports so that a result can
+// be audited later.
+const Version = "0.1.0"

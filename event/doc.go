@@ -1,0 +1,24 @@
+// Package event defines the dated events of a council's history and reads
+// them from YAML, JSON and JSON Lines files.
+//
+// # Format
+//
+// Every event has an id (unique in a history), a type and an at: a date
+// such as 2018-04-20, read as that whole day's first instant in the
+// history's time zone (Europe/London unless told otherwise), or an RFC 3339
+// time with an offset such as 2018-04-25T23:30:00+01:00. Every other key is
+// an attribute, readable from CEL as event.<name>. A file holds a list of
+// events, or a mapping with an "events" key holding that list; a JSON Lines
+// file holds one event object per line.
+//
+// Attribute values are strings, whole numbers (int64), other numbers
+// (float64), booleans, null, lists and mappings. Dates in attributes stay
+// strings exactly as written, so YAML and JSON histories read alike; use
+// date() in CEL to read them.
+//
+// # Errors
+//
+// Loaders report every bad event at once, as a diag.List with the file, line
+// and column of each problem. An event that cannot be read is an error,
+// never skipped.
+package event

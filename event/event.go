@@ -1,0 +1,109 @@
+package event
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/civil"
+)
+
+// Event is one dated fact in a history.
+type Event struct {
+	ID   string
+	Type string
+	// At is when the event happened. For an event given as a date, it is
+	// the first instant of that day and DateOnly is true.
+	At       time.Time
+	DateOnly bool
+	// Attrs holds the event's other keys. Values are string, int64,
+	// float64, bool, nil, []any or map[string]any.
+	Attrs map[string]any
+	// Pos is where the event was read; zero for events made in code.
+	Pos diag.Position
+}
+
+// Reserved names the keys that are not attributes.
+var Reserved = []string{"id", "type", "at"}
+
+// Attr returns a string attribute, or "".
+func (e *Event) Attr(name string) string {
+	s, _ := e.Attrs[name].(string)
+	return s
+}
+
+// London is the Europe/London time zone, the default for bare dates.
+var London = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("time zone %s is not available: %v (import time/tzdata)", name, err))
+	}
+	return loc
+}
+
+var (
+	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	dateTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}`)
+)
+
+// ParseTime reads a date (the first instant of that day in loc) or an
+// RFC 3339 time. The boolean reports a date.
+func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case dateRE.MatchString(s):
+		d, err := civil.Parse(s)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		return d.Start(loc), true, nil
+	case dateTimeRE.MatchString(s):
+		t, err := time.Parse(time.RFC3339Nano, strings.Replace(s, " ", "T", 1))
+		if err != nil {
+			if _, e2 := time.Parse("2006-01-02T15:04:05", strings.Replace(s, " ", "T", 1)); e2 == nil {
+				return time.Time{}, false, fmt.Errorf("time %q has no UTC offset: add one (2018-04-25T23:30:00+01:00) or Z, or give a plain date", s)
+			}
+			return time.Time{}, false, fmt.Errorf("%q is not a valid RFC 3339 time such as 2018-04-25T23:30:00+01:00", s)
+		}
+		return t, false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("%q is neither a date (2018-04-25) nor an RFC 3339 time (2018-04-25T23:30:00+01:00)", s)
+}
+
+// Validate checks events made in code or gathered from several files: every
+// event needs an id, a type and a time, and ids must be unique.
+func Validate(events []Event) error {
+	var errs diag.List
+	seen := make(map[string]int, len(events))
+	for i := range events {
+		e := &events[i]
+		path := fmt.Sprintf("events[%d]", i)
+		if e.ID == "" {
+			errs.Add(e.Pos, path, "event has no id")
+		} else if j, dup := seen[e.ID]; dup {
+			errs.Add(e.Pos, path, "duplicate event id %q (also at %s)", e.ID, events[j].Pos)
+		} else {
+			seen[e.ID] = i
+		}
+		if e.Type == "" {
+			errs.Add(e.Pos, path, "event %q has no type", e.ID)
+		}
+		if e.At.IsZero() {
+			errs.Add(e.Pos, path, "event %q has no time (at)", e.ID)
+		}
+	}
+	return errs.Err()
+}
+
+// Sort orders events by time, keeping input order for equal times. It sorts
+// a copy and leaves events as it was.
+func Sort(events []Event) []Event {
+	out := append([]Event(nil), events...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}

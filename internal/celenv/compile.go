@@ -1,0 +1,245 @@
+package celenv
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/yamlx"
+	"go.yaml.in/yaml/v3"
+)
+
+// Program is a compiled, type-checked expression and where it was written.
+type Program struct {
+	Text string
+	Pos  diag.Position
+	prg  cel.Program
+	// EventTypes, when not nil, lists the only event types for which the
+	// expression can be true, read from its event.type guards. Callers may
+	// skip other events without evaluating it.
+	EventTypes []string
+	// Uses holds the variables the expression refers to.
+	Uses map[string]bool
+}
+
+// Result types an expression must have.
+var (
+	Bool      = cel.BoolType
+	Timestamp = cel.TimestampType
+)
+
+// Compile parses and type-checks the expression in node, reporting every
+// problem at its place in the YAML file, and checks that its result has
+// type want.
+func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Type) *Program {
+	text, ok := doc.Scalar(node, path, "a CEL expression")
+	if !ok {
+		return nil
+	}
+	p := &Program{Text: text, Pos: doc.Pos(node)}
+	checked, iss := e.env.Compile(text)
+	if iss != nil && iss.Err() != nil {
+		for _, ce := range iss.Errors() {
+			pos := mapPosition(doc, node, text, ce.Location.Line(), ce.Location.Column())
+			doc.Errs.Add(pos, path, "%s%s", ce.Message, hint(ce.Message))
+		}
+		return nil
+	}
+	if !checked.OutputType().IsExactType(want) && checked.OutputType() != cel.DynType {
+		doc.Errorf(node, path, "expression has type %s but must be %s", checked.OutputType(), describeType(want))
+		return nil
+	}
+	p.EventTypes = eventTypeGuard(checked.NativeRep().Expr())
+	p.Uses = map[string]bool{}
+	ast.PostOrderVisit(checked.NativeRep().Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() == ast.IdentKind {
+			p.Uses[x.AsIdent()] = true
+		}
+	}))
+	opt, err := cel.NewStaticOptimizer(cel.NewConstantFoldingOptimizer())
+	if err == nil {
+		if folded, iss := opt.Optimize(e.env, checked); iss == nil || iss.Err() == nil {
+			checked = folded
+		}
+	}
+	prg, err := e.env.Program(checked, cel.EvalOptions(cel.OptOptimize))
+	if err != nil {
+		doc.Errorf(node, path, "cannot build program: %v", err)
+		return nil
+	}
+	p.prg = prg
+	return p
+}
+
+func describeType(t *cel.Type) string {
+	switch t {
+	case Bool:
+		return "bool (a condition that is true or false)"
+	case Timestamp:
+		return `timestamp (a point in time, such as date("2018-05-31") or trigger.at)`
+	}
+	return t.String()
+}
+
+func hint(msg string) string {
+	if strings.Contains(msg, "undeclared reference to '") || strings.Contains(msg, "found no matching overload") {
+		if strings.Contains(msg, "undeclared reference") && strings.Contains(msg, "(in container") {
+			name := msg[strings.Index(msg, "'")+1:]
+			name = name[:strings.Index(name, "'")]
+			return fmt.Sprintf(" (variables are %s; functions include date, addMonths, addDays, endOfMonth, endOfDay, daysBetween, addWorkingDays, workingDaysBetween%s)",
+				strings.Join(Variables, ", "), yamlx.Suggest(name, append(append([]string{}, Variables...), "date", "addMonths", "addDays", "endOfMonth", "endOfDay", "daysBetween", "addWorkingDays", "workingDaysBetween")))
+		}
+	}
+	return ""
+}
+
+// mapPosition turns a CEL location (1-based line, 0-based column in code
+// points) into a file position by aligning the expression's text with the
+// node's source: quotes, block indicators, indentation and folded line
+// breaks are stepped over.
+func mapPosition(doc *yamlx.Doc, node *yaml.Node, text string, line, col int) diag.Position {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+	}
+	for c := 0; c < col && off < len(text); c++ {
+		_, size := utf8.DecodeRuneInString(text[off:])
+		off += size
+	}
+	pos := doc.Pos(node)
+	src := doc.Src
+	// Find the node's byte offset in the source.
+	j, l := 0, 1
+	for l < node.Line && j < len(src) {
+		if src[j] == '\n' {
+			l++
+		}
+		j++
+	}
+	j += node.Column - 1
+	fl, fc := node.Line, node.Column
+	for i := 0; i < off && j < len(src); {
+		if src[j] == text[i] {
+			i++
+		}
+		if src[j] == '\n' {
+			fl, fc = fl+1, 1
+		} else {
+			fc++
+		}
+		j++
+	}
+	// Skip whatever stands before the next expression character.
+	for off < len(text) && j < len(src) && src[j] != text[off] {
+		if src[j] == '\n' {
+			fl, fc = fl+1, 1
+		} else {
+			fc++
+		}
+		j++
+	}
+	if j >= len(src) {
+		return pos
+	}
+	return diag.Position{File: pos.File, Line: fl, Column: fc}
+}
+
+// eventTypeGuard reads the event types an expression is limited to from
+// conjuncts such as event.type == "report" or event.type in ["a", "b"],
+// and from disjunctions of guarded expressions. It returns nil when the
+// expression is not so limited.
+func eventTypeGuard(e ast.Expr) []string {
+	if e.Kind() != ast.CallKind {
+		return nil
+	}
+	call := e.AsCall()
+	args := call.Args()
+	switch call.FunctionName() {
+	case "_&&_":
+		var best []string
+		for _, a := range args {
+			if g := eventTypeGuard(a); g != nil && (best == nil || len(g) < len(best)) {
+				best = g
+			}
+		}
+		return best
+	case "_||_":
+		set := map[string]bool{}
+		for _, a := range args {
+			g := eventTypeGuard(a)
+			if g == nil {
+				return nil
+			}
+			for _, t := range g {
+				set[t] = true
+			}
+		}
+		out := make([]string, 0, len(set))
+		for t := range set {
+			out = append(out, t)
+		}
+		sort.Strings(out)
+		return out
+	case "_==_":
+		if len(args) == 2 {
+			if isEventType(args[0]) {
+				if s, ok := stringLit(args[1]); ok {
+					return []string{s}
+				}
+			}
+			if isEventType(args[1]) {
+				if s, ok := stringLit(args[0]); ok {
+					return []string{s}
+				}
+			}
+		}
+	case "@in":
+		if len(args) == 2 && isEventType(args[0]) && args[1].Kind() == ast.ListKind {
+			var out []string
+			for _, el := range args[1].AsList().Elements() {
+				s, ok := stringLit(el)
+				if !ok {
+					return nil
+				}
+				out = append(out, s)
+			}
+			sort.Strings(out)
+			return out
+		}
+	}
+	return nil
+}
+
+func isEventType(e ast.Expr) bool {
+	if e.Kind() == ast.SelectKind {
+		sel := e.AsSelect()
+		if sel.FieldName() == "type" && !sel.IsTestOnly() && sel.Operand().Kind() == ast.IdentKind && sel.Operand().AsIdent() == "event" {
+			return true
+		}
+	}
+	if e.Kind() == ast.CallKind && e.AsCall().FunctionName() == "_[_]" {
+		args := e.AsCall().Args()
+		if s, ok := stringLit(args[1]); ok && s == "type" && args[0].Kind() == ast.IdentKind && args[0].AsIdent() == "event" {
+			return true
+		}
+	}
+	return false
+}
+
+func stringLit(e ast.Expr) (string, bool) {
+	if e.Kind() != ast.LiteralKind {
+		return "", false
+	}
+	s, ok := e.AsLiteral().(types.String)
+	return string(s), ok
+}

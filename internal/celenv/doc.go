@@ -1,0 +1,11 @@
+// Package celenv is the CEL environment the direction files' expressions are
+// compiled in: the variables (event, trigger, instance, direction, params),
+// the civil-date functions statutory deadlines need, compilation with errors
+// mapped back into YAML file coordinates, and the CEL value that presents an
+// event without copying it into a map.
+//
+// # Concurrency
+//
+// An Env and the programs it compiles are immutable and safe for concurrent
+// use.
+package celenv

@@ -1,0 +1,189 @@
+package celenv
+
+import (
+	"fmt"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/ext"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+)
+
+// Calendar tells working days from other days. Calendars are supplied by
+// the direction's `calendar` setting.
+type Calendar interface {
+	IsWorkingDay(civil.Date) bool
+	// Name names the calendar in explanations ("England and Wales").
+	Name() string
+}
+
+// Variables are the names an expression may use.
+var Variables = []string{"event", "trigger", "instance", "direction", "params"}
+
+// Env compiles expressions for one direction: date functions work in its
+// time zone and working-day functions in its calendar.
+type Env struct {
+	env *cel.Env
+	loc *time.Location
+	cal Calendar
+}
+
+// Location returns the time zone dates are read in.
+func (e *Env) Location() *time.Location { return e.loc }
+
+// Calendar returns the working-day calendar, or nil.
+func (e *Env) Calendar() Calendar { return e.cal }
+
+// New returns an environment whose dates are read in loc. cal may be nil, in
+// which case the working-day functions report an error when called.
+func New(loc *time.Location, cal Calendar) (*Env, error) {
+	e := &Env{loc: loc, cal: cal}
+	mapType := cel.MapType(cel.StringType, cel.DynType)
+	opts := []cel.EnvOption{
+		cel.Variable("event", mapType),
+		cel.Variable("trigger", mapType),
+		cel.Variable("instance", mapType),
+		cel.Variable("direction", mapType),
+		cel.Variable("params", mapType),
+		ext.Strings(),
+		cel.OptionalTypes(),
+	}
+	opts = append(opts, e.functions()...)
+	env, err := cel.NewEnv(opts...)
+	if err != nil {
+		return nil, err
+	}
+	e.env = env
+	return e, nil
+}
+
+func ts(t time.Time) ref.Val { return types.Timestamp{Time: t} }
+
+func (e *Env) day(v ref.Val) (civil.Date, time.Time) {
+	t := v.(types.Timestamp).Time.In(e.loc)
+	return civil.Of(t), t
+}
+
+// atDay keeps t's clock time on another day, in the direction's zone.
+func (e *Env) atDay(d civil.Date, t time.Time) ref.Val {
+	return ts(time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc))
+}
+
+func (e *Env) functions() []cel.EnvOption {
+	T, I, S := cel.TimestampType, cel.IntType, cel.StringType
+	unaryTS := func(fn func(civil.Date, time.Time) ref.Val) cel.OverloadOpt {
+		return cel.UnaryBinding(func(v ref.Val) ref.Val { return fn(e.day(v)) })
+	}
+	return []cel.EnvOption{
+		cel.Function("date",
+			cel.Overload("date_string", []*cel.Type{S}, T, cel.UnaryBinding(func(v ref.Val) ref.Val {
+				s := string(v.(types.String))
+				t, _, err := event.ParseTime(s, e.loc)
+				if err != nil {
+					return types.NewErr("date: %v", err)
+				}
+				return ts(civil.In(t, e.loc).Start(e.loc))
+			})),
+			cel.Overload("date_timestamp", []*cel.Type{T}, T, unaryTS(func(d civil.Date, _ time.Time) ref.Val {
+				return ts(d.Start(e.loc))
+			}))),
+		cel.Function("addMonths",
+			cel.Overload("addMonths_timestamp_int", []*cel.Type{T, I}, T, cel.BinaryBinding(func(a, n ref.Val) ref.Val {
+				d, t := e.day(a)
+				return e.atDay(d.AddMonths(int(n.(types.Int))), t)
+			}))),
+		cel.Function("addDays",
+			cel.Overload("addDays_timestamp_int", []*cel.Type{T, I}, T, cel.BinaryBinding(func(a, n ref.Val) ref.Val {
+				d, t := e.day(a)
+				return e.atDay(d.AddDays(int(n.(types.Int))), t)
+			}))),
+		cel.Function("endOfMonth",
+			cel.Overload("endOfMonth_timestamp", []*cel.Type{T}, T, unaryTS(func(d civil.Date, _ time.Time) ref.Val {
+				return ts(d.EndOfMonth().End(e.loc))
+			}))),
+		cel.Function("endOfDay",
+			cel.Overload("endOfDay_timestamp", []*cel.Type{T}, T, unaryTS(func(d civil.Date, _ time.Time) ref.Val {
+				return ts(d.End(e.loc))
+			}))),
+		cel.Function("daysBetween",
+			cel.Overload("daysBetween_timestamp_timestamp", []*cel.Type{T, T}, I, cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				da, _ := e.day(a)
+				db, _ := e.day(b)
+				return types.Int(da.DaysUntil(db))
+			}))),
+		cel.Function("addWorkingDays",
+			cel.Overload("addWorkingDays_timestamp_int", []*cel.Type{T, I}, T, cel.BinaryBinding(func(a, n ref.Val) ref.Val {
+				if e.cal == nil {
+					return types.NewErr("addWorkingDays: the direction names no working-day calendar")
+				}
+				d, t := e.day(a)
+				return e.atDay(AddWorkingDays(e.cal, d, int(n.(types.Int))), t)
+			}))),
+		cel.Function("workingDaysBetween",
+			cel.Overload("workingDaysBetween_timestamp_timestamp", []*cel.Type{T, T}, I, cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				if e.cal == nil {
+					return types.NewErr("workingDaysBetween: the direction names no working-day calendar")
+				}
+				da, _ := e.day(a)
+				db, _ := e.day(b)
+				return types.Int(WorkingDaysBetween(e.cal, da, db))
+			}))),
+	}
+}
+
+// AddWorkingDays returns the date n working days after d (before d when n
+// is negative). Day 0 is d itself, working or not; counting starts the next
+// day, so a request made on a Friday with 1 working day is due on Monday
+// (or the next working day after a bank holiday).
+func AddWorkingDays(cal Calendar, d civil.Date, n int) civil.Date {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		d = d.AddDays(step)
+		if cal.IsWorkingDay(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// WorkingDaysBetween counts the working days after a up to and including b;
+// it is negative when b is before a.
+func WorkingDaysBetween(cal Calendar, a, b civil.Date) int {
+	if b.Before(a) {
+		return -WorkingDaysBetween(cal, b, a)
+	}
+	n := 0
+	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+		if cal.IsWorkingDay(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// FunctionHelp lists the functions for documentation and error messages.
+var FunctionHelp = []string{
+	`date(string) -> timestamp: the first instant of a date such as "2018-05-31", in the direction's time zone`,
+	`date(timestamp) -> timestamp: the first instant of that timestamp's day`,
+	`addMonths(timestamp, int) -> timestamp: calendar months, clamped to the month's last day`,
+	`addDays(timestamp, int) -> timestamp: calendar days`,
+	`endOfMonth(timestamp) -> timestamp: the last instant of the month's last day`,
+	`endOfDay(timestamp) -> timestamp: the last instant of that day`,
+	`daysBetween(timestamp, timestamp) -> int: calendar days from the first to the second`,
+	`addWorkingDays(timestamp, int) -> timestamp: working days in the direction's calendar`,
+	`workingDaysBetween(timestamp, timestamp) -> int: working days after the first up to the second`,
+}
+
+func init() {
+	// Guard against a time zone database missing at run time.
+	if _, err := time.LoadLocation("Europe/London"); err != nil {
+		panic(fmt.Sprintf("celenv: %v", err))
+	}
+}

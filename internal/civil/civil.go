@@ -1,0 +1,143 @@
+// Package civil implements calendar dates without a time of day or a time
+// zone, and the month arithmetic that statutory deadlines need.
+//
+// time.AddDate normalises overflow, so 31 January plus one month becomes
+// 2 or 3 March. Statutory periods do not work like that: "within one month of
+// 31 January" ends on the last day of February. Date.AddMonths clamps to the
+// month's last day instead, and a series of dates is always computed from its
+// anchor, never by stepping from the previous date, so clamping never drifts.
+package civil
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a day in the proleptic Gregorian calendar. The zero value is not a
+// valid date; use IsZero to test for it.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// New returns the date for year, month and day, which must be valid.
+func New(year int, month time.Month, day int) Date { return Date{year, month, day} }
+
+// Parse reads a date written as YYYY-MM-DD and rejects impossible dates such
+// as 2018-02-30.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date of the form YYYY-MM-DD that exists in the calendar", s)
+	}
+	return Of(t), nil
+}
+
+// Of returns the date of t in t's own location.
+func Of(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// In returns the date of instant t in loc.
+func In(t time.Time, loc *time.Location) Date { return Of(t.In(loc)) }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// Long formats d for people, as "25 Apr 2018".
+func (d Date) Long() string { return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year) }
+
+// Start returns the first instant of d in loc (midnight, or the first
+// instant after a skipped midnight).
+func (d Date) Start(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// End returns the last representable instant of d in loc: one nanosecond
+// before the next day starts. A deadline on d is met by anything at or
+// before End. It is correct on the days British Summer Time starts and ends,
+// which have 23 and 25 hours.
+func (d Date) End(loc *time.Location) time.Time {
+	return d.AddDays(1).Start(loc).Add(-time.Nanosecond)
+}
+
+// AddDays returns d moved by n calendar days (n may be negative).
+func (d Date) AddDays(n int) Date {
+	return Of(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// AddMonths returns d moved by n calendar months, clamped to the last day of
+// the target month: 31 Jan + 1 month is 28 Feb (29 Feb in a leap year).
+func (d Date) AddMonths(n int) Date {
+	total := d.Year*12 + int(d.Month) - 1 + n
+	y, m := floorDiv(total, 12), time.Month(floorMod(total, 12)+1)
+	day := d.Day
+	if last := DaysIn(y, m); day > last {
+		day = last
+	}
+	return Date{y, m, day}
+}
+
+// EndOfMonth returns the last day of d's month.
+func (d Date) EndOfMonth() Date { return Date{d.Year, d.Month, DaysIn(d.Year, d.Month)} }
+
+// DaysIn returns the number of days in month m of year y.
+func DaysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 12, 0, 0, 0, time.UTC).Day()
+}
+
+// DaysUntil returns the number of calendar days from d to e: positive when e
+// is after d.
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return sign(d.Year - e.Year)
+	case d.Month != e.Month:
+		return sign(int(d.Month) - int(e.Month))
+	default:
+		return sign(d.Day - e.Day)
+	}
+}
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+func sign(x int) int {
+	switch {
+	case x < 0:
+		return -1
+	case x > 0:
+		return 1
+	}
+	return 0
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }

@@ -1,0 +1,190 @@
+// Package workspace gathers the files a command is pointed at: it walks
+// directories, tells direction files from history files by their shape,
+// loads them all and reports every problem in every file together.
+package workspace
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
+)
+
+// Kind is what a file holds.
+type Kind string
+
+// File kinds.
+const (
+	Direction Kind = "direction"
+	History   Kind = "history"
+	Scenario  Kind = "scenario"
+)
+
+// File is one input file.
+type File struct {
+	Path   string `json:"path"`
+	Kind   Kind   `json:"kind"`
+	SHA256 string `json:"sha256"`
+	data   []byte
+}
+
+// Workspace is everything loaded from the given paths.
+type Workspace struct {
+	Files      []File
+	Directions []*direction.Direction
+	Events     []event.Event
+	Location   *time.Location
+}
+
+// Extensions are the file extensions read from directories.
+var Extensions = []string{".yaml", ".yml", ".json", ".jsonl", ".ndjson"}
+
+// Expand turns paths into the list of files they name: files as given,
+// directories walked recursively for files with a known extension, in
+// lexical order. Hidden files and directories are skipped.
+func Expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if path != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && hasExt(path) {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func hasExt(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	for _, e := range Extensions {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}
+
+// Classify tells what a file holds: YAML mappings with an obligations key
+// are directions, with a scenarios key scenarios, and everything else is a
+// history.
+func Classify(path string, data []byte) Kind {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".yaml" && ext != ".yml" {
+		return History
+	}
+	var probe yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).Decode(&probe); err != nil {
+		return History // the history loader reports the syntax error
+	}
+	if len(probe.Content) == 1 && probe.Content[0].Kind == yaml.MappingNode {
+		for i := 0; i < len(probe.Content[0].Content); i += 2 {
+			switch probe.Content[0].Content[i].Value {
+			case "obligations":
+				return Direction
+			case "scenarios":
+				return Scenario
+			}
+		}
+	}
+	return History
+}
+
+// Load reads every file under paths. Directions are loaded first, so that
+// bare dates in histories are read in their time zone. Scenario files are
+// listed but not loaded.
+func Load(paths []string, opts direction.Options) (*Workspace, error) {
+	names, err := Expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no direction or history files (%s) found in %s", strings.Join(Extensions, ", "), strings.Join(paths, ", "))
+	}
+	ws := &Workspace{}
+	var errs diag.List
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		ws.Files = append(ws.Files, File{Path: name, Kind: Classify(name, data), SHA256: hex.EncodeToString(sum[:]), data: data})
+	}
+	for _, f := range ws.Files {
+		if f.Kind != Direction {
+			continue
+		}
+		d, err := direction.Parse(f.Path, f.data, opts)
+		if err != nil {
+			errs.Append(diag.Position{File: f.Path}, err)
+			continue
+		}
+		ws.Directions = append(ws.Directions, d)
+		if ws.Location == nil {
+			ws.Location = d.Location
+		} else if ws.Location.String() != d.Location.String() {
+			errs.Add(diag.Position{File: f.Path}, "time_zone", "directions loaded together must share one time zone, so that dates in histories mean one thing: %s has %s, others %s", d.ID, d.Location, ws.Location)
+		}
+	}
+	loc := ws.Location
+	if loc == nil {
+		loc = event.London
+	}
+	for _, f := range ws.Files {
+		if f.Kind != History {
+			continue
+		}
+		evs, err := event.Parse(f.Path, f.data, event.Options{Location: loc, Limits: opts.Limits})
+		if err != nil {
+			errs.Append(diag.Position{File: f.Path}, err)
+			continue
+		}
+		ws.Events = append(ws.Events, evs...)
+	}
+	if len(errs) == 0 {
+		if err := event.Validate(ws.Events); err != nil {
+			errs.Append(diag.Position{}, err)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(ws.Files, func(i, j int) bool { return ws.Files[i].Path < ws.Files[j].Path })
+	return ws, nil
+}
+
+// Set builds the direction set.
+func (ws *Workspace) Set() (*direction.Set, error) { return direction.NewSet(ws.Directions...) }

@@ -1,0 +1,474 @@
+package yamlx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dfe-tools/directions/diag"
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits bound what a YAML file may cost to read. The zero value means the
+// defaults.
+type Limits struct {
+	MaxBytes int // default 16 MiB
+	MaxDepth int // default 64
+	MaxNodes int // nodes after expanding aliases; default 1,000,000
+}
+
+// DefaultLimits are used where Limits fields are zero.
+var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxDepth: 64, MaxNodes: 1_000_000}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultLimits.MaxNodes
+	}
+	return l
+}
+
+// Doc is a parsed file and the list its walkers add problems to.
+type Doc struct {
+	File string
+	Src  []byte
+	Root *yaml.Node // the document's top node; nil for an empty file
+	Errs diag.List
+}
+
+var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// CheckText rejects input that is not UTF-8 text, reporting the first bad
+// byte's position, and strips a UTF-8 byte order mark.
+func CheckText(file string, src []byte) ([]byte, *diag.Error) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(src) {
+		return src, nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return nil, &diag.Error{Pos: diag.Position{File: file, Line: line, Column: col},
+				Msg: fmt.Sprintf("invalid UTF-8 byte 0x%02x: files must be UTF-8 text", src[i])}
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col += size
+		}
+		i += size
+	}
+	return src, nil
+}
+
+// Parse reads one YAML document. It returns a Doc whose Errs holds any
+// problem found; Root is nil when the file could not be parsed.
+func Parse(file string, src []byte, lim Limits) *Doc {
+	lim = lim.withDefaults()
+	d := &Doc{File: file}
+	if len(src) > lim.MaxBytes {
+		d.Errs.Add(diag.Position{File: file}, "", "file is %d bytes, over the limit of %d bytes", len(src), lim.MaxBytes)
+		return d
+	}
+	src, bad := CheckText(file, src)
+	if bad != nil {
+		d.Errs = append(d.Errs, bad)
+		return d
+	}
+	d.Src = src
+	if len(bytes.TrimSpace(src)) == 0 {
+		d.Errs.Add(diag.Position{File: file, Line: 1, Column: 1}, "", "file is empty")
+		return d
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&root); err != nil {
+		d.Errs = append(d.Errs, yamlError(file, err))
+		return d
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.Errs.Add(d.Pos(&extra), "", "a file holds one YAML document; remove this second document (or its --- separator)")
+		return d
+	}
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		d.Root = root.Content[0]
+	} else {
+		d.Errs.Add(diag.Position{File: file, Line: 1, Column: 1}, "", "file holds no YAML document")
+		return d
+	}
+	if err := checkSize(d, d.Root, lim); err != nil {
+		d.Errs = append(d.Errs, err)
+		d.Root = nil
+	}
+	return d
+}
+
+func yamlError(file string, err error) *diag.Error {
+	msg := err.Error()
+	pos := diag.Position{File: file, Line: 1, Column: 1}
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	return &diag.Error{Pos: pos, Msg: "not valid YAML: " + msg}
+}
+
+// checkSize refuses documents that nest too deeply or expand, through
+// aliases, into too many nodes ("billion laughs"). Expanded sizes are
+// memoised per node, so the check itself is linear in the file.
+func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
+	memo := map[*yaml.Node]int{}
+	var tooDeep *yaml.Node
+	var count func(n *yaml.Node, depth int) int
+	count = func(n *yaml.Node, depth int) int {
+		if depth > lim.MaxDepth {
+			if tooDeep == nil {
+				tooDeep = n
+			}
+			return 1
+		}
+		if c, ok := memo[n]; ok {
+			return c
+		}
+		memo[n] = 1 // a cycle counts once
+		total := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			total += count(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += count(c, depth+1)
+			if total > lim.MaxNodes {
+				break
+			}
+		}
+		memo[n] = total
+		return total
+	}
+	total := count(root, 1)
+	if tooDeep != nil {
+		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels", lim.MaxDepth)}
+	}
+	if total > lim.MaxNodes {
+		return &diag.Error{Pos: d.Pos(root), Msg: fmt.Sprintf("document expands to more than %d nodes (are aliases multiplying it?)", lim.MaxNodes)}
+	}
+	return nil
+}
+
+// Pos returns the position of n in the file.
+func (d *Doc) Pos(n *yaml.Node) diag.Position {
+	if n == nil {
+		return diag.Position{File: d.File}
+	}
+	return diag.Position{File: d.File, Line: n.Line, Column: n.Column}
+}
+
+// Errorf records a problem at n.
+func (d *Doc) Errorf(n *yaml.Node, path, format string, args ...any) {
+	d.Errs.Add(d.Pos(n), path, format, args...)
+}
+
+// Resolve follows aliases to the node they name.
+func Resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// KindName names a node's kind for messages.
+func KindName(n *yaml.Node) string {
+	n = Resolve(n)
+	switch {
+	case n == nil:
+		return "nothing"
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Tag == "!!null":
+		return "null"
+	case n.Tag == "!!int", n.Tag == "!!float":
+		return "the number " + n.Value
+	case n.Tag == "!!bool":
+		return "the boolean " + n.Value
+	default:
+		return strconv.Quote(n.Value)
+	}
+}
+
+// Map is a YAML mapping being walked.
+type Map struct {
+	doc    *Doc
+	Node   *yaml.Node
+	Path   string
+	keys   map[string]*yaml.Node // key -> key node
+	values map[string]*yaml.Node // key -> value node
+	order  []string
+}
+
+// Map checks that n is a mapping whose keys are unique strings among known,
+// reporting each unknown key with a suggestion. It returns nil when n is not
+// a mapping.
+func (d *Doc) Map(n *yaml.Node, path string, known ...string) *Map {
+	n = Resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, "expected a mapping (key: value lines), found %s", KindName(n))
+		return nil
+	}
+	m := &Map{doc: d, Node: n, Path: path, keys: map[string]*yaml.Node{}, values: map[string]*yaml.Node{}}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.Errorf(k, path, "keys must be plain words, found %s", KindName(k))
+			continue
+		}
+		if k.Value == "<<" {
+			d.Errorf(k, path, "merge keys (<<) are not supported; write the keys out")
+			continue
+		}
+		if prev, dup := m.keys[k.Value]; dup {
+			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			continue
+		}
+		if known != nil && !contains(known, k.Value) {
+			d.Errorf(k, Join(path, k.Value), "unknown key %q%s", k.Value, Suggest(k.Value, known))
+			continue
+		}
+		m.keys[k.Value] = k
+		m.values[k.Value] = v
+		m.order = append(m.order, k.Value)
+	}
+	return m
+}
+
+// Join appends a key to a data path.
+func Join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// Index appends a list index to a data path.
+func Index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// Keys returns the keys in file order.
+func (m *Map) Keys() []string { return m.order }
+
+// Has reports whether key is present.
+func (m *Map) Has(key string) bool { _, ok := m.values[key]; return ok }
+
+// Value returns the value node of key, or nil.
+func (m *Map) Value(key string) *yaml.Node { return Resolve(m.values[key]) }
+
+// Key returns the key node of key, or nil.
+func (m *Map) Key(key string) *yaml.Node { return m.keys[key] }
+
+// Require reports a missing key at the mapping and returns its value node.
+func (m *Map) Require(key, what string) *yaml.Node {
+	v := m.Value(key)
+	if v == nil {
+		m.doc.Errorf(m.Node, Join(m.Path, key), "missing required key %q: %s", key, what)
+	}
+	return v
+}
+
+// String returns key's value as a non-empty string. Missing keys give ""
+// (and an error when required).
+func (m *Map) String(key string, required bool, what string) (string, *yaml.Node) {
+	v := m.Value(key)
+	if v == nil {
+		if required {
+			m.doc.Errorf(m.Node, Join(m.Path, key), "missing required key %q: %s", key, what)
+		}
+		return "", nil
+	}
+	s, ok := m.doc.Scalar(v, Join(m.Path, key), what)
+	if ok && strings.TrimSpace(s) == "" {
+		m.doc.Errorf(v, Join(m.Path, key), "%q must not be empty: %s", key, what)
+		ok = false
+	}
+	if !ok {
+		return "", nil
+	}
+	return s, v
+}
+
+// Scalar returns n's text when n is a non-null scalar.
+func (d *Doc) Scalar(n *yaml.Node, path, what string) (string, bool) {
+	n = Resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.Errorf(n, path, "expected %s, found %s", what, KindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// Int returns n as an integer.
+func (d *Doc) Int(n *yaml.Node, path, what string) (int, bool) {
+	n = Resolve(n)
+	if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if i, err := strconv.Atoi(n.Value); err == nil {
+			return i, true
+		}
+	}
+	d.Errorf(n, path, "expected %s (a whole number), found %s", what, KindName(n))
+	return 0, false
+}
+
+// Seq returns the items of a list node.
+func (d *Doc) Seq(n *yaml.Node, path, what string) ([]*yaml.Node, bool) {
+	n = Resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		d.Errorf(n, path, "expected a list of %s, found %s", what, KindName(n))
+		return nil, false
+	}
+	return n.Content, true
+}
+
+// Strings returns a list of strings; a single scalar is accepted as a list
+// of one.
+func (d *Doc) Strings(n *yaml.Node, path, what string) []string {
+	n = Resolve(n)
+	if n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return []string{n.Value}
+	}
+	items, ok := d.Seq(n, path, what)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(items))
+	for i, it := range items {
+		if s, ok := d.Scalar(it, Index(path, i), what); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Native converts a node to plain Go values: string, int64, float64, bool,
+// nil, []any and map[string]any. Dates and times stay strings, exactly as
+// written, so YAML and JSON histories read alike.
+func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
+	n = Resolve(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil, true
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err == nil {
+				return b, true
+			}
+		case "!!int":
+			if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+				return i, true
+			}
+			var i int64
+			if err := n.Decode(&i); err == nil {
+				return i, true
+			}
+			d.Errorf(n, path, "the whole number %s does not fit in 64 bits", n.Value)
+			return nil, false
+		case "!!float":
+			var f float64
+			if err := n.Decode(&f); err == nil {
+				return f, true
+			}
+		default:
+			return n.Value, true
+		}
+		d.Errorf(n, path, "cannot read %s as a %s", strconv.Quote(n.Value), strings.TrimPrefix(n.Tag, "!!"))
+		return nil, false
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		ok := true
+		for i, c := range n.Content {
+			v, good := d.Native(c, Index(path, i))
+			ok = ok && good
+			out = append(out, v)
+		}
+		return out, ok
+	case yaml.MappingNode:
+		m := d.Map(n, path)
+		if m == nil {
+			return nil, false
+		}
+		out := make(map[string]any, len(m.order))
+		ok := true
+		for _, k := range m.order {
+			v, good := d.Native(m.values[k], Join(path, k))
+			ok = ok && good
+			out[k] = v
+		}
+		return out, ok
+	}
+	d.Errorf(n, path, "unexpected YAML node")
+	return nil, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Suggest returns ` (did you mean "x"?)` for the closest of candidates, or
+// lists the valid ones when none is close.
+func Suggest(got string, candidates []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if dist := levenshtein(strings.ToLower(got), strings.ToLower(c)); dist < bestD {
+			best, bestD = c, dist
+		}
+	}
+	if best != "" && (bestD <= 2 || bestD*3 <= len(got)) {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	return fmt.Sprintf("; expected one of: %s", strings.Join(sorted, ", "))
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
