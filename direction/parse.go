@@ -275,6 +275,15 @@ func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligat
 	if prog == nil {
 		return nil
 	}
+	if kind != obligation.Triggered {
+		var keep []string
+		for _, v := range allowed {
+			if v != "trigger" {
+				keep = append(keep, v)
+			}
+		}
+		allowed = keep
+	}
 	for _, v := range celenv.Variables {
 		if !prog.Uses[v] || contains(allowed, v) {
 			continue
