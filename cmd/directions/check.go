@@ -131,13 +131,16 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 	return exitOK
 }
 
-func runCheck(_ context.Context, env *cliEnv, args []string) int {
-	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json] PATH...")
+func runCheck(ctx context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: text or json; csv, or a tree of council folders, gives one summary row per council (see batch.go)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
+	}
+	if code, done := checkTree(ctx, env, paths, *asOf, *format); done {
+		return code
 	}
 	if *format != "text" && *format != "json" {
 		env.errorf("directions check: --format must be text or json, not %q", *format)

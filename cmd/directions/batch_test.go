@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+const national = "../../examples/national"
+
+func runCLI(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestCheckTreeGolden(t *testing.T) {
+	for _, format := range []string{"text", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			out, errs, code := runCLI("check", "--as-of", "2018-09-30", "--format", format, national)
+			assert.Empty(t, errs)
+			assert.Equal(t, exitBreaches, code, "borsetshire and casterbridge are in breach")
+			ext := map[string]string{"text": "txt", "json": "json", "csv": "csv"}[format]
+			if format == "json" {
+				// As in check_test.go: digests change whenever an example is
+				// edited; TestCheckTreeSummaryByHand checks they are real.
+				out = regexp.MustCompile(`"sha256": "[0-9a-f]{64}"`).ReplaceAllString(out, `"sha256": "<sha256>"`)
+			}
+			golden(t, "batch/national."+ext, out)
+		})
+	}
+}
+
+// The expected rows are worked out by hand from the example histories (see
+// the comments in each history.yaml and docs/batch.md), not copied from
+// output.
+func TestCheckTreeSummaryByHand(t *testing.T) {
+	out, _, _ := runCLI("check", "--as-of", "2018-09-30", "--format", "json", national)
+	var rep BatchReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	type row struct {
+		council                                   string
+		inForce, due, met, late, missed, open, br int
+		next, clause                              string
+	}
+	want := []row{
+		// direction of 1 Mar 2018: 8 instances due by 30 Sep (access,
+		// 2 board reports, review 1, 2 chair reports, 2 adviser reports),
+		// all met; review 2, chair 3 and adviser 3 open; next 1 Dec.
+		{"ambridge", 1, 8, 8, 0, 0, 3, 0, "2018-12-01", "8(f)"},
+		// 15 Feb 2018: chair 1 six days late, chair 2 and the 5 Sep board
+		// report missed; next the chair's report due 15 Nov.
+		{"borsetshire", 1, 7, 4, 1, 2, 3, 0, "2018-11-15", "8(f)"},
+		// 10 Jan 2018: the refused access request is missed and its
+		// refusal breached; next the chair's report due 10 Oct.
+		{"casterbridge", 1, 8, 7, 0, 1, 3, 1, "2018-10-10", "8(f)"},
+	}
+	require.Len(t, rep.Summary, len(want))
+	for i, w := range want {
+		g := rep.Summary[i]
+		assert.Equal(t, w, row{g.Council, g.InForce, g.Due, g.Met, g.Late, g.Missed, g.Open, g.Breached, g.Next, g.NextClause}, "summary row %d", i)
+		require.NotNil(t, rep.Councils[i].Report, w.council)
+		for _, in := range rep.Councils[i].Report.Inputs {
+			assert.Len(t, in.SHA256, 64, "input %s has a SHA-256", in.Path)
+		}
+	}
+}
+
+func TestCheckTreeCSVIsTwoTables(t *testing.T) {
+	out, _, _ := runCLI("check", "--as-of", "2018-09-30", "--format", "csv", national)
+	parts := strings.SplitN(out, "\n\n", 2)
+	require.Len(t, parts, 2, "summary and findings are separated by one empty line")
+	summary, err := csv.NewReader(strings.NewReader(parts[0])).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, summaryHeader, summary[0])
+	assert.Len(t, summary, 4, "header and three councils")
+	findings, err := csv.NewReader(strings.NewReader(parts[1])).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, findingsHeader, findings[0])
+	assert.Len(t, findings, 1+11+10+12, "header and every council's findings")
+	late := 0
+	for _, f := range findings[1:] {
+		if f[7] == "late" {
+			late++
+			assert.Equal(t, []string{"borsetshire", "chair-quarterly-report", "2018-05-15", "chair-q1", "2018-05-21", "6"}, []string{f[0], f[2], f[8], f[11], f[12], f[13]})
+		}
+	}
+	assert.Equal(t, 1, late)
+}
+
+// The pool's size must not change the output or its order.
+func TestCheckCouncilsDeterministic(t *testing.T) {
+	tree, err := workspace.SplitTree([]string{"../../examples"})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(tree.Councils), 4)
+	var outs []string
+	for _, workers := range []int{1, 3, 16} {
+		var b bytes.Buffer
+		require.NoError(t, writeBatchJSON(&b, checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers)))
+		outs = append(outs, b.String())
+	}
+	assert.Equal(t, outs[0], outs[1])
+	assert.Equal(t, outs[0], outs[2])
+}
+
+func TestCheckTreeInvalidCouncilDoesNotStopOthers(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(national, "ambridge"), filepath.Join(dir, "ambridge"))
+	copyDir(t, filepath.Join(national, "borsetshire"), filepath.Join(dir, "borsetshire"))
+	bad := filepath.Join(dir, "borsetshire", "history.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("events:\n  - {id: x, type: report}\n"), 0o644))
+	out, _, code := runCLI("check", "--as-of", "2018-09-30", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Regexp(t, `(?m)^borsetshire +- +-`, out)
+	assert.Contains(t, out, "invalid input:")
+	assert.Contains(t, out, bad+":2:", "the error names the file and line")
+	assert.Regexp(t, `(?m)^ambridge +1 +8 +8 +0 +0 +3 +0 +1 Dec 2018`, out, "ambridge is still evaluated")
+}
+
+func TestCheckTreeOrphans(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, filepath.Join(national, "ambridge"), filepath.Join(dir, "a"))
+	copyDir(t, filepath.Join(national, "borsetshire"), filepath.Join(dir, "b"))
+	stray := filepath.Join(dir, "stray.yaml")
+	require.NoError(t, os.WriteFile(stray, []byte("events: []\n"), 0o644))
+	_, errs, code := runCLI("check", "--as-of", "2018-09-30", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, stray)
+	assert.Contains(t, errs, "no council folder")
+}
+
+func TestCheckSingleCouncilUnchanged(t *testing.T) {
+	// One council keeps the original output; CSV still gives a summary.
+	out, _, code := runCLI("check", "--as-of", "2018-09-30", "../../examples/barnet")
+	assert.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, "As of 30 Sep 2018"), out)
+	out, _, code = runCLI("check", "--as-of", "2018-09-30", "--format", "csv", "../../examples/barnet")
+	assert.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, strings.Join(summaryHeader, ",")+"\nbarnet,"), out)
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	require.NoError(t, os.CopyFS(to, os.DirFS(from)))
+}

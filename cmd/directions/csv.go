@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/dfe-tools/directions/internal/civil"
+)
+
+// CSV output is two tables, each with its own header row, separated by one
+// empty line: the summary (one row per council), then the findings (one row
+// per instance, with the council in the first column). A spreadsheet shows
+// them one above the other; a program reads each table with its own CSV
+// reader, splitting at the empty line.
+
+var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error"}
+
+var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason"}
+
+func writeBatchCSV(w io.Writer, results []councilResult) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(summaryHeader)
+	for _, r := range results {
+		row := r.row()
+		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error}
+		if r.Err == nil {
+			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
+				rec[2+i] = strconv.Itoa(n)
+			}
+		}
+		_ = cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	_ = cw.Write(findingsHeader)
+	for _, r := range results {
+		if r.Res == nil {
+			continue
+		}
+		loc := r.WS.Location
+		for _, f := range r.Res.Findings {
+			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason}
+			if f.Trigger != nil {
+				rec[9], rec[10] = f.Trigger.ID, csvTime(f.Trigger.At, loc)
+			}
+			if f.DischargedBy != nil {
+				rec[11], rec[12] = f.DischargedBy.ID, csvTime(f.DischargedBy.At, loc)
+			}
+			if f.Status == "late" {
+				rec[13] = strconv.Itoa(f.DaysLate)
+			}
+			_ = cw.Write(rec)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvTime writes an event time as a date when it is the start of a day, as
+// events given by date are, and in RFC 3339 otherwise.
+func csvTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if d := civil.In(t, loc); d.Start(loc).Equal(t) {
+		return d.String()
+	}
+	return t.Format(time.RFC3339)
+}

@@ -1,0 +1,61 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const dirYAML = "id: d\ntitle: t\nissued: 2018-01-01\nobligations: []\n"
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+}
+
+func TestSplitTree(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "b", "direction.yaml"), dirYAML)
+	write(t, filepath.Join(root, "b", "events", "2018.yaml"), "events: []\n")
+	write(t, filepath.Join(root, "a", "direction.yaml"), dirYAML)
+	write(t, filepath.Join(root, "a", "history.jsonl"), "")
+	write(t, filepath.Join(root, "a", "sub", "direction.yaml"), dirYAML)
+	write(t, filepath.Join(root, "notes.yaml"), "events: []\n")
+
+	tree, err := SplitTree([]string{root})
+	require.NoError(t, err)
+	var names []string
+	for _, c := range tree.Councils {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"a", "a/sub", "b"}, names, "sorted by name; a nested folder with a direction is its own council")
+	assert.Equal(t, []string{filepath.Join(root, "a", "direction.yaml"), filepath.Join(root, "a", "history.jsonl")}, tree.Councils[0].Paths)
+	assert.Equal(t, []string{filepath.Join(root, "b", "direction.yaml"), filepath.Join(root, "b", "events", "2018.yaml")}, tree.Councils[2].Paths, "a subfolder without directions belongs to the council above it")
+	assert.Equal(t, []string{filepath.Join(root, "notes.yaml")}, tree.Orphans)
+}
+
+func TestSplitTreeOneCouncilTakesEverything(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "directions", "d.yaml")
+	hist := filepath.Join(root, "histories", "h.yaml")
+	write(t, dir, dirYAML)
+	write(t, hist, "events: []\n")
+	tree, err := SplitTree([]string{dir, hist})
+	require.NoError(t, err)
+	require.Len(t, tree.Councils, 1)
+	assert.Equal(t, "directions", tree.Councils[0].Name)
+	assert.Equal(t, []string{dir, hist}, tree.Councils[0].Paths)
+	assert.Empty(t, tree.Orphans)
+}
+
+func TestSplitTreeSameName(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	write(t, filepath.Join(a, "x", "d.yaml"), dirYAML)
+	write(t, filepath.Join(b, "x", "d.yaml"), dirYAML)
+	_, err := SplitTree([]string{a, b})
+	assert.ErrorContains(t, err, `same name "x"`)
+}
