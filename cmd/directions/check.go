@@ -134,7 +134,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
-	format := fs.String("format", "text", "output format: text or json; csv, or a tree of council folders, gives one summary row per council (see batch.go)")
+	format := fs.String("format", "text", "output format: text, json or csv; a tree of council folders (or csv) prints one summary row per council, then the details")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
