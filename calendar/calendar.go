@@ -1,0 +1,157 @@
+package calendar
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dfe-tools/directions/internal/civil"
+)
+
+// The region names, as gov.uk spells them.
+const (
+	EnglandAndWales = "england-and-wales"
+	Scotland        = "scotland"
+	NorthernIreland = "northern-ireland"
+)
+
+var regionNames = map[string]string{
+	EnglandAndWales: "England and Wales",
+	Scotland:        "Scotland",
+	NorthernIreland: "Northern Ireland",
+}
+
+// Regions returns the region names New accepts, in alphabetical order.
+func Regions() []string {
+	return []string{EnglandAndWales, NorthernIreland, Scotland}
+}
+
+// Holiday is a day that is not a working day for a reason other than the
+// weekend.
+type Holiday struct {
+	Date civil.Date
+	// Name is the holiday's name ("Christmas Day (substitute day)") or
+	// "local closure day".
+	Name string
+}
+
+// ClosureName names a local closure day in Holidays and Closed.
+const ClosureName = "local closure day"
+
+// Calendar is one region's bank holidays plus local closure days.
+type Calendar struct {
+	region   string
+	closures map[civil.Date]bool
+	// years caches each year's bank holidays: int -> map[civil.Date]string.
+	years sync.Map
+}
+
+// New returns the calendar of region (one of Regions) with extra closure
+// days that are not working days.
+func New(region string, closures ...civil.Date) (*Calendar, error) {
+	if _, ok := holidays[region]; !ok {
+		return nil, fmt.Errorf("unknown calendar region %q: use %s", region, strings.Join(Regions(), ", "))
+	}
+	c := &Calendar{region: region}
+	if len(closures) > 0 {
+		c.closures = make(map[civil.Date]bool, len(closures))
+		for _, d := range closures {
+			c.closures[d] = true
+		}
+	}
+	return c, nil
+}
+
+var defaultCal, _ = New(EnglandAndWales)
+
+// Default returns the England and Wales calendar without closures, the one a
+// direction uses when it names none.
+func Default() *Calendar { return defaultCal }
+
+// Region returns the region name, such as england-and-wales.
+func (c *Calendar) Region() string { return c.region }
+
+// Name describes the calendar for explanations: "England and Wales bank
+// holidays", followed by the number of closure days when there are any.
+func (c *Calendar) Name() string {
+	s := regionNames[c.region] + " bank holidays"
+	switch n := len(c.closures); n {
+	case 0:
+	case 1:
+		s += " and 1 local closure day"
+	default:
+		s += fmt.Sprintf(" and %d local closure days", n)
+	}
+	return s
+}
+
+// IsWorkingDay reports whether d is a Monday to Friday that is neither a
+// bank holiday (substitute days included) nor a closure day.
+func (c *Calendar) IsWorkingDay(d civil.Date) bool {
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	_, closed := c.Closed(d)
+	return !closed
+}
+
+// Closed reports whether d is a bank holiday or a closure day, and its
+// name. Weekends are not reported; test them with IsWorkingDay.
+func (c *Calendar) Closed(d civil.Date) (name string, closed bool) {
+	if name, ok := c.year(d.Year)[d]; ok {
+		return name, true
+	}
+	if c.closures[d] {
+		return ClosureName, true
+	}
+	return "", false
+}
+
+// Holidays returns the bank holidays and closure days in year, in date
+// order. A holiday that falls at a weekend is listed on its substitute day.
+func (c *Calendar) Holidays(year int) []Holiday {
+	var out []Holiday
+	for d, name := range c.year(year) {
+		out = append(out, Holiday{Date: d, Name: name})
+	}
+	for d := range c.closures {
+		if _, dup := c.year(year)[d]; d.Year == year && !dup {
+			out = append(out, Holiday{Date: d, Name: ClosureName})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out
+}
+
+// year returns the bank holidays observed in year, computed once.
+func (c *Calendar) year(y int) map[civil.Date]string {
+	if m, ok := c.years.Load(y); ok {
+		return m.(map[civil.Date]string)
+	}
+	m := map[civil.Date]string{}
+	// A holiday near the turn of the year could be observed in the next or
+	// previous one, so look one year either side.
+	for _, yy := range []int{y - 1, y, y + 1} {
+		for _, h := range holidays[c.region] {
+			act, obs := h.Calc(yy)
+			if obs.IsZero() {
+				continue
+			}
+			d := civil.Of(obs)
+			if d.Year != y {
+				continue
+			}
+			name := h.Name
+			if civil.Of(act) != d {
+				name += " (substitute day)"
+			}
+			if _, taken := m[d]; !taken {
+				m[d] = name
+			}
+		}
+	}
+	got, _ := c.years.LoadOrStore(y, m)
+	return got.(map[civil.Date]string)
+}
