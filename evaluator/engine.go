@@ -42,6 +42,7 @@ type dirState struct {
 	force direction.Force
 	vars  *obligation.Vars
 	obls  []*oblState
+	trace Trace // Options.Trace; nil unless explaining
 }
 
 // use records what an event did.
@@ -74,6 +75,9 @@ func (st *oblState) generate(ds *dirState, k int, due civil.Date, opens time.Tim
 	}}
 	st.all = append(st.all, in)
 	st.outstanding = append(st.outstanding, in)
+	if ds.trace != nil {
+		ds.traceCreated(in)
+	}
 	return in
 }
 
@@ -180,6 +184,9 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		if ds.trace != nil {
+			ds.traceTested(in, ev, ok, false)
+		}
 		if ok {
 			in.discharged = ev
 			st.outstanding = append(st.outstanding[:i:i], st.outstanding[i+1:]...)
@@ -196,6 +203,9 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 		ok, err := st.o.Satisfies(ds.vars, r.ev, &in.Instance)
 		if err != nil {
 			return err
+		}
+		if ds.trace != nil {
+			ds.traceTested(in, r.ev, ok, true)
 		}
 		if ok {
 			in.discharged = r.ev

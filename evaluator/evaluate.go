@@ -17,6 +17,8 @@ type Options struct {
 	// deadlines before it have passed. It is required; the library never
 	// reads the clock. Use EndOfDay to evaluate as of a whole day.
 	AsOf time.Time
+	// Trace, when set, is told each step of the evaluation (see Trace).
+	Trace Trace
 }
 
 // ErrNoAsOf is returned when Options.AsOf is zero.
@@ -45,6 +47,9 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	states := make([]*dirState, len(set.Directions))
 	for i, d := range set.Directions {
 		states[i] = newDirState(d, set.Force(d))
+		if states[i].trace = opts.Trace; opts.Trace != nil {
+			states[i].traceExisting()
+		}
 	}
 	for i := range sorted {
 		ev := &sorted[i]

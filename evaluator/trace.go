@@ -1,0 +1,62 @@
+package evaluator
+
+import (
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Trace receives the steps of an evaluation as they happen, so that a tool
+// can explain a finding: how each instance came about and which events
+// were weighed against it. It is called synchronously, in evaluation
+// order, on the goroutine that called Evaluate. Steps point into the
+// evaluation's own state: read them during the call, copy what is kept,
+// modify nothing. A nil Trace, the default, costs one pointer test per
+// step and nothing else.
+type Trace func(Step)
+
+// StepKind says what a Step records.
+type StepKind uint8
+
+// The kinds of step.
+const (
+	// StepCreated: Instance has just been created, with its due date and
+	// Basis (a recurring or once instance when its window opens, a
+	// triggered one when its trigger is observed).
+	StepCreated StepKind = iota + 1
+	// StepTested: Event was tested against Instance's discharge condition
+	// (satisfied_by). Satisfied reports the outcome; a satisfying event
+	// discharges the instance at once (rule 4). Retained is set when the
+	// event arrived before the instance existed and was held back for it.
+	StepTested
+)
+
+// Step is one thing the engine did.
+type Step struct {
+	Kind StepKind
+	// Direction is the id of the direction being evaluated.
+	Direction string
+	Instance  *obligation.Instance
+	Event     *event.Event
+	Satisfied bool
+	Retained  bool
+}
+
+// traceCreated and traceTested build the steps; call sites test ds.trace
+// first, so that an evaluation without a trace builds nothing.
+func (ds *dirState) traceCreated(in *instance) {
+	ds.trace(Step{Kind: StepCreated, Direction: ds.d.ID, Instance: &in.Instance})
+}
+
+func (ds *dirState) traceTested(in *instance, ev *event.Event, ok, retained bool) {
+	ds.trace(Step{Kind: StepTested, Direction: ds.d.ID, Instance: &in.Instance, Event: ev, Satisfied: ok, Retained: retained})
+}
+
+// traceExisting reports the instances created with the direction's state,
+// before the trace was attached (those of once obligations).
+func (ds *dirState) traceExisting() {
+	for _, st := range ds.obls {
+		for _, in := range st.all {
+			ds.traceCreated(in)
+		}
+	}
+}
