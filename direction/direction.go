@@ -4,6 +4,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
 	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/obligation"
@@ -43,6 +45,13 @@ type Direction struct {
 	// File is the file it was loaded from; Digest its SHA-256 in hex.
 	File   string
 	Digest string
+	// Vocabulary, when the direction declares one, lists the event types
+	// and attributes its expressions were checked against and its
+	// histories must use.
+	Vocabulary *event.Vocabulary
+
+	// where the id and revokes keys are, for NewSet's messages
+	idPos, revokesPos diag.Position
 
 	env  *celenv.Env
 	dirV celenv.Value
@@ -83,9 +92,16 @@ func (d *Direction) Calendar() celenv.Calendar { return d.env.Calendar() }
 
 // Options control loading. The zero value is ready to use.
 type Options struct {
-	// Limits bound the YAML read; zero fields take the defaults.
+	// Limits bound the YAML read (the direction file and its vocabulary
+	// file); zero fields take the defaults.
 	Limits Limits
+	// Cost bounds what each CEL expression may cost, estimated at load
+	// and counted at evaluation; zero fields take the defaults.
+	Cost CostLimits
 }
+
+// CostLimits bound the cost of CEL expressions; see Options.Cost.
+type CostLimits = celenv.CostLimits
 
 // Load reads a direction file.
 func Load(path string, opts Options) (*Direction, error) {

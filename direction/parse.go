@@ -21,7 +21,7 @@ import (
 type Limits = yamlx.Limits
 
 var (
-	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions"}
+	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions", "vocabulary"}
 	partyKeys      = []string{"name", "role"}
 	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
 	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
@@ -38,7 +38,7 @@ func Parse(name string, src []byte, opts Options) (*Direction, error) {
 	}
 	sum := sha256.Sum256(src)
 	d := &Direction{File: name, Digest: hex.EncodeToString(sum[:]), Location: event.London}
-	p := &parser{doc: doc, d: d}
+	p := &parser{doc: doc, d: d, opts: opts}
 	p.parse()
 	if err := doc.Errs.Err(); err != nil {
 		return nil, err
@@ -47,8 +47,9 @@ func Parse(name string, src []byte, opts Options) (*Direction, error) {
 }
 
 type parser struct {
-	doc *yamlx.Doc
-	d   *Direction
+	doc  *yamlx.Doc
+	d    *Direction
+	opts Options
 }
 
 func (p *parser) date(m *yamlx.Map, key string, required bool, what string) (civil.Date, *yaml.Node) {
@@ -71,6 +72,7 @@ func (p *parser) parse() {
 		return
 	}
 	d.ID, _ = m.String("id", true, "the direction's id, such as barnet-2018-01")
+	d.idPos = doc.Pos(m.Key("id"))
 	d.Title, _ = m.String("title", true, "the direction's title")
 	d.Power, _ = m.String("power", false, "the power it is made under")
 	d.Source, _ = m.String("source", false, "the document it is modelled on")
@@ -91,7 +93,11 @@ func (p *parser) parse() {
 	if n := m.Value("assumptions"); n != nil {
 		d.Assumptions = doc.Strings(n, "assumptions", "assumptions")
 	}
+	if n := m.Value("vocabulary"); n != nil {
+		d.Vocabulary = p.vocabulary(n)
+	}
 	if n := m.Value("revokes"); n != nil {
+		d.revokesPos = doc.Pos(m.Key("revokes"))
 		d.Revokes = doc.Strings(n, "revokes", "direction ids")
 		for _, r := range d.Revokes {
 			if r == d.ID {
@@ -119,6 +125,7 @@ func (p *parser) parse() {
 		doc.Errorf(doc.Root, "", "cannot build the expression environment: %v", err)
 		return
 	}
+	env.SetCostLimits(p.opts.Cost)
 	d.env = env
 	dirMap := map[string]any{"id": d.ID, "council": d.Council, "issued_by": d.IssuedBy}
 	if !d.Issued.IsZero() {
@@ -261,6 +268,15 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 				when = p.compile(w, yamlx.Join(kpath, "when"), celenv.Bool, o.Kind, "event", "direction", "params")
 			}
 		}
+	}
+	if v := p.d.Vocabulary; v != nil && len(doc.Errs) == before {
+		var triggerTypes []string
+		if o.Kind == obligation.Triggered && when != nil {
+			triggerTypes = when.EventTypes
+		}
+		when.CheckAttributes(doc, yamlx.Join(kpath, "when"), v, nil)
+		sat.CheckAttributes(doc, yamlx.Join(path, "satisfied_by"), v, triggerTypes)
+		due.CheckAttributes(doc, yamlx.Join(kpath, "due"), v, triggerTypes)
 	}
 	if len(doc.Errs) > before {
 		return nil

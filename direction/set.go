@@ -28,7 +28,7 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 	var errs diag.List
 	for _, d := range dirs {
 		if prev, dup := s.byID[d.ID]; dup {
-			errs.Add(diag.Position{File: d.File}, "id", "duplicate direction id %q (also in %s)", d.ID, prev.File)
+			errs.Add(d.idAt(), "id", "duplicate direction id %q (also in %s); give each direction its own id", d.ID, prev.File)
 			continue
 		}
 		s.byID[d.ID] = d
@@ -41,7 +41,7 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 				continue
 			}
 			if r == d.ID {
-				errs.Add(diag.Position{File: d.File}, "revokes", "direction %q revokes itself", d.ID)
+				errs.Add(d.revokesAt(), "revokes", "direction %q revokes itself; list only the ids of earlier directions", d.ID)
 				continue
 			}
 			if other, twice := s.revokedBy[r]; twice {
@@ -52,13 +52,13 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 				s.revokedBy[r] = d
 			}
 			if old.Issued.After(d.Issued) {
-				errs.Add(diag.Position{File: d.File}, "revokes", "direction %q (issued %s) cannot revoke %q, which was issued later, on %s", d.ID, d.Issued, r, old.Issued)
+				errs.Add(d.revokesAt(), "revokes", "direction %q (issued %s) cannot revoke %q, which was issued later, on %s; a direction revokes only earlier ones", d.ID, d.Issued, r, old.Issued)
 			}
 		}
 	}
 	if cycle := s.cycle(); cycle != nil {
 		d := s.byID[cycle[0]]
-		errs.Add(diag.Position{File: d.File}, "revokes", "revocations form a cycle: %s", strings.Join(cycle, " revokes "))
+		errs.Add(d.revokesAt(), "revokes", "revocations form a cycle: %s; a direction revokes only directions issued before it", strings.Join(cycle, " revokes "))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -71,6 +71,22 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 		return a.ID < b.ID
 	})
 	return s, nil
+}
+
+// idAt is where d's id is, or its file when made in code.
+func (d *Direction) idAt() diag.Position {
+	if d.idPos.IsValid() {
+		return d.idPos
+	}
+	return diag.Position{File: d.File}
+}
+
+// revokesAt is where d's revokes key is, or its file when made in code.
+func (d *Direction) revokesAt() diag.Position {
+	if d.revokesPos.IsValid() {
+		return d.revokesPos
+	}
+	return diag.Position{File: d.File}
 }
 
 func (s *Set) cycle() []string {

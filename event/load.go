@@ -22,8 +22,13 @@ import (
 type Options struct {
 	// Location resolves events given as bare dates. Nil means London.
 	Location *time.Location
-	// Limits bound YAML input; the zero value means yamlx defaults.
+	// Limits bound the input: MaxBytes applies to every format, MaxDepth
+	// and MaxNodes to YAML (and MaxDepth to JSON attribute values). The
+	// zero value means the yamlx defaults.
 	Limits yamlx.Limits
+	// Vocabulary, when set, is the list of event types and attributes a
+	// history may use; anything else is an error at its position.
+	Vocabulary *Vocabulary
 }
 
 func (o Options) loc() *time.Location {
@@ -136,6 +141,14 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 			good = good && ok
 			ev.Attrs[k] = v
 		}
+		if good && opts.Vocabulary != nil {
+			good = opts.Vocabulary.CheckEvent(&ev, p, func(key string) diag.Position {
+				if k := m.Key(key); k != nil {
+					return doc.Pos(k)
+				}
+				return ev.Pos
+			}, &doc.Errs)
+		}
 		if good {
 			events = append(events, ev)
 		}
@@ -176,6 +189,9 @@ func (li *lineIndex) pos(off int64) diag.Position {
 // ParseJSON reads a JSON history: an array of event objects, or an object
 // whose "events" member holds one.
 func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits); big != nil {
+		return nil, diag.List{big}
+	}
 	data, bad := yamlx.CheckText(name, data)
 	if bad != nil {
 		return nil, diag.List{bad}
@@ -195,7 +211,8 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 	if err != nil {
 		return fail(err, dec.InputOffset())
 	}
-	if tok == json.Delim('{') {
+	wrapped := tok == json.Delim('{')
+	if wrapped {
 		// {"events": [...]}
 		key, err := dec.Token()
 		if err != nil {
@@ -230,6 +247,19 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 	if _, err := dec.Token(); err != nil {
 		return fail(err, dec.InputOffset())
 	}
+	if wrapped {
+		// Nothing may follow the events list: a second member would be
+		// silently ignored otherwise.
+		off := dec.InputOffset()
+		if tok, err := dec.Token(); err != nil {
+			return fail(err, off)
+		} else if tok != json.Delim('}') {
+			return fail(fmt.Errorf("unexpected member %v after \"events\": the object holds only the events list", tok), off)
+		}
+	}
+	if off := dec.InputOffset(); dec.More() {
+		return fail(fmt.Errorf("unexpected data after the list of events: a file holds one JSON value"), off)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -239,6 +269,9 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 // ParseJSONL reads JSON Lines: one event object per line; blank lines are
 // allowed.
 func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits); big != nil {
+		return nil, diag.List{big}
+	}
 	data, bad := yamlx.CheckText(name, data)
 	if bad != nil {
 		return nil, diag.List{bad}
@@ -338,6 +371,11 @@ func fromMap(raw map[string]any, pos diag.Position, path string, opts Options, e
 		if k == "id" || k == "type" || k == "at" {
 			continue
 		}
+		if d, limit := depth(v), opts.Limits.Depth(); d > limit {
+			errs.Add(pos, yamlx.Join(path, k), "the value nests %d levels deep, over the limit of %d", d, limit)
+			ok = false
+			continue
+		}
 		nv, good := normalise(v)
 		if !good {
 			errs.Add(pos, yamlx.Join(path, k), "the number %v does not fit a 64-bit integer or float", v)
@@ -345,7 +383,28 @@ func fromMap(raw map[string]any, pos diag.Position, path string, opts Options, e
 		}
 		ev.Attrs[k] = nv
 	}
+	if ok && opts.Vocabulary != nil {
+		ok = opts.Vocabulary.CheckEvent(&ev, path, func(string) diag.Position { return pos }, errs)
+	}
 	return ev, ok
+}
+
+// depth counts how deeply lists and objects nest in v.
+func depth(v any) int {
+	d := 0
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			d = max(d, depth(e))
+		}
+	case map[string]any:
+		for _, e := range x {
+			d = max(d, depth(e))
+		}
+	default:
+		return 0
+	}
+	return d + 1
 }
 
 // normalise turns json.Number into int64 or float64, recursively.

@@ -26,6 +26,10 @@ type Program struct {
 	EventTypes []string
 	// Uses holds the variables the expression refers to.
 	Uses map[string]bool
+	// checked is the type-checked AST, before optimisation, for
+	// CheckAttributes.
+	checked *cel.Ast
+	node    *yaml.Node
 }
 
 // Result types an expression must have.
@@ -55,6 +59,11 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		doc.Errorf(node, path, "expression has type %s but must be %s", checked.OutputType(), describeType(want))
 		return nil
 	}
+	if est, err := e.env.EstimateCost(checked, estimator{}); err != nil || est.Max > e.cost.MaxEstimated {
+		doc.Errorf(node, path, "%s", costError(est, e.cost.MaxEstimated))
+		return nil
+	}
+	p.checked, p.node = checked, node
 	p.EventTypes = eventTypeGuard(checked.NativeRep().Expr())
 	p.Uses = map[string]bool{}
 	ast.PostOrderVisit(checked.NativeRep().Expr(), ast.NewExprVisitor(func(x ast.Expr) {
@@ -68,7 +77,8 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 			checked = folded
 		}
 	}
-	prg, err := e.env.Program(checked, cel.EvalOptions(cel.OptOptimize))
+	prg, err := e.env.Program(checked, cel.EvalOptions(cel.OptOptimize),
+		cel.CostTracking(estimator{}), cel.CostLimit(e.cost.MaxEval))
 	if err != nil {
 		doc.Errorf(node, path, "cannot build program: %v", err)
 		return nil

@@ -27,9 +27,10 @@ var Variables = []string{"event", "trigger", "instance", "direction", "params"}
 // Env compiles expressions for one direction: date functions work in its
 // time zone and working-day functions in its calendar.
 type Env struct {
-	env *cel.Env
-	loc *time.Location
-	cal Calendar
+	env  *cel.Env
+	loc  *time.Location
+	cal  Calendar
+	cost CostLimits
 }
 
 // Location returns the time zone dates are read in.
@@ -41,7 +42,7 @@ func (e *Env) Calendar() Calendar { return e.cal }
 // New returns an environment whose dates are read in loc. cal may be nil, in
 // which case the working-day functions report an error when called.
 func New(loc *time.Location, cal Calendar) (*Env, error) {
-	e := &Env{loc: loc, cal: cal}
+	e := &Env{loc: loc, cal: cal, cost: DefaultCostLimits}
 	mapType := cel.MapType(cel.StringType, cel.DynType)
 	opts := []cel.EnvOption{
 		cel.Variable("event", mapType),
@@ -120,6 +121,9 @@ func (e *Env) functions() []cel.EnvOption {
 				if e.cal == nil {
 					return types.NewErr("addWorkingDays: the direction names no working-day calendar")
 				}
+				if k := n.(types.Int); k > maxWorkingDays || k < -maxWorkingDays {
+					return types.NewErr("addWorkingDays: %d working days is more than the limit of %d", k, maxWorkingDays)
+				}
 				d, t := e.day(a)
 				return e.atDay(AddWorkingDays(e.cal, d, int(n.(types.Int))), t)
 			}))),
@@ -130,6 +134,9 @@ func (e *Env) functions() []cel.EnvOption {
 				}
 				da, _ := e.day(a)
 				db, _ := e.day(b)
+				if span := da.DaysUntil(db); span > maxWorkingDaysSpan || span < -maxWorkingDaysSpan {
+					return types.NewErr("workingDaysBetween: the dates are %d days apart, more than the limit of %d", span, maxWorkingDaysSpan)
+				}
 				return types.Int(WorkingDaysBetween(e.cal, da, db))
 			}))),
 	}

@@ -53,12 +53,17 @@ func SplitTree(paths []string) (*Tree, error) {
 		}
 	}
 	dirs := map[string]*Council{}
+	vocabularies := map[string]bool{}
 	for _, n := range names {
 		data, err := os.ReadFile(n)
 		if err != nil {
 			return nil, err
 		}
-		if Classify(n, data) != Direction {
+		kind := Classify(n, data)
+		if kind == Vocabulary {
+			vocabularies[n] = true
+		}
+		if kind != Direction {
 			continue
 		}
 		dir := filepath.Dir(n)
@@ -76,6 +81,9 @@ func SplitTree(paths []string) (*Tree, error) {
 	}
 	for _, n := range names {
 		c := nearest(dirs, filepath.Dir(n))
+		if c == nil && vocabularies[n] {
+			continue // read through the directions that name it
+		}
 		if c == nil {
 			t.Orphans = append(t.Orphans, n)
 			continue

@@ -30,6 +30,9 @@ const (
 	Direction Kind = "direction"
 	History   Kind = "history"
 	Scenario  Kind = "scenario"
+	// Vocabulary files (a mapping with event_types) are read by the
+	// directions that name them, not on their own.
+	Vocabulary Kind = "vocabulary"
 )
 
 // File is one input file.
@@ -118,6 +121,11 @@ func Classify(path string, data []byte) Kind {
 				return Scenario
 			}
 		}
+		for i := 0; i < len(probe.Content[0].Content); i += 2 {
+			if probe.Content[0].Content[i].Value == "event_types" {
+				return Vocabulary
+			}
+		}
 	}
 	return History
 }
@@ -163,11 +171,26 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 	if loc == nil {
 		loc = event.London
 	}
+	// Histories are checked against the directions' vocabularies only when
+	// every direction declares one: events for a direction without one may
+	// be of any type.
+	var vocab *event.Vocabulary
+	for i, d := range ws.Directions {
+		if d.Vocabulary == nil {
+			vocab = nil
+			break
+		}
+		if i == 0 {
+			vocab = d.Vocabulary
+		} else {
+			vocab = event.Merge(vocab, d.Vocabulary)
+		}
+	}
 	for _, f := range ws.Files {
 		if f.Kind != History {
 			continue
 		}
-		evs, err := event.Parse(f.Path, f.data, event.Options{Location: loc, Limits: opts.Limits})
+		evs, err := event.Parse(f.Path, f.data, event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab})
 		if err != nil {
 			errs.Append(diag.Position{File: f.Path}, err)
 			continue

@@ -38,6 +38,19 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// Depth returns the nesting limit, with the default applied.
+func (l Limits) Depth() int { return l.withDefaults().MaxDepth }
+
+// CheckSize refuses a file of n bytes when it is over the limit.
+func CheckSize(file string, n int, lim Limits) *diag.Error {
+	lim = lim.withDefaults()
+	if n <= lim.MaxBytes {
+		return nil
+	}
+	return &diag.Error{Pos: diag.Position{File: file, Line: 1, Column: 1},
+		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes (raise Limits.MaxBytes to read it)", n, lim.MaxBytes)}
+}
+
 // Doc is a parsed file and the list its walkers add problems to.
 type Doc struct {
 	File string
@@ -77,8 +90,8 @@ func CheckText(file string, src []byte) ([]byte, *diag.Error) {
 func Parse(file string, src []byte, lim Limits) *Doc {
 	lim = lim.withDefaults()
 	d := &Doc{File: file}
-	if len(src) > lim.MaxBytes {
-		d.Errs.Add(diag.Position{File: file}, "", "file is %d bytes, over the limit of %d bytes", len(src), lim.MaxBytes)
+	if big := CheckSize(file, len(src), lim); big != nil {
+		d.Errs = append(d.Errs, big)
 		return d
 	}
 	src, bad := CheckText(file, src)

@@ -1,0 +1,68 @@
+package direction
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/yamlx"
+)
+
+// vocabulary reads the direction's vocabulary key: a mapping written
+// inline, or the path of a vocabulary file relative to the direction file.
+func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
+	doc := p.doc
+	if n.Kind == yaml.MappingNode {
+		return event.VocabularyFromYAML(doc, n, "vocabulary")
+	}
+	rel, ok := doc.Scalar(n, "vocabulary", "the path of a vocabulary file (such as ../vocabulary.yaml) or an inline mapping with event_types")
+	if !ok {
+		return nil
+	}
+	ext := strings.ToLower(filepath.Ext(rel))
+	if filepath.IsAbs(rel) || (ext != ".yaml" && ext != ".yml") {
+		doc.Errorf(n, "vocabulary", "vocabulary %q must be a relative path to a .yaml or .yml file, such as ../vocabulary.yaml", rel)
+		return nil
+	}
+	path := filepath.Join(filepath.Dir(doc.File), filepath.FromSlash(rel))
+	src, err := readRegular(path, p.opts.Limits)
+	if err != nil {
+		doc.Errorf(n, "vocabulary", "cannot read the vocabulary: %v", err)
+		return nil
+	}
+	v, err := event.ParseVocabulary(path, src, p.opts.Limits)
+	if err != nil {
+		doc.Errorf(n, "vocabulary", "the vocabulary %s has errors (listed with it)", path)
+		doc.Errs.Append(diag.Position{File: path}, err)
+		return nil
+	}
+	return v
+}
+
+// readRegular reads a regular file of at most the size limit, so that a
+// path to a device or a pipe can neither block nor flood the loader.
+func readRegular(path string, lim Limits) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	max := lim.MaxBytes
+	if max <= 0 {
+		max = yamlx.DefaultLimits.MaxBytes
+	}
+	return io.ReadAll(io.LimitReader(f, int64(max)+1))
+}

@@ -1,0 +1,109 @@
+package celenv
+
+import (
+	"fmt"
+
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+)
+
+// CostLimits bound what an expression may cost, in CEL's abstract cost
+// units (roughly one per operation, plus one per ten bytes of string
+// handled). The zero value means the defaults.
+type CostLimits struct {
+	// MaxEstimated rejects at load an expression whose worst-case cost,
+	// estimated by CEL's static analysis, exceeds it. Variables (event,
+	// trigger, ...) are assumed to hold at most AssumedSize elements or
+	// bytes in any list, map or string. Default 1,000,000.
+	MaxEstimated uint64
+	// MaxEval stops one evaluation of one expression against one event
+	// once it has cost this much. Default 1,000,000.
+	MaxEval uint64
+}
+
+// DefaultCostLimits are used where CostLimits fields are zero.
+var DefaultCostLimits = CostLimits{MaxEstimated: 1_000_000, MaxEval: 1_000_000}
+
+// AssumedSize is the size the load-time estimate assumes for any list, map
+// or string read from a variable. Typical expressions never iterate over
+// event data, so this only matters for comprehensions.
+const AssumedSize = 100
+
+// Caps on the work one call to a working-day function may do; beyond them
+// the call is an error rather than a long loop.
+const (
+	maxWorkingDays     = 10_000  // about 40 years
+	maxWorkingDaysSpan = 100_000 // calendar days, about 270 years
+)
+
+func (l CostLimits) withDefaults() CostLimits {
+	if l.MaxEstimated == 0 {
+		l.MaxEstimated = DefaultCostLimits.MaxEstimated
+	}
+	if l.MaxEval == 0 {
+		l.MaxEval = DefaultCostLimits.MaxEval
+	}
+	return l
+}
+
+// SetCostLimits sets the limits later Compile calls apply. Call it before
+// compiling; an Env is not safe to reconfigure while in use.
+func (e *Env) SetCostLimits(l CostLimits) { e.cost = l.withDefaults() }
+
+// estimator bounds the sizes of values read from variables and prices the
+// working-day functions, which loop over days.
+type estimator struct{}
+
+func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	if len(n.Path()) > 0 {
+		s := cost.RangedSizeEstimate(0, AssumedSize)
+		return &s
+	}
+	return nil
+}
+
+func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
+	switch function {
+	case "addWorkingDays":
+		return cost.NewCallEstimate(cost.RangedCostEstimate(1, maxWorkingDays/10), nil)
+	case "workingDaysBetween":
+		return cost.NewCallEstimate(cost.RangedCostEstimate(1, maxWorkingDaysSpan/10), nil)
+	}
+	return nil
+}
+
+// CallCost prices the working-day functions at run time by the days they
+// stepped through.
+func (estimator) CallCost(function, _ string, args []ref.Val, _ ref.Val) *uint64 {
+	var c uint64
+	switch function {
+	case "addWorkingDays":
+		if n, ok := args[len(args)-1].(types.Int); ok {
+			c = uint64(min(max(n, -n), maxWorkingDays))/10 + 1
+		}
+	case "workingDaysBetween":
+		if a, ok := args[0].(types.Timestamp); ok {
+			if b, ok := args[1].(types.Timestamp); ok {
+				d := a.Sub(b.Time).Hours() / 24
+				c = uint64(min(max(d, -d), maxWorkingDaysSpan))/10 + 1
+			}
+		}
+	default:
+		return nil
+	}
+	return &c
+}
+
+func costError(est cost.CostEstimate, limit uint64) string {
+	return fmt.Sprintf("expression is too expensive: its estimated worst-case cost is %s, over the limit of %d "+
+		"(comprehensions over event data are assumed to see up to %d elements; avoid nesting them)",
+		costString(est.Max), limit, AssumedSize)
+}
+
+func costString(c uint64) string {
+	if c == ^uint64(0) {
+		return "unbounded"
+	}
+	return fmt.Sprint(c)
+}
