@@ -388,8 +388,12 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 	case dateNode != nil && dueNode != nil:
 		p.doc.Errorf(m.Key("due"), yamlx.Join(m.Path, "due"), "give either date or due, not both")
 	case dateNode != nil:
-		s.On, _ = p.date(m, "date", true, "the due date (YYYY-MM-DD)")
+		var n *yaml.Node
+		s.On, n = p.date(m, "date", true, "the due date (YYYY-MM-DD)")
 		s.OnSource = "the date set by the direction"
+		if n != nil && !p.d.Issued.IsZero() && s.On.Before(p.d.Issued) {
+			p.doc.Errorf(n, yamlx.Join(m.Path, "date"), "the due date %s is before the direction was issued on %s", s.On, p.d.Issued)
+		}
 	case dueNode != nil:
 		prog := p.compile(dueNode, yamlx.Join(m.Path, "due"), celenv.Timestamp, obligation.Once, "direction", "params")
 		if prog == nil {
