@@ -21,7 +21,7 @@ import (
 type Limits = yamlx.Limits
 
 var (
-	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions", "vocabulary"}
+	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
 	partyKeys      = []string{"name", "role"}
 	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
 	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
@@ -120,7 +120,7 @@ func (p *parser) parse() {
 			}
 		}
 	}
-	env, err := celenv.New(d.Location, nil)
+	env, err := celenv.New(d.Location, p.calendar(m))
 	if err != nil {
 		doc.Errorf(doc.Root, "", "cannot build the expression environment: %v", err)
 		return
