@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/scenario"
+)
+
+func init() {
+	register("test", "run scenario files: what-if tests with expected findings", runTest)
+}
+
+// runTest runs every scenario file among the paths. A directory is searched
+// for scenario files (YAML mappings with a scenarios key); direction and
+// history files in it are skipped, as the scenarios name their own.
+func runTest(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "test", "test [--coverage] [--junit FILE] PATH...")
+	cover := fs.Bool("coverage", false, "report which clauses, outcomes and deadline boundaries the scenarios exercise")
+	junit := fs.String("junit", "", "also write the results as JUnit XML to `FILE`")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	files, err := scenarioFiles(paths)
+	if err != nil {
+		env.errorf("directions test: %v", err)
+		return exitInvalid
+	}
+	if len(files) == 0 {
+		env.errorf("directions test: no scenario files in %s (a scenario file is a YAML mapping with a scenarios key)", strings.Join(paths, ", "))
+		return exitInvalid
+	}
+	var (
+		loader   scenario.Loader
+		outcomes []*scenario.Outcome
+		invalid  int
+		failed   int
+		errored  int
+	)
+	for _, name := range files {
+		f, err := loader.Load(name)
+		if err != nil {
+			invalid++
+			fmt.Fprintf(env.stdout, "FAIL  %s  [invalid file]\n", name)
+			env.errorf("%v", err)
+			outcomes = append(outcomes, &scenario.Outcome{Scenario: &scenario.Scenario{Name: "(file could not be loaded)", Pos: diag.Position{File: name}}, Err: err})
+			continue
+		}
+		for _, s := range f.Scenarios {
+			o := s.Run()
+			outcomes = append(outcomes, o)
+			at := fmt.Sprintf("%s:%d", s.Pos.File, s.Pos.Line)
+			switch {
+			case o.Err != nil:
+				errored++
+				fmt.Fprintf(env.stdout, "ERROR %s  %s\n", at, s.Name)
+				fmt.Fprintf(env.stdout, "      %v\n", o.Err)
+			case len(o.Failures) > 0:
+				failed++
+				fmt.Fprintf(env.stdout, "FAIL  %s  %s\n", at, s.Name)
+				for _, fl := range o.Failures {
+					fmt.Fprint(env.stdout, scenarioIndent(fl.String(), "      "))
+				}
+			default:
+				fmt.Fprintf(env.stdout, "ok    %s  %s\n", at, s.Name)
+			}
+		}
+	}
+	ran := 0
+	for _, o := range outcomes {
+		if o.Scenario.Set != nil {
+			ran++
+		}
+	}
+	switch {
+	case invalid+failed+errored == 0:
+		fmt.Fprintf(env.stdout, "PASS: %d scenario%s in %d file%s\n", ran, scenarioPlural(ran), len(files), scenarioPlural(len(files)))
+	default:
+		var parts []string
+		if failed > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed", failed, ran))
+		}
+		if errored > 0 {
+			parts = append(parts, fmt.Sprintf("%d could not be evaluated", errored))
+		}
+		if invalid > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d files invalid", invalid, len(files)))
+		}
+		fmt.Fprintf(env.stdout, "FAIL: %s\n", strings.Join(parts, "; "))
+	}
+	if *cover {
+		fmt.Fprintln(env.stdout)
+		if err := scenario.NewCoverage(outcomes).WriteText(env.stdout); err != nil {
+			env.errorf("directions test: %v", err)
+			return exitInvalid
+		}
+	}
+	if *junit != "" {
+		if err := writeJUnitFile(*junit, outcomes); err != nil {
+			env.errorf("directions test: --junit: %v", err)
+			return exitInvalid
+		}
+	}
+	switch {
+	case invalid+errored > 0:
+		return exitInvalid
+	case failed > 0:
+		return exitBreaches
+	}
+	return exitOK
+}
+
+// scenarioFiles expands paths and keeps the scenario files. A file named
+// explicitly must be one.
+func scenarioFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		names, err := workspace.Expand([]string{p})
+		if err != nil {
+			return nil, err
+		}
+		explicit := len(names) == 1 && names[0] == p
+		for _, n := range names {
+			data, err := os.ReadFile(n)
+			if err != nil {
+				return nil, err
+			}
+			if workspace.Classify(n, data) == workspace.Scenario {
+				out = append(out, n)
+			} else if explicit {
+				return nil, fmt.Errorf("%s is not a scenario file (a YAML mapping with a scenarios key)", n)
+			}
+		}
+	}
+	return out, nil
+}
+
+func writeJUnitFile(name string, outcomes []*scenario.Outcome) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := scenario.WriteJUnit(f, outcomes); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func scenarioIndent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(prefix + l)
+		}
+	}
+	return b.String()
+}
+
+func scenarioPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
