@@ -1,0 +1,582 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+func init() {
+	register("explain", "say in words how one obligation's due dates were computed and which events discharged them", runExplain)
+}
+
+// Explanation is the JSON document `explain --format json` writes: enough
+// to audit a result later (the as-of time, the engine version and the
+// SHA-256 of every input file) and, for each instance of the obligation,
+// how its due date was derived and which events were weighed against it.
+type Explanation struct {
+	Schema      string                `json:"schema"`
+	Engine      string                `json:"engine"`
+	AsOf        time.Time             `json:"as_of"`
+	Inputs      []workspace.File      `json:"inputs"`
+	Obligations []ObligationExplained `json:"obligations"`
+}
+
+// ObligationExplained is one obligation of one direction, in words.
+type ObligationExplained struct {
+	Direction      string   `json:"direction"`
+	DirectionTitle string   `json:"direction_title"`
+	InForce        string   `json:"in_force"`
+	ID             string   `json:"id"`
+	Clause         string   `json:"clause"`
+	Holder         string   `json:"holder"`
+	HolderName     string   `json:"holder_name,omitempty"`
+	Kind           string   `json:"kind"`
+	Summary        string   `json:"summary"`
+	Source         string   `json:"source,omitempty"`
+	Assumptions    []string `json:"assumptions,omitempty"`
+	// Schedule says how instances arise; Trigger, DueRule and Discharge
+	// quote the conditions as the direction writes them.
+	Schedule  string `json:"schedule"`
+	Trigger   string `json:"trigger_condition,omitempty"`
+	DueRule   string `json:"due_rule,omitempty"`
+	Discharge string `json:"discharge_condition,omitempty"`
+	// Params are the direction's parameters the rules refer to.
+	Params map[string]any `json:"params,omitempty"`
+	// Candidates are the events, up to the as-of time, of a type the
+	// obligation looks at, with what became of each.
+	Candidates []Candidate          `json:"candidates"`
+	Instances  []InstanceExplained `json:"instances"`
+}
+
+// InstanceExplained is one instance: its due date's derivation, the events
+// tested against it and the outcome.
+type InstanceExplained struct {
+	Number int              `json:"number"`
+	Status evaluator.Status `json:"status"`
+	Due    string           `json:"due,omitempty"`
+	DueAt  time.Time        `json:"due_at,omitzero"`
+	Opens  time.Time        `json:"opens"`
+	// Derivation is the due date's computation, step by step, in words.
+	Derivation   []string            `json:"derivation"`
+	Trigger      *evaluator.EventRef `json:"trigger,omitempty"`
+	Considered   []Considered        `json:"considered"`
+	DischargedBy *evaluator.EventRef `json:"discharged_by,omitempty"`
+	DaysLate     int                 `json:"days_late,omitempty"`
+	Outcome      string              `json:"outcome"`
+}
+
+// Considered is an event tested against an instance's discharge condition.
+type Considered struct {
+	Event     string    `json:"event"`
+	Type      string    `json:"type"`
+	At        time.Time `json:"at"`
+	Where     string    `json:"where,omitempty"`
+	Attrs     string    `json:"attributes,omitempty"`
+	Satisfied bool      `json:"satisfied"`
+	// Retained: the event came before the instance existed and was held
+	// back for it (a report sent before the meeting it is for).
+	Retained bool   `json:"retained,omitempty"`
+	Note     string `json:"note"`
+}
+
+// Candidate is an event of a relevant type and what it did.
+type Candidate struct {
+	Event string    `json:"event"`
+	Type  string    `json:"type"`
+	At    time.Time `json:"at"`
+	Where string    `json:"where,omitempty"`
+	Note  string    `json:"note"`
+}
+
+func runExplain(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "explain", "explain --obligation ID [--as-of DATE] [--format text|json] PATH...")
+	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
+	oblID := fs.String("obligation", "", "the obligation to explain: its id, or DIRECTION/ID when several directions share it")
+	format := fs.String("format", "text", "output format: text or json")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	if *format != "text" && *format != "json" {
+		env.errorf("directions explain: --format must be text or json, not %q", *format)
+		return exitInvalid
+	}
+	if *oblID == "" {
+		env.errorf("directions explain: --obligation ID is required")
+		fs.Usage()
+		return exitInvalid
+	}
+	if tree, err := workspace.SplitTree(paths); err == nil && len(tree.Councils) > 1 {
+		names := make([]string, len(tree.Councils))
+		for i, c := range tree.Councils {
+			names[i] = c.Dir
+		}
+		env.errorf("directions explain: the paths hold %d council folders (%s); explain one council at a time", len(names), strings.Join(names, ", "))
+		return exitInvalid
+	}
+	ws, set, ok := loadWorkspace(env, "explain", paths)
+	if !ok {
+		return exitInvalid
+	}
+	targets := findObligations(set, *oblID)
+	if len(targets) == 0 {
+		env.errorf("directions explain: no obligation %q; the obligations are: %s", *oblID, strings.Join(obligationIDs(set), ", "))
+		return exitInvalid
+	}
+	at, err := parseAsOf(*asOf, ws.Location)
+	if err != nil {
+		env.errorf("directions explain: %v", err)
+		return exitInvalid
+	}
+	ex, err := explain(ws, set, targets, at)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(ex)
+	} else {
+		err = writeExplanation(env.stdout, ex, ws.Location)
+	}
+	if err != nil {
+		env.errorf("directions explain: %v", err)
+		return exitInvalid
+	}
+	return exitOK
+}
+
+type target struct {
+	d *direction.Direction
+	o *obligation.Obligation
+}
+
+func findObligations(set *direction.Set, id string) []target {
+	dirID, oID, qualified := strings.Cut(id, "/")
+	if !qualified {
+		oID = id
+	}
+	var out []target
+	for _, d := range set.Directions {
+		if qualified && d.ID != dirID {
+			continue
+		}
+		if o := d.Obligation(oID); o != nil {
+			out = append(out, target{d, o})
+		}
+	}
+	return out
+}
+
+func obligationIDs(set *direction.Set) []string {
+	var ids []string
+	for _, d := range set.Directions {
+		for _, o := range d.Obligations {
+			ids = append(ids, d.ID+"/"+o.ID)
+		}
+	}
+	return ids
+}
+
+type instKey struct {
+	dir, obl string
+	n        int
+}
+
+// explain evaluates the workspace with a trace and gathers the evidence for
+// the target obligations.
+func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at time.Time) (*Explanation, error) {
+	want := map[[2]string]bool{}
+	for _, t := range targets {
+		want[[2]string{t.d.ID, t.o.ID}] = true
+	}
+	tested := map[instKey][]evaluator.Step{}
+	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
+	trace := func(s evaluator.Step) {
+		o := s.Instance.Obligation
+		k := [2]string{s.Direction, o.ID}
+		if !want[k] || s.Kind != evaluator.StepTested {
+			return
+		}
+		ik := instKey{s.Direction, o.ID, s.Instance.Number}
+		tested[ik] = append(tested[ik], s)
+		if testedBy[k] == nil {
+			testedBy[k] = map[string][]int{}
+		}
+		testedBy[k][s.Event.ID] = append(testedBy[k][s.Event.ID], s.Instance.Number)
+	}
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at, Trace: trace})
+	if err != nil {
+		return nil, err
+	}
+	loc := ws.Location
+	byID := make(map[string]*event.Event, len(ws.Events))
+	for i := range ws.Events {
+		byID[ws.Events[i].ID] = &ws.Events[i]
+	}
+	ex := &Explanation{
+		Schema: "https://github.com/dfe-tools/directions/schemas/explain-output.schema.json", Engine: evaluator.Version,
+		AsOf: at, Inputs: ws.Files,
+	}
+	for _, t := range targets {
+		d, o := t.d, t.o
+		oe := ObligationExplained{
+			Direction: d.ID, DirectionTitle: d.Title, ID: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: string(o.Kind),
+			Summary: o.Summary, Source: o.Source, Assumptions: o.Assumptions,
+			Trigger: o.When(), DueRule: o.DueExpr(), Discharge: o.SatisfiedBy(), Schedule: scheduleWords(d, o),
+			Params: usedParams(d, o), Candidates: []Candidate{}, Instances: []InstanceExplained{},
+		}
+		if p := d.Party(o.Holder); p != nil {
+			oe.HolderName = p.Name
+		}
+		for _, ds := range res.Directions {
+			if ds.ID == d.ID {
+				oe.InForce = fmt.Sprintf("in force from %s", civil.In(ds.From, loc).Long())
+				if !ds.Until.IsZero() {
+					oe.InForce += fmt.Sprintf(" to %s", civil.In(ds.Until, loc).AddDays(-1).Long())
+				}
+				oe.InForce += " (" + ds.Reason + ")"
+			}
+		}
+		discharged := map[string]int{}
+		for _, f := range res.Findings {
+			if f.Direction != d.ID || f.Obligation != o.ID {
+				continue
+			}
+			ie := InstanceExplained{
+				Number: f.Instance, Status: f.Status, Due: f.Due, DueAt: f.DueAt, Opens: f.Opens, Trigger: f.Trigger,
+				DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Considered: []Considered{},
+			}
+			if f.DischargedBy != nil {
+				discharged[f.DischargedBy.ID] = f.Instance
+			}
+			ie.Derivation = derivation(d, o, f, loc, byID)
+			for _, s := range tested[instKey{d.ID, o.ID, f.Instance}] {
+				c := Considered{Event: s.Event.ID, Type: s.Event.Type, At: s.Event.At, Where: where(s.Event), Attrs: attrs(s.Event), Satisfied: s.Satisfied, Retained: s.Retained}
+				switch {
+				case s.Satisfied && s.Retained:
+					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
+				case s.Satisfied:
+					c.Note = "satisfies the condition, so it discharged this instance"
+				default:
+					c.Note = "tested; does not satisfy the condition"
+				}
+				ie.Considered = append(ie.Considered, c)
+			}
+			ie.Outcome = outcome(o, f, ie, at, loc)
+			oe.Instances = append(oe.Instances, ie)
+		}
+		oe.Candidates = candidates(ws.Events, d, o, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		ex.Obligations = append(ex.Obligations, oe)
+	}
+	return ex, nil
+}
+
+// attrs lists an event's attributes as name=value, sorted by name, so that a
+// reader can see why a condition did or did not hold.
+func attrs(ev *event.Event) string {
+	names := make([]string, 0, len(ev.Attrs))
+	for k := range ev.Attrs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for i, k := range names {
+		names[i] = fmt.Sprintf("%s=%v", k, ev.Attrs[k])
+	}
+	return strings.Join(names, " ")
+}
+
+func where(ev *event.Event) string {
+	if !ev.Pos.IsValid() {
+		return ""
+	}
+	return ev.Pos.String()
+}
+
+// scheduleWords says how instances of o arise.
+func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
+	s := o.Schedule
+	switch o.Kind {
+	case obligation.Recurring:
+		w := fmt.Sprintf("recurring: every %s, counted from %s", s.Every, s.Anchor.Long())
+		if s.AnchorIs != "" {
+			w += " (" + s.AnchorIs + ")"
+		}
+		if !s.First.IsZero() {
+			w += fmt.Sprintf("; the first falls due %s after it", s.First)
+		} else {
+			w += fmt.Sprintf("; the first falls due %s after it", s.Every)
+		}
+		if s.Count > 0 {
+			w += fmt.Sprintf("; %d in all", s.Count)
+		}
+		if !s.Until.IsZero() {
+			w += fmt.Sprintf("; none due after %s", s.Until.Long())
+		}
+		return w + ". Each due date is computed from the anchor, not from the previous one, and a day the month lacks becomes its last day."
+	case obligation.Once:
+		return fmt.Sprintf("once: due %s (%s).", s.On.Long(), s.OnSource)
+	case obligation.Triggered:
+		return "triggered: one instance for each event that meets the trigger condition, due by the date the due rule gives."
+	case obligation.Prohibition:
+		return "prohibition: each event that meets the condition while the direction is in force is a breach."
+	}
+	return string(o.Kind)
+}
+
+var hasRE = regexp.MustCompile(`has\(trigger\.([A-Za-z_][A-Za-z0-9_]*)\)`)
+
+var paramRE = regexp.MustCompile(`params\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+func usedParams(d *direction.Direction, o *obligation.Obligation) map[string]any {
+	var out map[string]any
+	for _, text := range []string{o.When(), o.DueExpr(), o.SatisfiedBy()} {
+		for _, m := range paramRE.FindAllStringSubmatch(text, -1) {
+			if v, ok := d.Params[m[1]]; ok {
+				if out == nil {
+					out = map[string]any{}
+				}
+				out[m[1]] = v
+			}
+		}
+	}
+	return out
+}
+
+// derivation says step by step how the finding's due date came about.
+func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Finding, loc *time.Location, byID map[string]*event.Event) []string {
+	if o.Kind == obligation.Prohibition {
+		return []string{"a prohibition has no due date: the event itself is the breach"}
+	}
+	var out []string
+	switch o.Kind {
+	case obligation.Recurring:
+		out = append(out, fmt.Sprintf("instance %d, counted from the anchor: %s", f.Instance, f.Basis))
+	case obligation.Once:
+		out = append(out, "the direction sets the date: "+f.Basis)
+	case obligation.Triggered:
+		out = append(out, fmt.Sprintf("the due rule %s gives %s", o.DueExpr(), f.Basis))
+		if f.Trigger != nil && byID[f.Trigger.ID] != nil {
+			tr := byID[f.Trigger.ID]
+			for _, m := range hasRE.FindAllStringSubmatch(o.DueExpr(), -1) {
+				if v, ok := tr.Attrs[m[1]]; ok {
+					out = append(out, fmt.Sprintf("%s gives %s = %v, so the rule's has(trigger.%s) branch applies", tr.ID, m[1], v, m[1]))
+				} else {
+					out = append(out, fmt.Sprintf("%s gives no %s, so the rule's other branch applies", tr.ID, m[1]))
+				}
+			}
+		}
+		if ps := usedParams(d, o); len(ps) > 0 {
+			keys := make([]string, 0, len(ps))
+			for k := range ps {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var kv []string
+			for _, k := range keys {
+				kv = append(kv, fmt.Sprintf("params.%s = %v", k, ps[k]))
+			}
+			out = append(out, "with "+strings.Join(kv, ", "))
+		}
+		if f.Trigger != nil && strings.Contains(o.DueExpr(), "WorkingDays") {
+			out = append(out, skippedDays(d, civil.In(f.Trigger.At, loc), f.Due)...)
+		}
+	}
+	out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
+	return out
+}
+
+// skippedDays lists the days between from and due that the direction's
+// calendar does not count as working days.
+func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []string {
+	cal := d.Calendar()
+	due, err := civil.Parse(dueStr)
+	if cal == nil || err != nil || !from.Before(due) {
+		return nil
+	}
+	var skipped []string
+	for day := from.AddDays(1); !day.After(due); day = day.AddDays(1) {
+		if cal.IsWorkingDay(day) {
+			continue
+		}
+		wd := day.Start(time.UTC).Weekday()
+		why := "weekend"
+		if wd != time.Saturday && wd != time.Sunday {
+			why = "not a working day in the " + cal.Name() + " calendar"
+		}
+		skipped = append(skipped, fmt.Sprintf("%s %s (%s)", wd.String()[:3], day.Long(), why))
+	}
+	if len(skipped) == 0 {
+		return []string{fmt.Sprintf("working days counted on the %s calendar; no day between %s and %s was skipped", cal.Name(), from.Long(), due.Long())}
+	}
+	return []string{fmt.Sprintf("working days counted on the %s calendar; skipped: %s", cal.Name(), strings.Join(skipped, ", "))}
+}
+
+// outcome is the finding's reason, and when nothing discharged the
+// instance, why not.
+func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained, at time.Time, loc *time.Location) string {
+	w := f.Reason
+	if f.DischargedBy != nil || o.Kind == obligation.Prohibition {
+		return w
+	}
+	if len(ie.Considered) == 0 {
+		return w + fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
+	}
+	return w + fmt.Sprintf(". %d event(s) were tested against it and none met the condition", len(ie.Considered))
+}
+
+// candidates lists the events up to at whose type the obligation looks at.
+func candidates(events []event.Event, d *direction.Direction, o *obligation.Obligation, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+	out := []Candidate{}
+	triggered := map[string]int{}
+	breached := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Direction == d.ID && f.Obligation == o.ID && f.Trigger != nil {
+			if o.Kind == obligation.Prohibition {
+				breached[f.Trigger.ID] = true
+			} else {
+				triggered[f.Trigger.ID] = f.Instance
+			}
+		}
+	}
+	for _, ev := range event.Sort(events) {
+		if !o.MaySatisfy(ev.Type) && !o.MayTrigger(ev.Type) {
+			continue
+		}
+		c := Candidate{Event: ev.ID, Type: ev.Type, At: ev.At, Where: where(&ev)}
+		var notes []string
+		if ev.At.After(at) {
+			notes = append(notes, "after the as-of time, so not taken into account")
+		}
+		if n, ok := triggered[ev.ID]; ok {
+			notes = append(notes, fmt.Sprintf("created instance %d", n))
+		}
+		if breached[ev.ID] {
+			notes = append(notes, "breached the prohibition")
+		}
+		if n, ok := discharged[ev.ID]; ok {
+			notes = append(notes, fmt.Sprintf("discharged instance %d", n))
+		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
+			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
+		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
+			notes = append(notes, "not tested: no instance was outstanding for it, or the direction was not yet in force")
+		}
+		if len(notes) == 0 {
+			notes = append(notes, "did not meet the condition")
+		}
+		c.Note = strings.Join(notes, "; ")
+		out = append(out, c)
+	}
+	return out
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
+	fmt.Fprintf(w, "As of %s (%s); engine %s.\n", ex.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc, ex.Engine)
+	for _, oe := range ex.Obligations {
+		fmt.Fprintf(w, "\nClause %s of %s, %q\n", oe.Clause, oe.Direction, oe.DirectionTitle)
+		fmt.Fprintf(w, "  The direction is %s.\n", oe.InForce)
+		fmt.Fprintf(w, "  Obligation: %s (%s)\n", oe.ID, oe.Kind)
+		holder := oe.Holder
+		if oe.HolderName != "" {
+			holder += " (" + oe.HolderName + ")"
+		}
+		fmt.Fprintf(w, "  Duty holder: %s\n", holder)
+		fmt.Fprintf(w, "  What it requires: %s\n", oe.Summary)
+		if oe.Source != "" {
+			fmt.Fprintf(w, "  Source: %s\n", oe.Source)
+		}
+		for _, a := range oe.Assumptions {
+			fmt.Fprintf(w, "  Assumption: %s\n", a)
+		}
+		fmt.Fprintf(w, "  How it falls due: %s\n", oe.Schedule)
+		if oe.Trigger != "" {
+			label := "Trigger condition"
+			if oe.Kind == string(obligation.Prohibition) {
+				label = "Breached by"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", label, oe.Trigger)
+		}
+		if oe.DueRule != "" {
+			fmt.Fprintf(w, "  Due rule: %s\n", oe.DueRule)
+		}
+		if oe.Discharge != "" {
+			fmt.Fprintf(w, "  Discharged by an event meeting: %s\n", oe.Discharge)
+		}
+		if len(oe.Instances) == 0 {
+			fmt.Fprintln(w, "\n  No instance has arisen yet.")
+		}
+		for _, ie := range oe.Instances {
+			fmt.Fprintf(w, "\n  Instance %d: %s\n", ie.Number, strings.ToUpper(string(ie.Status)))
+			if ie.Trigger != nil {
+				label := "Arose from"
+				if oe.Kind == string(obligation.Prohibition) {
+					label = "Breaching event"
+				}
+				fmt.Fprintf(w, "    %s: %s on %s\n", label, ie.Trigger.ID, civil.In(ie.Trigger.At, loc).Long())
+			}
+			for i, dline := range ie.Derivation {
+				label := "    Due date: "
+				if i > 0 {
+					label = "              "
+				}
+				fmt.Fprintf(w, "%s%s\n", label, dline)
+			}
+			if oe.Kind != string(obligation.Prohibition) {
+				fmt.Fprintf(w, "    Counts events from: %s\n", ie.Opens.In(loc).Format("15:04 MST on 2 Jan 2006"))
+				if len(ie.Considered) == 0 {
+					fmt.Fprintln(w, "    Events considered: none")
+				} else {
+					fmt.Fprintln(w, "    Events considered:")
+				}
+				for _, c := range ie.Considered {
+					fmt.Fprintf(w, "      - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())
+				if c.Attrs != "" {
+					fmt.Fprintf(w, ", %s", c.Attrs)
+				}
+					if c.Where != "" {
+						fmt.Fprintf(w, ", %s", c.Where)
+					}
+					fmt.Fprintf(w, "): %s\n", c.Note)
+				}
+			}
+			fmt.Fprintf(w, "    Outcome: %s\n", ie.Outcome)
+		}
+		if len(oe.Candidates) > 0 {
+			fmt.Fprintf(w, "\n  Every event of a kind clause %s looks at:\n", oe.Clause)
+			for _, c := range oe.Candidates {
+				fmt.Fprintf(w, "    - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())
+				if c.Where != "" {
+					fmt.Fprintf(w, ", %s", c.Where)
+				}
+				fmt.Fprintf(w, "): %s\n", c.Note)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nInputs (SHA-256):")
+	for _, f := range ex.Inputs {
+		fmt.Fprintf(w, "  %s  %s (%s)\n", f.SHA256, f.Path, f.Kind)
+	}
+	return nil
+}

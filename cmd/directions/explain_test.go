@@ -1,0 +1,104 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/evaluator"
+)
+
+func TestExplainGolden(t *testing.T) {
+	for _, tc := range []struct{ name, dir, obl string }{
+		{"borsetshire-chair", national + "/borsetshire", "chair-quarterly-report"},
+		{"casterbridge-access", national + "/casterbridge", "adviser-access"},
+		{"casterbridge-refusal", national + "/casterbridge", "adviser-refusal"},
+		{"barnet-commissioner", "../../examples/barnet", "commissioner-report"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errs, code := runCLI("explain", "--as-of", "2018-09-30", "--obligation", tc.obl, tc.dir)
+			assert.Equal(t, exitOK, code, errs)
+			out = regexp.MustCompile(`(?m)^  [0-9a-f]{64}  `).ReplaceAllString(out, "  <sha256>  ")
+			golden(t, "explain/"+tc.name+".txt", out)
+		})
+	}
+}
+
+// The expectations follow from the Borsetshire direction (issued 15 Feb
+// 2018, 8(f) quarterly with the first report 3 months on) and its history.
+func TestExplainJSONEvidence(t *testing.T) {
+	dir := national + "/borsetshire"
+	out, errs, code := runCLI("explain", "--format", "json", "--as-of", "2018-09-30", "--obligation", "borsetshire-2018-02/chair-quarterly-report", dir)
+	require.Equal(t, exitOK, code, errs)
+	var ex Explanation
+	require.NoError(t, json.Unmarshal([]byte(out), &ex))
+	assert.Equal(t, evaluator.Version, ex.Engine)
+	assert.Equal(t, "2018-09-30T23:59:59.999999999+01:00", ex.AsOf.Format("2006-01-02T15:04:05.999999999Z07:00"))
+	require.Len(t, ex.Inputs, 2)
+	for _, in := range ex.Inputs {
+		data, err := os.ReadFile(in.Path)
+		require.NoError(t, err)
+		sum := sha256.Sum256(data)
+		assert.Equal(t, hex.EncodeToString(sum[:]), in.SHA256, in.Path)
+	}
+	require.Len(t, ex.Obligations, 1)
+	oe := ex.Obligations[0]
+	assert.Equal(t, "8(f)", oe.Clause)
+	require.Len(t, oe.Instances, 3)
+
+	i1 := oe.Instances[0]
+	assert.Equal(t, evaluator.Late, i1.Status)
+	assert.Equal(t, 6, i1.DaysLate, "due 15 May, sent 21 May")
+	assert.Contains(t, i1.Derivation[0], "15 Feb 2018 (the direction's date) + 3 months = 15 May 2018")
+	assert.Equal(t, []string{"loamshire-dfe-q1", "chair-q1"}, considered(i1))
+	assert.Equal(t, []bool{false, true}, satisfied(i1))
+
+	i2 := oe.Instances[1]
+	assert.Equal(t, evaluator.Missed, i2.Status)
+	assert.Contains(t, i2.Derivation[0], "+ 3 months + 1 × 3 months = 15 Aug 2018")
+	assert.Equal(t, []string{"dcs-2018-06", "loamshire-dfe-q2"}, considered(i2))
+	assert.Nil(t, i2.DischargedBy)
+	assert.Contains(t, i2.Outcome, "none met the condition")
+
+	i3 := oe.Instances[2]
+	assert.Equal(t, evaluator.Open, i3.Status)
+	assert.Equal(t, "2018-11-15", i3.Due)
+	assert.Empty(t, i3.Considered)
+}
+
+func considered(ie InstanceExplained) []string {
+	var ids []string
+	for _, c := range ie.Considered {
+		ids = append(ids, c.Event)
+	}
+	return ids
+}
+
+func satisfied(ie InstanceExplained) []bool {
+	var ok []bool
+	for _, c := range ie.Considered {
+		ok = append(ok, c.Satisfied)
+	}
+	return ok
+}
+
+func TestExplainErrors(t *testing.T) {
+	_, errs, code := runCLI("explain", "../../examples/barnet")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "--obligation ID is required")
+
+	_, errs, code = runCLI("explain", "--obligation", "chair-report", "../../examples/barnet")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, `no obligation "chair-report"`)
+	assert.Contains(t, errs, "barnet-2018-01/chair-quarterly-report", "the message lists what exists")
+
+	_, errs, code = runCLI("explain", "--obligation", "chair-quarterly-report", national)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "explain one council at a time")
+}
