@@ -57,7 +57,7 @@ type ObligationExplained struct {
 	Params map[string]any `json:"params,omitempty"`
 	// Candidates are the events, up to the as-of time, of a type the
 	// obligation looks at, with what became of each.
-	Candidates []Candidate          `json:"candidates"`
+	Candidates []Candidate         `json:"candidates"`
 	Instances  []InstanceExplained `json:"instances"`
 }
 
@@ -552,9 +552,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 				}
 				for _, c := range ie.Considered {
 					fmt.Fprintf(w, "      - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())
-				if c.Attrs != "" {
-					fmt.Fprintf(w, ", %s", c.Attrs)
-				}
+					if c.Attrs != "" {
+						fmt.Fprintf(w, ", %s", c.Attrs)
+					}
 					if c.Where != "" {
 						fmt.Fprintf(w, ", %s", c.Where)
 					}
