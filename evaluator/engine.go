@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
@@ -10,71 +11,179 @@ import (
 	"github.com/dfe-tools/directions/obligation"
 )
 
+// The engine walks time-ordered events once. It keeps, per obligation, only
+// the instances still outstanding and the events a future trigger may
+// still claim; every other instance is reported through engine.report the
+// moment its finding is final (met, late, breached) and then forgotten.
+// Evaluate collects the reports and sorts them; Monitor hands them on.
+
 // instance is an obligation instance being tracked.
 type instance struct {
 	obligation.Instance
-	discharged *event.Event
+	// missed is set once the monitor has reported the deadline passing.
+	missed bool
 }
 
 // oblState tracks one obligation of one direction.
 type oblState struct {
-	o *obligation.Obligation
-	// all instances generated so far, in number order.
-	all []*instance
+	o   *obligation.Obligation
+	idx int // position in the direction, for ordering findings
 	// outstanding instances (generated, opened, not discharged), oldest
 	// first.
 	outstanding []*instance
+	// made counts the instances made so far; the next is made+1.
+	made int
 	// next recurring instance number to generate; 0 when exhausted.
 	next int
+	// lastDueAt is the deadline of the last recurring instance, when the
+	// next one opens.
+	lastDueAt time.Time
+	// key is the event attribute the discharge condition compares with
+	// trigger.id, or "" (see plan.go).
+	key string
 	// retained events that discharged nothing yet; a triggered instance
-	// created later may be discharged by them (rule 4).
+	// created later may be discharged by them (rule 4). With a key they
+	// are filed by the key's value, the only trigger id they can match.
 	retained []retained
+	byKey    map[string][]retained
 }
 
 type retained struct {
 	ev *event.Event
-	u  *use
+	u  *useRec
 }
 
 // dirState tracks one direction.
 type dirState struct {
 	d     *direction.Direction
+	idx   int
 	force direction.Force
 	vars  *obligation.Vars
 	obls  []*oblState
 	trace Trace // Options.Trace; nil unless explaining
+	eng   *engine
+	// byType lists the obligations an event of a type may concern; other
+	// types concern only anyType (obligations without a type guard).
+	byType    map[string][]*oblState
+	anyType   []*oblState
+	recurring []*oblState
+	// keyed holds the obligations with a key; seen the ids of events that
+	// could trigger one of them, so that an event naming an id already
+	// seen is not retained for a trigger that cannot come (ids are unique).
+	keyed     []*oblState
+	trigTypes map[string]bool // nil: any type may trigger a keyed obligation
+	seen      map[string]struct{}
+	// wake is the earliest time at which advance has anything to do.
+	wake time.Time
 }
 
-// use records what an event did.
-type use struct{ discharged, triggered, breached bool }
+// engine runs the directions of a set over one stream of events.
+type engine struct {
+	states []*dirState
+	counts EventCounts
+	// report receives each finding as soon as it is final (and, with
+	// deadlines set, each missed deadline as it passes).
+	report func(ds *dirState, st *oblState, f Finding)
+	// keep is set when the caller may reuse the events it passes: the
+	// engine then copies the few it holds on to.
+	keep bool
+	// deadlines makes advance report missed deadlines as they pass.
+	deadlines bool
+}
 
-func newDirState(d *direction.Direction, f direction.Force) *dirState {
-	ds := &dirState{d: d, force: f, vars: d.Vars()}
-	for _, o := range d.Obligations {
-		st := &oblState{o: o}
+// use records what an event did; rec is made only when the event is
+// retained, since a later trigger may still change what it did.
+type use struct {
+	discharged, triggered, breached bool
+	rec                             *useRec
+	kept                            *event.Event
+}
+
+type useRec struct{ discharged, triggered, breached, counted bool }
+
+var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState, Finding)) *engine {
+	e := &engine{report: report}
+	for i, d := range set.Directions {
+		// A trace shows every retained event tested against a new
+		// instance, so explaining files no candidates by key.
+		ds := newDirState(e, d, set.Force(d), trace == nil)
+		ds.idx = i
+		if ds.trace = trace; trace != nil {
+			ds.traceExisting()
+		}
+		e.states = append(e.states, ds)
+	}
+	return e
+}
+
+func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys bool) *dirState {
+	p := planFor(d)
+	ds := &dirState{d: d, force: f, vars: d.Vars(), eng: e, wake: farFuture,
+		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes}
+	for i, o := range d.Obligations {
+		st := &oblState{o: o, idx: i}
+		if useKeys {
+			st.key = p.keys[i]
+		}
 		switch o.Kind {
 		case obligation.Recurring:
 			st.next = 1
+			ds.recurring = append(ds.recurring, st)
 		case obligation.Once:
-			st.generate(ds, 1, o.Schedule.On, ds.force.From, o.Schedule.OnSource, nil)
+			st.generate(ds, o.Schedule.On, ds.force.From, o.Schedule.OnSource, nil)
+		}
+		if st.key != "" {
+			st.byKey = map[string][]retained{}
+			ds.keyed = append(ds.keyed, st)
 		}
 		ds.obls = append(ds.obls, st)
 	}
+	for t, idx := range p.byType {
+		for _, i := range idx {
+			ds.byType[t] = append(ds.byType[t], ds.obls[i])
+		}
+	}
+	for _, i := range p.anyType {
+		ds.anyType = append(ds.anyType, ds.obls[i])
+	}
+	if len(ds.keyed) > 0 {
+		ds.seen = map[string]struct{}{}
+	}
+	ds.setWake(time.Time{})
 	return ds
 }
 
-// generate creates instance k due on due, unless it falls due after the
-// direction stopped being in force.
-func (st *oblState) generate(ds *dirState, k int, due civil.Date, opens time.Time, basis string, trigger *event.Event) *instance {
+// hold returns a pointer to ev that stays valid after the call: ev itself,
+// or a copy when the caller may reuse its events.
+func (ds *dirState) hold(ev *event.Event, u *use) *event.Event {
+	if !ds.eng.keep {
+		return ev
+	}
+	if u.kept == nil {
+		c := *ev
+		c.Attrs = maps.Clone(ev.Attrs)
+		u.kept = &c
+	}
+	return u.kept
+}
+
+// generate creates the next instance, due on due, unless it falls due
+// after the direction stopped being in force.
+func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basis string, trigger *event.Event) *instance {
 	dueAt := due.End(ds.d.Location)
 	if !ds.force.Until.IsZero() && !dueAt.Before(ds.force.Until) {
 		return nil
 	}
+	st.made++
 	in := &instance{Instance: obligation.Instance{
-		Obligation: st.o, Number: k, Opens: opens, Due: due, DueAt: dueAt, Trigger: trigger, Basis: basis,
+		Obligation: st.o, Number: st.made, Opens: opens, Due: due, DueAt: dueAt, Trigger: trigger, Basis: basis,
 	}}
-	st.all = append(st.all, in)
 	st.outstanding = append(st.outstanding, in)
+	if w := dueAt.Add(1); ds.eng.deadlines && w.Before(ds.wake) {
+		ds.wake = w
+	}
 	if ds.trace != nil {
 		ds.traceCreated(in)
 	}
@@ -82,17 +191,17 @@ func (st *oblState) generate(ds *dirState, k int, due civil.Date, opens time.Tim
 }
 
 // advance opens the recurring instances whose windows have opened by t
-// (inclusive when inclusive is true, which as-of times use).
+// and, for a monitor, reports the deadlines that have passed by t.
 func (ds *dirState) advance(t time.Time) {
-	for _, st := range ds.obls {
-		if st.o.Kind != obligation.Recurring {
-			continue
-		}
+	if t.Before(ds.wake) {
+		return
+	}
+	for _, st := range ds.recurring {
 		for st.next > 0 {
 			k := st.next
 			opens := ds.force.From
 			if k > 1 {
-				opens = st.all[len(st.all)-1].DueAt
+				opens = st.lastDueAt
 				if !t.After(opens) {
 					break
 				}
@@ -105,24 +214,73 @@ func (ds *dirState) advance(t time.Time) {
 				st.next = 0
 				break
 			}
-			if st.generate(ds, k, due, opens, basis, nil) == nil {
+			in := st.generate(ds, due, opens, basis, nil)
+			if in == nil {
 				st.next = 0
 				break
 			}
+			st.lastDueAt = in.DueAt
 			st.next++
 		}
 	}
+	ds.setWake(t)
 }
 
-// observe applies one event to the direction's obligations.
+// setWake reports deadlines passed by t (monitor only) and works out when
+// advance next has something to do.
+func (ds *dirState) setWake(t time.Time) {
+	wake := farFuture
+	for _, st := range ds.recurring {
+		switch {
+		case st.next == 1:
+			wake = minTime(wake, ds.force.From)
+		case st.next > 1:
+			wake = minTime(wake, st.lastDueAt.Add(1))
+		}
+	}
+	if ds.eng.deadlines {
+		for _, st := range ds.obls {
+			for _, in := range st.outstanding {
+				if in.missed {
+					continue
+				}
+				if in.DueAt.Before(t) {
+					in.missed = true
+					ds.eng.report(ds, st, ds.finding(st, in, nil, t))
+				} else {
+					wake = minTime(wake, in.DueAt.Add(1))
+				}
+			}
+		}
+	}
+	ds.wake = wake
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// observe applies one event to the direction's obligations. Events of a
+// type no obligation's guard admits cost a map lookup and nothing else.
 func (ds *dirState) observe(ev *event.Event, u *use) error {
-	ds.advance(ev.At)
-	active := !ev.At.Before(ds.force.From)
-	if !active {
+	if !ev.At.Before(ds.wake) {
+		ds.advance(ev.At)
+	}
+	if ev.At.Before(ds.force.From) {
+		return nil
+	}
+	obls, known := ds.byType[ev.Type]
+	if !known {
+		obls = ds.anyType
+	}
+	if len(obls) == 0 {
 		return nil
 	}
 	inForce := ds.force.InForce(ev.At)
-	for _, st := range ds.obls {
+	for _, st := range obls {
 		o := st.o
 		if o.Kind == obligation.Prohibition {
 			if !inForce || !o.MayTrigger(ev.Type) {
@@ -133,8 +291,9 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				return err
 			}
 			if hit {
-				in := &instance{Instance: obligation.Instance{Obligation: o, Number: len(st.all) + 1, Opens: ds.force.From, Trigger: ev}}
-				st.all = append(st.all, in)
+				st.made++
+				in := &instance{Instance: obligation.Instance{Obligation: o, Number: st.made, Opens: ds.force.From, Trigger: ev}}
+				ds.eng.report(ds, st, ds.finding(st, in, nil, time.Time{}))
 				u.breached = true
 			}
 			continue
@@ -148,7 +307,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			if matched {
 				u.discharged = true
 			} else if o.Kind == obligation.Triggered && inForce {
-				st.retained = append(st.retained, retained{ev, u})
+				st.retain(ds, ev, u)
 			}
 		}
 		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) {
@@ -164,7 +323,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				return err
 			}
 			basis := fmt.Sprintf("%s, computed from %s of %s", due.Long(), ev.ID, civil.In(ev.At, ds.d.Location).Long())
-			in := st.generate(ds, len(st.all)+1, due, ds.force.From, basis, ev)
+			in := st.generate(ds, due, ds.force.From, basis, ds.hold(ev, u))
 			if in == nil {
 				continue
 			}
@@ -174,7 +333,38 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			}
 		}
 	}
+	if len(ds.keyed) > 0 && (ds.trigTypes == nil || ds.trigTypes[ev.Type]) {
+		// No later event has this id, so nothing filed under it can be
+		// claimed any more.
+		ds.seen[ev.ID] = struct{}{}
+		for _, st := range ds.keyed {
+			delete(st.byKey, ev.ID)
+		}
+	}
 	return nil
+}
+
+// retain keeps ev for a triggered instance that may be created later.
+func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
+	if st.key != "" {
+		// Only a trigger whose id equals the key can be discharged by ev.
+		k, ok := ev.Attrs[st.key].(string)
+		if !ok {
+			return
+		}
+		if _, gone := ds.seen[k]; gone {
+			return
+		}
+		if u.rec == nil {
+			u.rec = &useRec{}
+		}
+		st.byKey[k] = append(st.byKey[k], retained{ds.hold(ev, u), u.rec})
+		return
+	}
+	if u.rec == nil {
+		u.rec = &useRec{}
+	}
+	st.retained = append(st.retained, retained{ds.hold(ev, u), u.rec})
 }
 
 // discharge gives ev to the oldest outstanding instance it satisfies.
@@ -188,8 +378,8 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 			ds.traceTested(in, ev, ok, false)
 		}
 		if ok {
-			in.discharged = ev
 			st.outstanding = append(st.outstanding[:i:i], st.outstanding[i+1:]...)
+			ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
 			return true, nil
 		}
 	}
@@ -199,7 +389,11 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 // claimRetained lets a new triggered instance take the earliest retained
 // event that satisfies it: rule 4's "open from the start of the direction".
 func (st *oblState) claimRetained(ds *dirState, in *instance) error {
-	for i, r := range st.retained {
+	list := st.retained
+	if st.key != "" {
+		list = st.byKey[in.Trigger.ID]
+	}
+	for i, r := range list {
 		ok, err := st.o.Satisfies(ds.vars, r.ev, &in.Instance)
 		if err != nil {
 			return err
@@ -208,17 +402,79 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 			ds.traceTested(in, r.ev, ok, true)
 		}
 		if ok {
-			in.discharged = r.ev
-			r.u.discharged = true
-			st.retained = append(st.retained[:i:i], st.retained[i+1:]...)
+			ds.eng.claimed(r.u)
+			list = append(list[:i:i], list[i+1:]...)
+			if st.key != "" {
+				st.byKey[in.Trigger.ID] = list
+			} else {
+				st.retained = list
+			}
 			for j, x := range st.outstanding {
 				if x == in {
 					st.outstanding = append(st.outstanding[:j:j], st.outstanding[j+1:]...)
 					break
 				}
 			}
+			ds.eng.report(ds, st, ds.finding(st, in, r.ev, time.Time{}))
 			return nil
 		}
 	}
 	return nil
+}
+
+// observe applies ev to every direction and counts what it did.
+func (e *engine) observe(ev *event.Event) error {
+	var u use
+	for _, ds := range e.states {
+		if err := ds.observe(ev, &u); err != nil {
+			return err
+		}
+	}
+	d, t, b := u.discharged, u.triggered, u.breached
+	if r := u.rec; r != nil {
+		r.discharged, r.triggered, r.breached = r.discharged || d, r.triggered || t, r.breached || b
+		r.counted = true
+		d, t, b = r.discharged, r.triggered, r.breached
+	}
+	if d || t || b {
+		e.counts.Used++
+	} else {
+		e.counts.Irrelevant++
+	}
+	e.counts.Discharged += b2i(d)
+	e.counts.Triggered += b2i(t)
+	e.counts.Breached += b2i(b)
+	return nil
+}
+
+// claimed records that a retained event has discharged an instance after
+// all, correcting the counts if the event was already counted.
+func (e *engine) claimed(r *useRec) {
+	if r.discharged {
+		return
+	}
+	r.discharged = true
+	if !r.counted {
+		return
+	}
+	e.counts.Discharged++
+	if !r.triggered && !r.breached {
+		e.counts.Irrelevant--
+		e.counts.Used++
+	}
+}
+
+// finish reports every outstanding instance as of asOf (missed or open).
+func (e *engine) finish(asOf time.Time) {
+	for _, ds := range e.states {
+		deadlines := e.deadlines
+		e.deadlines = false // the as-of findings below replace them
+		ds.advance(asOf)
+		e.deadlines = deadlines
+		for _, st := range ds.obls {
+			for _, in := range st.outstanding {
+				e.report(ds, st, ds.finding(st, in, nil, asOf))
+			}
+		}
+	}
 }

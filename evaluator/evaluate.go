@@ -3,6 +3,7 @@ package evaluator
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
@@ -40,47 +41,64 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	if err := event.Validate(events); err != nil {
 		return nil, err
 	}
-	sorted := event.Sort(events)
-	res := &Result{AsOf: opts.AsOf}
-	res.Events.Read = len(sorted)
-	uses := make([]use, len(sorted))
-	states := make([]*dirState, len(set.Directions))
-	for i, d := range set.Directions {
-		states[i] = newDirState(d, set.Force(d))
-		if states[i].trace = opts.Trace; opts.Trace != nil {
-			states[i].traceExisting()
-		}
+	sorted := events
+	if !isSorted(events) {
+		sorted = event.Sort(events)
 	}
+	res := &Result{AsOf: opts.AsOf}
+	var found []sortable
+	e := newEngine(set, opts.Trace, func(ds *dirState, st *oblState, f Finding) {
+		found = append(found, sortable{ds.idx, st.idx, f.Instance, f})
+	})
+	n := len(sorted)
 	for i := range sorted {
 		ev := &sorted[i]
 		if ev.At.After(opts.AsOf) {
-			res.Events.AfterAsOf = len(sorted) - i
+			n = i
 			break
 		}
-		for _, ds := range states {
-			if err := ds.observe(ev, &uses[i]); err != nil {
-				return nil, err
-			}
+		if err := e.observe(ev); err != nil {
+			return nil, err
 		}
 	}
-	for i := 0; i < len(sorted)-res.Events.AfterAsOf; i++ {
-		u := uses[i]
-		switch {
-		case u.discharged || u.triggered || u.breached:
-			res.Events.Used++
-		default:
-			res.Events.Irrelevant++
-		}
-		res.Events.Discharged += b2i(u.discharged)
-		res.Events.Triggered += b2i(u.triggered)
-		res.Events.Breached += b2i(u.breached)
-	}
-	for _, ds := range states {
-		ds.advance(opts.AsOf)
+	e.finish(opts.AsOf)
+	res.Events = e.counts
+	res.Events.Read, res.Events.AfterAsOf = len(sorted), len(sorted)-n
+	for _, ds := range e.states {
 		res.Directions = append(res.Directions, ds.status(opts.AsOf))
-		res.Findings = append(res.Findings, ds.findings(opts.AsOf)...)
+	}
+	// Findings arrive as they become final; the report lists them by
+	// direction, obligation and instance.
+	sort.SliceStable(found, func(i, j int) bool { return found[i].less(&found[j]) })
+	res.Findings = make([]Finding, len(found))
+	for i := range found {
+		res.Findings[i] = found[i].f
 	}
 	return res, nil
+}
+
+type sortable struct {
+	dir, obl, n int
+	f           Finding
+}
+
+func (a *sortable) less(b *sortable) bool {
+	if a.dir != b.dir {
+		return a.dir < b.dir
+	}
+	if a.obl != b.obl {
+		return a.obl < b.obl
+	}
+	return a.n < b.n
+}
+
+func isSorted(events []event.Event) bool {
+	for i := 1; i < len(events); i++ {
+		if events[i].At.Before(events[i-1].At) {
+			return false
+		}
+	}
+	return true
 }
 
 func b2i(b bool) int {
@@ -106,53 +124,47 @@ func ref(ev *event.Event) *EventRef {
 	return &EventRef{ID: ev.ID, At: ev.At, Pos: ev.Pos}
 }
 
-// findings classifies every instance as of asOf.
-func (ds *dirState) findings(asOf time.Time) []Finding {
+// finding describes instance in of st: discharged by by, or, when by is
+// nil, as of asOf (missed or open). A prohibition's instance is a breach.
+func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf time.Time) Finding {
 	loc := ds.d.Location
-	var out []Finding
-	for _, st := range ds.obls {
-		o := st.o
-		for _, in := range st.all {
-			f := Finding{
-				Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: o.Kind,
-				Instance: in.Number, Opens: in.Opens, Trigger: ref(in.Trigger), DischargedBy: ref(in.discharged),
-				Basis: in.Basis,
-			}
-			if o.Kind == obligation.Prohibition {
-				f.Status = Breached
-				f.Reason = fmt.Sprintf("event %s on %s is forbidden by clause %s", in.Trigger.ID, day(in.Trigger.At, loc), o.Clause)
-				out = append(out, f)
-				continue
-			}
-			f.Due, f.DueAt = in.Due.String(), in.DueAt
-			switch {
-			case in.discharged != nil && !in.discharged.At.After(in.DueAt):
-				f.Status = Met
-				early := civil.In(in.discharged.At, loc).DaysUntil(in.Due)
-				f.Reason = fmt.Sprintf("due %s; met by %s on %s", in.Due.Long(), in.discharged.ID, day(in.discharged.At, loc))
-				if early > 0 {
-					f.Reason += fmt.Sprintf(", %d day%s early", early, plural(early))
-				} else {
-					f.Reason += ", on the due day"
-				}
-			case in.discharged != nil:
-				f.Status = Late
-				f.DaysLate = in.Due.DaysUntil(civil.In(in.discharged.At, loc))
-				f.Reason = fmt.Sprintf("due %s; met by %s on %s, %d day%s late", in.Due.Long(), in.discharged.ID, day(in.discharged.At, loc), f.DaysLate, plural(f.DaysLate))
-			case in.DueAt.Before(asOf):
-				f.Status = Missed
-				f.Reason = fmt.Sprintf("due %s; no event satisfying clause %s by %s", in.Due.Long(), o.Clause, day(asOf, loc))
-			default:
-				f.Status = Open
-				f.Reason = fmt.Sprintf("due %s; not yet discharged", in.Due.Long())
-			}
-			if in.Trigger != nil {
-				f.Reason = fmt.Sprintf("for %s on %s: %s", in.Trigger.ID, day(in.Trigger.At, loc), f.Reason)
-			}
-			out = append(out, f)
-		}
+	o := st.o
+	f := Finding{
+		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: o.Kind,
+		Instance: in.Number, Opens: in.Opens, Trigger: ref(in.Trigger), DischargedBy: ref(by),
+		Basis: in.Basis,
 	}
-	return out
+	if o.Kind == obligation.Prohibition {
+		f.Status = Breached
+		f.Reason = fmt.Sprintf("event %s on %s is forbidden by clause %s", in.Trigger.ID, day(in.Trigger.At, loc), o.Clause)
+		return f
+	}
+	f.Due, f.DueAt = in.Due.String(), in.DueAt
+	switch {
+	case by != nil && !by.At.After(in.DueAt):
+		f.Status = Met
+		early := civil.In(by.At, loc).DaysUntil(in.Due)
+		f.Reason = fmt.Sprintf("due %s; met by %s on %s", in.Due.Long(), by.ID, day(by.At, loc))
+		if early > 0 {
+			f.Reason += fmt.Sprintf(", %d day%s early", early, plural(early))
+		} else {
+			f.Reason += ", on the due day"
+		}
+	case by != nil:
+		f.Status = Late
+		f.DaysLate = in.Due.DaysUntil(civil.In(by.At, loc))
+		f.Reason = fmt.Sprintf("due %s; met by %s on %s, %d day%s late", in.Due.Long(), by.ID, day(by.At, loc), f.DaysLate, plural(f.DaysLate))
+	case in.DueAt.Before(asOf):
+		f.Status = Missed
+		f.Reason = fmt.Sprintf("due %s; no event satisfying clause %s by %s", in.Due.Long(), o.Clause, day(asOf, loc))
+	default:
+		f.Status = Open
+		f.Reason = fmt.Sprintf("due %s; not yet discharged", in.Due.Long())
+	}
+	if in.Trigger != nil {
+		f.Reason = fmt.Sprintf("for %s on %s: %s", in.Trigger.ID, day(in.Trigger.At, loc), f.Reason)
+	}
+	return f
 }
 
 func day(t time.Time, loc *time.Location) string { return civil.In(t, loc).Long() }

@@ -52,10 +52,11 @@ func (ds *dirState) traceTested(in *instance, ev *event.Event, ok, retained bool
 }
 
 // traceExisting reports the instances created with the direction's state,
-// before the trace was attached (those of once obligations).
+// before the trace was attached (those of once obligations, which are all
+// still outstanding then).
 func (ds *dirState) traceExisting() {
 	for _, st := range ds.obls {
-		for _, in := range st.all {
+		for _, in := range st.outstanding {
 			ds.traceCreated(in)
 		}
 	}
