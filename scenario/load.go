@@ -305,10 +305,14 @@ func (p *parser) scenario(n *yaml.Node, path string, defDirs, defHist *yaml.Node
 	}
 	if wn := m.Value("without"); wn != nil {
 		wp := yamlx.Join(path, "without")
+		items := []*yaml.Node{wn}
+		if wn.Kind == yaml.SequenceNode {
+			items = wn.Content
+		}
 		for i, id := range doc.Strings(wn, wp, "event ids") {
 			j := slices.IndexFunc(s.Events, func(e event.Event) bool { return e.ID == id })
 			if j < 0 {
-				doc.Errorf(wn, yamlx.Index(wp, i), "no event %q in the history files to leave out%s", id, yamlx.Suggest(id, eventIDs(s.Events)))
+				doc.Errorf(items[min(i, len(items)-1)], yamlx.Index(wp, i), "no event %q in the history files to leave out%s", id, yamlx.Suggest(id, eventIDs(s.Events)))
 				continue
 			}
 			s.Events = slices.Delete(slices.Clone(s.Events), j, j+1)
@@ -371,12 +375,15 @@ func (p *parser) revoke(dirs []*direction.Direction, n *yaml.Node, path string) 
 			continue
 		}
 		i := slices.IndexFunc(out, func(d *direction.Direction) bool { return d.ID == id })
-		if i < 0 {
+		if i < 0 && len(out) > 0 {
 			var ids []string
 			for _, d := range out {
 				ids = append(ids, d.ID)
 			}
 			p.doc.Errorf(m.Key(id), kp, "no direction %q in the scenario%s", id, yamlx.Suggest(id, ids))
+			continue
+		}
+		if i < 0 {
 			continue
 		}
 		if !on.After(out[i].Issued) {
