@@ -196,8 +196,8 @@ func (p *parser) partyIDs() []string {
 }
 
 func (p *parser) checkParty(n *yaml.Node, path, id string) {
-	if n == nil || p.d.Party(id) != nil {
-		return
+	if n == nil || p.d.Party(id) != nil || len(p.d.Parties) == 0 {
+		return // no parties were read: that is reported where they should be
 	}
 	p.doc.Errorf(n, path, "unknown party %q: declare it under parties%s", id, yamlx.Suggest(id, p.partyIDs()))
 }
@@ -244,7 +244,9 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 			doc.Errorf(m.Key("satisfied_by"), yamlx.Join(path, "satisfied_by"), "a prohibition is breached by events, not discharged: remove satisfied_by")
 		}
 	} else if satNode == nil {
-		doc.Errorf(m.Node, yamlx.Join(path, "satisfied_by"), "missing required key \"satisfied_by\": a CEL condition saying which events discharge the obligation, such as event.type == \"report\"")
+		if !m.Misspelt("satisfied_by") {
+			doc.Errorf(m.Node, yamlx.Join(path, "satisfied_by"), "missing required key \"satisfied_by\": a CEL condition saying which events discharge the obligation, such as event.type == \"report\"")
+		}
 	} else {
 		sat = p.compile(satNode, yamlx.Join(path, "satisfied_by"), celenv.Bool, o.Kind, "event", "instance", "trigger", "direction", "params")
 	}
@@ -348,7 +350,7 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 		return
 	}
 	s := &o.Schedule
-	if !m.Has("every") {
+	if !m.Has("every") && !m.Misspelt("every") {
 		p.doc.Errorf(m.Node, yamlx.Join(m.Path, "every"), "missing required key \"every\": the period, such as \"3 months\" or quarterly")
 	}
 	s.Every, _ = p.period(m, "every", "the period, such as \"3 months\"")

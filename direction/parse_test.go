@@ -58,7 +58,6 @@ func TestEveryProblemReportedAtItsPlace(t *testing.T) {
 	got := problems(t, src)
 	assert.Equal(t, []string{
 		`15:34: obligations[0].recurring.frist: unknown key "frist" (did you mean "first"?)`,
-		`17:5: obligations[1].source: missing required key "source": the file and paragraph it comes from`,
 		`21:5: obligations[1].sourse: unknown key "sourse" (did you mean "source"?)`,
 	}, got)
 }

@@ -75,7 +75,7 @@ func Load(path string, opts Options) ([]Event, error) {
 func Parse(name string, data []byte, opts Options) ([]Event, error) {
 	f, ok := FormatOf(name)
 	if !ok {
-		return nil, &diag.Error{Pos: diag.Position{File: name}, Msg: "unknown history file extension: use .yaml, .yml, .json, .jsonl or .ndjson"}
+		return nil, &diag.Error{Pos: diag.Position{File: name, Line: 1, Column: 1}, Msg: "unknown history file extension: use .yaml, .yml, .json, .jsonl, .ndjson or .csv"}
 	}
 	switch f {
 	case JSON:
@@ -226,7 +226,7 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 		}
 	}
 	if tok != json.Delim('[') {
-		return fail(fmt.Errorf("expected a list of events ([...]), found %v", tok), dec.InputOffset())
+		return fail(fmt.Errorf("expected a list of events ([...]), found %s", describe(tok)), dec.InputOffset())
 	}
 	var events []Event
 	for i := 0; dec.More(); i++ {
@@ -263,7 +263,10 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return events, Validate(events)
+	if err := Validate(events); err != nil {
+		return nil, err
+	}
+	return events, nil
 }
 
 // ParseJSONL reads JSON Lines: one event object per line; blank lines are
@@ -288,7 +291,11 @@ func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
 		dec.UseNumber()
 		var raw map[string]any
 		if err := dec.Decode(&raw); err != nil {
-			errs = append(errs, jsonError(&lineIndex{file: name, starts: []int{0}}, err, 0).at(lineNo+1))
+			e := jsonError(&lineIndex{file: name, starts: []int{0}}, err, 0).at(lineNo + 1)
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				e.Msg = "not valid JSON: the line ends before its object does (JSON Lines holds one whole object per line)"
+			}
+			errs = append(errs, e)
 			continue
 		}
 		if dec.More() {
@@ -305,7 +312,10 @@ func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return events, Validate(events)
+	if err := Validate(events); err != nil {
+		return nil, err
+	}
+	return events, nil
 }
 
 type posError struct{ *diag.Error }
@@ -378,7 +388,7 @@ func fromMap(raw map[string]any, pos diag.Position, path string, opts Options, e
 		}
 		nv, good := normalise(v)
 		if !good {
-			errs.Add(pos, yamlx.Join(path, k), "the number %v does not fit a 64-bit integer or float", v)
+			errs.Add(pos, yamlx.Join(path, k), "the number %v does not fit a 64-bit integer or float; quote it to keep it as text", v)
 			ok = false
 		}
 		ev.Attrs[k] = nv
@@ -413,6 +423,9 @@ func normalise(v any) (any, bool) {
 	case json.Number:
 		if i, err := x.Int64(); err == nil {
 			return i, true
+		}
+		if !strings.ContainsAny(x.String(), ".eE") {
+			return nil, false // a whole number too big for int64: never round it silently
 		}
 		f, err := x.Float64()
 		return f, err == nil

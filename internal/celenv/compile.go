@@ -98,6 +98,12 @@ func describeType(t *cel.Type) string {
 }
 
 func hint(msg string) string {
+	if strings.Contains(msg, "undeclared reference to '") && !strings.Contains(msg, "did you mean") {
+		if name := msg[strings.Index(msg, "'")+1:]; strings.Contains(name, "'") {
+			name = name[:strings.Index(name, "'")]
+			return fmt.Sprintf(" (variables are %s; a string needs quotes, as in \"%s\")", strings.Join(Variables, ", "), name)
+		}
+	}
 	if strings.Contains(msg, "undeclared reference to '") || strings.Contains(msg, "found no matching overload") {
 		if strings.Contains(msg, "undeclared reference") && strings.Contains(msg, "(in container") {
 			name := msg[strings.Index(msg, "'")+1:]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -59,7 +60,10 @@ type Doc struct {
 	Errs diag.List
 }
 
-var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	lineRE  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	wholeRE = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+)
 
 // CheckText rejects input that is not UTF-8 text, reporting the first bad
 // byte's position, and strips a UTF-8 byte order mark.
@@ -107,7 +111,15 @@ func Parse(file string, src []byte, lim Limits) *Doc {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&root); err != nil {
-		d.Errs = append(d.Errs, yamlError(file, err))
+		if errors.Is(err, io.EOF) {
+			d.Errs.Add(diag.Position{File: file, Line: 1, Column: 1}, "", "file holds only comments and blank lines; expected a YAML document")
+			return d
+		}
+		e := yamlError(file, err)
+		if strings.Contains(e.Msg, "cannot start any token") && tabAt(src, e.Pos.Line) {
+			e.Msg += " (a tab: YAML indents with spaces, not tabs)"
+		}
+		d.Errs = append(d.Errs, e)
 		return d
 	}
 	var extra yaml.Node
@@ -126,6 +138,17 @@ func Parse(file string, src []byte, lim Limits) *Doc {
 		d.Root = nil
 	}
 	return d
+}
+
+// tabAt reports whether the given 1-based line has a tab in its
+// indentation.
+func tabAt(src []byte, line int) bool {
+	lines := bytes.Split(src, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return false
+	}
+	l := lines[line-1]
+	return bytes.ContainsRune(l[:len(l)-len(bytes.TrimLeft(l, " \t"))], '\t')
 }
 
 func yamlError(file string, err error) *diag.Error {
@@ -177,10 +200,11 @@ func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
 	}
 	total := count(root, 1)
 	if tooDeep != nil {
-		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels", lim.MaxDepth)}
+		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels; flatten the data (or raise Limits.MaxDepth)", lim.MaxDepth)}
 	}
 	if total > lim.MaxNodes {
-		return &diag.Error{Pos: d.Pos(root), Msg: fmt.Sprintf("document expands to more than %d nodes (are aliases multiplying it?)", lim.MaxNodes)}
+		return &diag.Error{Pos: d.Pos(root), Msg: fmt.Sprintf("document expands to more than %d nodes, counting each alias (*name) as a copy of what it names; "+
+			"write the data out without multiplying aliases (or raise Limits.MaxNodes)", lim.MaxNodes)}
 	}
 	return nil
 }
@@ -235,6 +259,9 @@ type Map struct {
 	keys   map[string]*yaml.Node // key -> key node
 	values map[string]*yaml.Node // key -> value node
 	order  []string
+	// misspelt holds the known keys that an unknown key was taken for,
+	// so that the key is not also reported missing.
+	misspelt map[string]bool
 }
 
 // Map checks that n is a mapping whose keys are unique strings among known,
@@ -262,7 +289,14 @@ func (d *Doc) Map(n *yaml.Node, path string, known ...string) *Map {
 			continue
 		}
 		if known != nil && !contains(known, k.Value) {
-			d.Errorf(k, Join(path, k.Value), "unknown key %q%s", k.Value, Suggest(k.Value, known))
+			hint := Suggest(k.Value, known)
+			d.Errorf(k, Join(path, k.Value), "unknown key %q%s", k.Value, hint)
+			if strings.HasPrefix(hint, " (did you mean") {
+				if m.misspelt == nil {
+					m.misspelt = map[string]bool{}
+				}
+				m.misspelt[hint[len(` (did you mean "`):len(hint)-len(`"?)`)]] = true
+			}
 			continue
 		}
 		m.keys[k.Value] = k
@@ -298,18 +332,22 @@ func (m *Map) Key(key string) *yaml.Node { return m.keys[key] }
 // Require reports a missing key at the mapping and returns its value node.
 func (m *Map) Require(key, what string) *yaml.Node {
 	v := m.Value(key)
-	if v == nil {
+	if v == nil && !m.misspelt[key] {
 		m.doc.Errorf(m.Node, Join(m.Path, key), "missing required key %q: %s", key, what)
 	}
 	return v
 }
+
+// Misspelt reports whether an unknown key in the mapping was reported as a
+// likely misspelling of key, so that callers need not report key missing.
+func (m *Map) Misspelt(key string) bool { return m.misspelt[key] }
 
 // String returns key's value as a non-empty string. Missing keys give ""
 // (and an error when required).
 func (m *Map) String(key string, required bool, what string) (string, *yaml.Node) {
 	v := m.Value(key)
 	if v == nil {
-		if required {
+		if required && !m.misspelt[key] {
 			m.doc.Errorf(m.Node, Join(m.Path, key), "missing required key %q: %s", key, what)
 		}
 		return "", nil
@@ -403,6 +441,12 @@ func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
 			d.Errorf(n, path, "the whole number %s does not fit in 64 bits", n.Value)
 			return nil, false
 		case "!!float":
+			if wholeRE.MatchString(n.Value) {
+				// YAML reads a whole number too big for 64 bits as a
+				// float; refuse rather than round it silently.
+				d.Errorf(n, path, "the whole number %s does not fit in 64 bits; quote it to keep it as text", n.Value)
+				return nil, false
+			}
 			var f float64
 			if err := n.Decode(&f); err == nil {
 				return f, true

@@ -1,0 +1,80 @@
+package direction_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/direction"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// positioned is how every line of a loader's error must start: the file,
+// line and column of the problem.
+var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: \S`)
+
+// TestBadInputs loads each testdata/bad/<case>/input*.yaml (several files
+// make a set, for revocation checks) and compares the error with want.txt.
+// Every problem must be positioned; run with -update to rewrite want.txt
+// after reading the new messages.
+func TestBadInputs(t *testing.T) {
+	cases, err := filepath.Glob("testdata/bad/*")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(cases), 40, "the catalogue of bad directions")
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			got := loadError(t, dir)
+			require.NotEmpty(t, got, "loading %s should fail", dir)
+			for _, line := range strings.Split(got, "\n") {
+				assert.Regexp(t, positioned, line, "every problem names file:line:col")
+				assert.True(t, strings.HasPrefix(line, filepath.ToSlash(dir)+"/"), "the problem is in the case's files: %s", line)
+			}
+			golden(t, filepath.Join(dir, "want.txt"), got+"\n")
+		})
+	}
+}
+
+func loadError(t *testing.T, dir string) string {
+	inputs, err := filepath.Glob(filepath.Join(dir, "input*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, inputs)
+	var errs diag.List
+	var dirs []*direction.Direction
+	for _, in := range inputs {
+		d, err := direction.Load(filepath.ToSlash(in), direction.Options{})
+		if err != nil {
+			var list diag.List
+			require.True(t, errors.As(err, &list), "Load returns a diag.List, got %T: %v", err, err)
+			errs = append(errs, list...)
+			continue
+		}
+		dirs = append(dirs, d)
+	}
+	if err := errs.Err(); err != nil {
+		return err.Error()
+	}
+	if _, err := direction.NewSet(dirs...); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test -update and read it")
+	assert.Equal(t, string(want), got, "golden %s (go test -update rewrites it)", path)
+}

@@ -1,0 +1,65 @@
+package event_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/yamlx"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: \S`)
+
+// TestBadInputs loads testdata/bad/<case>/input.<ext>, with the case's
+// vocabulary.yaml when it has one, and compares the error with want.txt.
+// Every problem must name file:line:col; -update rewrites want.txt.
+func TestBadInputs(t *testing.T) {
+	cases, err := filepath.Glob("testdata/bad/*")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(cases), 30, "the catalogue of bad histories")
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			inputs, err := filepath.Glob(filepath.Join(dir, "input.*"))
+			require.NoError(t, err)
+			require.Len(t, inputs, 1)
+			opts := event.Options{}
+			if _, err := os.Stat(filepath.Join(dir, "vocabulary.yaml")); err == nil {
+				opts.Vocabulary, err = event.LoadVocabulary(filepath.ToSlash(filepath.Join(dir, "vocabulary.yaml")), yamlx.Limits{})
+				require.NoError(t, err)
+			}
+			evs, err := event.Load(filepath.ToSlash(inputs[0]), opts)
+			require.Error(t, err, "loading %s should fail", inputs[0])
+			assert.Nil(t, evs, "no events come back with an error")
+			var list diag.List
+			var one *diag.Error
+			assert.True(t, errors.As(err, &list) || errors.As(err, &one), "the error is a diag.List or *diag.Error, got %T", err)
+			got := err.Error()
+			for _, line := range strings.Split(got, "\n") {
+				assert.Regexp(t, positioned, line, "every problem names file:line:col")
+			}
+			golden(t, filepath.Join(dir, "want.txt"), got+"\n")
+		})
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test -update and read it")
+	assert.Equal(t, string(want), got, "golden %s (go test -update rewrites it)", path)
+}
