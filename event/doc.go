@@ -1,5 +1,5 @@
 // Package event defines the dated events of a council's history and reads
-// them from YAML, JSON and JSON Lines files.
+// them from YAML, JSON, JSON Lines and CSV files.
 //
 // # Format
 //
@@ -9,7 +9,9 @@
 // time with an offset such as 2018-04-25T23:30:00+01:00. Every other key is
 // an attribute, readable from CEL as event.<name>. A file holds a list of
 // events, or a mapping with an "events" key holding that list; a JSON Lines
-// file holds one event object per line.
+// file holds one event object per line. A CSV file has a header row with
+// id, type, at and one column per attribute, then one event per row; an
+// empty cell means the attribute is absent (see ParseCSV).
 //
 // Attribute values are strings, whole numbers (int64), other numbers
 // (float64), booleans, null, lists and mappings. Dates in attributes stay

@@ -57,6 +57,8 @@ func FormatOf(name string) (Format, bool) {
 		return JSON, true
 	case ".jsonl", ".ndjson":
 		return JSONL, true
+	case ".csv":
+		return CSV, true
 	}
 	return "", false
 }
@@ -82,6 +84,8 @@ func Parse(name string, data []byte, opts Options) ([]Event, error) {
 		return ParseJSON(name, data, opts)
 	case JSONL:
 		return ParseJSONL(name, data, opts)
+	case CSV:
+		return ParseCSV(name, data, opts)
 	}
 	return ParseYAML(name, data, opts)
 }

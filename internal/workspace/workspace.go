@@ -52,7 +52,7 @@ type Workspace struct {
 }
 
 // Extensions are the file extensions read from directories.
-var Extensions = []string{".yaml", ".yml", ".json", ".jsonl", ".ndjson"}
+var Extensions = []string{".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv"}
 
 // Expand turns paths into the list of files they name: files as given,
 // directories walked recursively for files with a known extension, in
