@@ -1,0 +1,125 @@
+package evaluator
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// ScheduleOptions choose the deadlines Schedule lists.
+type ScheduleOptions struct {
+	// From and Until bound the due times listed, both inclusive: a
+	// deadline is listed when its last instant (DueAt) is in [From, Until].
+	// Until is required; use a day's End for "until 31 Dec".
+	From, Until time.Time
+	// Now is when the schedule is read. A deadline not yet discharged whose
+	// due time is before Now is overdue; with Now zero none is. The library
+	// never reads the clock.
+	Now time.Time
+}
+
+// DeadlineState says where a listed deadline stands.
+type DeadlineState string
+
+// The states of a deadline.
+const (
+	StateMet     DeadlineState = "met"     // discharged by its due time
+	StateLate    DeadlineState = "late"    // discharged after its due time
+	StateOverdue DeadlineState = "overdue" // not discharged, and due before Now
+	StateDue     DeadlineState = "due"     // not discharged, not yet overdue
+)
+
+// Deadline is one obligation instance falling due in a schedule's range.
+type Deadline struct {
+	// Key identifies the instance across runs: direction/obligation/N for
+	// recurring and once obligations, and direction/obligation@event-id for
+	// triggered ones, whose numbers change when an earlier trigger is added.
+	Key        string          `json:"key"`
+	Direction  string          `json:"direction"`
+	Title      string          `json:"direction_title"`
+	Obligation string          `json:"obligation"`
+	Clause     string          `json:"clause"`
+	Holder     string          `json:"holder"`
+	Kind       obligation.Kind `json:"kind"`
+	Instance   int             `json:"instance"`
+	// Summary says what is due, from the direction.
+	Summary string    `json:"summary"`
+	Due     string    `json:"due"`
+	DueAt   time.Time `json:"due_at"`
+	// Basis says how the due date was computed.
+	Basis        string        `json:"basis,omitempty"`
+	Trigger      *EventRef     `json:"trigger,omitempty"`
+	State        DeadlineState `json:"state"`
+	DischargedBy *EventRef     `json:"discharged_by,omitempty"`
+	DaysLate     int           `json:"days_late,omitempty"`
+}
+
+// Discharged reports whether an event has discharged the deadline.
+func (d Deadline) Discharged() bool { return d.DischargedBy != nil }
+
+// ErrNoUntil is returned when ScheduleOptions.Until is zero.
+var ErrNoUntil = errors.New("evaluator: ScheduleOptions.Until is required (the library never reads the clock)")
+
+// Schedule lists every obligation instance of set due between opts.From and
+// opts.Until, earliest first, with whether the events discharge it. It
+// evaluates as of Until, so every event up to Until counts (a history may
+// hold planned board meetings, whose report deadlines then appear) and every
+// recurring instance due by Until is generated. Prohibitions have no
+// deadlines and are not listed. Like Evaluate it never modifies its inputs.
+func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([]Deadline, error) {
+	if opts.Until.IsZero() {
+		return nil, ErrNoUntil
+	}
+	if opts.Until.Before(opts.From) {
+		return nil, fmt.Errorf("evaluator: schedule range ends (%s) before it starts (%s)", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
+	}
+	res, err := Evaluate(set, events, Options{AsOf: opts.Until})
+	if err != nil {
+		return nil, err
+	}
+	dirs := make(map[string]*direction.Direction, len(set.Directions))
+	for _, d := range set.Directions {
+		dirs[d.ID] = d
+	}
+	var out []Deadline
+	for _, f := range res.Findings {
+		if f.Kind == obligation.Prohibition || f.DueAt.Before(opts.From) || f.DueAt.After(opts.Until) {
+			continue
+		}
+		dl := Deadline{
+			Key:       fmt.Sprintf("%s/%s/%d", f.Direction, f.Obligation, f.Instance),
+			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Kind: f.Kind,
+			Instance: f.Instance, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
+			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate,
+		}
+		if f.Trigger != nil {
+			dl.Key = fmt.Sprintf("%s/%s@%s", f.Direction, f.Obligation, f.Trigger.ID)
+		}
+		if d := dirs[f.Direction]; d != nil {
+			dl.Title = d.Title
+			if o := d.Obligation(f.Obligation); o != nil {
+				dl.Summary = o.Summary
+			}
+		}
+		switch {
+		case f.Status == Met:
+			dl.State = StateMet
+		case f.Status == Late:
+			dl.State = StateLate
+		case !opts.Now.IsZero() && f.DueAt.Before(opts.Now):
+			dl.State = StateOverdue
+		default:
+			dl.State = StateDue
+		}
+		out = append(out, dl)
+	}
+	// Findings come grouped by direction and obligation; keep that order
+	// among deadlines due at the same instant.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DueAt.Before(out[j].DueAt) })
+	return out, nil
+}
