@@ -321,7 +321,7 @@ func randomAsOf(r *rand.Rand) time.Time {
 
 func TestEvaluateAgreesWithReference(t *testing.T) {
 	set := barnetAndStress(t)
-	histories := 3000
+	histories := 2000
 	if testing.Short() {
 		histories = 300
 	}
