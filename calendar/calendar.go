@@ -73,16 +73,17 @@ func Default() *Calendar { return defaultCal }
 // Region returns the region name, such as england-and-wales.
 func (c *Calendar) Region() string { return c.region }
 
-// Name describes the calendar for explanations: "England and Wales bank
-// holidays", followed by the number of closure days when there are any.
+// Name names the calendar in explanations: the region ("England and
+// Wales"), followed by the number of closure days when there are any ("plus
+// 2 local closure days").
 func (c *Calendar) Name() string {
-	s := regionNames[c.region] + " bank holidays"
+	s := regionNames[c.region]
 	switch n := len(c.closures); n {
 	case 0:
 	case 1:
-		s += " and 1 local closure day"
+		s += " plus 1 local closure day"
 	default:
-		s += fmt.Sprintf(" and %d local closure days", n)
+		s += fmt.Sprintf(" plus %d local closure days", n)
 	}
 	return s
 }

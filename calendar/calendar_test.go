@@ -144,10 +144,10 @@ func TestNames(t *testing.T) {
 	}
 	_, ok := c.Closed(day("2018-05-29"))
 	assert.False(t, ok, "an ordinary Tuesday is not closed")
-	assert.Equal(t, "England and Wales bank holidays", c.Name())
+	assert.Equal(t, "England and Wales", c.Name())
 	s, err := New(Scotland, day("2018-12-27"), day("2018-12-28"))
 	require.NoError(t, err)
-	assert.Equal(t, "Scotland bank holidays and 2 local closure days", s.Name())
+	assert.Equal(t, "Scotland plus 2 local closure days", s.Name())
 }
 
 func TestClosures(t *testing.T) {

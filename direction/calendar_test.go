@@ -46,11 +46,11 @@ func TestCalendarKey(t *testing.T) {
 		// (first Monday of August is a bank holiday there).
 		want string
 	}{
-		{"absent means England and Wales", "", "England and Wales bank holidays", "2019-08-05"},
-		{"short form", "calendar: scotland\n", "Scotland bank holidays", "2019-08-06"},
-		{"long form", "calendar: {region: northern-ireland}\n", "Northern Ireland bank holidays", "2019-08-05"},
-		{"closures only", "calendar: {closures: [2019-08-05]}\n", "England and Wales bank holidays and 1 local closure day", "2019-08-06"},
-		{"region and closures", "calendar:\n  region: scotland\n  closures: [2019-08-06]\n", "Scotland bank holidays and 1 local closure day", "2019-08-07"},
+		{"absent means England and Wales", "", "England and Wales", "2019-08-05"},
+		{"short form", "calendar: scotland\n", "Scotland", "2019-08-06"},
+		{"long form", "calendar: {region: northern-ireland}\n", "Northern Ireland", "2019-08-05"},
+		{"closures only", "calendar: {closures: [2019-08-05]}\n", "England and Wales plus 1 local closure day", "2019-08-06"},
+		{"region and closures", "calendar:\n  region: scotland\n  closures: [2019-08-06]\n", "Scotland plus 1 local closure day", "2019-08-07"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
