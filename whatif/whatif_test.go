@@ -1,0 +1,157 @@
+package whatif_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/whatif"
+)
+
+const (
+	barnet2017 = "../examples/barnet/direction-2017-09.yaml"
+	barnet2018 = "../examples/barnet/direction-2018-01.yaml"
+	history    = "../examples/barnet/history.yaml"
+)
+
+// recorder stands in for *testing.T so that the tests can check what a
+// failing assertion says.
+type recorder struct {
+	msgs   []string
+	failed bool
+	fatal  bool
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failed = true
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) FailNow() { r.fatal = true; runtime.Goexit() }
+func (r *recorder) Helper()  {}
+func (r *recorder) String() string {
+	return strings.Join(r.msgs, "\n")
+}
+
+// record runs fn against a recorder, in its own goroutine so that FailNow
+// can stop it as it stops a test.
+func record(fn func(t whatif.TestingT)) *recorder {
+	r := &recorder{}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		fn(r)
+	}()
+	wg.Wait()
+	return r
+}
+
+func TestRelativeDates(t *testing.T) {
+	c := whatif.Load(t, barnet2017, barnet2018)
+	// By hand: 8(f)'s first report is due 25 Jan 2018 + 3 months.
+	for _, tc := range []struct {
+		when whatif.When
+		want string
+	}{
+		{whatif.FirstDue("8(f)"), "2018-04-25T00:00:00+01:00"},
+		{whatif.Days(14).After(whatif.FirstDue("8(f)")), "2018-05-09T00:00:00+01:00"},
+		{whatif.Days(1).Before(whatif.FirstDue("chair-quarterly-report")), "2018-04-24T00:00:00+01:00"},
+		{whatif.Due("8(f)", 3), "2018-10-25T00:00:00+01:00"},
+		{whatif.Due("Annex B 3", 1), "2018-05-31T00:00:00+01:00"},
+		{whatif.FirstDue("8(f)").At("23:30"), "2018-04-25T23:30:00+01:00"},
+		{whatif.Months(1).After(whatif.On("2018-01-31")), "2018-02-28T00:00:00Z"},
+		{whatif.Days(3).After(whatif.On("2018-03-24")), "2018-03-27T00:00:00+01:00"}, // across the start of BST
+		{whatif.At("2018-04-25T23:30:00Z"), "2018-04-25T23:30:00Z"},
+	} {
+		ev := c.Event("x-"+tc.when.String(), "note", tc.when)
+		_ = ev
+		evs := c.Events()
+		got := evs[len(evs)-1].At
+		assert.Equal(t, tc.want, got.Format("2006-01-02T15:04:05Z07:00"), tc.when.String())
+	}
+	assert.Equal(t, "14 days after the 1st due date of 8(f)", whatif.Days(14).After(whatif.FirstDue("8(f)")).String())
+}
+
+func TestMistakesInTheTestStopIt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fn   func(c *whatif.Case)
+		want string
+	}{
+		{"triggered has no schedule", func(c *whatif.Case) { c.Event("x", "note", whatif.FirstDue("8(d)")) },
+			"dcs-progress-report is a triggered obligation: its due dates depend on events"},
+		{"ambiguous clause", func(c *whatif.Case) { c.AsOf(whatif.On("2018-09-30")).Instance("8(b)", 1) },
+			`"8(b)" names 2 obligations (barnet-2018-01 essex-access, barnet-2018-01 essex-refusal)`},
+		{"unknown clause", func(c *whatif.Case) { c.AsOf(whatif.On("2018-09-30")).Instance("8(z)", 1) },
+			`no obligation or clause "8(z)"`},
+		{"unknown event", func(c *whatif.Case) { c.History(history).Without("chair-q9") },
+			`Without("chair-q9"): no such event`},
+		{"bad date", func(c *whatif.Case) { c.BoardMeeting("bm", whatif.On("2018-02-30")) },
+			`event bm at 2018-02-30`},
+	} {
+		r := record(func(tt whatif.TestingT) {
+			tc.fn(whatif.Load(tt, barnet2017, barnet2018))
+		})
+		assert.True(t, r.fatal, "%s: the test must stop", tc.name)
+		assert.Contains(t, r.String(), tc.want, tc.name)
+	}
+}
+
+// The failure messages name the clause, obligation and instance, and give
+// the engine's reason.
+func TestFailureMessagesNameClauseAndInstance(t *testing.T) {
+	r := record(func(tt whatif.TestingT) {
+		c := whatif.Load(tt, barnet2017, barnet2018).History(history)
+		res := c.AsOf(whatif.On("2018-09-30"))
+		res.Instance("8(f)", 1).Late(14)                  // it was met
+		res.Instance("8(f)", 2).Met().Due("2018-07-26")   // due 25 Jul
+		res.Instance("8(f)", 4).Open()                    // not opened yet
+		res.Triggered("8(d)", "bm-2018-06").Missed()      // met
+		res.Instance("8(f)", 3).Absent()                  // it is open
+		res.Instance("Annex B 3", 1).DischargedBy("nope") // commissioner-2018-05
+		res.Breaches(2)                                   // none
+		res.InForce("barnet-2017-09", true)               // revoked
+	})
+	assert.False(t, r.fatal, "a wrong expectation fails the test but lets it go on")
+	require.Len(t, r.msgs, 8, r.String())
+	assert.Contains(t, r.msgs[0], "clause 8(f) (chair-quarterly-report, barnet-2018-01) instance 1: status")
+	assert.Contains(t, r.msgs[0], "expected: \"late\"")
+	assert.Contains(t, r.msgs[0], "actual  : \"met\"")
+	assert.Contains(t, r.msgs[0], "engine's reason: due 25 Apr 2018; met by chair-q1 on 20 Apr 2018, 5 days early")
+	assert.Contains(t, r.msgs[1], "clause 8(f) (chair-quarterly-report, barnet-2018-01) instance 2: due")
+	assert.Contains(t, r.msgs[1], "actual  : \"2018-07-25\"")
+	assert.Contains(t, r.msgs[2], "instance 4: status")
+	assert.Contains(t, r.msgs[2], "no such instance (instances: #1 met, #2 met, #3 open)")
+	assert.Contains(t, r.msgs[3], "clause 8(d) (dcs-progress-report, barnet-2018-01) instance for bm-2018-06: status")
+	assert.Contains(t, r.msgs[4], "instance 3: status")
+	assert.Contains(t, r.msgs[4], "actual  : \"open\"")
+	assert.Contains(t, r.msgs[5], "discharged by")
+	assert.Contains(t, r.msgs[5], "actual  : \"commissioner-2018-05\"")
+	assert.Contains(t, r.msgs[6], "breaches (late, missed and breached findings)")
+	assert.Contains(t, r.msgs[7], "direction barnet-2017-09 in force at the as-of time (revoked by barnet-2018-01")
+}
+
+func TestPassingChecksReportNothing(t *testing.T) {
+	r := record(func(tt whatif.TestingT) {
+		c := whatif.Load(tt, barnet2017, barnet2018).History(history).Without("chair-q1")
+		c.Report("chair-q1-late", whatif.Days(14).After(whatif.FirstDue("8(f)")), "board-chair", "secretary-of-state", "progress")
+		res := c.AsOf(whatif.On("2018-09-30"))
+		res.Instance("8(f)", 1).Late(14).Due("2018-04-25").DischargedBy("chair-q1-late")
+		res.Breaches(1)
+	})
+	assert.False(t, r.failed, r.String())
+}
+
+// Events returns a copy: changing it does not change the case.
+func TestEventsIsACopy(t *testing.T) {
+	c := whatif.Load(t, barnet2018)
+	c.Report("r", whatif.On("2018-04-20"), "board-chair", "secretary-of-state", "progress")
+	evs := c.Events()
+	evs[0].Attrs["from"] = "someone-else"
+	assert.Equal(t, "board-chair", c.Events()[0].Attrs["from"])
+}
