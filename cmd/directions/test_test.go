@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The golden files of `directions test` live in testdata/test/ and are
+// rewritten with `go test ./cmd/directions -run TestTestCommand -update`.
+// The -update flag may be declared by another test file of this package;
+// it is looked up rather than declared again.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func scenarioGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "test", name)
+	if updating() {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing: run go test ./cmd/directions -run TestTestCommand -update")
+	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+}
+
+func runTestCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"test"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTestCommandPasses(t *testing.T) {
+	code, out, errs := runTestCmd("../../examples/barnet", "../../examples/buckinghamshire")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Empty(t, errs)
+	scenarioGolden(t, "pass.txt", out)
+	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/quarterly-reports.yaml:35  the first quarterly report is 14 days late\n")
+	assert.Regexp(t, `PASS: \d+ scenarios in 7 files\n$`, out)
+}
+
+func TestTestCommandReportsEachDifference(t *testing.T) {
+	code, out, errs := runTestCmd("../../scenario/testdata/fail")
+	assert.Equal(t, exitBreaches, code, "a failing scenario exits 1")
+	assert.Empty(t, errs)
+	scenarioGolden(t, "fail.txt", out)
+	// Hand-checked: the scenario at line 13 expects 13 days late; the
+	// report was 14 days late.
+	assert.Contains(t, out, "FAIL  ../../scenario/testdata/fail/wrong-expectations.yaml:13  14 days late is not 13\n")
+	assert.Regexp(t, `≠ +days_late +13 +14\n`, out)
+	assert.Contains(t, out, "FAIL: 7 of 7 scenarios failed\n")
+}
+
+func TestTestCommandInvalidFileExitsTwo(t *testing.T) {
+	code, out, errs := runTestCmd("../../scenario/testdata/invalid", "../../examples/barnet/scenarios/commissioner-report.yaml")
+	assert.Equal(t, exitInvalid, code)
+	scenarioGolden(t, "invalid.txt", out+"--- stderr\n"+errs)
+	assert.Contains(t, errs, "../../scenario/testdata/invalid/mistakes.yaml:5:5: scenarios[0].as_off: unknown key \"as_off\" (did you mean \"as_of\"?)")
+	// The valid file still runs.
+	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/commissioner-report.yaml:11")
+}
+
+func TestTestCommandCoverage(t *testing.T) {
+	code, out, errs := runTestCmd("--coverage", "../../examples/barnet", "../../examples/buckinghamshire")
+	assert.Equal(t, exitOK, code, errs)
+	scenarioGolden(t, "coverage.txt", out)
+	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 12 of 12 obligations exercised\n")
+}
+
+func TestTestCommandJUnit(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "junit.xml")
+	code, _, errs := runTestCmd("--junit", file, "../../scenario/testdata/fail", "../../examples/buckinghamshire/scenarios/revision.yaml")
+	assert.Equal(t, exitBreaches, code, errs)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	scenarioGolden(t, "junit.xml", string(data))
+	assert.Contains(t, string(data), `<testsuites name="directions scenarios" tests="14" failures="7" errors="0">`)
+}
+
+func TestTestCommandUsage(t *testing.T) {
+	code, _, errs := runTestCmd()
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "usage: directions test [--coverage] [--junit FILE] PATH...")
+
+	code, _, errs = runTestCmd("../../examples/barnet/history.yaml")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "history.yaml is not a scenario file")
+
+	code, _, errs = runTestCmd("../../internal")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "no scenario files in ../../internal")
+}
