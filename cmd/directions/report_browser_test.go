@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// chromium finds a Chromium or Chrome binary, or skips the test.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium binary found (install Debian's chromium package, as .ci/run does, or set CHROMIUM): skipping the browser test of the HTML report")
+	return ""
+}
+
+// headless runs the browser on a local file with the given extra flags and
+// returns its stdout and stderr.
+func headless(t *testing.T, bin, page string, flags ...string) (string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	args := append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
+		"--enable-logging=stderr", "--v=0",
+	}, flags...)
+	args = append(args, "file://"+page)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	require.NoError(t, cmd.Run(), "chromium failed: %s", errb.String())
+	return out.String(), errb.String()
+}
+
+// consoleLines returns what the page logged: Chromium writes each console
+// message, and each uncaught exception, as a CONSOLE line on stderr.
+func consoleLines(stderr string) []string {
+	var out []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, ":CONSOLE") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// probe is appended to a copy of the page under test: it measures, in the
+// laid-out page, what a reader would see, and writes it into the DOM for
+// --dump-dom to carry out.
+const probe = `<script>
+(function () {
+  function shown(el) {
+    var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && cs.visibility !== "hidden" && cs.display !== "none" && parseFloat(cs.opacity) > 0;
+  }
+  // A vertical line has no width: it shows when it has height and a stroke.
+  function lineShown(el) {
+    var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    return r.height > 0 && cs.visibility !== "hidden" && cs.display !== "none" && cs.stroke !== "none" && parseFloat(cs.strokeWidth) > 0;
+  }
+  var out = {charts: 0, markers: [], asof: 0, starts: 0, ends: 0, titles: 0, resources: []};
+  document.querySelectorAll("svg.chart").forEach(function (svg) {
+    if (!shown(svg)) return;
+    out.charts++;
+    var box = svg.getBoundingClientRect();
+    svg.querySelectorAll(".marker").forEach(function (m) {
+      var r = m.querySelector("path").getBoundingClientRect();
+      var inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      out.markers.push({id: m.id, status: m.dataset.status, shown: shown(m.querySelector("path")) && inside,
+        fill: getComputedStyle(m.querySelector("path")).fill, stroke: getComputedStyle(m.querySelector("path")).stroke});
+      if (m.querySelector("title") && m.querySelector("title").textContent.length > 0) out.titles++;
+    });
+    svg.querySelectorAll(".vline.asof").forEach(function (l) { if (lineShown(l)) out.asof++; });
+    svg.querySelectorAll(".vline.start").forEach(function (l) { if (lineShown(l)) out.starts++; });
+    svg.querySelectorAll(".vline.end").forEach(function (l) { if (lineShown(l)) out.ends++; });
+  });
+  out.findingsRows = document.querySelectorAll("table.findings tbody tr").length;
+  performance.getEntriesByType("resource").forEach(function (e) { out.resources.push(e.name); });
+  var pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>`
+
+type probeResult struct {
+	Charts  int `json:"charts"`
+	Markers []struct {
+		ID, Status, Fill, Stroke string
+		Shown                    bool
+	} `json:"markers"`
+	AsOf         int      `json:"asof"`
+	Starts       int      `json:"starts"`
+	Ends         int      `json:"ends"`
+	Titles       int      `json:"titles"`
+	FindingsRows int      `json:"findingsRows"`
+	Resources    []string `json:"resources"`
+}
+
+func TestReportInBrowser(t *testing.T) {
+	bin := chromium(t)
+	out, errs, code := runCLI("report", "--format", "html", "--as-of", "2018-09-30", "../../examples/barnet")
+	require.Equal(t, exitOK, code, errs)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	require.NoError(t, os.WriteFile(page, []byte(out), 0o644))
+
+	t.Run("self-contained", func(t *testing.T) {
+		// Nothing that could make a browser fetch: no src, href, url() or
+		// @import anywhere in the page.
+		assert.NotRegexp(t, regexp.MustCompile(`(?i)\s(src|href)\s*=|url\(|@import`), out)
+	})
+
+	t.Run("no console errors", func(t *testing.T) {
+		_, stderr := headless(t, bin, page, "--dump-dom")
+		assert.Empty(t, consoleLines(stderr), "the page logged to the console")
+	})
+
+	t.Run("the console check can fail", func(t *testing.T) {
+		bad := filepath.Join(dir, "bad.html")
+		require.NoError(t, os.WriteFile(bad, []byte(`<p>x</p><script>console.error("broken")</script>`), 0o644))
+		_, stderr := headless(t, bin, bad, "--dump-dom")
+		assert.Len(t, consoleLines(stderr), 1)
+	})
+
+	t.Run("timeline and markers visible", func(t *testing.T) {
+		probed := filepath.Join(dir, "probed.html")
+		require.NoError(t, os.WriteFile(probed, []byte(strings.Replace(out, "</body>", probe+"</body>", 1)), 0o644))
+		dom, _ := headless(t, bin, probed, "--window-size=1400,1500", "--dump-dom")
+		m := regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`).FindStringSubmatch(dom)
+		require.NotNil(t, m, "the probe ran")
+		var p probeResult
+		require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(m[1], "&quot;", `"`)), &p))
+		// Barnet as of 30 Sep 2018: two directions, so two timelines; the
+		// first revoked (an end line); 15 instances, 12 met and 3 open.
+		assert.Equal(t, 2, p.Charts, "one visible timeline per direction")
+		assert.Equal(t, 2, p.AsOf, "the as-of line on each timeline")
+		assert.Equal(t, 2, p.Starts)
+		assert.Equal(t, 1, p.Ends, "only the revoked direction of Sep 2017 has an end")
+		assert.Len(t, p.Markers, 15)
+		assert.Equal(t, 15, p.Titles, "every marker has a hover title")
+		assert.Equal(t, 15, p.FindingsRows)
+		byStatus := map[string]int{}
+		for _, mk := range p.Markers {
+			assert.True(t, mk.Shown, "marker %s is visible inside its chart", mk.ID)
+			byStatus[mk.Status]++
+			switch mk.Status {
+			case "met":
+				assert.Equal(t, "rgb(26, 127, 55)", mk.Fill, mk.ID)
+			case "open":
+				assert.Equal(t, "rgb(255, 255, 255)", mk.Fill, mk.ID)
+				assert.Equal(t, "rgb(9, 105, 218)", mk.Stroke, mk.ID)
+			}
+		}
+		assert.Equal(t, map[string]int{"met": 12, "open": 3}, byStatus)
+		assert.Empty(t, p.Resources, "the page loaded nothing")
+	})
+
+	t.Run("screenshot", func(t *testing.T) {
+		if !*update {
+			t.Skip("run with -update to rewrite docs/barnet-report.png")
+		}
+		// From the repository's root, so that the page shows the paths a
+		// reader would type.
+		t.Chdir("../..")
+		out, errs, code := runCLI("report", "--as-of", "2018-09-30", "examples/barnet")
+		require.Equal(t, exitOK, code, errs)
+		root := filepath.Join(dir, "root.html")
+		require.NoError(t, os.WriteFile(root, []byte(out), 0o644))
+		shot := filepath.Join(dir, "shot.png")
+		headless(t, bin, root, "--window-size=1400,1500", "--screenshot="+shot)
+		data, err := os.ReadFile(shot)
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll("docs", 0o755))
+		require.NoError(t, os.WriteFile("docs/barnet-report.png", data, 0o644))
+	})
+}
+
+// The report of a tree shows every council, with late, missed and breached
+// markers where the histories say so.
+func TestReportTree(t *testing.T) {
+	out, errs, code := runCLI("report", "--as-of", "2018-09-30", national)
+	require.Equal(t, exitOK, code, errs)
+	for _, id := range []string{
+		`id="m-borsetshire-2018-02-chair-quarterly-report-1" data-status="late"`,
+		`id="m-borsetshire-2018-02-chair-quarterly-report-2" data-status="missed"`,
+		`id="m-borsetshire-2018-02-dcs-progress-report-2" data-status="missed"`,
+		`id="m-casterbridge-2018-01-adviser-refusal-1" data-status="breached"`,
+		`id="m-ambridge-2018-03-chair-quarterly-report-3" data-status="open"`,
+	} {
+		assert.Contains(t, out, id)
+	}
+	assert.Contains(t, out, "6 days late")
+	assert.Equal(t, 33, strings.Count(out, `<g class="marker `)-5, "33 instances, plus the 5 legend shapes")
+}
+
+func TestReportErrors(t *testing.T) {
+	_, errs, code := runCLI("report", "--format", "pdf", "../../examples/barnet")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "--format must be html")
+}

@@ -1,0 +1,336 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Council is one council's evaluation, the input to Build.
+type Council struct {
+	Name string
+	WS   *workspace.Workspace
+	Res  *evaluator.Result
+}
+
+// Page is what the template renders.
+type Page struct {
+	Title    string
+	AsOf     string
+	Engine   string
+	Councils []CouncilView
+	Total    Counts
+}
+
+// Counts counts findings by status.
+type Counts struct {
+	Findings, Met, Late, Missed, Open, Breached int
+}
+
+// CouncilView is one council's section.
+type CouncilView struct {
+	Name       string
+	FullName   string // the directed council's name, from its direction
+	Directions []DirectionView
+	Findings   []Row
+	Inputs     []workspace.File
+	Counts     Counts
+}
+
+// DirectionView is one direction's timeline.
+type DirectionView struct {
+	ID, Title, File, InForce string
+	Chart                    Chart
+	Rows                     []Row
+}
+
+// Chart is the SVG geometry of a timeline, in user units.
+type Chart struct {
+	Width, Height    float64
+	Left, Right, Top float64
+	AxisY            float64
+	Ticks            []Tick
+	Lines            []Line
+	Lanes            []Lane
+	Markers          []Marker
+	Desc             string
+}
+
+// Tick is a month mark on the axis.
+type Tick struct {
+	X     float64
+	Label string
+}
+
+// Line is a vertical line across the lanes: the start, the end or the
+// as-of date.
+type Line struct {
+	X           float64
+	Class       string
+	Label       string
+	LabelAnchor string
+}
+
+// Lane is one obligation's row.
+type Lane struct {
+	Y      float64
+	Label  string
+	Detail string
+}
+
+// Marker is one instance.
+type Marker struct {
+	X, Y    float64
+	Status  string
+	Title   string
+	Path    string // the shape, drawn around (0,0)
+	LateX   float64
+	HasLate bool
+	ID      string
+}
+
+// Row is one finding in a table.
+type Row struct {
+	Direction, Clause, Obligation string
+	Instance                      int
+	Status                        string
+	Due                           string
+	Event                         string
+	DaysLate                      int
+	Reason                        string
+	MarkerID                      string
+}
+
+//go:embed report.html.tmpl
+var pageTemplate string
+
+var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"f":   func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	"add": func(a, b float64) float64 { return a + b },
+	"sub": func(a, b float64) float64 { return a - b },
+	"odd": func(i int) bool { return i%2 == 1 },
+	// vlabelOffset staggers the labels of the vertical lines so that
+	// lines close together do not print over each other.
+	"vlabelOffset": func(i int) float64 { return float64(4 + 12*(i%3)) },
+	"nudge": func(x float64, anchor string) float64 {
+		if anchor == "end" {
+			return x - 4
+		}
+		return x + 4
+	},
+}).Parse(pageTemplate))
+
+// Render writes the page.
+func Render(w io.Writer, p *Page) error { return tmpl.Execute(w, p) }
+
+const (
+	chartWidth = 960.0
+	labelWidth = 190.0
+	rightPad   = 24.0
+	laneHeight = 30.0
+	topPad     = 46.0
+	axisHeight = 30.0
+)
+
+// Build lays out the page for councils evaluated as of the same time.
+func Build(councils []Council) *Page {
+	p := &Page{Title: "Statutory directions: timeline report", Engine: evaluator.Version}
+	for _, c := range councils {
+		loc := c.WS.Location
+		if p.AsOf == "" {
+			p.AsOf = c.Res.AsOf.In(loc).Format("15:04 MST, 2 January 2006")
+		}
+		cv := CouncilView{Name: c.Name, Inputs: c.WS.Files}
+		for _, d := range c.WS.Directions {
+			if p := d.Party(d.Council); p != nil && p.Name != "" {
+				cv.FullName = p.Name
+			}
+		}
+		for _, d := range c.Res.Directions {
+			cv.Directions = append(cv.Directions, buildDirection(d, c.Res, loc))
+		}
+		for _, f := range c.Res.Findings {
+			cv.Findings = append(cv.Findings, row(f, loc))
+			count(&cv.Counts, f.Status)
+			count(&p.Total, f.Status)
+		}
+		p.Councils = append(p.Councils, cv)
+	}
+	if len(p.Councils) == 1 && p.Councils[0].FullName != "" {
+		p.Title = "Statutory directions to " + p.Councils[0].FullName + ": timeline report"
+	}
+	return p
+}
+
+func count(c *Counts, s evaluator.Status) {
+	c.Findings++
+	switch s {
+	case evaluator.Met:
+		c.Met++
+	case evaluator.Late:
+		c.Late++
+	case evaluator.Missed:
+		c.Missed++
+	case evaluator.Open:
+		c.Open++
+	case evaluator.Breached:
+		c.Breached++
+	}
+}
+
+func markerID(f evaluator.Finding) string {
+	return fmt.Sprintf("m-%s-%s-%d", f.Direction, f.Obligation, f.Instance)
+}
+
+func row(f evaluator.Finding, loc *time.Location) Row {
+	r := Row{Direction: f.Direction, Clause: f.Clause, Obligation: f.Obligation, Instance: f.Instance, Status: string(f.Status),
+		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f)}
+	if f.Due != "" {
+		r.Due = civil.In(f.DueAt, loc).Long()
+	}
+	switch {
+	case f.DischargedBy != nil:
+		r.Event = f.DischargedBy.ID + " (" + civil.In(f.DischargedBy.At, loc).Long() + ")"
+	case f.Trigger != nil && f.Status == evaluator.Breached:
+		r.Event = f.Trigger.ID + " (" + civil.In(f.Trigger.At, loc).Long() + ")"
+	}
+	return r
+}
+
+// markerTime is where an instance sits on the timeline: its due date, or
+// for a breach the breaching event.
+func markerTime(f evaluator.Finding) time.Time {
+	if f.Status == evaluator.Breached && f.Trigger != nil {
+		return f.Trigger.At
+	}
+	return f.DueAt
+}
+
+func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *time.Location) DirectionView {
+	dv := DirectionView{ID: d.ID, Title: d.Title, File: d.File}
+	dv.InForce = "in force from " + civil.In(d.From, loc).Long()
+	if !d.Until.IsZero() {
+		dv.InForce += " to " + civil.In(d.Until, loc).AddDays(-1).Long()
+	}
+	dv.InForce += " (" + d.Reason + ")"
+
+	var findings []evaluator.Finding
+	for _, f := range res.Findings {
+		if f.Direction == d.ID {
+			findings = append(findings, f)
+		}
+	}
+	// The span: from the start of the direction to the latest of the as-of
+	// date, its end and its last marker, whole months.
+	from, to := civil.In(d.From, loc), civil.In(res.AsOf, loc)
+	if !d.Until.IsZero() && civil.In(d.Until, loc).After(to) {
+		to = civil.In(d.Until, loc)
+	}
+	for _, f := range findings {
+		if t := civil.In(markerTime(f), loc); t.After(to) {
+			to = t
+		}
+		if f.DischargedBy != nil {
+			if t := civil.In(f.DischargedBy.At, loc); t.After(to) {
+				to = t
+			}
+		}
+	}
+	start := civil.New(from.Year, from.Month, 1)
+	end := civil.New(to.Year, to.Month, 1).AddMonths(1)
+	days := float64(start.DaysUntil(end))
+	ch := Chart{Width: chartWidth, Left: labelWidth, Right: chartWidth - rightPad, Top: topPad}
+	x := func(t time.Time) float64 {
+		return ch.Left + (ch.Right-ch.Left)*float64(start.DaysUntil(civil.In(t, loc)))/days
+	}
+
+	// Lanes in the direction's order of obligations, one per obligation
+	// that has instances, keyed by id.
+	lane := map[string]int{}
+	for _, f := range findings {
+		if _, ok := lane[f.Obligation]; !ok {
+			lane[f.Obligation] = len(ch.Lanes)
+			ch.Lanes = append(ch.Lanes, Lane{Y: ch.Top + laneHeight*(float64(len(ch.Lanes))+0.5), Label: f.Clause, Detail: f.Obligation})
+		}
+	}
+	lanesBottom := ch.Top + laneHeight*float64(max(len(ch.Lanes), 1))
+	ch.AxisY = lanesBottom + 6
+	ch.Height = ch.AxisY + axisHeight
+
+	months := start.DaysUntil(end) / 30
+	step := 1
+	switch {
+	case months > 36:
+		step = 6
+	case months > 18:
+		step = 3
+	case months > 12:
+		step = 2
+	}
+	for m := start; m.Before(end) || m == end; m = m.AddMonths(step) {
+		label := m.Start(loc).Format("Jan")
+		if m.Month == time.January || m == start {
+			label = m.Start(loc).Format("Jan 2006")
+		}
+		ch.Ticks = append(ch.Ticks, Tick{X: x(m.Start(loc)), Label: label})
+	}
+	ch.Lines = append(ch.Lines, Line{X: x(d.From), Class: "start", Label: "start " + civil.In(d.From, loc).Long(), LabelAnchor: "start"})
+	if !d.Until.IsZero() {
+		ch.Lines = append(ch.Lines, Line{X: x(d.Until), Class: "end", Label: "ended " + civil.In(d.Until, loc).AddDays(-1).Long(), LabelAnchor: "end"})
+	}
+	ch.Lines = append(ch.Lines, Line{X: x(res.AsOf), Class: "asof", Label: "as of " + civil.In(res.AsOf, loc).Long(), LabelAnchor: "end"})
+
+	for _, f := range findings {
+		m := Marker{X: x(markerTime(f)), Y: ch.Lanes[lane[f.Obligation]].Y, Status: string(f.Status), Path: shapes[f.Status], ID: markerID(f)}
+		if f.Status == evaluator.Late && f.DischargedBy != nil {
+			m.HasLate, m.LateX = true, x(f.DischargedBy.At)
+		}
+		m.Title = tooltip(f, loc)
+		ch.Markers = append(ch.Markers, m)
+		dv.Rows = append(dv.Rows, row(f, loc))
+	}
+	sort.SliceStable(ch.Markers, func(i, j int) bool {
+		return ch.Markers[i].Status == string(evaluator.Open) && ch.Markers[j].Status != string(evaluator.Open)
+	})
+	ch.Desc = fmt.Sprintf("Timeline of %s from %s to %s: %d obligations, %d instances.", d.ID, start.Long(), end.Long(), len(ch.Lanes), len(findings))
+	dv.Chart = ch
+	return dv
+}
+
+// shapes tell statuses apart without colour: a disc for met, a triangle
+// for late, a cross for missed, a ring for open, a diamond for a breach.
+var shapes = map[evaluator.Status]string{
+	evaluator.Met:      "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
+	evaluator.Late:     "M 0 -7 L 7 6 L -7 6 Z",
+	evaluator.Missed:   "M -6 -4 L -4 -6 L 0 -2 L 4 -6 L 6 -4 L 2 0 L 6 4 L 4 6 L 0 2 L -4 6 L -6 4 L -2 0 Z",
+	evaluator.Open:     "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
+	evaluator.Breached: "M 0 -7 L 7 0 L 0 7 L -7 0 Z",
+}
+
+func tooltip(f evaluator.Finding, loc *time.Location) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Clause %s, %s #%d: %s", f.Clause, f.Obligation, f.Instance, strings.ToUpper(string(f.Status)))
+	if f.Due != "" {
+		fmt.Fprintf(&b, "\nDue %s", civil.In(f.DueAt, loc).Long())
+	}
+	if f.DischargedBy != nil {
+		fmt.Fprintf(&b, "\nDischarged by %s on %s", f.DischargedBy.ID, civil.In(f.DischargedBy.At, loc).Long())
+	}
+	if f.Status == evaluator.Late {
+		fmt.Fprintf(&b, "\n%d day%s late", f.DaysLate, map[bool]string{true: "", false: "s"}[f.DaysLate == 1])
+	}
+	if f.Kind == obligation.Prohibition && f.Trigger != nil {
+		fmt.Fprintf(&b, "\nBreached by %s on %s", f.Trigger.ID, civil.In(f.Trigger.At, loc).Long())
+	}
+	fmt.Fprintf(&b, "\n%s", f.Reason)
+	return b.String()
+}
