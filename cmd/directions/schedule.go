@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+func init() {
+	register("schedule", "list the deadlines falling due in a date range (text, JSON or iCalendar)", runSchedule)
+}
+
+// scheduleFlags are the parsed flags of the schedule command.
+type scheduleFlags struct {
+	from, until, readAt time.Time
+	format              string
+	remind              int
+}
+
+func runSchedule(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "schedule", "schedule [--from DATE] [--until DATE] [--as-of DATE] [--format text|json|ics] [--remind DAYS] PATH...")
+	from := fs.String("from", "", "first due date listed (a date, from the start of that day, or an RFC 3339 time); default the as-of day")
+	until := fs.String("until", "", "last due date listed (a date, to the end of that day, or an RFC 3339 time); default 3 months after --from")
+	asOf := fs.String("as-of", "", "when the schedule is read: deadlines due before it and not discharged are overdue; default now")
+	format := fs.String("format", "text", "output format: text, json or ics (iCalendar)")
+	remind := fs.Int("remind", 7, "with --format ics, a reminder at 09:00 this many days before each outstanding deadline; 0 for none")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	switch *format {
+	case "text", "json", "ics":
+	default:
+		env.errorf("directions schedule: --format must be text, json or ics, not %q", *format)
+		return exitInvalid
+	}
+	if *remind < 0 {
+		env.errorf("directions schedule: --remind must be 0 (no reminders) or a number of days, not %d", *remind)
+		return exitInvalid
+	}
+	ws, set, ok := loadWorkspace(env, "schedule", paths)
+	if !ok {
+		return exitInvalid
+	}
+	loc := ws.Location
+	f := scheduleFlags{format: *format, remind: *remind}
+	var err error
+	if f.readAt, err = parseAsOf(*asOf, loc); err != nil {
+		env.errorf("directions schedule: %v", err)
+		return exitInvalid
+	}
+	if f.from, err = rangeTime("--from", *from, loc, false); err != nil {
+		env.errorf("directions schedule: %v", err)
+		return exitInvalid
+	}
+	if f.from.IsZero() {
+		f.from = civil.In(f.readAt, loc).Start(loc)
+	}
+	if f.until, err = rangeTime("--until", *until, loc, true); err != nil {
+		env.errorf("directions schedule: %v", err)
+		return exitInvalid
+	}
+	if f.until.IsZero() {
+		f.until = civil.In(f.from, loc).AddMonths(3).End(loc)
+	}
+	if f.until.Before(f.from) {
+		env.errorf("directions schedule: --until (%s) is before --from (%s)", civil.In(f.until, loc).Long(), civil.In(f.from, loc).Long())
+		return exitInvalid
+	}
+	deadlines, err := evaluator.Schedule(set, ws.Events, evaluator.ScheduleOptions{From: f.from, Until: f.until, Now: f.readAt})
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	switch f.format {
+	case "json":
+		err = writeScheduleJSON(env.stdout, ws, f, deadlines)
+	case "ics":
+		var councils []string
+		for _, d := range set.Directions {
+			if !slices.Contains(councils, d.Council) {
+				councils = append(councils, d.Council)
+			}
+		}
+		err = writeScheduleICS(env.stdout, strings.Join(councils, ", "), f, deadlines, loc)
+	default:
+		err = writeScheduleText(env.stdout, f, deadlines, loc)
+	}
+	if err != nil {
+		env.errorf("directions schedule: %v", err)
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// rangeTime reads a range bound: a date is the start (or, for an upper
+// bound, the end) of that day in loc. An empty string gives the zero time.
+func rangeTime(flag, s string, loc *time.Location, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, dateOnly, err := event.ParseTime(s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %v", flag, err)
+	}
+	if dateOnly && end {
+		return civil.In(t, loc).End(loc), nil
+	}
+	return t, nil
+}
+
+// ScheduleSummary counts the listed deadlines by state.
+type ScheduleSummary struct {
+	Deadlines int `json:"deadlines"`
+	Met       int `json:"met"`
+	Late      int `json:"late"`
+	Overdue   int `json:"overdue"`
+	Due       int `json:"due"`
+}
+
+func summariseSchedule(ds []evaluator.Deadline) ScheduleSummary {
+	s := ScheduleSummary{Deadlines: len(ds)}
+	for _, d := range ds {
+		switch d.State {
+		case evaluator.StateMet:
+			s.Met++
+		case evaluator.StateLate:
+			s.Late++
+		case evaluator.StateOverdue:
+			s.Overdue++
+		case evaluator.StateDue:
+			s.Due++
+		}
+	}
+	return s
+}
+
+// ScheduleReport is the JSON document `schedule --format json` writes.
+type ScheduleReport struct {
+	Engine    string               `json:"engine"`
+	From      time.Time            `json:"from"`
+	Until     time.Time            `json:"until"`
+	AsOf      time.Time            `json:"as_of"`
+	TimeZone  string               `json:"time_zone"`
+	Inputs    []workspace.File     `json:"inputs"`
+	Deadlines []evaluator.Deadline `json:"deadlines"`
+	Summary   ScheduleSummary      `json:"summary"`
+}
+
+func writeScheduleJSON(w io.Writer, ws *workspace.Workspace, f scheduleFlags, ds []evaluator.Deadline) error {
+	rep := ScheduleReport{
+		Engine: evaluator.Version, From: f.from, Until: f.until, AsOf: f.readAt, TimeZone: ws.Location.String(),
+		Inputs: ws.Files, Deadlines: ds, Summary: summariseSchedule(ds),
+	}
+	if rep.Deadlines == nil {
+		rep.Deadlines = []evaluator.Deadline{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// stateWords says where a deadline stands, for people.
+func stateWords(d evaluator.Deadline, loc *time.Location) string {
+	switch d.State {
+	case evaluator.StateMet:
+		return fmt.Sprintf("met by %s on %s", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long())
+	case evaluator.StateLate:
+		return fmt.Sprintf("met late by %s on %s (%d day%s)", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long(), d.DaysLate, plural(d.DaysLate))
+	case evaluator.StateOverdue:
+		return "overdue: not discharged"
+	}
+	return "due: not yet discharged"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, loc *time.Location) error {
+	fmt.Fprintf(w, "Deadlines from %s to %s (%s), as of %s\n\n", civil.In(f.from, loc).Long(), civil.In(f.until, loc).Long(), loc,
+		f.readAt.In(loc).Format("2 Jan 2006 15:04 MST"))
+	if len(ds) == 0 {
+		fmt.Fprintln(w, "No deadline falls due in this range.")
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "DUE\tDIRECTION\tCLAUSE\tOBLIGATION\t#\tHOLDER\tSTATE\tWHAT IS DUE")
+		for _, d := range ds {
+			what := d.Summary
+			if d.Trigger != nil {
+				what = fmt.Sprintf("%s (for %s)", what, d.Trigger.ID)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", civil.In(d.DueAt, loc).Long(), d.Direction, d.Clause, d.Obligation,
+				d.Instance, d.Holder, stateWords(d, loc), what)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	s := summariseSchedule(ds)
+	_, err := fmt.Fprintf(w, "\n%d deadline%s: %d met, %d met late, %d overdue, %d due.\n", s.Deadlines, plural(s.Deadlines), s.Met, s.Late, s.Overdue, s.Due)
+	return err
+}
+
+// icsUID is a deadline's stable UID: a hash of its key, so that importing
+// a later export updates the same calendar entries instead of adding more.
+func icsUID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16]) + "@directions.dfe-tools"
+}
+
+// icsSequence grows with the as-of time, so a later export of the same
+// deadline is a newer revision to calendar clients: minutes since 2000.
+func icsSequence(t time.Time) int {
+	return int(t.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) / time.Minute)
+}
+
+func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluator.Deadline, loc *time.Location) error {
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//dfe-tools//directions " + evaluator.Version + "//EN")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetXWRCalName("Direction deadlines: " + council)
+	cal.SetXWRCalDesc(fmt.Sprintf("Deadlines from %s to %s under the statutory directions, as of %s",
+		civil.In(f.from, loc).Long(), civil.In(f.until, loc).Long(), civil.In(f.readAt, loc).Long()))
+	for _, d := range ds {
+		due := civil.In(d.DueAt, loc)
+		ev := cal.AddEvent(icsUID(d.Key))
+		ev.SetDtStampTime(f.readAt)
+		ev.SetModifiedAt(f.readAt)
+		ev.SetSequence(icsSequence(f.readAt))
+		ev.SetAllDayStartAt(time.Date(due.Year, due.Month, due.Day, 0, 0, 0, 0, time.UTC))
+		next := due.AddDays(1)
+		ev.SetAllDayEndAt(time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, time.UTC))
+		ev.SetTimeTransparency(ics.TransparencyTransparent)
+		prefix := "Due"
+		switch d.State {
+		case evaluator.StateMet, evaluator.StateLate:
+			prefix = "Met"
+		case evaluator.StateOverdue:
+			prefix = "OVERDUE"
+		}
+		ev.SetSummary(fmt.Sprintf("%s: %s %s (%s)", prefix, d.Clause, d.Obligation, d.Direction))
+		var b strings.Builder
+		fmt.Fprintf(&b, "Clause %s of %s (%s).\n", d.Clause, d.Direction, d.Title)
+		fmt.Fprintf(&b, "What is due: %s\n", d.Summary)
+		fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, due.Long())
+		if d.Basis != "" {
+			fmt.Fprintf(&b, "How the date was computed: %s.\n", d.Basis)
+		}
+		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.readAt, loc).Long(), stateWords(d, loc))
+		ev.SetDescription(b.String())
+		ev.AddCategory("Statutory direction deadline")
+		if f.remind > 0 && !d.Discharged() {
+			a := ev.AddAlarm()
+			a.SetAction(ics.ActionDisplay)
+			// All-day events start at midnight: 09:00 N days before is
+			// N-1 days and 15 hours before the start.
+			a.SetTrigger(fmt.Sprintf("-P%dDT15H", f.remind-1))
+			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", f.remind, plural(f.remind), d.Clause, d.Obligation, d.Direction, due.Long()))
+		}
+	}
+	return cal.SerializeTo(w, ics.WithNewLineWindows)
+}
