@@ -259,3 +259,13 @@ func ExampleCalendar_Holidays() {
 	// 2022-08-29 Summer bank holiday
 	// 2022-09-19 Bank Holiday for the State Funeral of Queen Elizabeth II
 }
+
+// BenchmarkAddWorkingDays45 measures the assessment-style deadline "within
+// 45 working days", the longest common in the sources, across Christmas.
+func BenchmarkAddWorkingDays45(b *testing.B) {
+	c := Default()
+	d := day("2018-12-03")
+	for b.Loop() {
+		celenv.AddWorkingDays(c, d, 45)
+	}
+}
