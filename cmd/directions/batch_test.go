@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -153,4 +154,21 @@ func TestCheckSingleCouncilUnchanged(t *testing.T) {
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
 	require.NoError(t, os.CopyFS(to, os.DirFS(from)))
+}
+
+// go test -run '^$' -bench CheckCouncils -count 6 ./cmd/directions
+func BenchmarkCheckCouncils(b *testing.B) {
+	tree, err := workspace.SplitTree([]string{"../../examples"})
+	require.NoError(b, err)
+	for _, workers := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				for _, r := range checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers) {
+					if r.Err != nil {
+						b.Fatal(r.Err)
+					}
+				}
+			}
+		})
+	}
 }
