@@ -1,0 +1,69 @@
+package report_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/report"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+func barnet(t *testing.T) *report.Page {
+	ws, err := workspace.Load([]string{"../../examples/barnet"}, direction.Options{})
+	require.NoError(t, err)
+	set, err := ws.Set()
+	require.NoError(t, err)
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
+	require.NoError(t, err)
+	return report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+}
+
+// The markers of Barnet's 8(f) (due 25 Apr, 25 Jul, 25 Oct 2018) sit in
+// date order on one lane, and the as-of line (30 Sep) falls between the
+// second and the third.
+func TestLayout(t *testing.T) {
+	p := barnet(t)
+	require.Len(t, p.Councils, 1)
+	assert.Equal(t, "London Borough of Barnet", p.Councils[0].FullName)
+	require.Len(t, p.Councils[0].Directions, 2)
+	ch := p.Councils[0].Directions[1].Chart
+	var xs, ys []float64
+	for _, m := range ch.Markers {
+		if strings.HasPrefix(m.ID, "m-barnet-2018-01-chair-quarterly-report-") {
+			xs, ys = append(xs, m.X), append(ys, m.Y)
+		}
+	}
+	require.Len(t, xs, 3)
+	assert.Less(t, xs[0], xs[1])
+	assert.Equal(t, ys[0], ys[2], "one lane per obligation")
+	var asOf float64
+	for _, l := range ch.Lines {
+		if l.Class == "asof" {
+			asOf = l.X
+		}
+	}
+	assert.Greater(t, asOf, xs[1])
+	assert.Less(t, asOf, xs[2])
+	for _, m := range ch.Markers {
+		assert.GreaterOrEqual(t, m.X, ch.Left, m.ID)
+		assert.LessOrEqual(t, m.X, ch.Right, m.ID)
+	}
+	// 25 Jul to 25 Oct is 92 days, 25 Apr to 25 Jul 91: the gaps differ
+	// by the same ratio on the chart.
+	assert.InDelta(t, 92.0/91.0, (xs[2]-xs[1])/(xs[1]-xs[0]), 0.001)
+}
+
+func TestRenderEscapes(t *testing.T) {
+	p := barnet(t)
+	p.Councils[0].Name = `<script>alert(1)</script>`
+	var b bytes.Buffer
+	require.NoError(t, report.Render(&b, p))
+	assert.NotContains(t, b.String(), "<script>alert(1)")
+	assert.Contains(t, b.String(), "&lt;script&gt;")
+}
