@@ -6,6 +6,7 @@ import (
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 )
 
 // CostLimits bound what an expression may cost, in CEL's abstract cost
@@ -74,8 +75,8 @@ func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.
 }
 
 // CallCost prices the working-day functions at run time by the days they
-// stepped through.
-func (estimator) CallCost(function, _ string, args []ref.Val, _ ref.Val) *uint64 {
+// stepped through, and other calls on long values by their length.
+func (estimator) CallCost(function, _ string, args []ref.Val, result ref.Val) *uint64 {
 	var c uint64
 	switch function {
 	case "addWorkingDays":
@@ -90,9 +91,36 @@ func (estimator) CallCost(function, _ string, args []ref.Val, _ ref.Val) *uint64
 			}
 		}
 	default:
-		return nil
+		// CEL prices string work by length only when it knows, at check
+		// time, that the operands are strings; event attributes are dyn,
+		// so concatenating them would cost 1 however long they are. Price
+		// any call that handles long values by their length instead.
+		size := valueSize(args...) + valueSize(result)
+		if size < 100 {
+			return nil
+		}
+		c = 1 + size/10
 	}
 	return &c
+}
+
+// valueSize sums the lengths of strings and bytes and the sizes of lists
+// and maps among vals.
+func valueSize(vals ...ref.Val) uint64 {
+	var n uint64
+	for _, v := range vals {
+		switch x := v.(type) {
+		case types.String:
+			n += uint64(len(x))
+		case types.Bytes:
+			n += uint64(len(x))
+		case traits.Sizer:
+			if sz, ok := x.Size().(types.Int); ok && sz > 0 {
+				n += uint64(sz)
+			}
+		}
+	}
+	return n
 }
 
 func costError(est cost.CostEstimate, limit uint64) string {
