@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -298,9 +297,6 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 		ch.Markers = append(ch.Markers, m)
 		dv.Rows = append(dv.Rows, row(f, loc))
 	}
-	sort.SliceStable(ch.Markers, func(i, j int) bool {
-		return ch.Markers[i].Status == string(evaluator.Open) && ch.Markers[j].Status != string(evaluator.Open)
-	})
 	ch.Desc = fmt.Sprintf("Timeline of %s from %s to %s: %d obligations, %d instances.", d.ID, start.Long(), end.Long(), len(ch.Lanes), len(findings))
 	dv.Chart = ch
 	return dv
