@@ -5,6 +5,7 @@
 //
 //	directions check [--as-of DATE] [--format text|json] PATH...
 //	directions validate PATH...
+//	directions test [--coverage] [--junit FILE] PATH...   (scenario files; see docs/scenarios.md)
 //
 // PATH is a direction or history file, or a directory read recursively.
 // Exit status: 0 no breach, 1 breaches found, 2 invalid input or usage.
