@@ -1,0 +1,62 @@
+package event_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/yamlx"
+)
+
+// Every format honours Limits.MaxBytes, so a history from an export gone
+// wrong is refused before it is parsed.
+func TestSizeLimitAppliesToEveryFormat(t *testing.T) {
+	ev := `{"id": "r1", "type": "report", "at": "2018-04-20", "note": "` + strings.Repeat("x", 200) + `"}`
+	for name, src := range map[string]string{
+		"h.yaml":  "- " + ev + "\n",
+		"h.json":  "[" + ev + "]\n",
+		"h.jsonl": ev + "\n",
+	} {
+		_, err := event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100}})
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), name+":1:1: file is", name)
+		assert.Contains(t, err.Error(), "over the limit of 100 bytes", name)
+
+		evs, err := event.Parse(name, []byte(src), event.Options{})
+		require.NoError(t, err, "%s within the default limit", name)
+		assert.Len(t, evs, 1, name)
+	}
+}
+
+// Attribute values nest no deeper than Limits.MaxDepth in JSON, as in YAML.
+func TestJSONNestingLimit(t *testing.T) {
+	deep := strings.Repeat("[", 70) + strings.Repeat("]", 70)
+	_, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{})
+	require.Error(t, err)
+	assert.Equal(t, "h.jsonl:1:1: line 1.data: the value nests 70 levels deep, over the limit of 64", err.Error())
+
+	evs, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{Limits: yamlx.Limits{MaxDepth: 100}})
+	require.NoError(t, err)
+	assert.Len(t, evs, 1)
+}
+
+// A BOM and CRLF line endings read fine, and positions still count lines
+// and columns as an editor shows them.
+func TestBOMAndCRLF(t *testing.T) {
+	for name, src := range map[string]string{
+		"h.yaml":  "\ufeffevents:\r\n  - {id: r1, type: report, at: 2018-04-20}\r\n  - id: r2\r\n    type: report\r\n    at: 2018-04-21\r\n",
+		"h.json":  "\ufeff[\r\n  {\"id\": \"r1\", \"type\": \"report\", \"at\": \"2018-04-20\"},\r\n  {\"id\": \"r2\", \"type\": \"report\", \"at\": \"2018-04-21\"}\r\n]\r\n",
+		"h.jsonl": "\ufeff{\"id\": \"r1\", \"type\": \"report\", \"at\": \"2018-04-20\"}\r\n{\"id\": \"r2\", \"type\": \"report\", \"at\": \"2018-04-21\"}\r\n",
+	} {
+		evs, err := event.Parse(name, []byte(src), event.Options{})
+		require.NoError(t, err, name)
+		require.Len(t, evs, 2, name)
+		assert.Equal(t, "r2", evs[1].ID, name)
+		assert.Equal(t, "2018-04-21", evs[1].At.Format("2006-01-02"), name)
+		want := map[string]string{"h.yaml": "h.yaml:3:5", "h.json": "h.json:3:3", "h.jsonl": "h.jsonl:2:1"}[name]
+		assert.Equal(t, want, evs[1].Pos.String(), "%s: the second event's position", name)
+	}
+}
