@@ -149,6 +149,7 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 	if *format == "json" {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // CEL's && stays readable
 		err = enc.Encode(ex)
 	} else {
 		err = writeExplanation(env.stdout, ex, ws.Location)
@@ -271,7 +272,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 				case s.Satisfied && s.Retained:
 					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
 				case s.Satisfied:
-					c.Note = "satisfies the condition, so it discharged this instance"
+					c.Note = "satisfies the condition, and this was the oldest instance still outstanding, so it discharged this one"
 				default:
 					c.Note = "tested; does not satisfy the condition"
 				}
