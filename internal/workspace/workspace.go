@@ -132,7 +132,7 @@ func Classify(path string, data []byte) Kind {
 
 // Load reads every file under paths. Directions are loaded first, so that
 // bare dates in histories are read in their time zone. Scenario files are
-// listed but not loaded.
+// skipped: they are not inputs to an evaluation (directions test runs them).
 func Load(paths []string, opts direction.Options) (*Workspace, error) {
 	names, err := Expand(paths)
 	if err != nil {
@@ -149,7 +149,11 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 			return nil, err
 		}
 		sum := sha256.Sum256(data)
-		ws.Files = append(ws.Files, File{Path: name, Kind: Classify(name, data), SHA256: hex.EncodeToString(sum[:]), data: data})
+		kind := Classify(name, data)
+		if kind == Scenario {
+			continue
+		}
+		ws.Files = append(ws.Files, File{Path: name, Kind: kind, SHA256: hex.EncodeToString(sum[:]), data: data})
 	}
 	for _, f := range ws.Files {
 		if f.Kind != Direction {
