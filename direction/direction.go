@@ -1,7 +1,6 @@
 package direction
 
 import (
-	"os"
 	"time"
 
 	"github.com/dfe-tools/directions/diag"
@@ -103,9 +102,11 @@ type Options struct {
 // CostLimits bound the cost of CEL expressions; see Options.Cost.
 type CostLimits = celenv.CostLimits
 
-// Load reads a direction file.
+// Load reads a direction file. It reads only regular files and no more
+// than Limits.MaxBytes of them, so that a path to a device or a pipe (a
+// scenario file may name any path) can neither hang nor flood it.
 func Load(path string, opts Options) (*Direction, error) {
-	src, err := os.ReadFile(path)
+	src, err := readRegular(path, opts.Limits)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package direction_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -106,4 +107,15 @@ func TestBOMAndCRLFDirectionLoads(t *testing.T) {
 	list := parseProblems(t, bad, direction.Options{})
 	require.Len(t, list, 1)
 	assert.Equal(t, "f.yaml:18:22", list[0].Pos.String(), list.Error())
+}
+
+// Load reads only regular files: a path to a device (which a scenario file
+// could name) is refused instead of read for ever.
+func TestLoadRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := direction.Load("/dev/zero", direction.Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file")
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // vocabulary reads the direction's vocabulary key: a mapping written
@@ -45,8 +44,9 @@ func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 	return v
 }
 
-// readRegular reads a regular file of at most the size limit, so that a
-// path to a device or a pipe can neither block nor flood the loader.
+// readRegular reads a regular file, stopping one byte past the size limit
+// (Parse then reports the file too big), so that a path to a device or a
+// pipe can neither block nor flood the loader.
 func readRegular(path string, lim Limits) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -60,9 +60,5 @@ func readRegular(path string, lim Limits) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	max := lim.MaxBytes
-	if max <= 0 {
-		max = yamlx.DefaultLimits.MaxBytes
-	}
-	return io.ReadAll(io.LimitReader(f, int64(max)+1))
+	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }

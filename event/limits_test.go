@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -59,4 +60,15 @@ func TestBOMAndCRLF(t *testing.T) {
 		want := map[string]string{"h.yaml": "h.yaml:3:5", "h.json": "h.json:3:3", "h.jsonl": "h.jsonl:2:1"}[name]
 		assert.Equal(t, want, evs[1].Pos.String(), "%s: the second event's position", name)
 	}
+}
+
+// Load reads only regular files: a path to a device is refused instead of
+// read for ever.
+func TestLoadRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := event.Load("/dev/zero", event.Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file")
 }

@@ -63,13 +63,33 @@ func FormatOf(name string) (Format, bool) {
 	return "", false
 }
 
-// Load reads a history file, choosing the format by extension.
+// Load reads a history file, choosing the format by extension. It reads
+// only regular files and no more than Limits.MaxBytes of them, so that a
+// path to a device or a pipe can neither hang nor flood it.
 func Load(path string, opts Options) ([]Event, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data, opts)
+}
+
+// readRegular reads a regular file, stopping one byte past the size limit
+// (Parse then reports the file too big).
+func readRegular(path string, lim yamlx.Limits) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }
 
 // Parse reads a history from data; name gives the format (by extension) and

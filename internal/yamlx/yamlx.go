@@ -39,6 +39,9 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// Bytes returns the size limit, with the default applied.
+func (l Limits) Bytes() int { return l.withDefaults().MaxBytes }
+
 // Depth returns the nesting limit, with the default applied.
 func (l Limits) Depth() int { return l.withDefaults().MaxDepth }
 
