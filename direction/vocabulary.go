@@ -62,3 +62,18 @@ func readRegular(path string, lim Limits) ([]byte, error) {
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }
+
+// VocabularyOf returns the vocabulary histories evaluated against dirs
+// must use: all their vocabularies merged, when every one of them declares
+// one, and nil otherwise (events for a direction without a vocabulary may
+// be of any type).
+func VocabularyOf(dirs ...*Direction) *event.Vocabulary {
+	vs := make([]*event.Vocabulary, 0, len(dirs))
+	for _, d := range dirs {
+		if d.Vocabulary == nil {
+			return nil
+		}
+		vs = append(vs, d.Vocabulary)
+	}
+	return event.Merge(vs...)
+}

@@ -321,7 +321,7 @@ func (p *parser) scenario(n *yaml.Node, path string, defDirs, defHist *yaml.Node
 	if en := m.Value("events"); en != nil {
 		ep := yamlx.Join(path, "events")
 		n0 := len(doc.Errs)
-		evs, err := event.FromYAML(doc, en, ep, event.Options{Location: loc, Limits: p.l.Limits})
+		evs, err := event.FromYAML(doc, en, ep, event.Options{Location: loc, Limits: p.l.Limits, Vocabulary: direction.VocabularyOf(dirs...)})
 		if err != nil && len(doc.Errs) == n0 {
 			doc.Errs.Append(doc.Pos(en), err)
 		}

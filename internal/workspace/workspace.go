@@ -175,21 +175,7 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 	if loc == nil {
 		loc = event.London
 	}
-	// Histories are checked against the directions' vocabularies only when
-	// every direction declares one: events for a direction without one may
-	// be of any type.
-	var vocab *event.Vocabulary
-	for i, d := range ws.Directions {
-		if d.Vocabulary == nil {
-			vocab = nil
-			break
-		}
-		if i == 0 {
-			vocab = d.Vocabulary
-		} else {
-			vocab = event.Merge(vocab, d.Vocabulary)
-		}
-	}
+	vocab := direction.VocabularyOf(ws.Directions...)
 	for _, f := range ws.Files {
 		if f.Kind != History {
 			continue
