@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -104,4 +105,18 @@ func TestExplainErrors(t *testing.T) {
 	_, errs, code = runCLI("explain", "--obligation", "chair-quarterly-report", national)
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, errs, "explain one council at a time")
+}
+
+// Barnet 8(b) allows 5 working days (England and Wales). A request on
+// Thursday 29 Mar 2018 skips Good Friday (30 Mar), the weekend, Easter
+// Monday (2 Apr) and the next weekend: Tue 3, Wed 4, Thu 5, Fri 6 and
+// Mon 9 Apr are the five days, so access is due by 9 Apr 2018.
+func TestExplainWorkingDaysSkipped(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history.yaml")
+	require.NoError(t, os.WriteFile(hist, []byte("events:\n  - {id: access-e, type: request, at: 2018-03-29, from: essex, to: barnet, kind: access}\n"), 0o644))
+	out, errs, code := runCLI("explain", "--as-of", "2018-04-30", "--obligation", "essex-access", "../../examples/barnet/direction-2018-01.yaml", hist)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "gives 9 Apr 2018, computed from access-e of 29 Mar 2018")
+	assert.Contains(t, out, "skipped: Fri 30 Mar 2018 (not a working day in the England and Wales calendar), Sat 31 Mar 2018 (weekend), Sun 1 Apr 2018 (weekend), Mon 2 Apr 2018 (not a working day in the England and Wales calendar), Sat 7 Apr 2018 (weekend), Sun 8 Apr 2018 (weekend)")
+	assert.Contains(t, out, "Instance 1: MISSED")
 }
