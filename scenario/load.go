@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -214,6 +215,8 @@ func (p *parser) direction(path string, at *yaml.Node, key string) *direction.Di
 	if r.err != nil {
 		if os.IsNotExist(r.err) {
 			p.doc.Errorf(at, key, "direction file %s does not exist (paths are relative to the scenario file)", path)
+		} else if list := (diag.List)(nil); !errors.As(r.err, &list) {
+			p.doc.Errorf(at, key, "cannot read direction file %s: %v", path, r.err)
 		} else {
 			p.doc.Errorf(at, key, "direction file %s is not valid (see the errors for that file)", path)
 			p.errs.Append(diag.Position{File: path}, r.err)
@@ -236,6 +239,8 @@ func (p *parser) history(path string, loc *time.Location, at *yaml.Node, key str
 	if r.err != nil {
 		if os.IsNotExist(r.err) {
 			p.doc.Errorf(at, key, "history file %s does not exist (paths are relative to the scenario file)", path)
+		} else if list := (diag.List)(nil); !errors.As(r.err, &list) {
+			p.doc.Errorf(at, key, "cannot read history file %s: %v", path, r.err)
 		} else {
 			p.doc.Errorf(at, key, "history file %s is not valid (see the errors for that file)", path)
 			p.errs.Append(diag.Position{File: path}, r.err)

@@ -1,0 +1,51 @@
+package scenario_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: \S`)
+
+// TestBadInputs loads testdata/bad/<case>/input.yaml and compares the
+// error with want.txt; every problem must name file:line:col. Run with
+// -update to rewrite want.txt after reading the new messages.
+func TestBadInputs(t *testing.T) {
+	cases, err := filepath.Glob("testdata/bad/*")
+	require.NoError(t, err)
+	require.NotEmpty(t, cases)
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			f, err := new(scenario.Loader).Load(filepath.ToSlash(filepath.Join(dir, "input.yaml")))
+			require.Error(t, err)
+			assert.Nil(t, f)
+			var list diag.List
+			require.True(t, errors.As(err, &list), "a diag.List, got %T: %v", err, err)
+			got := err.Error()
+			for _, line := range strings.Split(got, "\n") {
+				assert.Regexp(t, positioned, line, "every problem names file:line:col")
+			}
+			path := filepath.Join(dir, "want.txt")
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(got+"\n"), 0o644))
+				return
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "missing golden file; run go test -update and read it")
+			assert.Equal(t, string(want), got+"\n", "golden %s (go test -update rewrites it)", path)
+		})
+	}
+}
