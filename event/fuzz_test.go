@@ -84,3 +84,9 @@ func FuzzParseJSONL(f *testing.F) {
 	f.Add([]byte("{\"id\": \"a\", \"type\": \"report\", \"at\": \"2018-04-20\"}\r\n\n{\"id\": \"b\", \"type\": \"score\", \"at\": \"2018-04-21\", \"n\": 2}\n"), true)
 	fuzzLoad(f, "fuzz.jsonl", "testdata/bad/*/input.jsonl", "testdata/*.jsonl")
 }
+
+func FuzzParseCSV(f *testing.F) {
+	f.Add([]byte("id,type,at,from,to\r\nr1,report,2018-04-20,dcs,improvement-board\r\nm1,board-meeting,2018-04-22T10:00:00+01:00,,\r\n"), true)
+	f.Add([]byte("\ufefftype,id,at,n,x,ok\ns1,score,2018-04-20,3,2.5,true\n\"s 2\",score,\"2018-04-21\",\"4\",,false\n"), true)
+	fuzzLoad(f, "fuzz.csv", "testdata/bad/*/input.csv", "../examples/*/*.csv")
+}
