@@ -3,9 +3,11 @@ package scenario
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/obligation"
@@ -90,10 +92,31 @@ func (c *ObligationCoverage) Untested() (outcomes []evaluator.Status, boundaries
 
 // NewCoverage computes coverage from run outcomes. A direction is identified
 // by its file, so two scenario files naming the same direction add up. An
-// outcome counts once per scenario however many instances show it.
-func NewCoverage(outcomes []*Outcome) *Coverage {
+// outcome counts once per scenario however many instances show it. Also
+// lists directions that no scenario names (such as the direction files in
+// the folders tested), so that their clauses show as unexercised.
+func NewCoverage(outcomes []*Outcome, also ...*direction.Direction) *Coverage {
 	cov := &Coverage{}
 	byFile := map[string]*DirectionCoverage{}
+	add := func(d *direction.Direction) *DirectionCoverage {
+		key := fileKey(d.File)
+		if dc := byFile[key]; dc != nil {
+			return dc
+		}
+		dc := &DirectionCoverage{ID: d.ID, File: d.File}
+		for _, o := range d.Obligations {
+			dc.Obligations = append(dc.Obligations, &ObligationCoverage{ID: o.ID, Clause: o.Clause, Kind: o.Kind,
+				Outcomes: map[evaluator.Status]int{}, Boundaries: map[Boundary]int{}})
+		}
+		byFile[key] = dc
+		cov.Directions = append(cov.Directions, dc)
+		return dc
+	}
+	defer func() {
+		for _, d := range also {
+			add(d)
+		}
+	}()
 	for _, out := range outcomes {
 		if out.Scenario.Set == nil {
 			continue
@@ -102,16 +125,7 @@ func NewCoverage(outcomes []*Outcome) *Coverage {
 		seenOutcome := map[key]map[evaluator.Status]bool{}
 		seenBoundary := map[key]map[Boundary]bool{}
 		for _, d := range out.Scenario.Set.Directions {
-			dc := byFile[d.File]
-			if dc == nil {
-				dc = &DirectionCoverage{ID: d.ID, File: d.File}
-				for _, o := range d.Obligations {
-					dc.Obligations = append(dc.Obligations, &ObligationCoverage{ID: o.ID, Clause: o.Clause, Kind: o.Kind,
-						Outcomes: map[evaluator.Status]int{}, Boundaries: map[Boundary]int{}})
-				}
-				byFile[d.File] = dc
-				cov.Directions = append(cov.Directions, dc)
-			}
+			dc := add(d)
 			if out.Result == nil {
 				continue
 			}
@@ -158,6 +172,14 @@ func NewCoverage(outcomes []*Outcome) *Coverage {
 		}
 	}
 	return cov
+}
+
+// fileKey identifies a file however its path was written.
+func fileKey(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
 }
 
 func (dc *DirectionCoverage) obligation(id string) *ObligationCoverage {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/scenario"
@@ -275,4 +276,21 @@ func FuzzParse(f *testing.F) {
 			_ = s.Run()
 		}
 	})
+}
+
+func TestCoverageListsDirectionsNoScenarioNames(t *testing.T) {
+	d, err := direction.Load("../examples/buckinghamshire/direction-2018-03.yaml", direction.Options{})
+	require.NoError(t, err)
+	outs := runFile(t, "../examples/barnet/scenarios/commissioner-report.yaml")
+	// Barnet's directions, then the one no scenario names; naming a
+	// direction twice (here by another spelling of its path) adds nothing.
+	again, err := direction.Load("../examples/barnet/../barnet/direction-2018-01.yaml", direction.Options{})
+	require.NoError(t, err)
+	cov := scenario.NewCoverage(outs, d, again)
+	require.Len(t, cov.Directions, 3)
+	last := cov.Directions[2]
+	assert.Equal(t, "bucks-2018-03", last.ID)
+	for _, o := range last.Obligations {
+		assert.False(t, o.Exercised(), o.ID)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/scenario"
 )
@@ -26,7 +27,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
-	files, err := scenarioFiles(paths)
+	files, dirFiles, err := scenarioFiles(paths)
 	if err != nil {
 		env.errorf("directions test: %v", err)
 		return exitInvalid
@@ -94,8 +95,20 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stdout, "FAIL: %s\n", strings.Join(parts, "; "))
 	}
 	if *cover {
+		// Directions in the folders tested count too, so that one no
+		// scenario names shows with every clause unexercised.
+		var also []*direction.Direction
+		for _, name := range dirFiles {
+			d, err := direction.Load(name, direction.Options{})
+			if err != nil {
+				invalid++
+				env.errorf("%v", err)
+				continue
+			}
+			also = append(also, d)
+		}
 		fmt.Fprintln(env.stdout)
-		if err := scenario.NewCoverage(outcomes).WriteText(env.stdout); err != nil {
+		if err := scenario.NewCoverage(outcomes, also...).WriteText(env.stdout); err != nil {
 			env.errorf("directions test: %v", err)
 			return exitInvalid
 		}
@@ -115,29 +128,32 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 	return exitOK
 }
 
-// scenarioFiles expands paths and keeps the scenario files. A file named
-// explicitly must be one.
-func scenarioFiles(paths []string) ([]string, error) {
-	var out []string
+// scenarioFiles expands paths and keeps the scenario files, and apart the
+// direction files found in directories. A file named explicitly must be a
+// scenario file.
+func scenarioFiles(paths []string) (scenarios, directions []string, err error) {
 	for _, p := range paths {
 		names, err := workspace.Expand([]string{p})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		explicit := len(names) == 1 && names[0] == p
 		for _, n := range names {
 			data, err := os.ReadFile(n)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			if workspace.Classify(n, data) == workspace.Scenario {
-				out = append(out, n)
-			} else if explicit {
-				return nil, fmt.Errorf("%s is not a scenario file (a YAML mapping with a scenarios key)", n)
+			switch kind := workspace.Classify(n, data); {
+			case kind == workspace.Scenario:
+				scenarios = append(scenarios, n)
+			case explicit:
+				return nil, nil, fmt.Errorf("%s is not a scenario file (a YAML mapping with a scenarios key)", n)
+			case kind == workspace.Direction:
+				directions = append(directions, n)
 			}
 		}
 	}
-	return out, nil
+	return scenarios, directions, nil
 }
 
 func writeJUnitFile(name string, outcomes []*scenario.Outcome) error {

@@ -106,3 +106,27 @@ func TestTestCommandUsage(t *testing.T) {
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, errs, "no scenario files in ../../internal")
 }
+
+// A direction in a folder tested that no scenario names shows in the
+// coverage report with every clause unexercised.
+func TestTestCommandCoverageListsDirectionsNoScenarioNames(t *testing.T) {
+	// The direction names its vocabulary as ../vocabulary.yaml.
+	dir := filepath.Join(t.TempDir(), "bucks")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	for from, to := range map[string]string{
+		"../../examples/buckinghamshire/direction-2018-07.yaml": filepath.Join(dir, "direction.yaml"),
+		"../../examples/vocabulary.yaml":                        filepath.Join(dir, "..", "vocabulary.yaml"),
+	} {
+		data, err := os.ReadFile(from)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(to, data, 0o644))
+	}
+	code, out, errs := runTestCmd("--coverage", "../../examples/barnet/scenarios/commissioner-report.yaml", dir)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "coverage: bucks-2018-07 ("+filepath.Join(dir, "direction.yaml")+"): 0 of 4 obligations exercised\n")
+	assert.Contains(t, out, "clauses no scenario exercises: para 29 comply-with-instructions; para 29 cooperate-with-hampshire; para 30(a) hampshire-chairs-board; para 30(e) hampshire-reports-to-dfe\n")
+	// commissioner-report.yaml alone, with the shipped history, reaches 6
+	// of Barnet's 12 obligations: 8(b) access, 8(d), 8(e), 8(f),
+	// Annex A 3 and Annex B 3.
+	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 6 of 12 obligations exercised\n")
+}
