@@ -138,22 +138,3 @@ func TestCSVWithVocabulary(t *testing.T) {
 		`h.csv:3:24: line 3.pages: attribute "pages" of a "report" event must be a whole number, found "many"`,
 	}, errs)
 }
-
-// FuzzParseCSV: whatever the input, ParseCSV returns valid events or a
-// non-empty diag.List whose every problem names the file and a line.
-func FuzzParseCSV(f *testing.F) {
-	f.Add([]byte("id,type,at,from\na,report,2018-04-20,dcs\n"))
-	f.Add([]byte("at,id,type\n\"2018-04-20T10:00:00+01:00\",x,\"board-meeting\"\r\n"))
-	f.Add([]byte("id,type,at\na,report,2018-04-20,extra\n\"b"))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		evs, err := event.ParseCSV("fuzz.csv", src, event.Options{})
-		if err != nil {
-			require.Nil(t, evs, "events and an error together")
-			for _, e := range errorsOf(t, err) {
-				require.Regexp(t, `^fuzz\.csv:[1-9][0-9]*:`, e)
-			}
-			return
-		}
-		require.NoError(t, event.Validate(evs))
-	})
-}
