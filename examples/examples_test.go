@@ -146,3 +146,17 @@ func TestBuckinghamshireRevisedDirectionReplacesTheFirst(t *testing.T) {
 	r.Instance("para 30(e)", 1).Open().Due("2018-10-12")
 	r.Breaches(0)
 }
+
+// What if a third direction had revoked the direction of 25 January 2018
+// from 15 June 2018, mid-quarter? (003_f09b2e89fe4d46f7.txt says a third
+// direction came in June 2018 without giving its day.) What fell due before
+// stays; the reports due on 25 July are never due.
+func TestBarnetRevokedMidQuarter(t *testing.T) {
+	r := barnet(t).RevokedFrom("barnet-2018-01", "2018-06-15").AsOf(whatif.On("2018-09-30"))
+	r.InForce("barnet-2018-01", false)
+	r.Instance("8(f)", 1).Met().DischargedBy("chair-q1")
+	r.Instance("8(f)", 2).Absent()
+	r.Instance("Annex B 3", 1).Met()
+	r.Triggered("8(d)", "bm-2018-06").Absent()
+	r.Breaches(0)
+}

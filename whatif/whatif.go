@@ -65,6 +65,40 @@ func New(t TestingT, dirs ...*direction.Direction) *Case {
 	return &Case{t: t, set: set, loc: dirs[0].Location}
 }
 
+// RevokedFrom is the what-if "revoked on date": the direction is treated as
+// revoked from the start of date (YYYY-MM-DD), as if a later direction
+// issued that day revoked it. The loaded direction is not changed.
+func (c *Case) RevokedFrom(directionID, date string) *Case {
+	c.t.Helper()
+	on, err := civil.Parse(date)
+	if err != nil {
+		c.fail("RevokedFrom(%q, %q): %v", directionID, date, err)
+		return c
+	}
+	dirs := slices.Clone(c.set.Directions)
+	i := slices.IndexFunc(dirs, func(d *direction.Direction) bool { return d.ID == directionID })
+	switch {
+	case i < 0:
+		c.fail("RevokedFrom(%q): no such direction; there are %s", directionID, c.dirIDs())
+		return c
+	case !on.After(dirs[i].Issued):
+		c.fail("RevokedFrom(%q, %q): it was issued on %s; a revocation must come after that", directionID, date, dirs[i].Issued)
+		return c
+	}
+	d := *dirs[i]
+	if end := on.AddDays(-1); d.Ends.IsZero() || end.Before(d.Ends) {
+		d.Ends = end
+	}
+	dirs[i] = &d
+	set, err := direction.NewSet(dirs...)
+	if err != nil {
+		c.fail("%v", err)
+		return c
+	}
+	c.set = set
+	return c
+}
+
 // Set returns the directions of the case.
 func (c *Case) Set() *direction.Set { return c.set }
 

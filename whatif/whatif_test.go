@@ -93,6 +93,10 @@ func TestMistakesInTheTestStopIt(t *testing.T) {
 			`Without("chair-q9"): no such event`},
 		{"bad date", func(c *whatif.Case) { c.BoardMeeting("bm", whatif.On("2018-02-30")) },
 			`event bm at 2018-02-30`},
+		{"revoked before issue", func(c *whatif.Case) { c.RevokedFrom("barnet-2018-01", "2018-01-25") },
+			`it was issued on 2018-01-25; a revocation must come after that`},
+		{"revoked unknown", func(c *whatif.Case) { c.RevokedFrom("barnet-2019", "2019-01-25") },
+			`RevokedFrom("barnet-2019"): no such direction; there are barnet-2017-09, barnet-2018-01`},
 	} {
 		r := record(func(tt whatif.TestingT) {
 			tc.fn(whatif.Load(tt, barnet2017, barnet2018))
