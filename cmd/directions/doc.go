@@ -3,7 +3,9 @@
 //
 // Usage:
 //
-//	directions check [--as-of DATE] [--format text|json] PATH...
+//	directions check [--as-of DATE] [--format text|json|csv] PATH...   (a tree of council folders: docs/batch.md)
+//	directions explain --obligation ID [--as-of DATE] [--format text|json] PATH...   (docs/explain.md)
+//	directions report [--format html] [--as-of DATE] PATH... > report.html   (docs/report.md)
 //	directions validate PATH...
 //	directions test [--coverage] [--junit FILE] PATH...   (scenario files; see docs/scenarios.md)
 //
