@@ -80,7 +80,7 @@ func (p *parser) parse() {
 	var endsNode *yaml.Node
 	d.Ends, endsNode = p.date(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD)")
 	if endsNode != nil && !d.Issued.IsZero() && d.Ends.Before(d.Issued) {
-		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s", d.Ends, d.Issued)
+		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s; ends is the last day in force, on or after issued", d.Ends, d.Issued)
 	}
 	if tz, n := m.String("time_zone", false, "an IANA time zone such as Europe/London"); n != nil {
 		loc, err := time.LoadLocation(tz)

@@ -358,6 +358,9 @@ func jsonError(li *lineIndex, err error, fallback int64) posError {
 	case errors.As(err, &se):
 		off = se.Offset - 1
 		msg = "not valid JSON: " + se.Error()
+		if strings.Contains(msg, "after object key:value pair") || strings.Contains(msg, "after array element") {
+			msg += " (is a comma missing?)"
+		}
 	case errors.As(err, &te):
 		off = te.Offset - 1
 		msg = fmt.Sprintf("expected an event object, found a JSON %s", te.Value)

@@ -98,6 +98,12 @@ func describeType(t *cel.Type) string {
 }
 
 func hint(msg string) string {
+	switch {
+	case strings.Contains(msg, "token recognition error at: '= '"):
+		return " (compare with ==; = alone is not an operator)"
+	case strings.Contains(msg, "found no matching overload for '_") && strings.Contains(msg, "applied to '("):
+		return " (both sides must be of one kind: compare timestamps such as event.at or date(\"2018-05-31\") with timestamps, numbers with numbers, strings with strings)"
+	}
 	if strings.Contains(msg, "undeclared reference to '") && !strings.Contains(msg, "did you mean") {
 		if name := msg[strings.Index(msg, "'")+1:]; strings.Contains(name, "'") {
 			name = name[:strings.Index(name, "'")]
