@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/schemas"
+)
+
+// outputSchema compiles one of the output schemas, with every schema file
+// available for $ref.
+func outputSchema(t *testing.T, name string) *jsonschema.Schema {
+	t.Helper()
+	const base = "https://github.com/dfe-tools/directions/schemas/"
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	files, err := fs.Glob(schemas.FS, "*.schema.json")
+	require.NoError(t, err)
+	for _, f := range files {
+		data, err := fs.ReadFile(schemas.FS, f)
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		require.NoError(t, err, f)
+		require.NoError(t, c.AddResource(base+f, doc), f)
+	}
+	s, err := c.Compile(base + name)
+	require.NoError(t, err, name)
+	return s
+}
+
+func validateOutput(t *testing.T, s *jsonschema.Schema, out string) {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	require.NoError(t, err)
+	assert.NoError(t, s.Validate(doc))
+}
+
+func TestBatchJSONMatchesSchema(t *testing.T) {
+	s := outputSchema(t, "check-batch-output.schema.json")
+	out, _, _ := runCLI("check", "--as-of", "2018-09-30", "--format", "json", national)
+	validateOutput(t, s, out)
+	// The schema can fail: a council with neither report nor error.
+	bad := strings.Replace(out, `"report": {`, `"reportx": {`, 1)
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	require.NoError(t, err)
+	assert.Error(t, s.Validate(doc))
+}
+
+func TestExplainJSONMatchesSchema(t *testing.T) {
+	s := outputSchema(t, "explain-output.schema.json")
+	for _, obl := range []string{"chair-quarterly-report", "adviser-access", "adviser-refusal", "dcs-progress-report"} {
+		out, errs, code := runCLI("explain", "--format", "json", "--as-of", "2018-09-30", "--obligation", obl, national+"/casterbridge")
+		require.Equal(t, exitOK, code, errs)
+		validateOutput(t, s, out)
+	}
+}
