@@ -226,14 +226,19 @@ func (p *parser) direction(path string, at *yaml.Node, key string) *direction.Di
 	return r.v
 }
 
-func (p *parser) history(path string, loc *time.Location, at *yaml.Node, key string) ([]event.Event, bool) {
+// history reads an event file in the directions' time zone, checked against
+// their vocabulary as directions check does; the cache key names both.
+func (p *parser) history(path string, dirs []*direction.Direction, loc *time.Location, at *yaml.Node, key string) ([]event.Event, bool) {
 	if p.l.events == nil {
 		p.l.events = map[string]loaded[[]event.Event]{}
 	}
 	k := path + "\x00" + loc.String()
+	for _, d := range dirs {
+		k += "\x00" + d.File
+	}
 	r, ok := p.l.events[k]
 	if !ok {
-		r.v, r.err = event.Load(path, event.Options{Location: loc, Limits: p.l.Limits})
+		r.v, r.err = event.Load(path, event.Options{Location: loc, Limits: p.l.Limits, Vocabulary: direction.VocabularyOf(dirs...)})
 		p.l.events[k] = r
 	}
 	if r.err != nil {
@@ -303,7 +308,7 @@ func (p *parser) scenario(n *yaml.Node, path string, defDirs, defHist *yaml.Node
 	if histNode != nil {
 		files, nodes := p.paths(histNode, histPath, "history file paths")
 		for i, f := range files {
-			if evs, ok := p.history(f, loc, nodes[i], histPath); ok {
+			if evs, ok := p.history(f, dirs, loc, nodes[i], histPath); ok {
 				s.Events = append(s.Events, evs...)
 			}
 		}

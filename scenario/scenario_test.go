@@ -256,28 +256,6 @@ func TestShippedScenarioFilesAreClassifiedAsScenarios(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	for _, p := range []string{"testdata/fail/wrong-expectations.yaml", "testdata/invalid/mistakes.yaml"} {
-		data, err := os.ReadFile(p)
-		require.NoError(f, err)
-		f.Add(data)
-	}
-	f.Fuzz(func(t *testing.T, src []byte) {
-		var l scenario.Loader
-		file, err := l.Parse("testdata/fail/fuzz.yaml", src)
-		if err != nil {
-			var list diag.List
-			if !errors.As(err, &list) && !os.IsNotExist(err) {
-				t.Fatalf("error is not positioned: %T %v", err, err)
-			}
-			return
-		}
-		for _, s := range file.Scenarios {
-			_ = s.Run()
-		}
-	})
-}
-
 func TestCoverageListsDirectionsNoScenarioNames(t *testing.T) {
 	d, err := direction.Load("../examples/buckinghamshire/direction-2018-03.yaml", direction.Options{})
 	require.NoError(t, err)
@@ -293,4 +271,13 @@ func TestCoverageListsDirectionsNoScenarioNames(t *testing.T) {
 	for _, o := range last.Obligations {
 		assert.False(t, o.Exercised(), o.ID)
 	}
+}
+
+// History files a scenario names are checked against its directions'
+// vocabulary, as `directions check` checks them.
+func TestHistoryFilesAreCheckedAgainstTheVocabulary(t *testing.T) {
+	_, err := scenario.Load("testdata/vocabulary/scenarios.yaml")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `testdata/vocabulary/history.yaml:4:50: events[0].form: unknown attribute "form" for an event of type "report" (did you mean "from"?)`)
+	assert.Contains(t, err.Error(), "testdata/vocabulary/scenarios.yaml:2:10: history: history file testdata/vocabulary/history.yaml is not valid")
 }
