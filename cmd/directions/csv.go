@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/internal/civil"
@@ -20,7 +21,7 @@ var summaryHeader = []string{"council", "folder", "directions_in_force", "due", 
 var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason"}
 
 func writeBatchCSV(w io.Writer, results []councilResult) error {
-	cw := csv.NewWriter(w)
+	cw := &safeCSV{csv.NewWriter(w)}
 	_ = cw.Write(summaryHeader)
 	for _, r := range results {
 		row := r.row()
@@ -61,6 +62,21 @@ func writeBatchCSV(w io.Writer, results []councilResult) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// safeCSV keeps spreadsheets from running text from the inputs as a
+// formula: a cell that begins with =, +, -, @, a tab or a carriage return
+// is written with a leading apostrophe (OWASP's advice on CSV injection).
+// Event ids and reasons come from council returns, so they are not trusted.
+type safeCSV struct{ *csv.Writer }
+
+func (c *safeCSV) Write(rec []string) error {
+	for i, v := range rec {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			rec[i] = "'" + v
+		}
+	}
+	return c.Writer.Write(rec)
 }
 
 // csvTime writes an event time as a date when it is the start of a day, as
