@@ -29,7 +29,13 @@
 //
 // Load and Parse report every problem in a file at once, as a diag.List
 // whose elements give file, line and column; CEL errors point inside the
-// expression.
+// expression. A direction may name a vocabulary (key vocabulary: a file
+// relative to it, or an inline mapping; see event.Vocabulary): its
+// expressions may then read only the attributes the vocabulary declares for
+// the event types they can see, so that a misspelt event.form is an error at
+// load rather than a condition that is never true. Options bound the size
+// of the file (Limits) and the cost of each expression, estimated at load
+// and counted at evaluation (Cost); see docs/limits.md.
 //
 // # Concurrency
 //

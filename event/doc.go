@@ -18,9 +18,17 @@
 // strings exactly as written, so YAML and JSON histories read alike; use
 // date() in CEL to read them.
 //
+// A Vocabulary (ParseVocabulary, usually named by a direction) lists the
+// event types a history may use and their attributes; with
+// Options.Vocabulary set, any other type or attribute, or a value of the
+// wrong type, is an error at its position.
+//
 // # Errors
 //
 // Loaders report every bad event at once, as a diag.List with the file, line
 // and column of each problem. An event that cannot be read is an error,
-// never skipped.
+// never skipped: a loader returns events or an error, never both, and
+// nothing in a file is ignored (data after the events, a second document,
+// whole numbers too big for 64 bits). Options.Limits bounds the size of a
+// file in every format; Load reads only regular files. See docs/limits.md.
 package event
