@@ -231,6 +231,9 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 	// The span: from the start of the direction to the latest of the as-of
 	// date, its end and its last marker, whole months.
 	from, to := civil.In(d.From, loc), civil.In(res.AsOf, loc)
+	if to.Before(from) { // as of a day before the direction
+		from, to = to, from
+	}
 	if !d.Until.IsZero() && civil.In(d.Until, loc).After(to) {
 		to = civil.In(d.Until, loc)
 	}

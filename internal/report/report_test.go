@@ -67,3 +67,23 @@ func TestRenderEscapes(t *testing.T) {
 	assert.NotContains(t, b.String(), "<script>alert(1)")
 	assert.Contains(t, b.String(), "&lt;script&gt;")
 }
+
+// As of a day before the first direction, the span still runs forwards and
+// the as-of line sits left of the direction's start.
+func TestLayoutAsOfBeforeDirection(t *testing.T) {
+	ws, err := workspace.Load([]string{"../../examples/barnet"}, direction.Options{})
+	require.NoError(t, err)
+	set, err := ws.Set()
+	require.NoError(t, err)
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2017, 1, 1, ws.Location)})
+	require.NoError(t, err)
+	p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+	ch := p.Councils[0].Directions[0].Chart
+	x := map[string]float64{}
+	for _, l := range ch.Lines {
+		x[l.Class] = l.X
+	}
+	assert.GreaterOrEqual(t, x["asof"], ch.Left)
+	assert.Less(t, x["asof"], x["start"])
+	assert.LessOrEqual(t, x["end"], ch.Right)
+}
