@@ -1,13 +1,16 @@
 package evaluator_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
@@ -103,3 +106,52 @@ func benchmarkTrace(b *testing.B, trace evaluator.Trace) {
 // go test -run '^$' -bench 'Trace' -count 6 ./evaluator
 func BenchmarkTraceNil(b *testing.B)  { benchmarkTrace(b, nil) }
 func BenchmarkTraceNoop(b *testing.B) { benchmarkTrace(b, func(evaluator.Step) {}) }
+
+// Follow the Chair's quarterly reports (Barnet 8(f)) through an
+// evaluation: each instance as it is created, each report tested against it.
+// Essex's reports to the DfE of 24 Apr and 23 Jul are not tested: each comes
+// after the Chair's report of its quarter and before the next quarter's
+// instance opens (when the previous one falls due), so no instance is
+// outstanding for them.
+func ExampleTrace() {
+	d, err := direction.Load("../examples/barnet/direction-2018-01.yaml", direction.Options{})
+	if err != nil {
+		panic(err)
+	}
+	set, err := direction.NewSet(d)
+	if err != nil {
+		panic(err)
+	}
+	history, err := event.Load("../examples/barnet/history.yaml", event.Options{})
+	if err != nil {
+		panic(err)
+	}
+	trace := func(s evaluator.Step) {
+		if s.Instance.Obligation.ID != "chair-quarterly-report" {
+			return
+		}
+		switch s.Kind {
+		case evaluator.StepCreated:
+			fmt.Printf("instance %d: %s\n", s.Instance.Number, s.Instance.Basis)
+		case evaluator.StepTested:
+			fmt.Printf("  %s tested against instance %d: %v\n", s.Event.ID, s.Instance.Number, s.Satisfied)
+		}
+	}
+	_, err = evaluator.Evaluate(set, history, evaluator.Options{
+		AsOf:  evaluator.EndOfDay(2018, time.July, 31, event.London),
+		Trace: trace,
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Output:
+	// instance 1: 25 Jan 2018 (the direction's date) + 3 months = 25 Apr 2018
+	//   dcs-2018-02 tested against instance 1: false
+	//   dcs-2018-04 tested against instance 1: false
+	//   chair-q1 tested against instance 1: true
+	// instance 2: 25 Jan 2018 (the direction's date) + 3 months + 1 × 3 months = 25 Jul 2018
+	//   commissioner-2018-05 tested against instance 2: false
+	//   dcs-2018-06 tested against instance 2: false
+	//   chair-q2 tested against instance 2: true
+	// instance 3: 25 Jan 2018 (the direction's date) + 3 months + 2 × 3 months = 25 Oct 2018
+}
