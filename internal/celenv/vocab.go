@@ -38,7 +38,20 @@ func (p *Program) CheckAttributes(doc *yamlx.Doc, path string, v *event.Vocabula
 	known := func(types []string) []string {
 		return append([]string{"id", "type", "at"}, v.AttrNames(types)...)
 	}
-	scope := map[string][]string{"event": p.EventTypes, "trigger": triggerTypes}
+	// Attributes are checked against the declared types among the guards;
+	// with none declared, the unknown types are reported, not attributes.
+	scope := map[string][]string{}
+	for variable, types := range map[string][]string{"event": p.EventTypes, "trigger": triggerTypes} {
+		var declared []string
+		for _, t := range types {
+			if _, ok := v.Types[t]; ok {
+				declared = append(declared, t)
+			}
+		}
+		if types == nil || declared != nil {
+			scope[variable] = declared
+		}
+	}
 	checkType := func(lit ast.Expr) {
 		s, isStr := stringLit(lit)
 		if _, declared := v.Types[s]; isStr && !declared {
