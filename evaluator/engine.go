@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"container/heap"
 	"fmt"
 	"maps"
 	"time"
@@ -20,8 +21,11 @@ import (
 // instance is an obligation instance being tracked.
 type instance struct {
 	obligation.Instance
-	// missed is set once the monitor has reported the deadline passing.
-	missed bool
+	// missed is set once the monitor has reported the deadline passing;
+	// done once the instance is discharged.
+	missed, done bool
+	// seq orders instances made in the same direction, for ties.
+	seq int
 }
 
 // oblState tracks one obligation of one direction.
@@ -29,8 +33,13 @@ type oblState struct {
 	o   *obligation.Obligation
 	idx int // position in the direction, for ordering findings
 	// outstanding instances (generated, opened, not discharged), oldest
-	// first.
+	// first. Discharged ones are marked done and dropped in batches (see
+	// remove); ndone counts them.
 	outstanding []*instance
+	ndone       int
+	// open files the outstanding instances of a keyed obligation by their
+	// trigger's id: an event can only discharge the one its key names.
+	open map[string]*instance
 	// made counts the instances made so far; the next is made+1.
 	made int
 	// next recurring instance number to generate; 0 when exhausted.
@@ -46,6 +55,11 @@ type oblState struct {
 	// are filed by the key's value, the only trigger id they can match.
 	retained []retained
 	byKey    map[string][]retained
+	// sat and when are quick tests an event must pass before its discharge
+	// or trigger condition is worth evaluating (see eventFilter); when
+	// satExact or whenExact is set they decide the condition alone.
+	sat, when            eventFilter
+	satExact, whenExact bool
 }
 
 type retained struct {
@@ -75,6 +89,9 @@ type dirState struct {
 	seen      map[string]struct{}
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
+	// due orders the undischarged instances by deadline, for a monitor.
+	due  dueHeap
+	made int
 }
 
 // engine runs the directions of a set over one stream of events.
@@ -106,8 +123,8 @@ var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState, Finding)) *engine {
 	e := &engine{report: report}
 	for i, d := range set.Directions {
-		// A trace shows every retained event tested against a new
-		// instance, so explaining files no candidates by key.
+		// A trace shows every event of a relevant type tested against
+		// each instance, so explaining uses neither keys nor filters.
 		ds := newDirState(e, d, set.Force(d), trace == nil)
 		ds.idx = i
 		if ds.trace = trace; trace != nil {
@@ -125,7 +142,8 @@ func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys b
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i}
 		if useKeys {
-			st.key = p.keys[i]
+			st.key, st.sat, st.when = p.keys[i], p.sat[i], p.when[i]
+			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
 		}
 		switch o.Kind {
 		case obligation.Recurring:
@@ -136,6 +154,7 @@ func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys b
 		}
 		if st.key != "" {
 			st.byKey = map[string][]retained{}
+			st.open = map[string]*instance{}
 			ds.keyed = append(ds.keyed, st)
 		}
 		ds.obls = append(ds.obls, st)
@@ -177,12 +196,19 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 		return nil
 	}
 	st.made++
-	in := &instance{Instance: obligation.Instance{
+	ds.made++
+	in := &instance{seq: ds.made, Instance: obligation.Instance{
 		Obligation: st.o, Number: st.made, Opens: opens, Due: due, DueAt: dueAt, Trigger: trigger, Basis: basis,
 	}}
 	st.outstanding = append(st.outstanding, in)
-	if w := dueAt.Add(1); ds.eng.deadlines && w.Before(ds.wake) {
-		ds.wake = w
+	if st.open != nil {
+		st.open[trigger.ID] = in
+	}
+	if ds.eng.deadlines {
+		heap.Push(&ds.due, in)
+		if w := dueAt.Add(1); w.Before(ds.wake) {
+			ds.wake = w
+		}
 	}
 	if ds.trace != nil {
 		ds.traceCreated(in)
@@ -239,17 +265,16 @@ func (ds *dirState) setWake(t time.Time) {
 		}
 	}
 	if ds.eng.deadlines {
-		for _, st := range ds.obls {
-			for _, in := range st.outstanding {
-				if in.missed {
-					continue
-				}
-				if in.DueAt.Before(t) {
-					in.missed = true
-					ds.eng.report(ds, st, ds.finding(st, in, nil, t))
-				} else {
-					wake = minTime(wake, in.DueAt.Add(1))
-				}
+		for len(ds.due) > 0 {
+			in := ds.due[0]
+			if !in.done && !in.DueAt.Before(t) {
+				wake = minTime(wake, in.DueAt.Add(1))
+				break
+			}
+			heap.Pop(&ds.due)
+			if !in.done {
+				in.missed = true
+				ds.eng.report(ds, ds.obls[ds.indexOf(in)], ds.finding(ds.obls[ds.indexOf(in)], in, nil, t))
 			}
 		}
 	}
@@ -283,10 +308,10 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	for _, st := range obls {
 		o := st.o
 		if o.Kind == obligation.Prohibition {
-			if !inForce || !o.MayTrigger(ev.Type) {
+			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev) {
 				continue
 			}
-			hit, err := o.Matches(ds.vars, ev)
+			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
 			}
@@ -299,7 +324,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) {
 			var err error
 			if matched, err = st.discharge(ds, ev); err != nil {
 				return err
@@ -310,8 +335,8 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				st.retain(ds, ev, u)
 			}
 		}
-		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) {
-			hit, err := o.Matches(ds.vars, ev)
+		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev) {
+			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
 			}
@@ -369,8 +394,26 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 
 // discharge gives ev to the oldest outstanding instance it satisfies.
 func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
-	for i, in := range st.outstanding {
-		ok, err := st.o.Satisfies(ds.vars, ev, &in.Instance)
+	if st.open != nil {
+		// Keyed: only the instance whose trigger ev names can qualify.
+		k, _ := ev.Attrs[st.key].(string)
+		in := st.open[k]
+		if in == nil {
+			return false, nil
+		}
+		ok, err := st.satisfies(ds, ev, in)
+		if err != nil || !ok {
+			return false, err
+		}
+		st.remove(in)
+		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
+		return true, nil
+	}
+	for _, in := range st.outstanding {
+		if in.done {
+			continue
+		}
+		ok, err := st.satisfies(ds, ev, in)
 		if err != nil {
 			return false, err
 		}
@@ -378,12 +421,52 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 			ds.traceTested(in, ev, ok, false)
 		}
 		if ok {
-			st.outstanding = append(st.outstanding[:i:i], st.outstanding[i+1:]...)
+			st.remove(in)
 			ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// satisfies tells whether ev discharges in. It is called only for events
+// that passed st.sat and, for a keyed obligation, whose key names in's
+// trigger; when those tests are the whole condition CEL is not needed.
+func (st *oblState) satisfies(ds *dirState, ev *event.Event, in *instance) (bool, error) {
+	if st.satExact {
+		return true, nil
+	}
+	return st.o.Satisfies(ds.vars, ev, &in.Instance)
+}
+
+// matches tells whether ev triggers (or breaches) st's obligation; ev has
+// passed st.when.
+func (st *oblState) matches(ds *dirState, ev *event.Event) (bool, error) {
+	if st.whenExact {
+		return true, nil
+	}
+	return st.o.Matches(ds.vars, ev)
+}
+
+// remove marks in discharged. The outstanding list is compacted once half
+// of it is discharged, so removal costs O(1) amortised and the list stays
+// within twice the instances really outstanding.
+func (st *oblState) remove(in *instance) {
+	in.done = true
+	st.ndone++
+	if st.open != nil {
+		delete(st.open, in.Trigger.ID)
+	}
+	if st.ndone > 8 && 2*st.ndone > len(st.outstanding) {
+		live := st.outstanding[:0]
+		for _, x := range st.outstanding {
+			if !x.done {
+				live = append(live, x)
+			}
+		}
+		clear(st.outstanding[len(live):])
+		st.outstanding, st.ndone = live, 0
+	}
 }
 
 // claimRetained lets a new triggered instance take the earliest retained
@@ -394,7 +477,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 		list = st.byKey[in.Trigger.ID]
 	}
 	for i, r := range list {
-		ok, err := st.o.Satisfies(ds.vars, r.ev, &in.Instance)
+		ok, err := st.satisfies(ds, r.ev, in)
 		if err != nil {
 			return err
 		}
@@ -409,12 +492,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 			} else {
 				st.retained = list
 			}
-			for j, x := range st.outstanding {
-				if x == in {
-					st.outstanding = append(st.outstanding[:j:j], st.outstanding[j+1:]...)
-					break
-				}
-			}
+			st.remove(in)
 			ds.eng.report(ds, st, ds.finding(st, in, r.ev, time.Time{}))
 			return nil
 		}
@@ -473,8 +551,40 @@ func (e *engine) finish(asOf time.Time) {
 		e.deadlines = deadlines
 		for _, st := range ds.obls {
 			for _, in := range st.outstanding {
-				e.report(ds, st, ds.finding(st, in, nil, asOf))
+				if !in.done {
+					e.report(ds, st, ds.finding(st, in, nil, asOf))
+				}
 			}
 		}
 	}
+}
+
+// indexOf returns the position of in's obligation in the direction.
+func (ds *dirState) indexOf(in *instance) int {
+	for i, st := range ds.obls {
+		if st.o == in.Obligation {
+			return i
+		}
+	}
+	panic("evaluator: instance of an obligation not in its direction")
+}
+
+// dueHeap orders instances by deadline, then by creation.
+type dueHeap []*instance
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	if !h[i].DueAt.Equal(h[j].DueAt) {
+		return h[i].DueAt.Before(h[j].DueAt)
+	}
+	return h[i].seq < h[j].seq
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(*instance)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return x
 }

@@ -3,7 +3,7 @@ package evaluator
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
@@ -46,10 +46,17 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 		sorted = event.Sort(events)
 	}
 	res := &Result{AsOf: opts.AsOf}
-	var found []sortable
+	// Findings arrive as they become final; the report lists them by
+	// direction, obligation and instance, so they are gathered by
+	// obligation and each bucket put in instance order at the end.
+	var buckets [][][]Finding
 	e := newEngine(set, opts.Trace, func(ds *dirState, st *oblState, f Finding) {
-		found = append(found, sortable{ds.idx, st.idx, f.Instance, f})
+		buckets[ds.idx][st.idx] = append(buckets[ds.idx][st.idx], f)
 	})
+	buckets = make([][][]Finding, len(e.states))
+	for i, ds := range e.states {
+		buckets[i] = make([][]Finding, len(ds.obls))
+	}
 	n := len(sorted)
 	for i := range sorted {
 		ev := &sorted[i]
@@ -67,30 +74,26 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	for _, ds := range e.states {
 		res.Directions = append(res.Directions, ds.status(opts.AsOf))
 	}
-	// Findings arrive as they become final; the report lists them by
-	// direction, obligation and instance.
-	sort.SliceStable(found, func(i, j int) bool { return found[i].less(&found[j]) })
-	res.Findings = make([]Finding, len(found))
-	for i := range found {
-		res.Findings[i] = found[i].f
+	n = 0
+	for _, d := range buckets {
+		for _, b := range d {
+			n += len(b)
+		}
+	}
+	res.Findings = make([]Finding, 0, n)
+	for _, d := range buckets {
+		for _, b := range d {
+			// Instance numbers are unique within an obligation.
+			if !slices.IsSortedFunc(b, byInstance) {
+				slices.SortFunc(b, byInstance)
+			}
+			res.Findings = append(res.Findings, b...)
+		}
 	}
 	return res, nil
 }
 
-type sortable struct {
-	dir, obl, n int
-	f           Finding
-}
-
-func (a *sortable) less(b *sortable) bool {
-	if a.dir != b.dir {
-		return a.dir < b.dir
-	}
-	if a.obl != b.obl {
-		return a.obl < b.obl
-	}
-	return a.n < b.n
-}
+func byInstance(a, b Finding) int { return a.Instance - b.Instance }
 
 func isSorted(events []event.Event) bool {
 	for i := 1; i < len(events); i++ {

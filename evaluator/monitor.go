@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"time"
@@ -68,6 +69,13 @@ func NewMonitor(set *direction.Set, report func(Finding)) *Monitor {
 	m.e = newEngine(set, nil, func(_ *dirState, _ *oblState, f Finding) { m.report(f) })
 	m.e.keep, m.e.deadlines = true, true
 	for _, ds := range m.e.states {
+		// Instances made with the state (once obligations) predate the
+		// deadlines setting.
+		for _, st := range ds.obls {
+			for _, in := range st.outstanding {
+				heap.Push(&ds.due, in)
+			}
+		}
 		ds.setWake(time.Time{})
 	}
 	return m
@@ -137,7 +145,7 @@ func (m *Monitor) Outstanding() int {
 	n := 0
 	for _, ds := range m.e.states {
 		for _, st := range ds.obls {
-			n += len(st.outstanding)
+			n += len(st.outstanding) - st.ndone
 		}
 	}
 	return n

@@ -65,7 +65,7 @@ func monitorRun(t *testing.T, r *rand.Rand, set *direction.Set, evs []event.Even
 }
 
 // byInstance indexes findings for comparison regardless of order.
-func byInstance(fs []Finding) map[instKey]Finding {
+func indexByInstance(fs []Finding) map[instKey]Finding {
 	m := make(map[instKey]Finding, len(fs))
 	for _, f := range fs {
 		m[instKey{f.Direction, f.Obligation, f.Instance}] = f
@@ -87,7 +87,7 @@ func TestMonitorAgreesWithEvaluate(t *testing.T) {
 		require.NoError(t, err)
 		got, _, counts := monitorRun(t, r, set, evs, asOf)
 		require.Equal(t, len(res.Findings), len(got), "seed %d", seed)
-		require.Equal(t, byInstance(res.Findings), byInstance(got), "seed %d", seed)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), "seed %d", seed)
 		want := res.Events
 		want.AfterAsOf = 0
 		want.Read -= res.Events.AfterAsOf
@@ -110,7 +110,7 @@ func TestMonitorAgreesWithEvaluateOnGeneratedCouncils(t *testing.T) {
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
 		got, _, _ := monitorRun(t, rand.New(rand.NewPCG(uint64(c), 3)), set, evs, asOf)
-		require.Equal(t, byInstance(res.Findings), byInstance(got), council)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), council)
 		assert.Positive(t, res.Count(Late), council)
 		assert.Positive(t, res.Count(Missed), council)
 	}

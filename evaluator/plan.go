@@ -7,6 +7,7 @@ import (
 	"cel.dev/cel-go/common/ast"
 
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/obligation"
 )
 
@@ -26,6 +27,136 @@ type plan struct {
 	// trigTypes are the types that may trigger a keyed obligation; nil
 	// when any type may.
 	trigTypes map[string]bool
+	// sat[i] and when[i] are tests an event must pass for obligation i's
+	// discharge and trigger (or breach) conditions to be true at all;
+	// satExact[i] and whenExact[i] say that the tests (with the key, for
+	// a discharge) are the whole condition, so CEL need not be called.
+	sat, when            []eventFilter
+	satExact, whenExact []bool
+}
+
+// eventFilter is a conjunction of tests of an event's fields against
+// string literals, read from terms such as event.from == "essex" or
+// event.outcome in ["granted", "complied"] at the top level of a
+// condition's conjunction. An event failing one cannot make the condition
+// true (CEL's && is false when any term is false, errors or not), so the
+// engine skips CEL for it.
+type eventFilter []fieldTest
+
+type fieldTest struct {
+	key  string
+	vals []string
+}
+
+// pass reports whether ev passes every test. An attribute that is absent
+// or not a string equals no string literal.
+func (f eventFilter) pass(ev *event.Event) bool {
+	for _, t := range f {
+		var v string
+		switch t.key {
+		case "type":
+			v = ev.Type
+		case "id":
+			v = ev.ID
+		default:
+			s, ok := ev.Attrs[t.key].(string)
+			if !ok {
+				return false
+			}
+			v = s
+		}
+		found := false
+		for _, x := range t.vals {
+			if x == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// filterOf reads the field tests of a condition's top-level conjunction.
+// exact reports that every term was understood: a field test, or, when
+// keyed is set, the term event.K == trigger.id that triggerKey finds. Each
+// such term is a plain boolean (an absent attribute reads as null, which
+// equals no string), so the conjunction is then exactly the tests.
+func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
+	if text == "" || parseEnv == nil {
+		return nil, false
+	}
+	parsed, iss := parseEnv.Parse(text)
+	if iss != nil && iss.Err() != nil {
+		return nil, false
+	}
+	exact = true
+	keys := 0
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		if e.Kind() != ast.CallKind {
+			exact = false
+			return
+		}
+		call := e.AsCall()
+		args := call.Args()
+		switch call.FunctionName() {
+		case "_&&_":
+			for _, a := range args {
+				walk(a)
+			}
+			return
+		case "_==_":
+			if len(args) != 2 {
+				break
+			}
+			for _, pair := range [][2]ast.Expr{{args[0], args[1]}, {args[1], args[0]}} {
+				if k := field(pair[0], "event"); k != "" && k != "at" {
+					if s, ok := strLit(pair[1]); ok {
+						f = append(f, fieldTest{k, []string{s}})
+						return
+					}
+					if keyed && field(pair[1], "trigger") == "id" {
+						keys++
+						return
+					}
+				}
+			}
+		case "@in":
+			if len(args) != 2 || args[1].Kind() != ast.ListKind {
+				break
+			}
+			k := field(args[0], "event")
+			if k == "" || k == "at" {
+				break
+			}
+			var vals []string
+			for _, el := range args[1].AsList().Elements() {
+				s, ok := strLit(el)
+				if !ok {
+					exact = false
+					return
+				}
+				vals = append(vals, s)
+			}
+			f = append(f, fieldTest{k, vals})
+			return
+		}
+		exact = false
+	}
+	walk(parsed.NativeRep().Expr())
+	// The engine files candidates by one key; a second would go untested.
+	return f, exact && keys <= 1
+}
+
+func strLit(e ast.Expr) (string, bool) {
+	if e.Kind() != ast.LiteralKind {
+		return "", false
+	}
+	s, ok := e.AsLiteral().Value().(string)
+	return s, ok
 }
 
 // plans caches plans by direction; a loaded direction never changes.
@@ -35,7 +166,13 @@ func planFor(d *direction.Direction) *plan {
 	if p, ok := plans.Load(d); ok {
 		return p.(*plan)
 	}
-	p := &plan{byType: map[string][]int{}, keys: make([]string, len(d.Obligations))}
+	p := &plan{byType: map[string][]int{}, keys: make([]string, len(d.Obligations)),
+		sat: make([]eventFilter, len(d.Obligations)), when: make([]eventFilter, len(d.Obligations)),
+		satExact: make([]bool, len(d.Obligations)), whenExact: make([]bool, len(d.Obligations))}
+	for i, o := range d.Obligations {
+		p.sat[i], p.satExact[i] = filterOf(o.SatisfiedBy(), o.Kind == obligation.Triggered)
+		p.when[i], p.whenExact[i] = filterOf(o.When(), false)
+	}
 	types := map[string]bool{}
 	for _, o := range d.Obligations {
 		for _, t := range o.EventTypes() {

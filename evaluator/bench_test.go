@@ -1,0 +1,94 @@
+package evaluator
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/synth"
+)
+
+// benchCouncil is one synthetic council: its direction and history.
+type benchCouncil struct {
+	set    *direction.Set
+	events []event.Event
+	asOf   time.Time
+}
+
+// newBenchCouncil generates a council whose history has about n events,
+// the share noise of them noise, over years years.
+func newBenchCouncil(tb testing.TB, n int, noise float64, years int) benchCouncil {
+	tb.Helper()
+	issued := civil.New(2018, time.January, 25)
+	path := filepath.Join(tb.TempDir(), "direction.yaml")
+	if err := writeFile(path, synth.Direction("bench", issued)); err != nil {
+		tb.Fatal(err)
+	}
+	// About 4 duty events a request-month plus a fixed ~60 a year.
+	relevant := float64(n) * (1 - noise)
+	perMonth := max(1, int((relevant/float64(years)-60)/24))
+	evs, _ := synth.History(synth.Options{Seed: 1, Council: "bench", Issued: issued, Years: years, Noise: noise, RequestsPerMonth: perMonth})
+	return benchCouncil{set: loadSet(tb, path), events: evs, asOf: EndOfDay(issued.Year+years, time.December, 31, event.London)}
+}
+
+func reportPerEvent(b *testing.B, events int) {
+	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
+}
+
+// BenchmarkEvaluate is in-memory evaluation of one council's history with
+// 90% noise; allocs/op divided by the events gives allocs/event.
+func BenchmarkEvaluate(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			c := newBenchCouncil(b, n, 0.9, 10)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerEvent(b, len(c.events))
+		})
+	}
+}
+
+// BenchmarkEvaluateNoise is the cost of the share of noise: the same
+// duties with 0%, 90% and 99% noise.
+func BenchmarkEvaluateNoise(b *testing.B) {
+	for _, noise := range []float64{0, 0.9, 0.99} {
+		b.Run(fmt.Sprintf("noise=%g", noise), func(b *testing.B) {
+			c := newBenchCouncil(b, 100_000, noise, 10)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerEvent(b, len(c.events))
+		})
+	}
+}
+
+// BenchmarkMonitor is the monitor's cost per event, fed one at a time.
+func BenchmarkMonitor(b *testing.B) {
+	c := newBenchCouncil(b, 100_000, 0.9, 10)
+	b.ReportAllocs()
+	for b.Loop() {
+		m := NewMonitor(c.set, func(Finding) {})
+		for i := range c.events {
+			if err := m.Observe(&c.events[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := m.Finish(c.asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportPerEvent(b, len(c.events))
+}
