@@ -58,7 +58,7 @@ type oblState struct {
 	// sat and when are quick tests an event must pass before its discharge
 	// or trigger condition is worth evaluating (see eventFilter); when
 	// satExact or whenExact is set they decide the condition alone.
-	sat, when            eventFilter
+	sat, when           eventFilter
 	satExact, whenExact bool
 }
 

@@ -31,7 +31,7 @@ type plan struct {
 	// discharge and trigger (or breach) conditions to be true at all;
 	// satExact[i] and whenExact[i] say that the tests (with the key, for
 	// a discharge) are the whole condition, so CEL need not be called.
-	sat, when            []eventFilter
+	sat, when           []eventFilter
 	satExact, whenExact []bool
 }
 
