@@ -101,6 +101,10 @@ func hint(msg string) string {
 	switch {
 	case strings.Contains(msg, "token recognition error at: '= '"):
 		return " (compare with ==; = alone is not an operator)"
+	case strings.Contains(msg, "recursion limit exceeded"), strings.Contains(msg, "max recursion depth exceeded"):
+		return " (an expression may nest at most 250 levels of brackets and operators; write it more simply)"
+	case strings.Contains(msg, "code point size exceeds limit"):
+		return " (an expression is at most 100,000 characters; write it more simply)"
 	case strings.Contains(msg, "found no matching overload for '_") && strings.Contains(msg, "applied to '("):
 		return " (both sides must be of one kind: compare timestamps such as event.at or date(\"2018-05-31\") with timestamps, numbers with numbers, strings with strings)"
 	}
