@@ -156,7 +156,10 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return events, Validate(events)
+	if err := Validate(events); err != nil {
+		return nil, err
+	}
+	return events, nil
 }
 
 // csvValue reads a cell as a YAML plain scalar of the same text would be,
