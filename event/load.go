@@ -484,6 +484,8 @@ func describe(v any) string {
 		return fmt.Sprintf("%q", x)
 	case json.Number:
 		return "the number " + x.String()
+	case int64, float64:
+		return fmt.Sprintf("the number %v", x)
 	case bool:
 		return fmt.Sprintf("the boolean %v", x)
 	case []any:
