@@ -59,7 +59,10 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		doc.Errorf(node, path, "expression has type %s but must be %s", checked.OutputType(), describeType(want))
 		return nil
 	}
-	if est, err := e.env.EstimateCost(checked, estimator{}); err != nil || est.Max > e.cost.MaxEstimated {
+	if est, err := e.env.EstimateCost(checked, estimator{}); err != nil {
+		doc.Errorf(node, path, "cannot estimate the expression's cost (%v); write it more simply", err)
+		return nil
+	} else if est.Max > e.cost.MaxEstimated {
 		doc.Errorf(node, path, "%s", costError(est, e.cost.MaxEstimated))
 		return nil
 	}
