@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	cel.dev/cel-go v0.33.2
 	github.com/arran4/golang-ical v0.3.6
+	github.com/go-json-experiment/json v1.27.2
 	github.com/rickar/cal/v2 v2.1.31
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1

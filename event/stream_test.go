@@ -1,0 +1,100 @@
+package event_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/synth"
+)
+
+func readAll(t *testing.T, name string, data []byte) ([]event.Event, []error) {
+	t.Helper()
+	r := event.NewReader(name, bytes.NewReader(data), event.Options{})
+	var evs []event.Event
+	var errs []error
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return evs, errs
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c := *ev
+		c.Attrs = map[string]any{}
+		for k, v := range ev.Attrs {
+			c.Attrs[k] = v
+		}
+		evs = append(evs, c)
+	}
+}
+
+// The streaming reader reads what ParseJSONL reads, event for event.
+func TestReaderAgreesWithParseJSONL(t *testing.T) {
+	evs, _ := synth.History(synth.Options{Seed: 3, Council: "c", Issued: civil.New(2018, 1, 25), Years: 2, Noise: 0.5})
+	var b []byte
+	for i := range evs {
+		b = synth.AppendJSONL(b, &evs[i])
+	}
+	b = append(b, "\n   \n"...) // blank lines are allowed
+	b = append(b, `{"id":"x1","type":"report","at":"2018-04-25T23:30:00+01:00","n":3,"f":1.5,"big":1e3,"ok":true,"none":null,"list":[1,"a",{"k":false}],"esc":"a\"b\u00e9"}`+"\r\n"...)
+	b = append(b, `{"type":"visit","at":"2018-04-26","id":"x2"}`...) // no final newline
+	want, err := event.ParseJSONL("h.jsonl", b, event.Options{})
+	require.NoError(t, err)
+	got, errs := readAll(t, "h.jsonl", b)
+	require.Empty(t, errs)
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		require.Equal(t, want[i], got[i], "event %d", i)
+	}
+}
+
+func TestReaderReportsBadLinesAndGoesOn(t *testing.T) {
+	src := strings.Join([]string{
+		`{"id":"a","type":"visit","at":"2018-02-01"}`,
+		`{"id":"b","type":"visit","at":"2018-02-30"}`,
+		`{"id":"c","type":"visit"}`,
+		`{"id":"d","type":"visit","at":"2018-02-01"} {"id":"e"}`,
+		`{"id":"f","type":"visit","at":"2018-02-01"`,
+		`["not an object"]`,
+		`{"id":7,"type":"visit","at":"2018-02-01"}`,
+		`{"id":"g","type":"visit","at":"2018-02-02"}`,
+	}, "\n")
+	got, errs := readAll(t, "h.jsonl", []byte(src))
+	require.Len(t, got, 2)
+	assert.Equal(t, "g", got[1].ID)
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	require.Len(t, msgs, 6, strings.Join(msgs, "\n"))
+	assert.Contains(t, msgs[0], "h.jsonl:2:")
+	assert.Contains(t, msgs[0], "2018-02-30")
+	assert.Contains(t, msgs[1], `h.jsonl:3:1: missing required key "at"`)
+	assert.Contains(t, msgs[2], "h.jsonl:4:")
+	assert.Contains(t, msgs[2], "a line holds one JSON object; found more after it")
+	assert.Contains(t, msgs[3], "h.jsonl:5:")
+	assert.Contains(t, msgs[3], "the line ends before its object does")
+	assert.Contains(t, msgs[4], "h.jsonl:6:1: expected an event object ({...}), found a JSON array")
+	assert.Contains(t, msgs[5], `h.jsonl:7:`)
+	assert.Contains(t, msgs[5], `"id" must be a non-empty string`)
+}
+
+func TestReaderRejectsOverlongLine(t *testing.T) {
+	src := `{"id":"a","type":"visit","at":"2018-02-01","pad":"` + strings.Repeat("x", event.MaxLine) + `"}` + "\n" +
+		`{"id":"b","type":"visit","at":"2018-02-01"}` + "\n"
+	got, errs := readAll(t, "h.jsonl", []byte(src))
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "h.jsonl:1:1: line is longer than")
+	require.Len(t, got, 1)
+	assert.Equal(t, 2, got[0].Pos.Line)
+}
