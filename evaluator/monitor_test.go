@@ -3,6 +3,8 @@ package evaluator
 import (
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -213,4 +215,36 @@ func TestMonitorMissedThenLate(t *testing.T) {
 		Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state", "kind": "progress"}}))
 	require.Len(t, got, 2)
 	assert.Equal(t, "1 late due 25 Apr 2018; met by chair-q1 on 2 May 2018, 7 days late", got[1])
+}
+
+// Stream gives Evaluate's findings and counts, reading events one at a
+// time from a source that reuses its event.
+func TestStreamAgreesWithEvaluate(t *testing.T) {
+	set := barnetAndStress(t)
+	for seed := range uint64(500) {
+		r := rand.New(rand.NewPCG(seed, 5))
+		evs := event.Sort(chaosHistory(r, 1+r.IntN(60)))
+		asOf := randomAsOf(r)
+		res, err := Evaluate(set, evs, Options{AsOf: asOf})
+		require.NoError(t, err)
+		var got []Finding
+		var buf event.Event
+		i := 0
+		sres, err := Stream(set, func() (*event.Event, error) {
+			if i == len(evs) {
+				return nil, io.EOF
+			}
+			buf = evs[i]
+			buf.Attrs = maps.Clone(evs[i].Attrs)
+			i++
+			return &buf, nil
+		}, Options{AsOf: asOf}, func(f Finding) { got = append(got, f) })
+		require.NoError(t, err)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), "seed %d", seed)
+		require.Len(t, got, len(res.Findings))
+		require.Equal(t, res.Events, sres.Events, "seed %d", seed)
+		require.Equal(t, res.Directions, sres.Directions)
+	}
+	_, err := Stream(set, func() (*event.Event, error) { return nil, errors.New("boom") }, Options{}, func(Finding) {})
+	require.ErrorIs(t, err, ErrNoAsOf)
 }

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bufio"
+	"container/heap"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+func init() {
+	register("stream", "evaluate a council's JSON Lines history as it is read, printing findings as JSON Lines", runStream)
+}
+
+// maxStreamErrors caps the bad lines reported after the first.
+const maxStreamErrors = 20
+
+// errStop ends an evaluation at a bad line; the line's error is reported.
+var errStop = errors.New("stopped at a bad line")
+
+func runStream(_ context.Context, env *cliEnv, args []string) int {
+	fs := newFlags(env, "stream", "stream [--as-of DATE] [--window N] PATH...")
+	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
+	window := fs.Int("window", 0, "sort events that are up to N places out of time order (0: report any event out of order)")
+	paths, ok := parseArgs(env, fs, args)
+	if !ok {
+		return exitInvalid
+	}
+	if *window < 0 {
+		env.errorf("directions stream: --window must be 0 or more, not %d", *window)
+		return exitInvalid
+	}
+	set, histories, vocab, err := loadForStream(paths)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	loc := set.Directions[0].Location
+	at, err := parseAsOf(*asOf, loc)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window}
+	defer src.close()
+	out := bufio.NewWriterSize(env.stdout, 64<<10)
+	enc := json.NewEncoder(out)
+	counts := map[evaluator.Status]int{}
+	var writeErr error
+	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) {
+		counts[f.Status]++
+		if writeErr == nil {
+			writeErr = enc.Encode(f)
+		}
+	})
+	if ferr := out.Flush(); writeErr == nil {
+		writeErr = ferr
+	}
+	if errors.Is(err, errStop) || src.errs.Len() > 0 {
+		src.drain()
+		env.errorf("%v", src.errs.Err())
+		env.errorf("directions stream: stopped at the first bad line; the findings written before it are incomplete")
+		return exitInvalid
+	}
+	var oe *evaluator.OrderError
+	if errors.As(err, &oe) {
+		env.errorf("%s: %v (the history must be in time order: sort it, or give --window N to sort within N events)", src.pos(), err)
+		return exitInvalid
+	}
+	if err != nil {
+		env.errorf("%v", err)
+		return exitInvalid
+	}
+	if writeErr != nil {
+		env.errorf("directions stream: writing findings: %v", writeErr)
+		return exitInvalid
+	}
+	ev := res.Events
+	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached\n",
+		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached])
+	if counts[evaluator.Late]+counts[evaluator.Missed]+counts[evaluator.Breached] > 0 {
+		return exitBreaches
+	}
+	return exitOK
+}
+
+// loadForStream loads the direction (and vocabulary) files under paths and
+// lists the JSON Lines histories, which are read later, as evaluated.
+func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary, error) {
+	names, err := workspace.Expand(paths)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var dirs []*direction.Direction
+	var histories []string
+	var errs diag.List
+	for _, name := range names {
+		switch strings.ToLower(filepath.Ext(name)) {
+		case ".jsonl", ".ndjson":
+			histories = append(histories, name)
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		switch workspace.Classify(name, data) {
+		case workspace.Direction:
+			d, err := direction.Parse(name, data, direction.Options{})
+			if err != nil {
+				errs.Append(diag.Position{File: name}, err)
+				continue
+			}
+			dirs = append(dirs, d)
+		case workspace.History:
+			errs.Add(diag.Position{File: name}, "", "stream reads histories in JSON Lines (.jsonl, .ndjson) only; use check for other formats")
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	if len(dirs) == 0 {
+		return nil, nil, nil, fmt.Errorf("directions stream: no direction file among %s (a direction is a YAML mapping with an obligations key)", strings.Join(paths, ", "))
+	}
+	if len(histories) == 0 {
+		return nil, nil, nil, fmt.Errorf("directions stream: no JSON Lines history (.jsonl, .ndjson) among %s", strings.Join(paths, ", "))
+	}
+	set, err := direction.NewSet(dirs...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return set, histories, direction.VocabularyOf(dirs...), nil
+}
+
+// streamSource reads the histories one after another, one line in memory,
+// optionally sorting within a window of events, and collects bad lines.
+type streamSource struct {
+	files  []string
+	opts   event.Options
+	window int
+
+	f    *os.File
+	r    *event.Reader
+	errs diag.List
+	// The window: events read ahead, ordered by time then input order;
+	// spare holds event copies for reuse.
+	pending eventHeap
+	seq     int
+	spare   []*pendingEvent
+	out     *pendingEvent
+	last    *event.Event
+	eof     bool
+}
+
+type pendingEvent struct {
+	ev  event.Event
+	seq int
+}
+
+func (s *streamSource) close() {
+	if s.f != nil {
+		s.f.Close()
+	}
+}
+
+// pos names the event last handed on, for error messages.
+func (s *streamSource) pos() string {
+	if s.last != nil {
+		return s.last.Pos.String()
+	}
+	return s.files[0]
+}
+
+// read returns the next event of the files in order.
+func (s *streamSource) read() (*event.Event, error) {
+	for {
+		if s.r == nil {
+			if len(s.files) == 0 {
+				return nil, io.EOF
+			}
+			f, err := os.Open(s.files[0])
+			if err != nil {
+				return nil, err
+			}
+			s.close()
+			s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
+			s.files = s.files[1:]
+		}
+		ev, err := s.r.Next()
+		if errors.Is(err, io.EOF) {
+			s.r = nil
+			continue
+		}
+		var de *diag.Error
+		if errors.As(err, &de) {
+			s.errs = append(s.errs, de)
+			return nil, errStop
+		}
+		return ev, err
+	}
+}
+
+// drain reads on after a bad line to report the next few.
+func (s *streamSource) drain() {
+	for s.errs.Len() < maxStreamErrors {
+		_, err := s.read()
+		if errors.Is(err, io.EOF) || (err != nil && !errors.Is(err, errStop)) {
+			return
+		}
+	}
+}
+
+// next hands on the next event in time order.
+func (s *streamSource) next() (*event.Event, error) {
+	if s.window == 0 {
+		ev, err := s.read()
+		if err == nil {
+			s.last = ev
+		}
+		return ev, err
+	}
+	for !s.eof && s.pending.Len() <= s.window {
+		ev, err := s.read()
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if s.last != nil && ev.At.Before(s.last.At) {
+			return nil, &diag.Error{Pos: ev.Pos, Msg: fmt.Sprintf(
+				"event %q at %s is earlier than event %q at %s (%s), which has already been evaluated: the history is out of time order by more than the window of %d events; sort it by time or raise --window",
+				ev.ID, ev.At.Format(time.RFC3339), s.last.ID, s.last.At.Format(time.RFC3339), s.last.Pos, s.window)}
+		}
+		var p *pendingEvent
+		if n := len(s.spare); n > 0 {
+			p, s.spare = s.spare[n-1], s.spare[:n-1]
+		} else {
+			p = &pendingEvent{ev: event.Event{Attrs: map[string]any{}}}
+		}
+		attrs := p.ev.Attrs
+		clear(attrs)
+		p.ev = *ev
+		p.ev.Attrs = attrs
+		for k, v := range ev.Attrs {
+			attrs[k] = v
+		}
+		s.seq++
+		p.seq = s.seq
+		heap.Push(&s.pending, p)
+	}
+	if s.pending.Len() == 0 {
+		return nil, io.EOF
+	}
+	if s.out != nil {
+		s.spare = append(s.spare, s.out)
+	}
+	s.out = heap.Pop(&s.pending).(*pendingEvent)
+	s.last = &s.out.ev
+	return s.last, nil
+}
+
+type eventHeap []*pendingEvent
+
+func (h eventHeap) Len() int { return len(h) }
+func (h eventHeap) Less(i, j int) bool {
+	if !h[i].ev.At.Equal(h[j].ev.At) {
+		return h[i].ev.At.Before(h[j].ev.At)
+	}
+	return h[i].seq < h[j].seq
+}
+func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *eventHeap) Push(x any)   { *h = append(*h, x.(*pendingEvent)) }
+func (h *eventHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return x
+}

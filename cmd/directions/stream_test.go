@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/internal/synth"
+)
+
+// writeSynthCouncil writes a generated council (direction and JSON Lines
+// history) to a temporary folder.
+func writeSynthCouncil(t testing.TB, years int, noise float64, perMonth int) string {
+	dir := t.TempDir()
+	issued := civil.New(2018, time.February, 16)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction.yaml"), synth.Direction("c1", issued), 0o644))
+	evs, _ := synth.History(synth.Options{Seed: 9, Council: "c1", Issued: issued, Years: years, Noise: noise, RequestsPerMonth: perMonth})
+	var b []byte
+	for i := range evs {
+		b = synth.AppendJSONL(b, &evs[i])
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), b, 0o644))
+	return dir
+}
+
+func sortedJSON(t *testing.T, items []json.RawMessage) []string {
+	var out []string
+	for _, it := range items {
+		var v any
+		require.NoError(t, json.Unmarshal(it, &v))
+		b, _ := json.Marshal(v)
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// stream prints the findings check reports, as JSON Lines.
+func TestStreamGivesCheckFindings(t *testing.T) {
+	dir := writeSynthCouncil(t, 3, 0.8, 3)
+	code, out, stderr := cli("check", "--as-of", "2020-06-30", "--format", "json", dir)
+	require.Equal(t, 1, code, stderr)
+	var report struct{ Findings []json.RawMessage }
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+
+	code, out, stderr = cli("stream", "--as-of", "2020-06-30", dir)
+	require.Equal(t, 1, code, stderr)
+	var lines []json.RawMessage
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		lines = append(lines, json.RawMessage(l))
+	}
+	require.NotEmpty(t, report.Findings)
+	assert.Equal(t, sortedJSON(t, report.Findings), sortedJSON(t, lines))
+	assert.Contains(t, stderr, "stream: ")
+	assert.Regexp(t, `\d+ late, \d+ missed`, stderr)
+}
+
+func TestStreamRejectsUnsortedHistoryUnlessWindowed(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction.yaml"), synth.Direction("c1", civil.New(2018, 2, 16)), 0o644))
+	hist := `{"id":"a","type":"visit","at":"2018-03-02"}
+{"id":"b","type":"visit","at":"2018-03-05"}
+{"id":"c","type":"visit","at":"2018-03-01"}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "h.jsonl"), []byte(hist), 0o644))
+	code, _, stderr := cli("stream", "--as-of", "2018-03-31", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, `h.jsonl:3:1: event "c" at 2018-03-01T00:00:00Z is out of time order: event "b"`)
+	assert.Contains(t, stderr, "--window")
+
+	code, _, stderr = cli("stream", "--as-of", "2018-03-31", "--window", "1", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "out of time order by more than the window of 1 events")
+
+	code, _, stderr = cli("stream", "--as-of", "2018-03-31", "--window", "2", dir)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "stream: 3 events")
+}
+
+func TestStreamStopsAtBadLines(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction.yaml"), synth.Direction("c1", civil.New(2018, 2, 16)), 0o644))
+	hist := `{"id":"a","type":"visit","at":"2018-03-02"}
+{"id":"b","type":"visit","at":"2018-02-31"}
+{"id":"c","type":"visit"
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "h.jsonl"), []byte(hist), 0o644))
+	code, _, stderr := cli("stream", "--as-of", "2018-03-31", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "h.jsonl:2:")
+	assert.Contains(t, stderr, "h.jsonl:3:")
+	assert.Contains(t, stderr, "findings written before it are incomplete")
+}

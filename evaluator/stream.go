@@ -1,0 +1,69 @@
+package evaluator
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
+)
+
+// Stream evaluates events as Evaluate does, but reads them one at a time
+// from next (which returns io.EOF after the last) and reports each finding
+// through report instead of returning it: met, late and breached findings
+// the moment they are final, then, after the last event, every instance
+// still undischarged as of opts.AsOf. The findings are Evaluate's, in the
+// order they became final rather than Evaluate's order. The Result has
+// the directions and event counts and no findings.
+//
+// Memory is bounded by the instances outstanding and the events a future
+// trigger may still claim, not by the length of the history: an event is
+// copied only if it is kept, so next may reuse its event (as
+// event.Reader does). Events must come in time order; an event earlier
+// than the one before is an *OrderError. Stream does not check that ids
+// are unique, which would need memory growing with the history; Evaluate
+// does.
+func Stream(set *direction.Set, next func() (*event.Event, error), opts Options, report func(Finding)) (*Result, error) {
+	if opts.AsOf.IsZero() {
+		return nil, ErrNoAsOf
+	}
+	e := newEngine(set, opts.Trace, func(_ *dirState, _ *oblState, f Finding) { report(f) })
+	e.keep = true
+	res := &Result{AsOf: opts.AsOf}
+	var last time.Time
+	var lastID string
+	for {
+		ev, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case ev.ID == "" || ev.Type == "" || ev.At.IsZero():
+			return nil, fmt.Errorf("%s: event %q needs an id, a type and a time", ev.Pos, ev.ID)
+		case ev.At.Before(last):
+			return nil, &OrderError{Event: ev.ID, At: ev.At, LastEvent: lastID, Last: last}
+		}
+		last, lastID = ev.At, ev.ID
+		res.Events.Read++
+		if ev.At.After(opts.AsOf) {
+			res.Events.AfterAsOf++
+			continue
+		}
+		if err := e.observe(ev); err != nil {
+			return nil, err
+		}
+	}
+	e.finish(opts.AsOf)
+	read, after := res.Events.Read, res.Events.AfterAsOf
+	res.Events = e.counts
+	res.Events.Read, res.Events.AfterAsOf = read, after
+	for _, ds := range e.states {
+		res.Directions = append(res.Directions, ds.status(opts.AsOf))
+	}
+	return res, nil
+}
