@@ -140,6 +140,9 @@ func (l *Loader) Parse(name string, src []byte) (*File, error) {
 	defDirs := m.Value("directions")
 	defHist := m.Value("history")
 	list := m.Require("scenarios", "the list of scenarios")
+	if list == nil {
+		return nil, p.err()
+	}
 	if items, ok := doc.Seq(list, "scenarios", "scenarios"); ok {
 		if len(items) == 0 {
 			doc.Errorf(list, "scenarios", "the file has no scenarios; add at least one")
