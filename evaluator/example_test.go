@@ -114,6 +114,6 @@ obligations:
 	// Output:
 	// bad.yaml:5:9: issued: "2018-02-30" is not a date of the form YYYY-MM-DD that exists in the calendar
 	// bad.yaml:12:13: obligations[0].holder: unknown party "barnett": declare it under parties (did you mean "barnet"?)
-	// bad.yaml:16:54: obligations[0].satisfied_by: Syntax error: token recognition error at: '= '
+	// bad.yaml:16:54: obligations[0].satisfied_by: Syntax error: token recognition error at: '= ' (compare with ==; = alone is not an operator)
 	// bad.yaml:16:56: obligations[0].satisfied_by: Syntax error: extraneous input '"secretary-of-state"' expecting <EOF>
 }

@@ -80,8 +80,11 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 			checked = folded
 		}
 	}
-	prg, err := e.env.Program(checked, cel.EvalOptions(cel.OptOptimize),
-		cel.CostTracking(estimator{}), cel.CostLimit(e.cost.MaxEval))
+	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if metered(checked) {
+		progOpts = append(progOpts, cel.CostTracking(estimator{}), cel.CostLimit(e.cost.MaxEval))
+	}
+	prg, err := e.env.Program(checked, progOpts...)
 	if err != nil {
 		doc.Errorf(node, path, "cannot build program: %v", err)
 		return nil

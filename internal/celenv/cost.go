@@ -3,6 +3,8 @@ package celenv
 import (
 	"fmt"
 
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -134,4 +136,35 @@ func costString(c uint64) string {
 		return "unbounded"
 	}
 	return fmt.Sprint(c)
+}
+
+// metered reports whether an expression's evaluation must be metered
+// against CostLimits.MaxEval. Metering makes each evaluation about three
+// times slower, so it is kept for expressions that can do more work than
+// one pass over their inputs: those with a comprehension (all, exists,
+// map, filter...), and those that build strings or lists (+ on anything but
+// numbers and times, and the strings extension's format, replace, join,
+// split and quote). The rest read each input a bounded number of times, so
+// their cost is linear in the history, which MaxBytes bounds.
+func metered(checked *cel.Ast) bool {
+	a := checked.NativeRep()
+	found := false
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		switch x.Kind() {
+		case ast.ComprehensionKind:
+			found = true
+		case ast.CallKind:
+			switch x.AsCall().FunctionName() {
+			case "_+_":
+				switch a.GetType(x.ID()) {
+				case cel.IntType, cel.UintType, cel.DoubleType, cel.TimestampType, cel.DurationType:
+				default:
+					found = true
+				}
+			case "format", "replace", "join", "split", "quote":
+				found = true
+			}
+		}
+	}))
+	return found
 }
