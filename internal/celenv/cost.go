@@ -161,7 +161,7 @@ func metered(checked *cel.Ast) bool {
 				default:
 					found = true
 				}
-			case "format", "replace", "join", "split", "quote":
+			case "format", "replace", "join", "split", "strings.quote":
 				found = true
 			}
 		}

@@ -25,6 +25,7 @@ func TestMetered(t *testing.T) {
 		`event.text.replace("a", "bb") == ""`:                           true,
 		`"%s".format([event.text]) == ""`:                               true,
 		`event.text.split(",").size() > 1`:                              true,
+		`strings.quote(event.text) == ""`:                               true,
 		`has(event.meeting) && event.meeting == trigger.id`:             false,
 		`event.type == "report" && event.kind.matches("^prog.*$")`:      false,
 		`event.type == "report" && event.kind.lowerAscii() == "review"`: false,
