@@ -2,7 +2,6 @@ package evaluator
 
 import (
 	"container/heap"
-	"fmt"
 	"maps"
 	"time"
 
@@ -347,7 +346,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			if err != nil {
 				return err
 			}
-			basis := fmt.Sprintf("%s, computed from %s of %s", due.Long(), ev.ID, civil.In(ev.At, ds.d.Location).Long())
+			basis := longDate(due) + ", computed from " + ev.ID + " of " + day(ev.At, ds.d.Location)
 			in := st.generate(ds, due, ds.force.From, basis, ds.hold(ev, u))
 			if in == nil {
 				continue

@@ -2,7 +2,6 @@ package evaluator
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -139,38 +138,38 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached
-		f.Reason = fmt.Sprintf("event %s on %s is forbidden by clause %s", in.Trigger.ID, day(in.Trigger.At, loc), o.Clause)
+		f.Reason = "event " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + " is forbidden by clause " + o.Clause
 		return f
 	}
-	f.Due, f.DueAt = in.Due.String(), in.DueAt
+	f.Due, f.DueAt = isoDate(in.Due), in.DueAt
+	due := longDate(in.Due)
 	switch {
 	case by != nil && !by.At.After(in.DueAt):
 		f.Status = Met
 		early := civil.In(by.At, loc).DaysUntil(in.Due)
-		f.Reason = fmt.Sprintf("due %s; met by %s on %s", in.Due.Long(), by.ID, day(by.At, loc))
+		f.Reason = "due " + due + "; met by " + by.ID + " on " + day(by.At, loc)
 		if early > 0 {
-			f.Reason += fmt.Sprintf(", %d day%s early", early, plural(early))
+			f.Reason += ", " + days(early) + " early"
 		} else {
 			f.Reason += ", on the due day"
 		}
 	case by != nil:
 		f.Status = Late
 		f.DaysLate = in.Due.DaysUntil(civil.In(by.At, loc))
-		f.Reason = fmt.Sprintf("due %s; met by %s on %s, %d day%s late", in.Due.Long(), by.ID, day(by.At, loc), f.DaysLate, plural(f.DaysLate))
+		f.Reason = "due " + due + "; met by " + by.ID + " on " + day(by.At, loc) + ", " + days(f.DaysLate) + " late"
 	case in.DueAt.Before(asOf):
 		f.Status = Missed
-		f.Reason = fmt.Sprintf("due %s; no event satisfying clause %s by %s", in.Due.Long(), o.Clause, day(asOf, loc))
+		f.Reason = "due " + due + "; no event satisfying clause " + o.Clause + " by " + day(asOf, loc)
 	default:
 		f.Status = Open
-		f.Reason = fmt.Sprintf("due %s; not yet discharged", in.Due.Long())
+		f.Reason = "due " + due + "; not yet discharged"
 	}
 	if in.Trigger != nil {
-		f.Reason = fmt.Sprintf("for %s on %s: %s", in.Trigger.ID, day(in.Trigger.At, loc), f.Reason)
+		f.Reason = "for " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + ": " + f.Reason
 	}
 	return f
 }
 
-func day(t time.Time, loc *time.Location) string { return civil.In(t, loc).Long() }
 
 func plural(n int) string {
 	if n == 1 {

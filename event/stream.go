@@ -40,8 +40,11 @@ type Reader struct {
 	ev   Event
 	buf  []byte
 	// names interns attribute names and event types, which repeat on
-	// every line.
-	names map[string]string
+	// every line; recent remembers the name last seen at each position
+	// of a line, which is nearly always the one there again.
+	names    map[string]string
+	recent   [16]string
+	lastType string
 	// lastDay caches the last bare date read and its first instant:
 	// consecutive events of a time-ordered history mostly share a day.
 	lastDay  [10]byte
@@ -162,12 +165,20 @@ func (r *Reader) decode(line []byte) error {
 			problem = e
 		}
 	}
-	for r.dec.PeekKind() != '}' {
+	for i := 0; r.dec.PeekKind() != '}'; i++ {
 		nameVal, err := r.dec.ReadValue()
 		if err != nil {
 			return r.jsonErr(line, err)
 		}
-		name := r.intern(nameVal)
+		var name string
+		if i < len(r.recent) && len(nameVal) > 2 && r.recent[i] == string(nameVal[1:len(nameVal)-1]) {
+			name = r.recent[i]
+		} else {
+			name = r.intern(nameVal)
+			if i < len(r.recent) {
+				r.recent[i] = name
+			}
+		}
 		col := int(r.dec.InputOffset()) + 2 // just past the colon, roughly where the value starts
 		kind := r.dec.PeekKind()
 		val, err := r.dec.ReadValue()
@@ -182,7 +193,12 @@ func (r *Reader) decode(line []byte) error {
 			}
 			var s string
 			if name == "type" {
-				s = r.intern(val)
+				if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
+					s = r.lastType
+				} else {
+					s = r.intern(val)
+					r.lastType = s
+				}
 			} else {
 				s = unquote(val)
 			}

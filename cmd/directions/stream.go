@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"container/heap"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
@@ -53,16 +56,18 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		env.errorf("%v", err)
 		return exitInvalid
 	}
+	tuneGC()
 	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window}
 	defer src.close()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
-	enc := json.NewEncoder(out)
 	counts := map[evaluator.Status]int{}
 	var writeErr error
+	var line []byte
 	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) {
 		counts[f.Status]++
 		if writeErr == nil {
-			writeErr = enc.Encode(f)
+			line = appendFinding(line[:0], &f)
+			_, writeErr = out.Write(line)
 		}
 	})
 	if ferr := out.Flush(); writeErr == nil {
@@ -290,4 +295,74 @@ func (h *eventHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return x
+}
+
+// appendFinding appends f as one line of JSON with the members, order and
+// omissions encoding/json gives evaluator.Finding (check --format json),
+// without reflection: a national check writes hundreds of thousands.
+func appendFinding(b []byte, f *evaluator.Finding) []byte {
+	str := func(b []byte, name, v string) []byte {
+		b = append(b, ',', '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+		b, _ = jsontext.AppendQuote(b, v)
+		return b
+	}
+	tm := func(b []byte, name string, t time.Time) []byte {
+		b = append(b, ',', '"')
+		b = append(b, name...)
+		b = append(b, `":"`...)
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"')
+	}
+	ref := func(b []byte, name string, r *evaluator.EventRef) []byte {
+		if r == nil {
+			return b
+		}
+		b = append(b, ',', '"')
+		b = append(b, name...)
+		b = append(b, `":{"id":`...)
+		b, _ = jsontext.AppendQuote(b, r.ID)
+		b = tm(b, "at", r.At)
+		return append(b, '}')
+	}
+	b = append(b, `{"direction":`...)
+	b, _ = jsontext.AppendQuote(b, f.Direction)
+	b = str(b, "obligation", f.Obligation)
+	b = str(b, "clause", f.Clause)
+	b = str(b, "holder", f.Holder)
+	b = str(b, "kind", string(f.Kind))
+	b = append(b, `,"instance":`...)
+	b = strconv.AppendInt(b, int64(f.Instance), 10)
+	b = str(b, "status", string(f.Status))
+	b = tm(b, "opens", f.Opens)
+	if f.Due != "" {
+		b = str(b, "due", f.Due)
+	}
+	if !f.DueAt.IsZero() {
+		b = tm(b, "due_at", f.DueAt)
+	}
+	b = ref(b, "trigger", f.Trigger)
+	b = ref(b, "discharged_by", f.DischargedBy)
+	if f.DaysLate != 0 {
+		b = append(b, `,"days_late":`...)
+		b = strconv.AppendInt(b, int64(f.DaysLate), 10)
+	}
+	if f.Basis != "" {
+		b = str(b, "basis", f.Basis)
+	}
+	b = str(b, "reason", f.Reason)
+	return append(b, '}', '\n')
+}
+
+// tuneGC trades memory for less garbage collection, unless the user has
+// set GOGC or GOMEMLIMIT: a stream keeps little alive (outstanding
+// instances and one line), so the collector would otherwise run very often
+// for the short-lived strings of each line. The soft memory limit makes it
+// collect harder before the heap passes 100 MiB.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(100 << 20)
+	}
 }

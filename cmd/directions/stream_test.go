@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/internal/synth"
 )
@@ -98,4 +100,56 @@ func TestStreamStopsAtBadLines(t *testing.T) {
 	assert.Contains(t, stderr, "h.jsonl:2:")
 	assert.Contains(t, stderr, "h.jsonl:3:")
 	assert.Contains(t, stderr, "findings written before it are incomplete")
+}
+
+// appendFinding writes what encoding/json writes for a Finding, member for
+// member, over every finding of a generated council (met, late, missed,
+// open and breached, with and without triggers).
+func TestAppendFindingMatchesEncodingJSON(t *testing.T) {
+	dir := writeSynthCouncil(t, 2, 0.5, 4)
+	code, out, stderr := cli("check", "--as-of", "2020-01-31", "--format", "json", dir)
+	require.Equal(t, 1, code, stderr)
+	var report struct{ Findings []evaluator.Finding }
+	require.NoError(t, json.Unmarshal([]byte(out), &report))
+	statuses := map[evaluator.Status]bool{}
+	for _, f := range report.Findings {
+		statuses[f.Status] = true
+		want, err := json.Marshal(f)
+		require.NoError(t, err)
+		got := appendFinding(nil, &f)
+		require.True(t, json.Valid(got), string(got))
+		var a, b map[string]any
+		require.NoError(t, json.Unmarshal(want, &a))
+		require.NoError(t, json.Unmarshal(got, &b))
+		require.Equal(t, a, b)
+		require.Equal(t, keysInOrder(t, want), keysInOrder(t, got))
+	}
+	assert.Len(t, statuses, 5, "every status is exercised: %v", statuses)
+}
+
+func keysInOrder(t *testing.T, b []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var keys []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' {
+				depth++
+			} else if v == '}' {
+				depth--
+			}
+		case string:
+			if depth == 1 && dec.More() {
+				keys = append(keys, v)
+				// Skip the value.
+				var skip json.RawMessage
+				require.NoError(t, dec.Decode(&skip))
+			}
+		}
+	}
 }

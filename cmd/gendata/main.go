@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -98,23 +97,14 @@ func writeCouncil(dir string, o synth.Options) (int, synth.Planted, error) {
 	if err := os.WriteFile(filepath.Join(dir, "direction.yaml"), synth.Direction(o.Council, o.Issued), 0o644); err != nil {
 		return 0, synth.Planted{}, err
 	}
-	evs, planted := synth.History(o)
 	f, err := os.Create(filepath.Join(dir, "history.jsonl"))
 	if err != nil {
-		return 0, planted, err
+		return 0, synth.Planted{}, err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	var line []byte
-	for i := range evs {
-		line = synth.AppendJSONL(line[:0], &evs[i])
-		if _, err := w.Write(line); err != nil {
-			f.Close()
-			return 0, planted, err
-		}
-	}
-	if err := w.Flush(); err != nil {
+	n, planted, err := synth.WriteHistory(f, o)
+	if err != nil {
 		f.Close()
-		return 0, planted, err
+		return n, planted, err
 	}
-	return len(evs), planted, f.Close()
+	return n, planted, f.Close()
 }

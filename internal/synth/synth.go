@@ -1,8 +1,10 @@
 package synth
 
 import (
+	"bufio"
 	_ "embed"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -260,4 +262,63 @@ func appendString(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// WriteHistory writes the history History would describe as JSON Lines to
+// w, in time order, holding only the duty events in memory: the noise is
+// made day by day as the file is written, so that histories of tens of
+// millions of events can be generated. It returns the number of events.
+func WriteHistory(w io.Writer, o Options) (int, Planted, error) {
+	noise := o.Noise
+	o.Noise = 0
+	duties, p := History(o)
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0xbad5eed)), loc: event.London, n: len(duties) + 1}
+	want := 0
+	if noise > 0 {
+		want = int(float64(p.Relevant) * noise / (1 - noise))
+	}
+	p.Noise = want
+	start := o.Issued.AddDays(-30)
+	days := start.DaysUntil(o.Issued.AddMonths(12 * max(o.Years, 1)))
+	types := []string{"visit", "assessment", "visit", "strategy-discussion"}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var line []byte
+	written, next := 0, 0
+	emit := func(ev *event.Event) error {
+		line = AppendJSONL(line[:0], ev)
+		written++
+		_, err := bw.Write(line)
+		return err
+	}
+	attrs := map[string]any{}
+	for day := 0; day < days; day++ {
+		d := start.AddDays(day)
+		at := d.Start(g.loc)
+		for next < len(duties) && !duties[next].At.After(at) {
+			if err := emit(&duties[next]); err != nil {
+				return written, p, err
+			}
+			next++
+		}
+		// Spread the noise evenly, the remainder over the first days.
+		n := want / days
+		if day < want%days {
+			n++
+		}
+		for range n {
+			g.n++
+			attrs["child"] = "c" + strconv.Itoa(g.r.IntN(5000))
+			attrs["worker"] = "w" + strconv.Itoa(g.r.IntN(300))
+			ev := event.Event{ID: o.Council + "-" + strconv.Itoa(g.n), Type: types[g.r.IntN(len(types))], At: at, DateOnly: true, Attrs: attrs}
+			if err := emit(&ev); err != nil {
+				return written, p, err
+			}
+		}
+	}
+	for ; next < len(duties); next++ {
+		if err := emit(&duties[next]); err != nil {
+			return written, p, err
+		}
+	}
+	return written, p, bw.Flush()
 }
