@@ -170,7 +170,6 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	return f
 }
 
-
 func plural(n int) string {
 	if n == 1 {
 		return ""
