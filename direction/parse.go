@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -315,6 +316,20 @@ func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligat
 			why = fmt.Sprintf("a %s obligation has no triggering event", kind)
 		}
 		p.doc.Errorf(n, path, "%s cannot be used here: %s; available: %s", v, why, strings.Join(allowed, ", "))
+		return nil
+	}
+	// The keys of params, direction and instance are known now, so a
+	// misspelt one is reported here rather than when an event reaches it.
+	params := make([]string, 0, len(p.d.Params))
+	for k := range p.d.Params {
+		params = append(params, k)
+	}
+	sort.Strings(params)
+	if !prog.CheckFields(p.doc, path, map[string][]string{
+		"params":    params,
+		"direction": {"id", "council", "issued_by", "issued", "ends"},
+		"instance":  {"number", "opens", "due"},
+	}) {
 		return nil
 	}
 	return prog

@@ -166,3 +166,47 @@ func (p *Program) locate(start int, name string) (int, int) {
 	}
 	return line, col
 }
+
+// CheckFields reports every variable.X and variable["X"] in the expression
+// whose X is not among the names known for that variable, with a
+// suggestion; variables not in known are not checked. The direction loader
+// uses it for params, direction and instance, whose keys are known at load.
+func (p *Program) CheckFields(doc *yamlx.Doc, path string, known map[string][]string) bool {
+	if p == nil || p.checked == nil {
+		return true
+	}
+	src := p.checked.NativeRep().SourceInfo()
+	ok := true
+	ast.PostOrderVisit(p.checked.NativeRep().Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		var variable, field string
+		var id int64
+		switch {
+		case x.Kind() == ast.SelectKind && x.AsSelect().Operand().Kind() == ast.IdentKind:
+			variable, field, id = x.AsSelect().Operand().AsIdent(), x.AsSelect().FieldName(), x.ID()
+		case x.Kind() == ast.CallKind && x.AsCall().FunctionName() == "_[_]" && x.AsCall().Args()[0].Kind() == ast.IdentKind:
+			s, isStr := stringLit(x.AsCall().Args()[1])
+			if !isStr {
+				return
+			}
+			variable, field, id = x.AsCall().Args()[0].AsIdent(), s, x.AsCall().Args()[1].ID()
+		default:
+			return
+		}
+		names, checked := known[variable]
+		if !checked || contains(names, field) {
+			return
+		}
+		start := 0
+		if off, found := src.GetOffsetRange(id); found {
+			start = int(off.Start)
+		}
+		line, col := p.locate(start, field)
+		hint := "; it has none"
+		if len(names) > 0 {
+			hint = yamlx.Suggest(field, names)
+		}
+		doc.Errs.Add(mapPosition(doc, p.node, p.Text, line, col), path, "unknown field %s.%s%s", variable, field, hint)
+		ok = false
+	}))
+	return ok
+}
