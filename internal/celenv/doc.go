@@ -4,6 +4,12 @@
 // mapped back into YAML file coordinates, and the CEL value that presents an
 // event without copying it into a map.
 //
+// Compile also bounds each expression's cost (estimated at load, metered at
+// evaluation where it can exceed one pass over its inputs; see CostLimits),
+// and Program.CheckAttributes and CheckFields report misspelt event
+// attributes (against an event.Vocabulary) and params, direction and
+// instance fields at the misspelt name.
+//
 // # Concurrency
 //
 // An Env and the programs it compiles are immutable and safe for concurrent
