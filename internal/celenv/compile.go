@@ -67,6 +67,9 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		return nil
 	}
 	p.checked, p.node = checked, node
+	if !p.checkUnbounded(doc, path) {
+		return nil
+	}
 	p.EventTypes = eventTypeGuard(checked.NativeRep().Expr())
 	p.Uses = map[string]bool{}
 	ast.PostOrderVisit(checked.NativeRep().Expr(), ast.NewExprVisitor(func(x ast.Expr) {

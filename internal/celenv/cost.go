@@ -9,6 +9,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // CostLimits bound what an expression may cost, in CEL's abstract cost
@@ -167,4 +169,58 @@ func metered(checked *cel.Ast) bool {
 		}
 	}))
 	return found
+}
+
+// unbounded lists functions whose single call can take time proportional
+// to the product of its operands' lengths: cel-go's indexOf and
+// lastIndexOf compare rune by rune at every offset. A cost limit cannot
+// stop them, since CEL counts a call's cost after it returns, so they are
+// refused at load; so is replace, unless its result cannot grow.
+var unbounded = map[string]string{
+	"indexOf":     "contains, startsWith, endsWith or matches",
+	"lastIndexOf": "contains, startsWith, endsWith or matches",
+}
+
+// checkUnbounded reports each call to an unbounded function at its name.
+func (p *Program) checkUnbounded(doc *yamlx.Doc, path string) bool {
+	a := p.checked.NativeRep()
+	ok := true
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		if x.Kind() != ast.CallKind {
+			return
+		}
+		name := x.AsCall().FunctionName()
+		instead, bad := unbounded[name]
+		if name == "replace" {
+			bad, instead = !shrinkingReplace(x.AsCall().Args()), "replace with literal strings, the replacement no longer than the text it replaces"
+		}
+		if !bad {
+			return
+		}
+		start := 0
+		if off, found := a.SourceInfo().GetOffsetRange(x.ID()); found {
+			start = int(off.Start)
+		}
+		line, col := p.locate(start, name, true)
+		what := "one call can take time proportional to the product of the two strings' lengths"
+		if name == "replace" {
+			what = "one call can build a string as long as the text times the replacement"
+		}
+		doc.Errs.Add(mapPosition(doc, p.node, p.Text, line, col), path, "%s is not available here: %s; use %s", name, what, instead)
+		ok = false
+	}))
+	return ok
+}
+
+// shrinkingReplace reports whether a replace call's arguments are literal
+// strings, the replacement no longer than the text it replaces, so that its
+// result is no longer than its input. Args are the text, the replacement
+// and, optionally, a count (the receiver is the call's target).
+func shrinkingReplace(args []ast.Expr) bool {
+	if len(args) < 2 {
+		return false
+	}
+	old, ok1 := stringLit(args[0])
+	repl, ok2 := stringLit(args[1])
+	return ok1 && ok2 && old != "" && len(repl) <= len(old)
 }

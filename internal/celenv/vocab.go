@@ -31,7 +31,7 @@ func (p *Program) CheckAttributes(doc *yamlx.Doc, path string, v *event.Vocabula
 		if found {
 			start = int(off.Start)
 		}
-		line, col := p.locate(start, name)
+		line, col := p.locate(start, name, false)
 		doc.Errs.Add(mapPosition(doc, p.node, p.Text, line, col), path, format, args...)
 		ok = false
 	}
@@ -144,16 +144,20 @@ func contains(list []string, s string) bool {
 }
 
 // locate turns a CEL offset (in code points) into the 1-based line and
-// 0-based column of name's first occurrence at or after it: CEL places a
-// selection at its dot and has() at its parenthesis, not at the field.
-func (p *Program) locate(start int, name string) (int, int) {
+// 0-based column of name's first occurrence at or after it, or with before
+// its last occurrence before it: CEL places a selection at its dot, has()
+// at its parenthesis, and a member call at the parenthesis after the
+// function's name.
+func (p *Program) locate(start int, name string, before bool) (int, int) {
 	text := p.Text
 	byteOff := 0
 	for i := 0; i < start && byteOff < len(text); i++ {
 		_, size := utf8.DecodeRuneInString(text[byteOff:])
 		byteOff += size
 	}
-	if i := strings.Index(text[byteOff:], name); i >= 0 {
+	if i := strings.LastIndex(text[:byteOff], name); before && i >= 0 {
+		byteOff = i
+	} else if i := strings.Index(text[byteOff:], name); i >= 0 {
 		byteOff += i
 	}
 	line, col := 1, 0
@@ -200,7 +204,7 @@ func (p *Program) CheckFields(doc *yamlx.Doc, path string, known map[string][]st
 		if off, found := src.GetOffsetRange(id); found {
 			start = int(off.Start)
 		}
-		line, col := p.locate(start, field)
+		line, col := p.locate(start, field, false)
 		hint := "; it has none"
 		if len(names) > 0 {
 			hint = yamlx.Suggest(field, names)
