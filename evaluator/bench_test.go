@@ -3,6 +3,9 @@ package evaluator
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,4 +94,77 @@ func BenchmarkMonitor(b *testing.B) {
 		}
 	}
 	reportPerEvent(b, len(c.events))
+}
+
+// withObligations returns a synthetic direction whose obligations are
+// those of synth.Direction repeated k times (ids suffixed), to see how
+// cost grows with the number of obligations.
+func withObligations(tb testing.TB, k int, issued civil.Date) *direction.Set {
+	src := string(synth.Direction("bench", issued))
+	i := strings.Index(src, "obligations:\n")
+	head, obls := src[:i+len("obligations:\n")], src[i+len("obligations:\n"):]
+	var b strings.Builder
+	b.WriteString(head)
+	for c := range k {
+		b.WriteString(strings.ReplaceAll(obls, "  - id: ", fmt.Sprintf("  - id: c%d-", c)))
+	}
+	path := filepath.Join(tb.TempDir(), "direction.yaml")
+	if err := writeFile(path, []byte(b.String())); err != nil {
+		tb.Fatal(err)
+	}
+	return loadSet(tb, path)
+}
+
+// BenchmarkEvaluateObligations: the same 10^5-event history against 12,
+// 24 and 48 obligations.
+func BenchmarkEvaluateObligations(b *testing.B) {
+	c := newBenchCouncil(b, 100_000, 0.9, 10)
+	for _, k := range []int{1, 2, 4} {
+		set := withObligations(b, k, civil.New(2018, time.January, 25))
+		b.Run(fmt.Sprintf("obligations=%d", 12*k), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Evaluate(set, c.events, Options{AsOf: c.asOf}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerEvent(b, len(c.events))
+		})
+	}
+}
+
+// BenchmarkEvaluateCouncils evaluates N independent councils of 10^4
+// events each on GOMAXPROCS goroutines, as a batch check over a tree does.
+func BenchmarkEvaluateCouncils(b *testing.B) {
+	for _, n := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("councils=%d", n), func(b *testing.B) {
+			cs := make([]benchCouncil, n)
+			total := 0
+			for i := range cs {
+				cs[i] = newBenchCouncil(b, 10_000, 0.9, 10)
+				total += len(cs[i].events)
+			}
+			workers := runtime.GOMAXPROCS(0)
+			b.ReportAllocs()
+			for b.Loop() {
+				var wg sync.WaitGroup
+				jobs := make(chan int)
+				for range workers {
+					wg.Go(func() {
+						for i := range jobs {
+							if _, err := Evaluate(cs[i].set, cs[i].events, Options{AsOf: cs[i].asOf}); err != nil {
+								b.Error(err)
+							}
+						}
+					})
+				}
+				for i := range cs {
+					jobs <- i
+				}
+				close(jobs)
+				wg.Wait()
+			}
+			reportPerEvent(b, total)
+		})
+	}
 }

@@ -77,7 +77,7 @@ func indexByInstance(fs []Finding) map[instKey]Finding {
 
 func TestMonitorAgreesWithEvaluate(t *testing.T) {
 	set := barnetAndStress(t)
-	histories := 1000
+	histories := 1000 / raceScale
 	if testing.Short() {
 		histories = 100
 	}
@@ -123,7 +123,7 @@ func TestMonitorAgreesWithEvaluateOnGeneratedCouncils(t *testing.T) {
 // exactly those Evaluate as of T finds missed.
 func TestMonitorReportsMissedWhenDeadlinePasses(t *testing.T) {
 	set := barnetAndStress(t)
-	for seed := range uint64(150) {
+	for seed := range uint64(150 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 4))
 		evs := event.Sort(chaosHistory(r, 1+r.IntN(40)))
 		latest := map[instKey]Finding{}
@@ -221,7 +221,7 @@ func TestMonitorMissedThenLate(t *testing.T) {
 // time from a source that reuses its event.
 func TestStreamAgreesWithEvaluate(t *testing.T) {
 	set := barnetAndStress(t)
-	for seed := range uint64(500) {
+	for seed := range uint64(500 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 5))
 		evs := event.Sort(chaosHistory(r, 1+r.IntN(60)))
 		asOf := randomAsOf(r)
