@@ -362,7 +362,9 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 		// claimed any more.
 		ds.seen[ev.ID] = struct{}{}
 		for _, st := range ds.keyed {
-			delete(st.byKey, ev.ID)
+			if len(st.byKey) > 0 {
+				delete(st.byKey, ev.ID)
+			}
 		}
 	}
 	return nil
