@@ -90,3 +90,42 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("\ufefftype,id,at,n,x,ok\ns1,score,2018-04-20,3,2.5,true\n\"s 2\",score,\"2018-04-21\",\"4\",,false\n"), true)
 	fuzzLoad(f, "fuzz.csv", "testdata/bad/*/input.csv", "../examples/*/*.csv")
 }
+
+// FuzzParseVocabulary: a vocabulary file is read or refused with positioned
+// problems; one that is read declares at least one type and only known
+// attribute types, and never id, type or at.
+func FuzzParseVocabulary(f *testing.F) {
+	for _, glob := range []string{"../examples/vocabulary.yaml", "testdata/bad/*/vocabulary.yaml", "../direction/testdata/bad/*/vocabulary.yaml"} {
+		files, _ := filepath.Glob(glob)
+		for _, file := range files {
+			if src, err := os.ReadFile(file); err == nil {
+				f.Add(src)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		v, err := ParseVocabulary("v.yaml", src, yamlx.Limits{MaxBytes: 1 << 16, MaxNodes: 20_000})
+		if err != nil {
+			var list diag.List
+			if v != nil || !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("want no vocabulary and a diag.List, got %v and %T %v", v, err, err)
+			}
+			for _, e := range list {
+				if !e.Pos.IsValid() {
+					t.Fatalf("problem without a line: %q", e.Error())
+				}
+			}
+			return
+		}
+		if len(v.Types) == 0 {
+			t.Fatalf("a vocabulary without types was accepted")
+		}
+		for typ, attrs := range v.Types {
+			for a, at := range attrs {
+				if contains(Reserved, a) || !contains(attrTypes, string(at)) {
+					t.Fatalf("type %q declares %q as %q", typ, a, at)
+				}
+			}
+		}
+	})
+}
