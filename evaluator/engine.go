@@ -85,7 +85,7 @@ type dirState struct {
 	// seen is not retained for a trigger that cannot come (ids are unique).
 	keyed     []*oblState
 	trigTypes map[string]bool // nil: any type may trigger a keyed obligation
-	seen      map[string]struct{}
+	seen      *idSet
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
 	// due orders the undischarged instances by deadline, for a monitor.
@@ -167,7 +167,7 @@ func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys b
 		ds.anyType = append(ds.anyType, ds.obls[i])
 	}
 	if len(ds.keyed) > 0 {
-		ds.seen = map[string]struct{}{}
+		ds.seen = newIDSet()
 	}
 	ds.setWake(time.Time{})
 	return ds
@@ -360,7 +360,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if len(ds.keyed) > 0 && (ds.trigTypes == nil || ds.trigTypes[ev.Type]) {
 		// No later event has this id, so nothing filed under it can be
 		// claimed any more.
-		ds.seen[ev.ID] = struct{}{}
+		ds.seen.add(ev.ID)
 		for _, st := range ds.keyed {
 			if len(st.byKey) > 0 {
 				delete(st.byKey, ev.ID)
@@ -378,7 +378,7 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 		if !ok {
 			return
 		}
-		if _, gone := ds.seen[k]; gone {
+		if ds.seen.has(k) {
 			return
 		}
 		if u.rec == nil {

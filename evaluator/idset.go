@@ -1,0 +1,97 @@
+package evaluator
+
+import "hash/maphash"
+
+// idSet is a set of event ids that costs the garbage collector nothing to
+// scan: the ids are copied into large byte chunks and found by an
+// open-addressing table of hashes and offsets, none of which holds a
+// pointer. A stream of millions of events adds to it the id of every event
+// that could trigger a keyed obligation (see dirState.seen), so a
+// map[string]struct{} of individually allocated strings made the
+// collector's work grow with the history. Membership is exact: a hash
+// match is confirmed by comparing the bytes.
+type idSet struct {
+	hashOf func(string) uint64 // tests force collisions with it
+	hashes []uint64            // 0 marks an empty slot
+	refs   []idRef
+	n      int
+	chunks [][]byte
+}
+
+type idRef struct{ chunk, off, len uint32 }
+
+const idChunk = 1 << 16
+
+func newIDSet() *idSet {
+	seed := maphash.MakeSeed()
+	return &idSet{hashOf: func(id string) uint64 { return maphash.String(seed, id) }, hashes: make([]uint64, 64), refs: make([]idRef, 64)}
+}
+
+func (s *idSet) hash(id string) uint64 {
+	h := s.hashOf(id)
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func (s *idSet) bytes(r idRef) []byte { return s.chunks[r.chunk][r.off : r.off+r.len] }
+
+// has reports whether id is in the set.
+func (s *idSet) has(id string) bool {
+	h := s.hash(id)
+	mask := uint64(len(s.hashes) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.hashes[i] {
+		case 0:
+			return false
+		case h:
+			if string(s.bytes(s.refs[i])) == id {
+				return true
+			}
+		}
+	}
+}
+
+// add puts id in the set.
+func (s *idSet) add(id string) {
+	if s.has(id) {
+		return
+	}
+	if 2*(s.n+1) > len(s.hashes) {
+		s.grow()
+	}
+	s.insert(s.hash(id), s.store(id))
+	s.n++
+}
+
+func (s *idSet) store(id string) idRef {
+	last := len(s.chunks) - 1
+	if last < 0 || len(s.chunks[last])+len(id) > cap(s.chunks[last]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(idChunk, len(id))))
+		last++
+	}
+	c := s.chunks[last]
+	off := len(c)
+	s.chunks[last] = append(c, id...)
+	return idRef{uint32(last), uint32(off), uint32(len(id))}
+}
+
+func (s *idSet) insert(h uint64, r idRef) {
+	mask := uint64(len(s.hashes) - 1)
+	i := h & mask
+	for s.hashes[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.hashes[i], s.refs[i] = h, r
+}
+
+func (s *idSet) grow() {
+	hashes, refs := s.hashes, s.refs
+	s.hashes, s.refs = make([]uint64, 2*len(hashes)), make([]idRef, 2*len(refs))
+	for i, h := range hashes {
+		if h != 0 {
+			s.insert(h, refs[i])
+		}
+	}
+}
