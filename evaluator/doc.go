@@ -28,9 +28,18 @@
 //     missed and breached findings.
 //  6. The same inputs give the same findings in the same order.
 //
+// # Streaming
+//
+// Evaluate, Stream and Monitor share one engine that walks the events once
+// and keeps only outstanding instances and the events a future trigger may
+// claim. Stream reads events one at a time and reports each finding when
+// it becomes final; Monitor is fed events as they happen, advanced as time
+// passes, and reports a missed deadline the moment it passes. Both give
+// Evaluate's findings for the same events (docs/streaming.md).
+//
 // # Concurrency
 //
 // Evaluate never reads the wall clock and never modifies its inputs; the
 // as-of time is always given. Many evaluations may run at once on the same
-// loaded directions.
+// loaded directions. A Monitor is for one goroutine.
 package evaluator
