@@ -1,7 +1,9 @@
 package evaluator
 
 import (
+	"runtime"
 	"sync"
+	"weak"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
@@ -85,10 +87,10 @@ func (f eventFilter) pass(ev *event.Event) bool {
 // such term is a plain boolean (an absent attribute reads as null, which
 // equals no string), so the conjunction is then exactly the tests.
 func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
-	if text == "" || parseEnv == nil {
+	if text == "" || parseEnv() == nil {
 		return nil, false
 	}
-	parsed, iss := parseEnv.Parse(text)
+	parsed, iss := parseEnv().Parse(text)
 	if iss != nil && iss.Err() != nil {
 		return nil, false
 	}
@@ -159,11 +161,15 @@ func strLit(e ast.Expr) (string, bool) {
 	return s, ok
 }
 
-// plans caches plans by direction; a loaded direction never changes.
-var plans sync.Map // *direction.Direction -> *plan
+// plans caches plans by direction; a loaded direction never changes. The
+// key is weak and the entry is dropped when the direction is collected, so
+// a long-running service that loads directions again and again does not
+// accumulate plans.
+var plans sync.Map // weak.Pointer[direction.Direction] -> *plan
 
 func planFor(d *direction.Direction) *plan {
-	if p, ok := plans.Load(d); ok {
+	key := weak.Make(d)
+	if p, ok := plans.Load(key); ok {
 		return p.(*plan)
 	}
 	p := &plan{byType: map[string][]int{}, keys: make([]string, len(d.Obligations)),
@@ -218,7 +224,10 @@ func planFor(d *direction.Direction) *plan {
 	if anyKeyed && !anyTypeTriggers {
 		p.trigTypes = trig
 	}
-	actual, _ := plans.LoadOrStore(d, p)
+	actual, loaded := plans.LoadOrStore(key, p)
+	if !loaded {
+		runtime.AddCleanup(d, func(k weak.Pointer[direction.Direction]) { plans.Delete(k) }, key)
+	}
 	return actual.(*plan)
 }
 
@@ -231,7 +240,12 @@ func sortedInts(xs []int) []int {
 	return xs
 }
 
-var parseEnv, _ = cel.NewEnv(cel.OptionalTypes())
+// parseEnv parses condition texts to read their shape; it is built on
+// first use.
+var parseEnv = sync.OnceValue(func() *cel.Env {
+	env, _ := cel.NewEnv(cel.OptionalTypes())
+	return env
+})
 
 // triggerKey returns K when the condition is a conjunction one of whose
 // terms is event.K == trigger.id (either way round). Such a condition can
@@ -240,10 +254,10 @@ var parseEnv, _ = cel.NewEnv(cel.OptionalTypes())
 // seen. It returns "" for any other shape; the engine then keeps every
 // candidate, which is always correct.
 func triggerKey(text string) string {
-	if text == "" || parseEnv == nil {
+	if text == "" || parseEnv() == nil {
 		return ""
 	}
-	parsed, iss := parseEnv.Parse(text)
+	parsed, iss := parseEnv().Parse(text)
 	if iss != nil && iss.Err() != nil {
 		return ""
 	}
