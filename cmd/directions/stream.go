@@ -142,6 +142,13 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 	if len(histories) == 0 {
 		return nil, nil, nil, fmt.Errorf("directions stream: no JSON Lines history (.jsonl, .ndjson) among %s", strings.Join(paths, ", "))
 	}
+	for _, d := range dirs[1:] {
+		if d.Location.String() != dirs[0].Location.String() {
+			return nil, nil, nil, &diag.Error{Pos: diag.Position{File: d.File}, Path: "time_zone", Msg: fmt.Sprintf(
+				"directions loaded together must share one time zone, so that dates in histories mean one thing: %s has %s, %s has %s",
+				d.ID, d.Location, dirs[0].ID, dirs[0].Location)}
+		}
+	}
 	set, err := direction.NewSet(dirs...)
 	if err != nil {
 		return nil, nil, nil, err

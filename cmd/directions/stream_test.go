@@ -153,3 +153,17 @@ func keysInOrder(t *testing.T, b []byte) []string {
 		}
 	}
 }
+
+// Bare dates in a history mean one day only if the directions share a
+// time zone, as check requires.
+func TestStreamRequiresOneTimeZone(t *testing.T) {
+	dir := t.TempDir()
+	a := synth.Direction("c1", civil.New(2018, 2, 16))
+	b := strings.Replace(strings.Replace(string(a), "time_zone: Europe/London", "time_zone: Europe/Paris", 1), "id: c1-2018-02-16", "id: c2", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), a, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(b), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "h.jsonl"), []byte(`{"id":"a","type":"visit","at":"2018-03-02"}`+"\n"), 0o644))
+	code, _, stderr := cli("stream", "--as-of", "2018-03-31", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "b.yaml: time_zone: directions loaded together must share one time zone")
+}
