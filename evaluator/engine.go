@@ -15,7 +15,8 @@ import (
 // the instances still outstanding and the events a future trigger may
 // still claim; every other instance is reported through engine.report the
 // moment its finding is final (met, late, breached) and then forgotten.
-// Evaluate collects the reports and sorts them; Monitor hands them on.
+// Evaluate collects the reports and sorts them; Stream and Monitor hand
+// them on.
 
 // instance is an obligation instance being tracked.
 type instance struct {
