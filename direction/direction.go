@@ -48,6 +48,9 @@ type Direction struct {
 	// and attributes its expressions were checked against and its
 	// histories must use.
 	Vocabulary *event.Vocabulary
+	// VocabularyFile and VocabularyDigest name the vocabulary file read for
+	// the direction, if any, and its SHA-256, so that audits cover it too.
+	VocabularyFile, VocabularyDigest string
 
 	// where the id and revokes keys are, for NewSet's messages
 	idPos, revokesPos diag.Position

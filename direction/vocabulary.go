@@ -1,6 +1,8 @@
 package direction
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -35,6 +37,8 @@ func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 		doc.Errorf(n, "vocabulary", "cannot read the vocabulary: %v", err)
 		return nil
 	}
+	sum := sha256.Sum256(src)
+	p.d.VocabularyFile, p.d.VocabularyDigest = path, hex.EncodeToString(sum[:])
 	v, err := event.ParseVocabulary(path, src, p.opts.Limits)
 	if err != nil {
 		doc.Errorf(n, "vocabulary", "the vocabulary %s has errors (listed with it)", path)

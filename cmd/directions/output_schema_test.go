@@ -60,3 +60,17 @@ func TestExplainJSONMatchesSchema(t *testing.T) {
 		validateOutput(t, s, out)
 	}
 }
+
+func TestCheckJSONMatchesSchema(t *testing.T) {
+	s := outputSchema(t, "check-output.schema.json")
+	for _, dir := range []string{"../../examples/barnet", "../../examples/buckinghamshire", "testdata/check/breach"} {
+		code, out, errs := cli("check", "--as-of", "2018-08-01", "--format", "json", dir)
+		require.NotEqual(t, exitInvalid, code, errs)
+		validateOutput(t, s, out)
+	}
+	// The schema can fail: a status the engine never gives.
+	_, out, _ := cli("check", "--as-of", "2018-08-01", "--format", "json", "testdata/check/breach")
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(out, `"status": "late"`, `"status": "tardy"`, 1)))
+	require.NoError(t, err)
+	assert.Error(t, s.Validate(doc))
+}

@@ -171,6 +171,7 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 			errs.Add(diag.Position{File: f.Path}, "time_zone", "directions loaded together must share one time zone, so that dates in histories mean one thing: %s has %s, others %s", d.ID, d.Location, ws.Location)
 		}
 	}
+	ws.addVocabularies()
 	loc := ws.Location
 	if loc == nil {
 		loc = event.London
@@ -197,6 +198,21 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 	}
 	sort.SliceStable(ws.Files, func(i, j int) bool { return ws.Files[i].Path < ws.Files[j].Path })
 	return ws, nil
+}
+
+// addVocabularies lists the vocabulary files the directions read, wherever
+// they live, so that every file a result depends on carries its digest.
+func (ws *Workspace) addVocabularies() {
+	listed := map[string]bool{}
+	for _, f := range ws.Files {
+		listed[filepath.Clean(f.Path)] = true
+	}
+	for _, d := range ws.Directions {
+		if p := filepath.Clean(d.VocabularyFile); d.VocabularyFile != "" && !listed[p] {
+			listed[p] = true
+			ws.Files = append(ws.Files, File{Path: d.VocabularyFile, Kind: Vocabulary, SHA256: d.VocabularyDigest})
+		}
+	}
 }
 
 // Set builds the direction set.
