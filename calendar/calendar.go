@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 )
 
 // The region names, as gov.uk spells them.

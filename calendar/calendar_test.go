@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/internal/celenv"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 func day(s string) civil.Date {

@@ -6,7 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dfe-tools/directions/calendar"
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
 

@@ -3,10 +3,10 @@ package direction
 import (
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/obligation"
 )
 

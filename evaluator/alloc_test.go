@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 // A noise event (a type no obligation's guard admits) costs no allocation

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/obligation"
 )
 

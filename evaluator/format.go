@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 )
 
 // Findings are made for every relevant event of a national check, so their

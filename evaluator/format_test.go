@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 )
 
 // The quick formatting gives what civil.Date's methods give, for every day

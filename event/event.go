@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 // Event is one dated fact in a history.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 // MaxLine is the longest line a Reader accepts, in bytes.

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 // Kind says how an obligation falls due.

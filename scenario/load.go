@@ -11,11 +11,11 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/obligation"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/valyala/fastjson"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/internal/synth"
 )
 

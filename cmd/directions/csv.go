@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 )
 
 // CSV output is two tables, each with its own header row, separated by one

@@ -14,9 +14,9 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 

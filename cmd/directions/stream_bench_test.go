@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 	"github.com/dfe-tools/directions/internal/synth"
 )
 

@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/dfe-tools/directions/internal/civil"
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/internal/synth"
 )
 

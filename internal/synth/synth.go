@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/civil"
 )
 
 //go:embed direction.yaml.tmpl
