@@ -370,7 +370,12 @@ func (m *Map) String(key string, required bool, what string) (string, *yaml.Node
 func (d *Doc) Scalar(n *yaml.Node, path, what string) (string, bool) {
 	n = Resolve(n)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.Errorf(n, path, "expected %s, found %s", what, KindName(n))
+		hint := ""
+		if n != nil && n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && len(n.Content) == 2 {
+			// "text: more text" on one line reads as a mapping.
+			hint = "; if this is text containing \": \", put it in quotes"
+		}
+		d.Errorf(n, path, "expected %s, found %s%s", what, KindName(n), hint)
 		return "", false
 	}
 	return n.Value, true
@@ -411,7 +416,7 @@ func (d *Doc) Strings(n *yaml.Node, path, what string) []string {
 	}
 	out := make([]string, 0, len(items))
 	for i, it := range items {
-		if s, ok := d.Scalar(it, Index(path, i), what); ok {
+		if s, ok := d.Scalar(it, Index(path, i), "text, one of the "+what); ok {
 			out = append(out, s)
 		}
 	}
