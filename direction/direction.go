@@ -7,6 +7,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/obligation"
 )
 
@@ -109,7 +110,7 @@ type CostLimits = celenv.CostLimits
 // than Limits.MaxBytes of them, so that a path to a device or a pipe (a
 // scenario file may name any path) can neither hang nor flood it.
 func Load(path string, opts Options) (*Direction, error) {
-	src, err := readRegular(path, opts.Limits)
+	src, err := yamlx.ReadFile(path, opts.Limits)
 	if err != nil {
 		return nil, err
 	}

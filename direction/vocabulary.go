@@ -3,9 +3,6 @@ package direction
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,6 +10,7 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // vocabulary reads the direction's vocabulary key: a mapping written
@@ -32,7 +30,7 @@ func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 		return nil
 	}
 	path := filepath.Join(filepath.Dir(doc.File), filepath.FromSlash(rel))
-	src, err := readRegular(path, p.opts.Limits)
+	src, err := yamlx.ReadFile(path, p.opts.Limits)
 	if err != nil {
 		doc.Errorf(n, "vocabulary", "cannot read the vocabulary: %v", err)
 		return nil
@@ -46,25 +44,6 @@ func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 		return nil
 	}
 	return v
-}
-
-// readRegular reads a regular file, stopping one byte past the size limit
-// (Parse then reports the file too big), so that a path to a device or a
-// pipe can neither block nor flood the loader.
-func readRegular(path string, lim Limits) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }
 
 // VocabularyOf returns the vocabulary histories evaluated against dirs

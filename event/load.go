@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -67,29 +66,11 @@ func FormatOf(name string) (Format, bool) {
 // only regular files and no more than Limits.MaxBytes of them, so that a
 // path to a device or a pipe can neither hang nor flood it.
 func Load(path string, opts Options) ([]Event, error) {
-	data, err := readRegular(path, opts.Limits)
+	data, err := yamlx.ReadFile(path, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data, opts)
-}
-
-// readRegular reads a regular file, stopping one byte past the size limit
-// (Parse then reports the file too big).
-func readRegular(path string, lim yamlx.Limits) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }
 
 // Parse reads a history from data; name gives the format (by extension) and

@@ -117,7 +117,7 @@ func Load(path string) (*File, error) { return new(Loader).Load(path) }
 
 // Load reads a scenario file and the direction and history files it names.
 func (l *Loader) Load(path string) (*File, error) {
-	src, err := os.ReadFile(path)
+	src, err := yamlx.ReadFile(path, l.Limits)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -53,6 +54,25 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 	}
 	return &diag.Error{Pos: diag.Position{File: file, Line: 1, Column: 1},
 		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes (raise Limits.MaxBytes to read it)", n, lim.MaxBytes)}
+}
+
+// ReadFile reads a regular file, stopping one byte past the size limit
+// (Parse then reports the file too big), so that a path to a device or a
+// pipe can neither block nor flood a loader.
+func ReadFile(path string, lim Limits) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
 }
 
 // Doc is a parsed file and the list its walkers add problems to.
