@@ -55,7 +55,16 @@ func (d Date) Long() string { return fmt.Sprintf("%d %s %d", d.Day, d.Month.Stri
 // Start returns the first instant of d in loc (midnight, or the first
 // instant after a skipped midnight).
 func (d Date) Start(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	if Of(t) != d {
+		// Midnight fell in a gap (clocks went forward at 00:00, as in São
+		// Paulo or Havana) and time.Date chose the old offset, an instant
+		// on the day before. The day starts when the clocks change.
+		if _, change := t.ZoneBounds(); !change.IsZero() {
+			t = change
+		}
+	}
+	return t
 }
 
 // End returns the last representable instant of d in loc: one nanosecond
