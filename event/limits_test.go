@@ -12,8 +12,9 @@ import (
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
-// Every format honours Limits.MaxBytes, so a history from an export gone
-// wrong is refused before it is parsed.
+// Every format honours its size limit (MaxBytes for YAML, MaxHistoryBytes
+// for the line-oriented formats), so a history from an export gone wrong is
+// refused before it is parsed.
 func TestSizeLimitAppliesToEveryFormat(t *testing.T) {
 	ev := `{"id": "r1", "type": "report", "at": "2018-04-20", "note": "` + strings.Repeat("x", 200) + `"}`
 	for name, src := range map[string]string{
@@ -21,10 +22,14 @@ func TestSizeLimitAppliesToEveryFormat(t *testing.T) {
 		"h.json":  "[" + ev + "]\n",
 		"h.jsonl": ev + "\n",
 	} {
-		_, err := event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100}})
+		_, err := event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100, MaxHistoryBytes: 100}})
 		require.Error(t, err, name)
 		assert.Contains(t, err.Error(), name+":1:1: file is", name)
 		assert.Contains(t, err.Error(), "over the limit of 100 bytes", name)
+
+		// The other format's limit does not apply.
+		_, err = event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100}})
+		assert.Equal(t, name != "h.yaml", err == nil, "%s: MaxBytes bounds YAML only", name)
 
 		evs, err := event.Parse(name, []byte(src), event.Options{})
 		require.NoError(t, err, "%s within the default limit", name)

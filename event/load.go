@@ -63,10 +63,15 @@ func FormatOf(name string) (Format, bool) {
 }
 
 // Load reads a history file, choosing the format by extension. It reads
-// only regular files and no more than Limits.MaxBytes of them, so that a
-// path to a device or a pipe can neither hang nor flood it.
+// only regular files and no more than the size limit for the format
+// (Limits.MaxBytes for YAML, Limits.MaxHistoryBytes for the others), so
+// that a path to a device or a pipe can neither hang nor flood it.
 func Load(path string, opts Options) ([]Event, error) {
-	data, err := yamlx.ReadFile(path, opts.Limits)
+	lim := opts.Limits
+	if f, _ := FormatOf(path); f != YAML {
+		lim = lim.ForHistory()
+	}
+	data, err := yamlx.ReadFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +199,7 @@ func (li *lineIndex) pos(off int64) diag.Position {
 // ParseJSON reads a JSON history: an array of event objects, or an object
 // whose "events" member holds one.
 func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
-	if big := yamlx.CheckSize(name, len(data), opts.Limits); big != nil {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
 	data, bad := yamlx.CheckText(name, data)
@@ -277,7 +282,7 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 // ParseJSONL reads JSON Lines: one event object per line; blank lines are
 // allowed.
 func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
-	if big := yamlx.CheckSize(name, len(data), opts.Limits); big != nil {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
 	data, bad := yamlx.CheckText(name, data)

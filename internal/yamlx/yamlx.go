@@ -16,20 +16,39 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits bound what a YAML file may cost to read. The zero value means the
+// Limits bound what a file may cost to read. The zero value means the
 // defaults.
 type Limits struct {
-	MaxBytes int // default 16 MiB
-	MaxDepth int // default 64
-	MaxNodes int // nodes after expanding aliases; default 1,000,000
+	// MaxBytes bounds YAML files (directions, vocabularies, scenarios and
+	// YAML histories), whose parse builds a node tree; default 16 MiB.
+	MaxBytes int
+	// MaxHistoryBytes bounds JSON, JSON Lines and CSV histories, which
+	// are read in one linear pass and may hold millions of events;
+	// default 4 GiB.
+	MaxHistoryBytes int
+	MaxDepth        int // default 64
+	MaxNodes        int // nodes after expanding aliases; default 1,000,000
+
+	field string // which size limit MaxBytes holds, for messages
 }
 
 // DefaultLimits are used where Limits fields are zero.
-var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxDepth: 64, MaxNodes: 1_000_000}
+var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxHistoryBytes: 4 << 30, MaxDepth: 64, MaxNodes: 1_000_000}
+
+// ForHistory returns the limits for a JSON, JSON Lines or CSV history: the
+// same, with MaxBytes set to MaxHistoryBytes.
+func (l Limits) ForHistory() Limits {
+	l = l.withDefaults()
+	l.MaxBytes, l.field = l.MaxHistoryBytes, "MaxHistoryBytes"
+	return l
+}
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if l.MaxHistoryBytes <= 0 {
+		l.MaxHistoryBytes = DefaultLimits.MaxHistoryBytes
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultLimits.MaxDepth
@@ -52,8 +71,12 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 	if n <= lim.MaxBytes {
 		return nil
 	}
+	field := lim.field
+	if field == "" {
+		field = "MaxBytes"
+	}
 	return &diag.Error{Pos: diag.Position{File: file, Line: 1, Column: 1},
-		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes (raise Limits.MaxBytes to read it)", n, lim.MaxBytes)}
+		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes (raise Limits.%s to read it)", n, lim.MaxBytes, field)}
 }
 
 // ReadFile reads a regular file, stopping one byte past the size limit
