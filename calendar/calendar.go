@@ -131,7 +131,11 @@ func (c *Calendar) year(y int) map[civil.Date]string {
 	if m, ok := c.years.Load(y); ok {
 		return m.(map[civil.Date]string)
 	}
-	m := map[civil.Date]string{}
+	type observed struct {
+		name     string
+		act, obs civil.Date
+	}
+	var list []observed
 	// A holiday near the turn of the year could be observed in the next or
 	// previous one, so look one year either side.
 	for _, yy := range []int{y - 1, y, y + 1} {
@@ -140,17 +144,48 @@ func (c *Calendar) year(y int) map[civil.Date]string {
 			if obs.IsZero() {
 				continue
 			}
-			d := civil.Of(obs)
-			if d.Year != y {
-				continue
+			if d := civil.Of(obs); d.Year == y {
+				list = append(list, observed{h.Name, civil.Of(act), d})
 			}
-			name := h.Name
-			if civil.Of(act) != d {
-				name += " (substitute day)"
+		}
+	}
+	// gov.uk names a day after the holiday whose own date it is, and the
+	// displaced holiday's substitute day is the next one: with Christmas on
+	// a Sunday, Monday 26 December is Boxing Day and Tuesday 27 is Christmas
+	// Day (substitute day), though the library moves Christmas to the Monday
+	// and Boxing Day to the Tuesday.
+	m := map[civil.Date]string{}
+	ownDay := map[civil.Date]int{}
+	for i, h := range list {
+		if _, dup := ownDay[h.act]; !dup {
+			ownDay[h.act] = i
+		}
+	}
+	named := make([]bool, len(list))
+	for _, h := range list {
+		if i, ok := ownDay[h.obs]; ok && !named[i] {
+			if _, taken := m[h.obs]; !taken {
+				m[h.obs], named[i] = list[i].name, true
 			}
-			if _, taken := m[d]; !taken {
-				m[d] = name
+		}
+	}
+	for i, h := range list {
+		if named[i] {
+			continue
+		}
+		d := h.obs
+		if _, taken := m[d]; taken {
+			// Displaced by the holiday whose own date d is: take its day.
+			if j, ok := ownDay[d]; ok && named[j] {
+				d = list[j].obs
 			}
+		}
+		name := h.name
+		if h.act != d {
+			name += " (substitute day)"
+		}
+		if _, taken := m[d]; !taken {
+			m[d] = name
 		}
 	}
 	got, _ := c.years.LoadOrStore(y, m)
