@@ -2,8 +2,6 @@ package direction_test
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,9 +12,8 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // positioned is how every line of a loader's error must start: the file,
 // line and column of the problem.
@@ -38,7 +35,7 @@ func TestBadInputs(t *testing.T) {
 				assert.Regexp(t, positioned, line, "every problem names file:line:col")
 				assert.True(t, strings.HasPrefix(line, filepath.ToSlash(dir)+"/"), "the problem is in the case's files: %s", line)
 			}
-			golden(t, filepath.Join(dir, "want.txt"), got+"\n")
+			golden.Check(t, filepath.Join(dir, "want.txt"), got+"\n")
 		})
 	}
 }
@@ -66,15 +63,4 @@ func loadError(t *testing.T, dir string) string {
 		return err.Error()
 	}
 	return ""
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test -update and read it")
-	assert.Equal(t, string(want), got, "golden %s (go test -update rewrites it)", path)
 }

@@ -2,7 +2,6 @@ package event_test
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/golden"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: \S`)
 
@@ -48,18 +46,7 @@ func TestBadInputs(t *testing.T) {
 			for _, line := range strings.Split(got, "\n") {
 				assert.Regexp(t, positioned, line, "every problem names file:line:col")
 			}
-			golden(t, filepath.Join(dir, "want.txt"), got+"\n")
+			golden.Check(t, filepath.Join(dir, "want.txt"), got+"\n")
 		})
 	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test -update and read it")
-	assert.Equal(t, string(want), got, "golden %s (go test -update rewrites it)", path)
 }

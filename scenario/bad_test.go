@@ -2,8 +2,6 @@ package scenario_test
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,10 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/golden"
 	"github.com/dfe-tools/directions/scenario"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: \S`)
 
@@ -38,14 +35,7 @@ func TestBadInputs(t *testing.T) {
 			for _, line := range strings.Split(got, "\n") {
 				assert.Regexp(t, positioned, line, "every problem names file:line:col")
 			}
-			path := filepath.Join(dir, "want.txt")
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(got+"\n"), 0o644))
-				return
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "missing golden file; run go test -update and read it")
-			assert.Equal(t, string(want), got+"\n", "golden %s (go test -update rewrites it)", path)
+			golden.Check(t, filepath.Join(dir, "want.txt"), got+"\n")
 		})
 	}
 }

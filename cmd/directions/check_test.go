@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,9 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	goldenfile "github.com/dfe-tools/directions/internal/golden"
+)
 
 // cli runs the command in-process.
 func cli(args ...string) (code int, stdout, stderr string) {
@@ -26,15 +25,7 @@ func cli(args ...string) (code int, stdout, stderr string) {
 // golden compares got with testdata/<name>, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./cmd/directions -update")
-	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestCheckBarnetText(t *testing.T) {

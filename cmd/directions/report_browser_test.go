@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	goldenfile "github.com/dfe-tools/directions/internal/golden"
 )
 
 // chromium finds a Chromium or Chrome binary, or skips the test.
@@ -174,7 +176,7 @@ func TestReportInBrowser(t *testing.T) {
 	})
 
 	t.Run("screenshot", func(t *testing.T) {
-		if !*update {
+		if !goldenfile.Updating() {
 			t.Skip("run with -update to rewrite docs/barnet-report.png")
 		}
 		// From the repository's root, so that the page shows the paths a

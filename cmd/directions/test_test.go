@@ -3,41 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	goldenfile "github.com/dfe-tools/directions/internal/golden"
 )
 
 // The golden files of `directions test` live in testdata/test/ and are
 // rewritten with `go test ./cmd/directions -run TestTestCommand -update`.
-// The -update flag may be declared by another test file of this package;
-// it is looked up rather than declared again.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func scenarioGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "test", name)
-	if updating() {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test ./cmd/directions -run TestTestCommand -update")
-	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+	goldenfile.Check(t, filepath.Join("testdata", "test", name), got)
 }
 
 func runTestCmd(args ...string) (code int, stdout, stderr string) {

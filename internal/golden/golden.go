@@ -1,0 +1,33 @@
+// Package golden compares test output with golden files under testdata and
+// rewrites them when the tests run with -update. Test files import it; the
+// flag exists only in test binaries.
+package golden
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// Updating reports whether the run was asked to rewrite golden files.
+func Updating() bool { return *update }
+
+// Check compares got with the file at path, or writes got there with
+// -update. A missing file fails with the command that creates it.
+func Check(t testing.TB, path, got string) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file %s missing: run go test with -update, then read what it wrote", path)
+	assert.Equal(t, string(want), got, "output differs from %s (rerun with -update if the change is intended)", path)
+}
