@@ -97,7 +97,7 @@ func TestAdversarialDateFunctions(t *testing.T) {
 		// 23:30Z on Thu 28 Mar 2024 is 28 Mar in London (GMT until 31 Mar):
 		// + 1 skips Good Friday, the weekend and Easter Monday -> Tue 2 Apr,
 		// 23:30 BST = 22:30Z.
-		`addWorkingDays(timestamp("2024-03-28T23:30:00Z"), 1)`: utc(2024, 4, 2, 22, 30, 0, 0),
+		`addWorkingDays(timestamp("2024-03-28T23:30:00Z"), 1)`:       utc(2024, 4, 2, 22, 30, 0, 0),
 		`workingDaysBetween(date("2021-12-24"), date("2022-01-04"))`: 4,
 		`workingDaysBetween(date("2022-01-04"), date("2021-12-24"))`: -4,
 		// An evening instant on Fri 16 Sep 2022 UTC is still 16 Sep in London
