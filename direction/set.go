@@ -45,7 +45,10 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 				continue
 			}
 			if other, twice := s.revokedBy[r]; twice {
-				if other.Issued.After(d.Issued) {
+				// The earliest revocation counts; between two of the same day
+				// the first in the set's order (by id), so that the order
+				// the files were given does not change the output.
+				if c := other.Issued.Compare(d.Issued); c > 0 || (c == 0 && d.ID < other.ID) {
 					s.revokedBy[r] = d
 				}
 			} else {

@@ -1,0 +1,161 @@
+package direction_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
+)
+
+// Adversarial cases for when a direction is in force. London is on GMT
+// (UTC+0) from the last Sunday of October to the last Sunday of March and
+// on BST (UTC+1) otherwise; the instants below are worked out in UTC.
+
+func advDir(t *testing.T, id, issued, extra string) *direction.Direction {
+	t.Helper()
+	src := fmt.Sprintf(`
+id: %s
+title: test
+council: council
+issued_by: sos
+issued: %s
+%s
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+obligations:
+  - id: once
+    clause: "1"
+    holder: council
+    summary: a report
+    source: test
+    once: {date: 2030-01-01}
+    satisfied_by: event.type == "report"
+`, id, issued, extra)
+	d, err := direction.Parse(id+".yaml", []byte(src), direction.Options{})
+	require.NoError(t, err)
+	return d
+}
+
+func advSet(t *testing.T, dirs ...*direction.Direction) *direction.Set {
+	t.Helper()
+	s, err := direction.NewSet(dirs...)
+	require.NoError(t, err)
+	return s
+}
+
+func TestAdversarialRevocationBoundaries(t *testing.T) {
+	a := advDir(t, "a", "2018-01-25", "")
+	b := advDir(t, "b", "2018-03-05", "revokes: [a]")
+	f := advSet(t, a, b).Force(a)
+	// In force from 25 Jan 00:00 GMT = 00:00Z until 5 Mar 00:00 GMT.
+	assert.Equal(t, time.Date(2018, 1, 25, 0, 0, 0, 0, time.UTC), f.From.UTC())
+	assert.Equal(t, time.Date(2018, 3, 5, 0, 0, 0, 0, time.UTC), f.Until.UTC())
+	assert.Equal(t, "b", f.RevokedBy)
+	assert.True(t, f.InForce(f.From))
+	assert.False(t, f.InForce(f.From.Add(-time.Nanosecond)))
+	assert.True(t, f.InForce(f.Until.Add(-time.Nanosecond)), "the last instant of 4 Mar is in force")
+	assert.False(t, f.InForce(f.Until))
+	assert.Contains(t, f.Reason, "4 Mar 2018", "last day in force is the day before b's issue")
+}
+
+func TestAdversarialRevokedOnItsOwnIssueDay(t *testing.T) {
+	// Issued and revoked on the same day: in force from the start of 5 Mar
+	// until the start of 5 Mar, i.e. never.
+	a := advDir(t, "a", "2018-03-05", "")
+	b := advDir(t, "b", "2018-03-05", "revokes: [a]")
+	f := advSet(t, a, b).Force(a)
+	assert.Equal(t, f.From, f.Until)
+	assert.False(t, f.InForce(f.From))
+	assert.Equal(t, "b", f.RevokedBy)
+}
+
+func TestAdversarialTwoRevokers(t *testing.T) {
+	a := advDir(t, "a", "2018-01-01", "")
+	late := advDir(t, "late", "2018-03-01", "revokes: [a]")
+	early := advDir(t, "early", "2018-02-01", "revokes: [a]")
+	// The earlier revocation wins, whatever the order given: until 1 Feb
+	// 00:00 GMT.
+	for _, order := range [][]*direction.Direction{{a, late, early}, {early, late, a}, {late, a, early}} {
+		s := advSet(t, order...)
+		f := s.Force(a)
+		assert.Equal(t, time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC), f.Until.UTC())
+		assert.Equal(t, "early", f.RevokedBy)
+	}
+}
+
+func TestAdversarialTwoRevokersSameDayDeterministic(t *testing.T) {
+	// Two directions issued on the same day both revoke a. Until is the
+	// same either way (1 Feb 00:00Z); which one is named must not depend on
+	// the order the files were given (rule 6).
+	a := advDir(t, "a", "2018-01-01", "")
+	x := advDir(t, "x", "2018-02-01", "revokes: [a]")
+	y := advDir(t, "y", "2018-02-01", "revokes: [a]")
+	f1 := advSet(t, a, x, y).Force(a)
+	f2 := advSet(t, a, y, x).Force(a)
+	assert.Equal(t, time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC), f1.Until.UTC())
+	assert.Equal(t, "x", f1.RevokedBy, "the first of the two in the set's own order (issued, then id)")
+	assert.Equal(t, f1.RevokedBy, f2.RevokedBy)
+	assert.Equal(t, f1.Reason, f2.Reason)
+}
+
+func TestAdversarialRevocationAndEnds(t *testing.T) {
+	// ends 10 Feb, revoked 1 Mar: the end date comes first; until 11 Feb
+	// 00:00 GMT.
+	a := advDir(t, "a", "2018-01-01", "ends: 2018-02-10")
+	b := advDir(t, "b", "2018-03-01", "revokes: [a]")
+	f := advSet(t, a, b).Force(a)
+	assert.Equal(t, time.Date(2018, 2, 11, 0, 0, 0, 0, time.UTC), f.Until.UTC())
+	assert.Empty(t, f.RevokedBy)
+	assert.True(t, f.InForce(time.Date(2018, 2, 10, 23, 59, 59, 999999999, time.UTC)), "the whole end date is in force")
+
+	// ends 10 Mar, revoked 1 Mar: the revocation comes first.
+	a2 := advDir(t, "a", "2018-01-01", "ends: 2018-03-10")
+	f = advSet(t, a2, b).Force(a2)
+	assert.Equal(t, time.Date(2018, 3, 1, 0, 0, 0, 0, time.UTC), f.Until.UTC())
+	assert.Equal(t, "b", f.RevokedBy)
+}
+
+func TestAdversarialForceOnBSTChangeDays(t *testing.T) {
+	// Issued on the 23-hour day 25 Mar 2018: from 00:00 GMT = 00:00Z.
+	// Ends the same day: until 26 Mar 00:00 BST = 25 Mar 23:00Z.
+	a := advDir(t, "a", "2018-03-25", "ends: 2018-03-25")
+	f := advSet(t, a).Force(a)
+	assert.Equal(t, time.Date(2018, 3, 25, 0, 0, 0, 0, time.UTC), f.From.UTC())
+	assert.Equal(t, time.Date(2018, 3, 25, 23, 0, 0, 0, time.UTC), f.Until.UTC())
+	assert.Equal(t, 23*time.Hour, f.Until.Sub(f.From))
+
+	// Revoked by a direction of 28 Oct 2018 (the 25-hour day): until 28 Oct
+	// 00:00 BST = 27 Oct 23:00Z; 27 Oct 23:30 BST (22:30Z) is in force,
+	// 28 Oct 00:30 BST (23:30Z on the 27th) is not.
+	b := advDir(t, "b", "2018-06-01", "")
+	c := advDir(t, "c", "2018-10-28", "revokes: [b]")
+	f = advSet(t, b, c).Force(b)
+	assert.Equal(t, time.Date(2018, 10, 27, 23, 0, 0, 0, time.UTC), f.Until.UTC())
+	assert.True(t, f.InForce(time.Date(2018, 10, 27, 22, 30, 0, 0, time.UTC)))
+	assert.False(t, f.InForce(time.Date(2018, 10, 27, 23, 30, 0, 0, time.UTC)))
+
+	// Revoked by a direction of 1 Mar 2020: last day in force 29 Feb 2020.
+	d := advDir(t, "d", "2020-01-01", "")
+	e := advDir(t, "e", "2020-03-01", "revokes: [d]")
+	f = advSet(t, d, e).Force(d)
+	assert.Contains(t, f.Reason, "29 Feb 2020")
+}
+
+func TestAdversarialRevokerIssuedBeforeRevoked(t *testing.T) {
+	a := advDir(t, "a", "2018-03-05", "")
+	b := advDir(t, "b", "2018-03-04", "revokes: [a]")
+	_, err := direction.NewSet(a, b)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "issued later")
+	// And a cycle through directions issued on the same day is refused.
+	x := advDir(t, "x", "2018-03-05", "revokes: [y]")
+	y := advDir(t, "y", "2018-03-05", "revokes: [x]")
+	_, err = direction.NewSet(x, y)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cycle")
+}
