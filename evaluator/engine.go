@@ -60,6 +60,8 @@ type oblState struct {
 	// satExact or whenExact is set they decide the condition alone.
 	sat, when           eventFilter
 	satExact, whenExact bool
+	// trigAttrs: the discharge condition may read the trigger's attributes.
+	trigAttrs bool
 }
 
 type retained struct {
@@ -81,12 +83,14 @@ type dirState struct {
 	byType    map[string][]*oblState
 	anyType   []*oblState
 	recurring []*oblState
-	// keyed holds the obligations with a key; seen the ids of events that
-	// could trigger one of them, so that an event naming an id already
-	// seen is not retained for a trigger that cannot come (ids are unique).
+	// keyed holds the obligations with a key; seen the ids of recent
+	// events that could trigger one of them, so that an event naming an
+	// id already seen is not retained for a trigger that cannot come (ids
+	// are unique). See seenIDs: the set is bounded, and an id it has
+	// forgotten only means an event kept that nothing will claim.
 	keyed     []*oblState
 	trigTypes map[string]bool // nil: any type may trigger a keyed obligation
-	seen      *idSet
+	seen      seenIDs
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
 	// due orders the undischarged instances by deadline, for a monitor.
@@ -113,7 +117,8 @@ type engine struct {
 type use struct {
 	discharged, triggered, breached bool
 	rec                             *useRec
-	kept                            *event.Event
+	// kept is the event's copy with its attributes, bare without.
+	kept, bare *event.Event
 }
 
 type useRec struct{ discharged, triggered, breached, counted bool }
@@ -140,7 +145,7 @@ func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys b
 	ds := &dirState{d: d, force: f, vars: d.Vars(), eng: e, wake: farFuture,
 		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes}
 	for i, o := range d.Obligations {
-		st := &oblState{o: o, idx: i}
+		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i]}
 		if useKeys {
 			st.key, st.sat, st.when = p.keys[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
@@ -167,9 +172,6 @@ func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys b
 	for _, i := range p.anyType {
 		ds.anyType = append(ds.anyType, ds.obls[i])
 	}
-	if len(ds.keyed) > 0 {
-		ds.seen = newIDSet()
-	}
 	ds.setWake(time.Time{})
 	return ds
 }
@@ -186,6 +188,24 @@ func (ds *dirState) hold(ev *event.Event, u *use) *event.Event {
 		u.kept = &c
 	}
 	return u.kept
+}
+
+// holdTrigger is hold for an event that becomes st's trigger. Once its
+// instance exists, the trigger is read only for its id, type, time and
+// position, unless st's discharge condition reads its attributes or the
+// evaluation is traced; otherwise the copy leaves the attributes out. A
+// stream keeps the trigger of every instance outstanding, and a map per
+// trigger was most of the live heap the collector scanned.
+func (ds *dirState) holdTrigger(st *oblState, ev *event.Event, u *use) *event.Event {
+	if !ds.eng.keep || st.trigAttrs || ds.trace != nil || u.kept != nil {
+		return ds.hold(ev, u)
+	}
+	if u.bare == nil {
+		c := *ev
+		c.Attrs = nil
+		u.bare = &c
+	}
+	return u.bare
 }
 
 // generate creates the next instance, due on due, unless it falls due
@@ -348,7 +368,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				return err
 			}
 			basis := longDate(due) + ", computed from " + ev.ID + " of " + day(ev.At, ds.d.Location)
-			in := st.generate(ds, due, ds.force.From, basis, ds.hold(ev, u))
+			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
 				continue
 			}

@@ -95,3 +95,35 @@ func (s *idSet) grow() {
 		}
 	}
 }
+
+// seenIDs remembers the ids of the most recent events that could trigger
+// a keyed obligation: between seenCap and 2·seenCap of them, in two
+// generations, so that its memory does not grow with the history (at ten
+// million events the ids of every request made the live heap twice as
+// large, and the collector ran twice as often under stream's memory
+// limit). Forgetting is safe: an event naming a forgotten id is retained
+// for a trigger that can no longer come (ids are unique), so it costs
+// memory until the end and changes no finding. Responses name requests
+// made days or weeks before, so in practice none is kept that way.
+type seenIDs struct {
+	cur, old *idSet
+}
+
+// seenCap keeps each generation's table (a power of two, at most half
+// full) from doubling just past the cap: about 4 MB a generation. Tests
+// lower it to make forgetting happen.
+var seenCap = 1<<16 - 1
+
+func (s *seenIDs) add(id string) {
+	if s.cur == nil {
+		s.cur = newIDSet()
+	}
+	if s.cur.n >= seenCap {
+		s.old, s.cur = s.cur, newIDSet()
+	}
+	s.cur.add(id)
+}
+
+func (s *seenIDs) has(id string) bool {
+	return (s.cur != nil && s.cur.has(id)) || (s.old != nil && s.old.has(id))
+}

@@ -35,6 +35,11 @@ type plan struct {
 	// a discharge) are the whole condition, so CEL need not be called.
 	sat, when           []eventFilter
 	satExact, whenExact []bool
+	// trigAttrs[i] says that obligation i's discharge condition may read
+	// its trigger's attributes, not only trigger.id, trigger.type and
+	// trigger.at; when it does not, a stream keeps each trigger without
+	// its attributes (see dirState.holdTrigger).
+	trigAttrs []bool
 }
 
 // eventFilter is a conjunction of tests of an event's fields against
@@ -174,10 +179,12 @@ func planFor(d *direction.Direction) *plan {
 	}
 	p := &plan{byType: map[string][]int{}, keys: make([]string, len(d.Obligations)),
 		sat: make([]eventFilter, len(d.Obligations)), when: make([]eventFilter, len(d.Obligations)),
-		satExact: make([]bool, len(d.Obligations)), whenExact: make([]bool, len(d.Obligations))}
+		satExact: make([]bool, len(d.Obligations)), whenExact: make([]bool, len(d.Obligations)),
+		trigAttrs: make([]bool, len(d.Obligations))}
 	for i, o := range d.Obligations {
 		p.sat[i], p.satExact[i] = filterOf(o.SatisfiedBy(), o.Kind == obligation.Triggered)
 		p.when[i], p.whenExact[i] = filterOf(o.When(), false)
+		p.trigAttrs[i] = readsTriggerAttrs(o.SatisfiedBy())
 	}
 	types := map[string]bool{}
 	for _, o := range d.Obligations {
@@ -309,4 +316,36 @@ func field(e ast.Expr, v string) string {
 		}
 	}
 	return ""
+}
+
+// readsTriggerAttrs reports whether a condition may read its trigger's
+// attributes: whether "trigger" appears other than as trigger.id,
+// trigger.type or trigger.at (has(trigger.x), trigger["x"], trigger.due,
+// the trigger passed whole). When unsure it says yes.
+func readsTriggerAttrs(text string) bool {
+	if text == "" {
+		return false
+	}
+	if parseEnv() == nil {
+		return true
+	}
+	parsed, iss := parseEnv().Parse(text)
+	if iss != nil && iss.Err() != nil {
+		return true
+	}
+	idents, plain := 0, 0
+	ast.PostOrderVisit(parsed.NativeRep().Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		switch e.Kind() {
+		case ast.IdentKind:
+			if e.AsIdent() == "trigger" {
+				idents++
+			}
+		case ast.SelectKind:
+			switch field(e, "trigger") {
+			case "id", "type", "at":
+				plain++
+			}
+		}
+	}))
+	return idents != plain
 }

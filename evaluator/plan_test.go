@@ -34,3 +34,22 @@ func TestPlansAreDroppedWithTheirDirection(t *testing.T) {
 		return !ok
 	}, 5*time.Second, 10*time.Millisecond)
 }
+
+func TestReadsTriggerAttrs(t *testing.T) {
+	for text, want := range map[string]bool{
+		``:                            false,
+		`event.type == "response"`:    false,
+		`event.request == trigger.id`: false,
+		`event.at > trigger.at && trigger.type == "request" && event.meeting == trigger["id"]`: true,
+		`event.at > trigger.at && trigger.type == "request"`:                                   false,
+		`event.request == trigger.id && event.to == trigger.from`:                              true,
+		`has(trigger.due)`:                       true,
+		`trigger == event`:                       true,
+		`event.x in [trigger.id, trigger.other]`: true,
+		`not valid (`:                            true,
+	} {
+		if got := readsTriggerAttrs(text); got != want {
+			t.Errorf("readsTriggerAttrs(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
