@@ -55,9 +55,14 @@ func SplitTree(paths []string) (*Tree, error) {
 	dirs := map[string]*Council{}
 	vocabularies := map[string]bool{}
 	for _, n := range names {
-		data, err := os.ReadFile(n)
-		if err != nil {
-			return nil, err
+		// Only YAML needs reading to be classified: JSON, JSON Lines and
+		// CSV files are histories by their extension, and a national
+		// tree's histories run to gigabytes.
+		var data []byte
+		if isYAML(n) {
+			if data, err = os.ReadFile(n); err != nil {
+				return nil, err
+			}
 		}
 		kind := Classify(n, data)
 		if kind == Vocabulary {

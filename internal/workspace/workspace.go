@@ -102,10 +102,10 @@ func hasExt(path string) bool {
 
 // Classify tells what a file holds: YAML mappings with an obligations key
 // are directions, with a scenarios key scenarios, and everything else is a
-// history.
+// history. Only a YAML file's data is looked at: any other file is a
+// history by its extension, so callers need not read it (data may be nil).
 func Classify(path string, data []byte) Kind {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".yaml" && ext != ".yml" {
+	if !isYAML(path) {
 		return History
 	}
 	var probe yaml.Node
@@ -128,6 +128,13 @@ func Classify(path string, data []byte) Kind {
 		}
 	}
 	return History
+}
+
+// isYAML reports whether path has a YAML extension: only YAML files can be
+// anything but a history.
+func isYAML(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 // Load reads every file under paths. Directions are loaded first, so that
