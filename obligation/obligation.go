@@ -284,8 +284,16 @@ func (o *Obligation) DueDate(k int) (civil.Date, string) {
 	s := o.Schedule
 	fm, fd := s.First.parts()
 	em, ed := s.Every.parts()
+	// Read left to right: with first in days or weeks and every in months,
+	// the months run from anchor + first (21 Jan + 10 days = 31 Jan, then
+	// 28 Feb, 31 Mar), not from the anchor (21 Feb + 10 days = 3 Mar).
+	// Months are still added in one step, so clamping never drifts.
+	base := s.Anchor
+	if fd != 0 && em != 0 {
+		base, fd = s.Anchor.AddDays(fd), 0
+	}
 	months, days := fm+(k-1)*em, fd+(k-1)*ed
-	byMonths := s.Anchor.AddMonths(months)
+	byMonths := base.AddMonths(months)
 	due := byMonths.AddDays(days)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", s.Anchor.Long())
@@ -303,8 +311,8 @@ func (o *Obligation) DueDate(k int) (civil.Date, string) {
 		fmt.Fprintf(&b, " + %s", strings.Join(offset, " + "))
 	}
 	fmt.Fprintf(&b, " = %s", due.Long())
-	if months != 0 && byMonths.Day != s.Anchor.Day {
-		fmt.Fprintf(&b, " (the %s has no day %d, so the month's last day)", byMonths.Month, s.Anchor.Day)
+	if months != 0 && byMonths.Day != base.Day {
+		fmt.Fprintf(&b, " (the %s has no day %d, so the month's last day)", byMonths.Month, base.Day)
 	}
 	return due, b.String()
 }

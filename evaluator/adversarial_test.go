@@ -1,0 +1,735 @@
+package evaluator_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+)
+
+// Adversarial cases for the evaluator. Every expectation is worked out by
+// hand from the semantics (README "Semantics", evaluator/doc.go) in the
+// comment beside it. London is on GMT (= UTC) from the last Sunday of
+// October to the last Sunday of March, BST (UTC+1) otherwise: in 2018 BST
+// ran from 25 Mar 01:00Z to 28 Oct 01:00Z.
+
+// advDirection is a direction issued on issued, with extra top-level keys
+// and the given obligations (YAML list items, indented by two spaces).
+func advDirection(id, issued, extra, obligations string) string {
+	return fmt.Sprintf(`
+id: %s
+title: adversarial
+council: council
+issued_by: sos
+issued: %s
+%s
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+  chair: {name: Board Chair}
+obligations:
+%s`, id, issued, extra, obligations)
+}
+
+// advRecurring is one recurring report obligation with the given schedule
+// (the inside of the recurring mapping).
+func advRecurring(schedule string) string {
+	return fmt.Sprintf(`
+  - id: r
+    clause: "1"
+    holder: council
+    summary: periodic report
+    source: test
+    recurring: {%s}
+    satisfied_by: event.type == "report"
+`, schedule)
+}
+
+func advOnce(date string) string {
+	return fmt.Sprintf(`
+  - id: o
+    clause: "2"
+    holder: council
+    summary: one report
+    source: test
+    once: {date: %s}
+    satisfied_by: event.type == "report"
+`, date)
+}
+
+func advSet(t *testing.T, srcs ...string) *direction.Set {
+	t.Helper()
+	var dirs []*direction.Direction
+	for i, src := range srcs {
+		d, err := direction.Parse(fmt.Sprintf("adv%d.yaml", i), []byte(src), direction.Options{})
+		require.NoError(t, err, "direction.Parse:\n%s", src)
+		dirs = append(dirs, d)
+	}
+	set, err := direction.NewSet(dirs...)
+	require.NoError(t, err)
+	return set
+}
+
+func advAt(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, _, err := event.ParseTime(s, event.London)
+	require.NoError(t, err, s)
+	return tm
+}
+
+// advEv makes an event; attrs are key, value pairs.
+func advEv(t *testing.T, id, typ, when string, attrs ...string) event.Event {
+	t.Helper()
+	e := event.Event{ID: id, Type: typ, At: advAt(t, when), Attrs: map[string]any{}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		e.Attrs[attrs[i]] = attrs[i+1]
+	}
+	return e
+}
+
+func advEval(t *testing.T, set *direction.Set, evs []event.Event, asOf time.Time) *evaluator.Result {
+	t.Helper()
+	res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf})
+	require.NoError(t, err)
+	// Every case is also run through a Monitor, which must end with the
+	// same findings (evaluator/doc.go, Streaming).
+	advCheckMonitor(t, set, evs, asOf, res)
+	return res
+}
+
+func endOf(y int, m time.Month, d int) time.Time { return evaluator.EndOfDay(y, m, d, event.London) }
+
+func dueDates(fs []evaluator.Finding, obligation string) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Obligation == obligation {
+			out = append(out, f.Due)
+		}
+	}
+	return out
+}
+
+// --- Rule 2: recurring due dates ---------------------------------------
+
+func TestAdversarialRecurringMonthEnds(t *testing.T) {
+	for _, c := range []struct {
+		name, issued, schedule string
+		want                   []string
+	}{
+		{
+			// 29 Feb 2020 + 12k months: 2021, 2022, 2023 have no 29 Feb
+			// (not divisible by 4); 2024 does.
+			"29 Feb annual", "2020-02-29", "every: annually, count: 5",
+			[]string{"2021-02-28", "2022-02-28", "2023-02-28", "2024-02-29", "2025-02-28"},
+		},
+		{
+			// 31 Jan 2019 + k months, clamped: Feb 28 (2019 not leap), 30
+			// for Apr/Jun/Sep/Nov, 31 otherwise; never drifting to 28.
+			"31 Jan monthly for a year", "2019-01-31", "every: monthly, count: 12",
+			[]string{"2019-02-28", "2019-03-31", "2019-04-30", "2019-05-31", "2019-06-30", "2019-07-31",
+				"2019-08-31", "2019-09-30", "2019-10-31", "2019-11-30", "2019-12-31", "2020-01-31"},
+		},
+		{
+			// 2020 is leap: 31 Jan + 1 = 29 Feb.
+			"31 Jan 2020 monthly", "2020-01-31", "every: monthly, count: 3",
+			[]string{"2020-02-29", "2020-03-31", "2020-04-30"},
+		},
+		{
+			// 30 Nov 2018 + 3k: Feb 2019 clamps to 28; May, Aug, Nov keep
+			// 30; Feb 2020 (+15 months) clamps to 29; May 2020 30.
+			"30 Nov quarterly", "2018-11-30", "every: quarterly, count: 6",
+			[]string{"2019-02-28", "2019-05-30", "2019-08-30", "2019-11-30", "2020-02-29", "2020-05-30"},
+		},
+		{
+			// The issue's own example.
+			"31 Aug quarterly", "2018-08-31", "every: 3 months, first: 3 months, count: 4",
+			[]string{"2018-11-30", "2019-02-28", "2019-05-31", "2019-08-31"},
+		},
+		{
+			// 31 Aug 2019 + 6k: Feb 2020 29 (leap), Aug 31, Feb 2021 28.
+			"31 Aug six-monthly", "2019-08-31", "every: six-monthly, count: 4",
+			[]string{"2020-02-29", "2020-08-31", "2021-02-28", "2021-08-31"},
+		},
+		{
+			// 30 Jan 2019 monthly: 28 Feb, then back to 30 Mar, 30 Apr.
+			"30 Jan monthly", "2019-01-30", "every: monthly, count: 3",
+			[]string{"2019-02-28", "2019-03-30", "2019-04-30"},
+		},
+		{
+			// 29 Jan: 28 Feb 2019 but 29 Feb 2020.
+			"29 Jan 2019 monthly", "2019-01-29", "every: monthly, count: 2",
+			[]string{"2019-02-28", "2019-03-29"},
+		},
+		{
+			"29 Jan 2020 monthly", "2020-01-29", "every: monthly, count: 2",
+			[]string{"2020-02-29", "2020-03-29"},
+		},
+		{
+			// 21 Mar 2018 (Wed) + 14k days: 4 Apr, 18 Apr, 2 May (30 days
+			// in April: 18 + 14 = 32 = 2 May).
+			"fortnightly", "2018-03-21", "every: 2 weeks, count: 3",
+			[]string{"2018-04-04", "2018-04-18", "2018-05-02"},
+		},
+		{
+			// 20 Feb 2020 + 10k days: 21..29 Feb is 9 days, so +10 = 1 Mar;
+			// 11 Mar; 21 Mar.
+			"10 days across a leap day", "2020-02-20", "every: 10 days, count: 3",
+			[]string{"2020-03-01", "2020-03-11", "2020-03-21"},
+		},
+		{
+			// 22 Dec 2018 + 7k: 29 Dec, 5 Jan 2019, 12 Jan.
+			"weekly across a year end", "2018-12-22", "every: weekly, count: 3",
+			[]string{"2018-12-29", "2019-01-05", "2019-01-12"},
+		},
+		{
+			// first_due is the anchor: 31 Jan, then +1, +2, +3 months clamped.
+			"first_due month end", "2018-01-10", "every: monthly, first_due: 2018-01-31, count: 4",
+			[]string{"2018-01-31", "2018-02-28", "2018-03-31", "2018-04-30"},
+		},
+		{
+			"first_due 29 Feb annual", "2020-01-01", "every: annually, first_due: 2020-02-29, count: 3",
+			[]string{"2020-02-29", "2021-02-28", "2022-02-28"},
+		},
+		{
+			// first_due on the issue day itself is instance 1.
+			"first_due on issue day", "2018-05-31", "every: monthly, first_due: 2018-05-31, count: 2",
+			[]string{"2018-05-31", "2018-06-30"},
+		},
+		{
+			// until is the last date an instance may fall due, inclusive:
+			// 28 Feb, 31 Mar, 30 Apr; 31 May is after until.
+			"until inclusive", "2018-01-31", "every: monthly, until: 2018-04-30",
+			[]string{"2018-02-28", "2018-03-31", "2018-04-30"},
+		},
+		{
+			"until a day short", "2018-01-31", "every: monthly, until: 2018-04-29",
+			[]string{"2018-02-28", "2018-03-31"},
+		},
+		{
+			// count and until: whichever stops first (count 2).
+			"count before until", "2018-01-31", "every: monthly, count: 2, until: 2018-12-31",
+			[]string{"2018-02-28", "2018-03-31"},
+		},
+		{
+			// first in months, every in weeks: 31 Jan 2019 + 1 month = 28
+			// Feb; then + 14 days = 14 Mar, + 28 = 28 Mar.
+			"first months, every weeks", "2019-01-31", "every: 2 weeks, first: 1 month, count: 3",
+			[]string{"2019-02-28", "2019-03-14", "2019-03-28"},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := advSet(t, advDirection("d", c.issued, "", advRecurring(c.schedule)))
+			res := advEval(t, set, nil, endOf(2030, 12, 31))
+			assert.Equal(t, c.want, dueDates(res.Findings, "r"))
+		})
+	}
+}
+
+// anchor + first + (k-1)·every, read left to right: when first is in days
+// or weeks and every in months, the months are added to anchor + first,
+// so a "monthly" series stays monthly.
+func TestAdversarialRecurringFirstDaysEveryMonths(t *testing.T) {
+	for _, c := range []struct {
+		name, issued, schedule string
+		want                   []string
+	}{
+		{
+			// 21 Jan 2019 + 10 days = 31 Jan; + 1 month = 28 Feb; + 2 =
+			// 31 Mar; + 3 = 30 Apr. (Adding the months first would give
+			// 21 Feb + 10 = 3 Mar and 21 Apr + 10 = 1 May: not monthly.)
+			"10 days then monthly", "2019-01-21", "every: monthly, first: 10 days, count: 4",
+			[]string{"2019-01-31", "2019-02-28", "2019-03-31", "2019-04-30"},
+		},
+		{
+			// 16 Nov 2018 + 2 weeks = 30 Nov; + 3 months = 28 Feb 2019;
+			// + 6 = 30 May 2019.
+			"2 weeks then quarterly", "2018-11-16", "every: quarterly, first: 2 weeks, count: 3",
+			[]string{"2018-11-30", "2019-02-28", "2019-05-30"},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := advSet(t, advDirection("d", c.issued, "", advRecurring(c.schedule)))
+			res := advEval(t, set, nil, endOf(2030, 12, 31))
+			assert.Equal(t, c.want, dueDates(res.Findings, "r"))
+			require.Len(t, res.Findings, len(c.want))
+			// The basis must state arithmetic that gives the date it names.
+			assert.Contains(t, res.Findings[1].Basis, "= "+longDay(c.want[1]))
+		})
+	}
+}
+
+func longDay(iso string) string {
+	tm, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("%d %s %d", tm.Day(), tm.Month().String()[:3], tm.Year())
+}
+
+// --- Rule 3: deadlines on BST change days -------------------------------
+
+func TestAdversarialDeadlineOnBSTChangeDays(t *testing.T) {
+	for _, c := range []struct {
+		due, at  string
+		status   evaluator.Status
+		daysLate int
+		why      string
+	}{
+		// 25 Mar 2018: clocks go 01:00 GMT -> 02:00 BST; the day ends at 26
+		// Mar 00:00 BST = 25 Mar 23:00Z.
+		{"2018-03-25", "2018-03-25T00:30:00Z", evaluator.Met, 0, "00:30 GMT"},
+		{"2018-03-25", "2018-03-25T01:30:00Z", evaluator.Met, 0, "01:30Z = 02:30 BST (01:30 local does not exist)"},
+		{"2018-03-25", "2018-03-25T23:30:00+01:00", evaluator.Met, 0, "23:30 BST = 22:30Z"},
+		{"2018-03-25", "2018-03-25T23:59:59.999999999+01:00", evaluator.Met, 0, "the last instant"},
+		{"2018-03-25", "2018-03-26T00:00:00+01:00", evaluator.Late, 1, "first instant of 26 Mar"},
+		{"2018-03-25", "2018-03-25T23:30:00Z", evaluator.Late, 1, "23:30Z = 00:30 BST on 26 Mar"},
+		{"2018-03-25", "2018-03-25T19:30:00-04:00", evaluator.Late, 1, "19:30-04 = 23:30Z = 00:30 BST 26 Mar"},
+		{"2018-03-25", "2018-03-26T04:29:00+05:30", evaluator.Met, 0, "04:29+05:30 = 22:59Z = 23:59 BST 25 Mar"},
+		{"2018-03-25", "2018-03-26T04:31:00+05:30", evaluator.Late, 1, "04:31+05:30 = 23:01Z = 00:01 BST 26 Mar"},
+		// 28 Oct 2018: clocks go 02:00 BST -> 01:00 GMT; the day is
+		// 27 Oct 23:00Z to 28 Oct 23:59:59.999999999Z.
+		{"2018-10-28", "2018-10-28T00:30:00+01:00", evaluator.Met, 0, "00:30 BST"},
+		{"2018-10-28", "2018-10-28T01:30:00+01:00", evaluator.Met, 0, "the first 01:30 (BST)"},
+		{"2018-10-28", "2018-10-28T01:30:00Z", evaluator.Met, 0, "the second 01:30 (GMT)"},
+		{"2018-10-28", "2018-10-28T23:30:00Z", evaluator.Met, 0, "23:30 GMT"},
+		{"2018-10-28", "2018-10-28T23:59:59.999999999Z", evaluator.Met, 0, "the last instant"},
+		{"2018-10-28", "2018-10-29T00:59:00+01:00", evaluator.Met, 0, "00:59+01 = 23:59Z 28 Oct = 23:59 GMT 28 Oct"},
+		{"2018-10-28", "2018-10-29T00:00:00Z", evaluator.Late, 1, "midnight GMT starts 29 Oct"},
+		{"2018-10-28", "2018-10-29T00:30:00Z", evaluator.Late, 1, "00:30 GMT 29 Oct"},
+		{"2018-10-28", "2018-10-28T19:30:00-05:00", evaluator.Late, 1, "19:30-05 = 00:30Z 29 Oct"},
+		// The day before each change, for symmetry.
+		{"2018-03-24", "2018-03-24T23:59:59.999999999Z", evaluator.Met, 0, "24 Mar ends at 23:59:59Z (GMT)"},
+		{"2018-10-27", "2018-10-27T23:30:00Z", evaluator.Late, 1, "23:30Z on 27 Oct = 00:30 BST 28 Oct"},
+	} {
+		t.Run(c.due+" "+c.at, func(t *testing.T) {
+			set := advSet(t, advDirection("d", "2018-01-01", "", advOnce(c.due)))
+			res := advEval(t, set, []event.Event{advEv(t, "e", "report", c.at)}, endOf(2018, 12, 31))
+			require.Len(t, res.Findings, 1)
+			f := res.Findings[0]
+			assert.Equal(t, c.status, f.Status, c.why)
+			assert.Equal(t, c.daysLate, f.DaysLate, c.why)
+		})
+	}
+}
+
+// --- Days late ----------------------------------------------------------
+
+func TestAdversarialDaysLate(t *testing.T) {
+	for _, c := range []struct {
+		due, at string
+		want    int
+		why     string
+	}{
+		{"2018-01-31", "2018-02-01T00:00:00Z", 1, "month end: 31 Jan -> 1 Feb"},
+		{"2018-04-30", "2018-05-01T00:00:00+01:00", 1, "30 Apr -> 1 May (BST midnight)"},
+		{"2018-12-31", "2019-01-02", 2, "year end: 31 Dec -> 2 Jan"},
+		{"2020-02-28", "2020-03-01", 2, "leap: 28 Feb -> 29 Feb -> 1 Mar"},
+		{"2019-02-28", "2019-03-01", 1, "not leap: 28 Feb -> 1 Mar"},
+		{"2020-02-29", "2021-02-28", 365, "29 Feb 2020 -> 28 Feb 2021: 1 (to 1 Mar) + 306 (Mar-Dec) + 31 + 27 = 365"},
+		{"2019-12-31", "2021-01-01", 367, "31 Dec 2019 -> 31 Dec 2020 is 366 (leap) + 1"},
+		{"2018-03-24", "2018-03-26T00:30:00+01:00", 2, "across the 23-hour day"},
+		{"2018-10-27", "2018-10-29T00:30:00Z", 2, "across the 25-hour day"},
+		{"2018-10-27", "2018-10-28T23:30:00Z", 1, "23:30 GMT on 28 Oct is still 28 Oct"},
+		{"2018-03-31", "2018-04-30T23:59:59+01:00", 30, "31 Mar -> 30 Apr"},
+	} {
+		t.Run(c.due+" "+c.at, func(t *testing.T) {
+			set := advSet(t, advDirection("d", "2018-01-01", "", advOnce(c.due)))
+			res := advEval(t, set, []event.Event{advEv(t, "e", "report", c.at)}, endOf(2022, 12, 31))
+			require.Len(t, res.Findings, 1)
+			assert.Equal(t, evaluator.Late, res.Findings[0].Status)
+			assert.Equal(t, c.want, res.Findings[0].DaysLate, c.why)
+		})
+	}
+}
+
+// --- Rule 5: the as-of time ---------------------------------------------
+
+func TestAdversarialAsOfAtTheDueInstant(t *testing.T) {
+	set := advSet(t, advDirection("d", "2018-01-25", "", advOnce("2018-04-25")))
+	// 25 Apr 2018 is BST: the deadline is 23:59:59.999999999+01:00.
+	due := endOf(2018, 4, 25)
+	require.Equal(t, time.Date(2018, 4, 25, 22, 59, 59, 999999999, time.UTC), due.UTC())
+
+	// As of exactly the due instant the deadline has not passed: open.
+	res := advEval(t, set, nil, due)
+	assert.Equal(t, evaluator.Open, res.Findings[0].Status)
+	// One nanosecond later it has: missed.
+	res = advEval(t, set, nil, due.Add(time.Nanosecond))
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	// An as-of date means the end of that day: "2018-04-25" is open,
+	// "2018-04-26" as a date (end of 26 Apr) is missed.
+	res = advEval(t, set, nil, endOf(2018, 4, 26))
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	// As an instant, the start of 26 Apr is 1 ns after the deadline: missed.
+	res = advEval(t, set, nil, advAt(t, "2018-04-26"))
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+
+	// An event exactly at the as-of time counts; one a nanosecond after
+	// does not (and is counted as after the as-of time).
+	onTime := advEv(t, "e", "report", "2018-04-25T23:59:59.999999999+01:00")
+	res = advEval(t, set, []event.Event{onTime}, due)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status)
+	assert.Equal(t, 0, res.Events.AfterAsOf)
+	res = advEval(t, set, []event.Event{onTime}, due.Add(-time.Nanosecond))
+	assert.Equal(t, evaluator.Open, res.Findings[0].Status)
+	assert.Equal(t, 1, res.Events.AfterAsOf)
+}
+
+func TestAdversarialRecurringAsOfAtDueInstant(t *testing.T) {
+	// Quarterly from 25 Jan 2018: 25 Apr, 25 Jul, ... As of the deadline
+	// of 25 Apr, instance 1 is open and instance 2's window (opening when
+	// instance 1 falls due) has not opened; one ns later instance 1 is
+	// missed and instance 2 is open.
+	set := advSet(t, advDirection("d", "2018-01-25", "", advRecurring("every: quarterly")))
+	due := endOf(2018, 4, 25)
+	res := advEval(t, set, nil, due)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, evaluator.Open, res.Findings[0].Status)
+	res = advEval(t, set, nil, due.Add(time.Nanosecond))
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	assert.Equal(t, evaluator.Open, res.Findings[1].Status)
+	assert.Equal(t, "2018-07-25", res.Findings[1].Due)
+}
+
+// --- Events before the direction ---------------------------------------
+
+func TestAdversarialEventsBeforeIssue(t *testing.T) {
+	// Issued 25 Jan 2018 (GMT: from 00:00Z). A report one ns before counts
+	// for nothing; instance 1 (due 25 Apr) is missed as of 30 Apr.
+	set := advSet(t, advDirection("d", "2018-01-25", "", advRecurring("every: quarterly")))
+	evs := []event.Event{advEv(t, "early", "report", "2018-01-24T23:59:59.999999999Z")}
+	res := advEval(t, set, evs, endOf(2018, 4, 30))
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	assert.Equal(t, 1, res.Events.Irrelevant)
+	// At the very first instant it counts: met.
+	evs = []event.Event{advEv(t, "first", "report", "2018-01-25T00:00:00Z")}
+	res = advEval(t, set, evs, endOf(2018, 4, 30))
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status)
+}
+
+// --- Rule 1: revocation and ends ---------------------------------------
+
+func TestAdversarialRevocationAndRecurring(t *testing.T) {
+	// Quarterly from 25 Jan 2018: due 25 Apr, 25 Jul, 25 Oct.
+	a := advDirection("a", "2018-01-25", "", advRecurring("every: quarterly"))
+	// Revoked by a direction of 26 Jul: in force until 26 Jul 00:00 BST, so
+	// 25 Jul (the last day in force) is generated, 25 Oct is not.
+	set := advSet(t, a, advDirection("b", "2018-07-26", "revokes: [a]", advOnce("2030-01-01")))
+	evs := []event.Event{
+		advEv(t, "q1", "report", "2018-04-20"),
+		// After the revocation a report still discharges what fell due
+		// before, late: 25 Jul -> 1 Aug is 7 days.
+		advEv(t, "q2", "report", "2018-08-01"),
+	}
+	res := advEval(t, set, evs, endOf(2019, 1, 31))
+	assert.Equal(t, []string{"2018-04-25", "2018-07-25"}, dueDates(res.Findings, "r"))
+	fa := findingsOf(res, "a")
+	require.Len(t, fa, 2)
+	assert.Equal(t, evaluator.Met, fa[0].Status)
+	assert.Equal(t, evaluator.Late, fa[1].Status)
+	assert.Equal(t, 7, fa[1].DaysLate)
+
+	// Revoked by a direction of 25 Jul itself: in force until 25 Jul 00:00
+	// BST, so the instance due that day is not generated.
+	set = advSet(t, a, advDirection("b", "2018-07-25", "revokes: [a]", advOnce("2030-01-01")))
+	res = advEval(t, set, nil, endOf(2019, 1, 31))
+	assert.Equal(t, []string{"2018-04-25"}, dueDates(findingsOf(res, "a"), "r"))
+}
+
+func findingsOf(res *evaluator.Result, dir string) []evaluator.Finding {
+	var out []evaluator.Finding
+	for _, f := range res.Findings {
+		if f.Direction == dir {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestAdversarialRevokedOnItsIssueDay(t *testing.T) {
+	// a and b both issued 5 Mar 2018, b revoking a: a is never in force. Its
+	// once obligation (due 5 Mar) and monthly one generate nothing, and a
+	// report on 5 Mar is used only by b.
+	a := advDirection("a", "2018-03-05", "", advOnce("2018-03-05")+advRecurring("every: monthly"))
+	b := advDirection("b", "2018-03-05", "revokes: [a]", advOnce("2018-03-31"))
+	set := advSet(t, a, b)
+	res := advEval(t, set, []event.Event{advEv(t, "e", "report", "2018-03-05T12:00:00Z")}, endOf(2018, 12, 31))
+	assert.Empty(t, findingsOf(res, "a"))
+	fb := findingsOf(res, "b")
+	require.Len(t, fb, 1)
+	assert.Equal(t, evaluator.Met, fb[0].Status)
+	for _, s := range res.Directions {
+		if s.ID == "a" {
+			assert.False(t, s.InForce)
+			assert.Equal(t, "b", s.RevokedBy)
+		}
+	}
+}
+
+func TestAdversarialTwoRevokersAndEnds(t *testing.T) {
+	// a issued 31 Dec 2017, monthly: 31 Jan, 28 Feb, ... Revoked by
+	// early (1 Feb) and late (1 Mar): in force until 1 Feb 00:00, so only
+	// 31 Jan (the last day in force) is generated.
+	a := advDirection("a", "2017-12-31", "", advRecurring("every: monthly"))
+	early := advDirection("early", "2018-02-01", "revokes: [a]", advOnce("2030-01-01"))
+	late := advDirection("late", "2018-03-01", "revokes: [a]", advOnce("2030-01-01"))
+	res := advEval(t, advSet(t, a, late, early), nil, endOf(2018, 12, 31))
+	assert.Equal(t, []string{"2018-01-31"}, dueDates(findingsOf(res, "a"), "r"))
+
+	// ends 25 Apr with quarterly reports from 25 Jan: 25 Apr is the last
+	// day in force, so instance 1 is generated and nothing after.
+	e := advDirection("e", "2018-01-25", "ends: 2018-04-25", advRecurring("every: quarterly"))
+	res = advEval(t, advSet(t, e), nil, endOf(2018, 12, 31))
+	assert.Equal(t, []string{"2018-04-25"}, dueDates(res.Findings, "r"))
+	// ends 24 Apr: nothing is ever due.
+	e = advDirection("e", "2018-01-25", "ends: 2018-04-24", advRecurring("every: quarterly"))
+	res = advEval(t, advSet(t, e), nil, endOf(2018, 12, 31))
+	assert.Empty(t, res.Findings)
+}
+
+func TestAdversarialRevokerIssuedBeforeRevoked(t *testing.T) {
+	a, err := direction.Parse("a.yaml", []byte(advDirection("a", "2018-03-05", "", advOnce("2018-04-01"))), direction.Options{})
+	require.NoError(t, err)
+	b, err := direction.Parse("b.yaml", []byte(advDirection("b", "2018-03-04", "revokes: [a]", advOnce("2018-04-01"))), direction.Options{})
+	require.NoError(t, err)
+	_, err = direction.NewSet(a, b)
+	assert.Error(t, err)
+}
+
+// --- Triggered obligations ---------------------------------------------
+
+// board is a direction with a progress report due by each board meeting:
+// keyed when the report must name its meeting, else any report.
+func board(id, issued, extra string, keyed bool, due string) string {
+	sat := `event.type == "report"`
+	if keyed {
+		sat = `event.type == "report" && event.meeting == trigger.id`
+	}
+	return advDirection(id, issued, extra, fmt.Sprintf(`
+  - id: t
+    clause: 8(d)
+    holder: council
+    summary: progress report to each board meeting
+    source: test
+    triggered:
+      when: event.type == "board-meeting"
+      due: %s
+    satisfied_by: %s
+`, due, sat))
+}
+
+func TestAdversarialTriggeredDischargeBeforeTrigger(t *testing.T) {
+	for _, keyed := range []bool{false, true} {
+		t.Run(fmt.Sprint("keyed=", keyed), func(t *testing.T) {
+			set := advSet(t, board("d", "2018-01-25", "", keyed, "trigger.at"))
+			evs := []event.Event{
+				// Before the direction: counts for nothing.
+				advEv(t, "r0", "report", "2018-01-20", "meeting", "bm1"),
+				// Two days before its meeting: discharges it, 2 days early.
+				advEv(t, "r1", "report", "2018-02-12", "meeting", "bm1"),
+				advEv(t, "bm1", "board-meeting", "2018-02-14"),
+			}
+			res := advEval(t, set, evs, endOf(2018, 3, 1))
+			require.Len(t, res.Findings, 1)
+			f := res.Findings[0]
+			assert.Equal(t, evaluator.Met, f.Status)
+			require.NotNil(t, f.DischargedBy)
+			assert.Equal(t, "r1", f.DischargedBy.ID)
+			assert.Contains(t, f.Reason, "2 days early")
+		})
+	}
+}
+
+func TestAdversarialTriggeredBeforeDirectionOnly(t *testing.T) {
+	// The only report predates the direction (issued 25 Jan): the meeting's
+	// instance (due 14 Feb) is missed as of 1 Mar.
+	set := advSet(t, board("d", "2018-01-25", "", false, "trigger.at"))
+	evs := []event.Event{
+		advEv(t, "r0", "report", "2018-01-24T23:59:59Z"),
+		advEv(t, "bm1", "board-meeting", "2018-02-14"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 3, 1))
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+}
+
+func TestAdversarialTriggersAtEqualTimes(t *testing.T) {
+	// Two meetings at the same instant: instances in input order (rule 4).
+	// Unkeyed: the one earlier report goes to instance 1 (bm-a, the first
+	// given); keyed: to the meeting it names.
+	mk := func(first, second string) []event.Event {
+		return []event.Event{
+			advEv(t, "r", "report", "2018-02-10", "meeting", "bm-b"),
+			advEv(t, first, "board-meeting", "2018-02-14T10:00:00Z"),
+			advEv(t, second, "board-meeting", "2018-02-14T10:00:00Z"),
+		}
+	}
+	res := advEval(t, advSet(t, board("d", "2018-01-25", "", false, "trigger.at")), mk("bm-a", "bm-b"), endOf(2018, 3, 1))
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, "bm-a", res.Findings[0].Trigger.ID)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status)
+	assert.Equal(t, evaluator.Missed, res.Findings[1].Status)
+
+	res = advEval(t, advSet(t, board("d", "2018-01-25", "", true, "trigger.at")), mk("bm-a", "bm-b"), endOf(2018, 3, 1))
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, "bm-a", res.Findings[0].Trigger.ID)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	assert.Equal(t, "bm-b", res.Findings[1].Trigger.ID)
+	assert.Equal(t, evaluator.Met, res.Findings[1].Status)
+
+	// Given the other way round, bm-b is instance 1.
+	res = advEval(t, advSet(t, board("d", "2018-01-25", "", false, "trigger.at")), mk("bm-b", "bm-a"), endOf(2018, 3, 1))
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, "bm-b", res.Findings[0].Trigger.ID)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status)
+}
+
+func TestAdversarialTriggerAtRevocation(t *testing.T) {
+	// d revoked by r of 1 Mar 2018: in force until 1 Mar 00:00 GMT (00:00Z).
+	revoker := advDirection("r", "2018-03-01", "revokes: [d]", advOnce("2030-01-01"))
+	set := advSet(t, board("d", "2018-01-25", "", false, "trigger.at"), revoker)
+	// A meeting at exactly 1 Mar 00:00 is not in force: no instance.
+	res := advEval(t, set, []event.Event{advEv(t, "bm", "board-meeting", "2018-03-01")}, endOf(2018, 3, 31))
+	assert.Empty(t, findingsOf(res, "d"))
+	// One ns earlier (28 Feb, the last day in force): due 28 Feb, missed.
+	res = advEval(t, set, []event.Event{advEv(t, "bm", "board-meeting", "2018-02-28T23:59:59.999999999Z")}, endOf(2018, 3, 31))
+	fd := findingsOf(res, "d")
+	require.Len(t, fd, 1)
+	assert.Equal(t, "2018-02-28", fd[0].Due)
+	assert.Equal(t, evaluator.Missed, fd[0].Status)
+
+	// A request on 27 Feb due 5 days later (4 Mar) falls due after the
+	// revocation: rule 1 says it is not generated.
+	set = advSet(t, board("d", "2018-01-25", "", false, "addDays(trigger.at, 5)"), revoker)
+	res = advEval(t, set, []event.Event{advEv(t, "bm", "board-meeting", "2018-02-27")}, endOf(2018, 3, 31))
+	assert.Empty(t, findingsOf(res, "d"))
+}
+
+// --- Prohibitions at the force boundaries --------------------------------
+
+func TestAdversarialProhibitionBoundaries(t *testing.T) {
+	refusal := `
+  - id: p
+    clause: 8(b)
+    holder: council
+    summary: never refuse access
+    source: test
+    prohibition: {when: event.type == "response" && event.outcome == "refused"}
+`
+	// In force 25 Jan 2018 00:00Z to the end of 30 Jun 2018 (BST:
+	// 1 Jul 00:00 BST = 30 Jun 23:00Z).
+	set := advSet(t, advDirection("d", "2018-01-25", "ends: 2018-06-30", refusal))
+	evs := []event.Event{
+		advEv(t, "before", "response", "2018-01-24T23:59:59.999999999Z", "outcome", "refused"),
+		advEv(t, "first", "response", "2018-01-25T00:00:00Z", "outcome", "refused"),
+		advEv(t, "granted", "response", "2018-03-01", "outcome", "granted"),
+		advEv(t, "last", "response", "2018-06-30T23:59:59.999999999+01:00", "outcome", "refused"),
+		advEv(t, "after", "response", "2018-07-01T00:00:00+01:00", "outcome", "refused"),
+		advEv(t, "after-utc", "response", "2018-06-30T23:30:00Z", "outcome", "refused"), // 00:30 BST 1 Jul
+	}
+	res := advEval(t, set, evs, endOf(2018, 12, 31))
+	var ids []string
+	for _, f := range res.Findings {
+		assert.Equal(t, evaluator.Breached, f.Status)
+		ids = append(ids, f.Trigger.ID)
+	}
+	assert.Equal(t, []string{"first", "last"}, ids)
+	assert.Equal(t, 2, res.Events.Breached)
+}
+
+// --- Monitor against Evaluate -------------------------------------------
+
+type findingKey struct {
+	dir, obl string
+	inst     int
+}
+
+// advCheckMonitor feeds evs to a Monitor and checks that the last finding
+// it reports for each instance is Evaluate's.
+func advCheckMonitor(t *testing.T, set *direction.Set, evs []event.Event, asOf time.Time, want *evaluator.Result) {
+	t.Helper()
+	last := map[findingKey]evaluator.Finding{}
+	m := evaluator.NewMonitor(set, func(f evaluator.Finding) {
+		last[findingKey{f.Direction, f.Obligation, f.Instance}] = f
+	})
+	for _, e := range event.Sort(evs) {
+		if e.At.After(asOf) {
+			break
+		}
+		require.NoError(t, m.Observe(&e))
+	}
+	_, err := m.Finish(asOf)
+	require.NoError(t, err)
+	var got []evaluator.Finding
+	for _, f := range last {
+		got = append(got, f)
+	}
+	sortFindings(got)
+	exp := append([]evaluator.Finding(nil), want.Findings...)
+	sortFindings(exp)
+	if len(exp) == 0 {
+		exp = nil
+	}
+	assert.Equal(t, exp, got, "Monitor's final findings differ from Evaluate's")
+}
+
+func sortFindings(fs []evaluator.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Direction != b.Direction {
+			return a.Direction < b.Direction
+		}
+		if a.Obligation != b.Obligation {
+			return a.Obligation < b.Obligation
+		}
+		return a.Instance < b.Instance
+	})
+}
+
+func TestAdversarialMonitorAdvanceAtDeadline(t *testing.T) {
+	set := advSet(t, advDirection("d", "2018-01-25", "", advOnce("2018-03-25")))
+	var got []string
+	m := evaluator.NewMonitor(set, func(f evaluator.Finding) {
+		got = append(got, string(f.Status)+" "+f.Due)
+	})
+	// The deadline on the 23-hour day is 25 Mar 22:59:59.999999999Z.
+	due := endOf(2018, 3, 25)
+	require.Equal(t, time.Date(2018, 3, 25, 22, 59, 59, 999999999, time.UTC), due.UTC())
+	require.NoError(t, m.Advance(due))
+	assert.Empty(t, got, "nothing has passed at the deadline itself")
+	require.NoError(t, m.Advance(due.Add(time.Nanosecond)))
+	assert.Equal(t, []string{"missed 2018-03-25"}, got)
+	// A discharge 1 ns after the deadline (00:00 BST 26 Mar) is 1 day late.
+	e := advEv(t, "e", "report", "2018-03-26T00:00:00+01:00")
+	require.NoError(t, m.Observe(&e))
+	assert.Equal(t, []string{"missed 2018-03-25", "late 2018-03-25"}, got)
+	_, err := m.Finish(due.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, "late 2018-03-25", got[len(got)-1])
+}
+
+func TestAdversarialMonitorRecurringAtDeadline(t *testing.T) {
+	// Monthly from 31 Jan 2019: 28 Feb, 31 Mar. Reports exactly at the 28
+	// Feb deadline (met) and at 31 Mar 23:59:59.999999999 BST (met).
+	set := advSet(t, advDirection("d", "2019-01-31", "", advRecurring("every: monthly, count: 2")))
+	evs := []event.Event{
+		advEv(t, "feb", "report", "2019-02-28T23:59:59.999999999Z"),
+		advEv(t, "mar", "report", "2019-03-31T23:59:59.999999999+01:00"),
+	}
+	res := advEval(t, set, evs, endOf(2019, 4, 30))
+	require.Len(t, res.Findings, 2)
+	for _, f := range res.Findings {
+		assert.Equal(t, evaluator.Met, f.Status, f.Reason)
+		assert.True(t, strings.HasSuffix(f.Reason, "on the due day"), f.Reason)
+	}
+}
