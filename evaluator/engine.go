@@ -49,7 +49,8 @@ type oblState struct {
 	lastDueAt time.Time
 	// key is the event attribute the discharge condition compares with
 	// trigger.id, or "" (see plan.go).
-	key string
+	key     string
+	keySlot int
 	// retained events that discharged nothing yet; a triggered instance
 	// created later may be discharged by them (rule 4). With a key they
 	// are filed by the key's value, the only trigger id they can match.
@@ -91,6 +92,8 @@ type dirState struct {
 	keyed     []*oblState
 	trigTypes map[string]bool // nil: any type may trigger a keyed obligation
 	seen      seenIDs
+	// memo holds the attributes read of the event being observed.
+	memo attrMemo
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
 	// due orders the undischarged instances by deadline, for a monitor.
@@ -143,11 +146,12 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys bool) *dirState {
 	p := planFor(d)
 	ds := &dirState{d: d, force: f, vars: d.Vars(), eng: e, wake: farFuture,
-		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes}
+		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes,
+		memo: attrMemo{entries: make([]memoEntry, p.slots)}}
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i]}
 		if useKeys {
-			st.key, st.sat, st.when = p.keys[i], p.sat[i], p.when[i]
+			st.key, st.keySlot, st.sat, st.when = p.keys[i], p.keySlots[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
 		}
 		switch o.Kind {
@@ -325,10 +329,11 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 		return nil
 	}
 	inForce := ds.force.InForce(ev.At)
+	ds.memo.next()
 	for _, st := range obls {
 		o := st.o
 		if o.Kind == obligation.Prohibition {
-			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev) {
+			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev, &ds.memo) {
 				continue
 			}
 			hit, err := st.matches(ds, ev)
@@ -344,7 +349,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev, &ds.memo) {
 			var err error
 			if matched, err = st.discharge(ds, ev); err != nil {
 				return err
@@ -355,7 +360,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				st.retain(ds, ev, u)
 			}
 		}
-		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev) {
+		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev, &ds.memo) {
 			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
@@ -395,7 +400,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 	if st.key != "" {
 		// Only a trigger whose id equals the key can be discharged by ev.
-		k, ok := ev.Attrs[st.key].(string)
+		k, ok := ds.memo.get(ev, st.keySlot, st.key)
 		if !ok {
 			return
 		}
@@ -418,7 +423,7 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
-		k, _ := ev.Attrs[st.key].(string)
+		k, _ := ds.memo.get(ev, st.keySlot, st.key)
 		in := st.open[k]
 		if in == nil {
 			return false, nil

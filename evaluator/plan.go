@@ -35,6 +35,9 @@ type plan struct {
 	// a discharge) are the whole condition, so CEL need not be called.
 	sat, when           []eventFilter
 	satExact, whenExact []bool
+	// keySlots[i] is keys[i]'s slot in an attrMemo; slots counts them.
+	keySlots []int
+	slots    int
 	// trigAttrs[i] says that obligation i's discharge condition may read
 	// its trigger's attributes, not only trigger.id, trigger.type and
 	// trigger.at; when it does not, a stream keeps each trigger without
@@ -53,20 +56,54 @@ type eventFilter []fieldTest
 type fieldTest struct {
 	key  string
 	vals []string
+	// slot numbers the attribute among those the direction's filters and
+	// keys read, for attrMemo; -1 for type and id.
+	slot int
+}
+
+// attrMemo remembers, for the event being observed, the string attributes
+// a direction's filters and keys have read: an event of a type that
+// concerns several obligations is tested for the same attributes by each
+// (a request's from and kind by five), and the first read of an event's
+// attribute map is the costly one.
+type attrMemo struct {
+	gen     uint64 // the event's number; entries of other numbers are stale
+	entries []memoEntry
+}
+
+type memoEntry struct {
+	gen uint64
+	s   string
+	ok  bool
+}
+
+// next starts a new event.
+func (m *attrMemo) next() { m.gen++ }
+
+// get returns ev's attribute key, numbered slot, if it is a string.
+func (m *attrMemo) get(ev *event.Event, slot int, key string) (string, bool) {
+	e := &m.entries[slot]
+	if e.gen != m.gen {
+		s, ok := ev.Attrs[key].(string)
+		*e = memoEntry{m.gen, s, ok}
+	}
+	return e.s, e.ok
 }
 
 // pass reports whether ev passes every test. An attribute that is absent
 // or not a string equals no string literal.
-func (f eventFilter) pass(ev *event.Event) bool {
+func (f eventFilter) pass(ev *event.Event, m *attrMemo) bool {
 	for _, t := range f {
 		var v string
-		switch t.key {
-		case "type":
-			v = ev.Type
-		case "id":
-			v = ev.ID
+		switch t.slot {
+		case -1:
+			if t.key == "type" {
+				v = ev.Type
+			} else {
+				v = ev.ID
+			}
 		default:
-			s, ok := ev.Attrs[t.key].(string)
+			s, ok := m.get(ev, t.slot, t.key)
 			if !ok {
 				return false
 			}
@@ -122,7 +159,7 @@ func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
 			for _, pair := range [][2]ast.Expr{{args[0], args[1]}, {args[1], args[0]}} {
 				if k := field(pair[0], "event"); k != "" && k != "at" {
 					if s, ok := strLit(pair[1]); ok {
-						f = append(f, fieldTest{k, []string{s}})
+						f = append(f, fieldTest{key: k, vals: []string{s}})
 						return
 					}
 					if keyed && field(pair[1], "trigger") == "id" {
@@ -148,7 +185,7 @@ func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
 				}
 				vals = append(vals, s)
 			}
-			f = append(f, fieldTest{k, vals})
+			f = append(f, fieldTest{key: k, vals: vals})
 			return
 		}
 		exact = false
@@ -231,6 +268,7 @@ func planFor(d *direction.Direction) *plan {
 	if anyKeyed && !anyTypeTriggers {
 		p.trigTypes = trig
 	}
+	p.numberSlots()
 	actual, loaded := plans.LoadOrStore(key, p)
 	if !loaded {
 		runtime.AddCleanup(d, func(k weak.Pointer[direction.Direction]) { plans.Delete(k) }, key)
@@ -348,4 +386,43 @@ func readsTriggerAttrs(text string) bool {
 		}
 	}))
 	return idents != plain
+}
+
+// numberSlots gives each attribute the filters and keys read a slot in an
+// attrMemo.
+func (p *plan) numberSlots() {
+	slot := map[string]int{}
+	number := func(key string) int {
+		if key == "type" || key == "id" {
+			return -1
+		}
+		n, ok := slot[key]
+		if !ok {
+			n = len(slot)
+			slot[key] = n
+		}
+		return n
+	}
+	for _, fs := range [][]eventFilter{p.sat, p.when} {
+		for _, f := range fs {
+			for j := range f {
+				f[j].slot = number(f[j].key)
+			}
+		}
+	}
+	p.keySlots = make([]int, len(p.keys))
+	for i, k := range p.keys {
+		p.keySlots[i] = -1
+		if k != "" {
+			// A key of "id" or "type" still reads the attribute map, as
+			// the discharge and retain code always did.
+			n, ok := slot[k]
+			if !ok {
+				n = len(slot)
+				slot[k] = n
+			}
+			p.keySlots[i] = n
+		}
+	}
+	p.slots = len(slot)
 }
