@@ -2,6 +2,7 @@ package evaluator_test
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -668,8 +669,10 @@ func advCheckMonitor(t *testing.T, set *direction.Set, evs []event.Event, asOf t
 		}
 		require.NoError(t, m.Observe(&e))
 	}
-	_, err := m.Finish(asOf)
+	counts, err := m.Finish(asOf)
 	require.NoError(t, err)
+	counts.Read, counts.AfterAsOf = want.Events.Read, want.Events.AfterAsOf
+	assert.Equal(t, want.Events, counts, "Monitor's event counts differ from Evaluate's")
 	var got []evaluator.Finding
 	for _, f := range last {
 		got = append(got, f)
@@ -681,6 +684,21 @@ func advCheckMonitor(t *testing.T, set *direction.Set, evs []event.Event, asOf t
 		exp = nil
 	}
 	assert.Equal(t, exp, got, "Monitor's final findings differ from Evaluate's")
+
+	// Stream gives the same findings, in the order they became final.
+	sorted, i := event.Sort(evs), 0
+	var streamed []evaluator.Finding
+	sres, err := evaluator.Stream(set, func() (*event.Event, error) {
+		if i == len(sorted) {
+			return nil, io.EOF
+		}
+		i++
+		return &sorted[i-1], nil
+	}, evaluator.Options{AsOf: asOf}, func(f evaluator.Finding) { streamed = append(streamed, f) })
+	require.NoError(t, err)
+	sortFindings(streamed)
+	assert.Equal(t, exp, streamed, "Stream's findings differ from Evaluate's")
+	assert.Equal(t, want.Events, sres.Events, "Stream's event counts differ from Evaluate's")
 }
 
 func sortFindings(fs []evaluator.Finding) {
@@ -732,4 +750,24 @@ func TestAdversarialMonitorRecurringAtDeadline(t *testing.T) {
 		assert.Equal(t, evaluator.Met, f.Status, f.Reason)
 		assert.True(t, strings.HasSuffix(f.Reason, "on the due day"), f.Reason)
 	}
+}
+
+// --- Other time zones -----------------------------------------------------
+
+func TestAdversarialZoneWithMidnightChange(t *testing.T) {
+	// São Paulo went from -03 to -02 at 00:00 on 4 Nov 2018: 3 Nov ended
+	// at 23:59:59.999999999 -03 (02:59:59.999999999Z on 4 Nov). A report at
+	// 23:30 -03 on 3 Nov is on time; 00:30 -03 would not exist, so 01:30 -02
+	// (03:30Z) on 4 Nov is 1 day late.
+	if _, err := time.LoadLocation("America/Sao_Paulo"); err != nil {
+		t.Skip("no zone data:", err)
+	}
+	set := advSet(t, advDirection("d", "2018-10-01", "time_zone: America/Sao_Paulo", advOnce("2018-11-03")))
+	res := advEval(t, set, []event.Event{advEv(t, "e", "report", "2018-11-03T23:30:00-03:00")}, time.Date(2018, 12, 1, 0, 0, 0, 0, time.UTC))
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status, res.Findings[0].Reason)
+	assert.Equal(t, time.Date(2018, 11, 4, 2, 59, 59, 999999999, time.UTC), res.Findings[0].DueAt.UTC())
+	res = advEval(t, set, []event.Event{advEv(t, "e", "report", "2018-11-04T01:30:00-02:00")}, time.Date(2018, 12, 1, 0, 0, 0, 0, time.UTC))
+	assert.Equal(t, evaluator.Late, res.Findings[0].Status)
+	assert.Equal(t, 1, res.Findings[0].DaysLate)
 }
