@@ -159,3 +159,33 @@ func TestAdversarialRevokerIssuedBeforeRevoked(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cycle")
 }
+
+func TestAdversarialOnceDueBeforeIssue(t *testing.T) {
+	// once.date before the issue date is refused; the same date given as
+	// a CEL due expression must be refused too: 1 Jan 2018 is before the
+	// issue date of 25 Jan 2018, so the instance could never be met.
+	for _, once := range []string{`{date: 2018-01-01}`, `{due: 'date("2018-01-01")'}`, `{due: 'endOfMonth(date("2017-12-01"))'}`} {
+		src := fmt.Sprintf(`
+id: a
+title: test
+council: council
+issued_by: sos
+issued: 2018-01-25
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+obligations:
+  - id: once
+    clause: "1"
+    holder: council
+    summary: a report
+    source: test
+    once: %s
+    satisfied_by: event.type == "report"
+`, once)
+		_, err := direction.Parse("a.yaml", []byte(src), direction.Options{})
+		if assert.Error(t, err, once) {
+			assert.Contains(t, err.Error(), "before the direction was issued", once)
+		}
+	}
+}

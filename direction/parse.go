@@ -423,6 +423,9 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 		}
 		s.On = civil.In(t, p.d.Location)
 		s.OnSource = fmt.Sprintf("%s = %s", prog.Text, s.On.Long())
+		if !p.d.Issued.IsZero() && s.On.Before(p.d.Issued) {
+			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "the due date %s (%s) is before the direction was issued on %s", s.On, prog.Text, p.d.Issued)
+		}
 	default:
 		p.doc.Errorf(m.Node, m.Path, "a once obligation needs date (YYYY-MM-DD) or due (a CEL timestamp such as endOfMonth(date(\"2018-05-01\")))")
 	}
