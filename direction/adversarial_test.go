@@ -189,3 +189,36 @@ obligations:
 		}
 	}
 }
+
+func TestAdversarialUntilBeforeFirstDue(t *testing.T) {
+	// Issued 25 Jan 2018, quarterly: first due 25 Apr 2018. until 24 Apr
+	// leaves no instance at all, which should be reported rather than
+	// silently giving an obligation that never falls due. until 25 Apr
+	// (inclusive) gives one instance and is fine.
+	mk := func(until string) string {
+		return fmt.Sprintf(`
+id: a
+title: test
+council: council
+issued_by: sos
+issued: 2018-01-25
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+obligations:
+  - id: r
+    clause: "1"
+    holder: council
+    summary: a report
+    source: test
+    recurring: {every: quarterly, until: %s}
+    satisfied_by: event.type == "report"
+`, until)
+	}
+	_, err := direction.Parse("a.yaml", []byte(mk("2018-04-24")), direction.Options{})
+	if assert.Error(t, err) {
+		assert.Contains(t, err.Error(), "25 Apr 2018")
+	}
+	_, err = direction.Parse("a.yaml", []byte(mk("2018-04-25")), direction.Options{})
+	assert.NoError(t, err)
+}

@@ -392,7 +392,13 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 			s.Count = c
 		}
 	}
-	s.Until, _ = p.date(m, "until", false, "the last date an instance may fall due (YYYY-MM-DD)")
+	var untilNode *yaml.Node
+	s.Until, untilNode = p.date(m, "until", false, "the last date an instance may fall due (YYYY-MM-DD)")
+	if untilNode != nil && !s.Anchor.IsZero() && !s.Every.IsZero() {
+		if first, _ := o.DueDate(1); s.Until.Before(first) {
+			p.doc.Errorf(untilNode, yamlx.Join(m.Path, "until"), "until %s is before the first due date, %s, so the obligation would never fall due", s.Until, first.Long())
+		}
+	}
 }
 
 func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
