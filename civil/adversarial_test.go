@@ -143,3 +143,12 @@ func TestAdversarialParseRejectsImpossibleDates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, civil.New(2000, 2, 29), d)
 }
+
+// A date that does not exist (New does not check) still normalises as
+// time.Date does: 29 Feb 2019 starts at 1 Mar 2019 00:00, not at some
+// later clock change.
+func TestAdversarialStartOfImpossibleDateNormalises(t *testing.T) {
+	loc := london(t)
+	assert.Equal(t, time.Date(2019, 3, 1, 0, 0, 0, 0, loc), civil.New(2019, 2, 29).Start(loc))
+	assert.Equal(t, time.Date(2018, 5, 1, 0, 0, 0, 0, loc), civil.New(2018, 4, 31).Start(loc))
+}

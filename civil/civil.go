@@ -60,7 +60,7 @@ func (d Date) Start(loc *time.Location) time.Time {
 		// Midnight fell in a gap (clocks went forward at 00:00, as in São
 		// Paulo or Havana) and time.Date chose the old offset, an instant
 		// on the day before. The day starts when the clocks change.
-		if _, change := t.ZoneBounds(); !change.IsZero() {
+		if _, change := t.ZoneBounds(); !change.IsZero() && Of(change) == d {
 			t = change
 		}
 	}
