@@ -771,3 +771,26 @@ func TestAdversarialZoneWithMidnightChange(t *testing.T) {
 	assert.Equal(t, evaluator.Late, res.Findings[0].Status)
 	assert.Equal(t, 1, res.Findings[0].DaysLate)
 }
+
+func TestAdversarialMonitorAdvancingDayByDay(t *testing.T) {
+	// Monthly from 25 Jan 2018: due 25 Feb, 25 Mar (the 23-hour day), 25
+	// Apr. Advancing to the first instant of each day from 1 Mar to 30 Apr,
+	// each missed deadline is reported on the first advance past it: 25
+	// Feb at 1 Mar, 25 Mar at 26 Mar 00:00 BST, 25 Apr at 26 Apr 00:00 BST.
+	set := advSet(t, advDirection("d", "2018-01-25", "", advRecurring("every: monthly, count: 3")))
+	var day string
+	seen := map[string]string{}
+	m := evaluator.NewMonitor(set, func(f evaluator.Finding) {
+		if f.Status == evaluator.Missed {
+			seen[f.Due] = day
+		}
+	})
+	for d := advAt(t, "2018-03-01"); d.Before(advAt(t, "2018-05-01")); d = d.AddDate(0, 0, 1) {
+		day = d.In(event.London).Format(time.DateOnly)
+		require.NoError(t, m.Advance(d))
+		// One ns before the start of the next day nothing new is due.
+		require.NoError(t, m.Advance(d.AddDate(0, 0, 1).Add(-time.Nanosecond)))
+	}
+	assert.Equal(t, map[string]string{"2018-02-25": "2018-03-01", "2018-03-25": "2018-03-26", "2018-04-25": "2018-04-26"}, seen)
+	assert.Equal(t, 3, m.Outstanding())
+}
