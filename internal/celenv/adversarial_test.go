@@ -122,3 +122,37 @@ func TestAdversarialDateRejectsImpossible(t *testing.T) {
 		assert.Error(t, err, expr)
 	}
 }
+
+// São Paulo moved its clocks from 00:00 -03 to 01:00 -02 on 4 Nov 2018, so
+// 4 Nov starts at 03:00Z and its clock times 00:00-00:59 do not exist.
+// Moving a time onto that day must land on that day, not an hour earlier
+// on 3 Nov (which would make a deadline a day early).
+func TestAdversarialDateFunctionsWhereMidnightIsSkipped(t *testing.T) {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	e, err := New(loc, calendar.Default())
+	require.NoError(t, err)
+	for expr, want := range map[string]any{
+		// The first instant of 4 Nov: 01:00 -02 = 03:00Z.
+		`date("2018-11-04")`: utc(2018, 11, 4, 3, 0, 0, 0),
+		// 3 Nov 00:00 -03 + 1 day: 4 Nov 00:00 does not exist; the day
+		// starts at 01:00 -02 = 03:00Z.
+		`addDays(date("2018-11-03"), 1)`: utc(2018, 11, 4, 3, 0, 0, 0),
+		// 00:30 -03 on 3 Nov + 1 day: 00:30 on 4 Nov is skipped; the same
+		// instant read with the old offset is 03:30Z = 01:30 -02, on 4 Nov.
+		`addDays(timestamp("2018-11-03T00:30:00-03:00"), 1)`: utc(2018, 11, 4, 3, 30, 0, 0),
+		// 4 Oct + 1 month = 4 Nov, its first instant.
+		`addMonths(date("2018-10-04"), 1)`: utc(2018, 11, 4, 3, 0, 0, 0),
+		// Whatever the instant, its day in São Paulo is 4 Nov: 0 days apart.
+		`daysBetween(addDays(date("2018-11-03"), 1), date("2018-11-04"))`: 0,
+		// Fri 2 Nov 00:00 -03 + 1 working day = Mon 5 Nov 00:00 -02 = 02:00Z
+		// (the clock time exists on the Monday).
+		`addWorkingDays(date("2018-11-02"), 1)`: utc(2018, 11, 5, 2, 0, 0, 0),
+		// 3 Nov 2018 ends at 02:59:59.999999999Z (23:59:59.999999999 -03).
+		`endOfDay(date("2018-11-03"))`: utc(2018, 11, 4, 2, 59, 59, 999999999),
+	} {
+		assert.Equal(t, want, evalExpr(t, e, expr), expr)
+	}
+}

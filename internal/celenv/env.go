@@ -71,7 +71,21 @@ func (e *Env) day(v ref.Val) (civil.Date, time.Time) {
 
 // atDay keeps t's clock time on another day, in the direction's zone.
 func (e *Env) atDay(d civil.Date, t time.Time) ref.Val {
-	return ts(time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc))
+	r := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc)
+	if civil.In(r, e.loc) != d {
+		// The clock time was skipped on d (clocks went forward at
+		// midnight, as in São Paulo) and time.Date read it with the new
+		// offset, an instant on the day before. Read it with the old one,
+		// which lands on d just after the change.
+		_, before := r.Zone()
+		if _, change := r.ZoneBounds(); !change.IsZero() {
+			_, after := change.Zone()
+			if moved := r.Add(time.Duration(after-before) * time.Second); civil.In(moved, e.loc) == d {
+				r = moved
+			}
+		}
+	}
+	return ts(r)
 }
 
 func (e *Env) functions() []cel.EnvOption {
