@@ -794,3 +794,69 @@ func TestAdversarialMonitorAdvancingDayByDay(t *testing.T) {
 	assert.Equal(t, map[string]string{"2018-02-25": "2018-03-01", "2018-03-25": "2018-03-26", "2018-04-25": "2018-04-26"}, seen)
 	assert.Equal(t, 3, m.Outstanding())
 }
+
+func TestAdversarialProhibitionAtRevocation(t *testing.T) {
+	refusal := `
+  - id: p
+    clause: 8(b)
+    holder: council
+    summary: never refuse access
+    source: test
+    prohibition: {when: event.type == "response" && event.outcome == "refused"}
+`
+	// d in force from 25 Jan 2018 until r's issue date, 28 Oct 2018 (the
+	// 25-hour day): until 28 Oct 00:00 BST = 27 Oct 23:00Z.
+	set := advSet(t, advDirection("d", "2018-01-25", "", refusal), advDirection("r", "2018-10-28", "revokes: [d]", advOnce("2030-01-01")))
+	evs := []event.Event{
+		advEv(t, "last", "response", "2018-10-27T23:59:59.999999999+01:00", "outcome", "refused"), // 22:59:59.999999999Z
+		advEv(t, "at-revocation", "response", "2018-10-28T00:00:00+01:00", "outcome", "refused"),
+		advEv(t, "later", "response", "2018-10-28T12:00:00Z", "outcome", "refused"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 12, 31))
+	fd := findingsOf(res, "d")
+	require.Len(t, fd, 1)
+	assert.Equal(t, "last", fd[0].Trigger.ID)
+}
+
+func TestAdversarialReportAndMeetingAtTheSameInstant(t *testing.T) {
+	// Ties are taken in input order. Report given first: it is kept and
+	// claimed by the meeting; met on the due day. Report given second: it
+	// discharges the instance the meeting has just made; also met.
+	for _, reportFirst := range []bool{true, false} {
+		for _, keyed := range []bool{false, true} {
+			set := advSet(t, board("d", "2018-01-25", "", keyed, "trigger.at"))
+			r := advEv(t, "r", "report", "2018-02-14T10:00:00Z", "meeting", "bm")
+			bm := advEv(t, "bm", "board-meeting", "2018-02-14T10:00:00Z")
+			evs := []event.Event{bm, r}
+			if reportFirst {
+				evs = []event.Event{r, bm}
+			}
+			res := advEval(t, set, evs, endOf(2018, 3, 1))
+			require.Len(t, res.Findings, 1)
+			assert.Equal(t, evaluator.Met, res.Findings[0].Status, "reportFirst=%v keyed=%v", reportFirst, keyed)
+			assert.Contains(t, res.Findings[0].Reason, "on the due day")
+			assert.Equal(t, 2, res.Events.Used)
+		}
+	}
+}
+
+func TestAdversarialOneEventManyInstances(t *testing.T) {
+	// Two monthly obligations in one direction; one report discharges the
+	// oldest open instance of each, never two of the same one (rule 4).
+	// From 31 Jan 2019: due 28 Feb, 31 Mar. A report on 5 Apr (as of 30
+	// Apr): for each obligation instance 1 (due 28 Feb) is late by 36 days
+	// (28 Feb -> 31 Mar is 31, -> 5 Apr 5 more) and instance 2 missed.
+	two := advRecurring("every: monthly, count: 2") + strings.Replace(advRecurring("every: monthly, count: 2"), "id: r", "id: r2", 1)
+	set := advSet(t, advDirection("d", "2019-01-31", "", two))
+	res := advEval(t, set, []event.Event{advEv(t, "e", "report", "2019-04-05")}, endOf(2019, 4, 30))
+	require.Len(t, res.Findings, 4)
+	for _, f := range res.Findings {
+		if f.Instance == 1 {
+			assert.Equal(t, evaluator.Late, f.Status)
+			assert.Equal(t, 36, f.DaysLate)
+		} else {
+			assert.Equal(t, evaluator.Missed, f.Status)
+		}
+	}
+	assert.Equal(t, 1, res.Events.Discharged)
+}
