@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
@@ -859,4 +860,32 @@ func TestAdversarialOneEventManyInstances(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, res.Events.Discharged)
+}
+
+// Rule 2 over every anchor day of 2019-2020 (a non-leap and a leap year)
+// and the four month periods: the k-th due date is in the month
+// anchor month + k·N, on the anchor's day or, when that month is shorter,
+// its last day. Checked against the calendar directly (time.Date's day 0
+// of the next month is the last day of this one), not against civil.
+func TestAdversarialRecurringClampPropertyAllAnchors(t *testing.T) {
+	for _, every := range []int{1, 3, 6, 12} {
+		src := advDirection("d", "2019-01-01", "", advRecurring(fmt.Sprintf("every: %d months", every)))
+		d, err := direction.Parse("d.yaml", []byte(src), direction.Options{})
+		require.NoError(t, err)
+		for day := time.Date(2019, 1, 1, 12, 0, 0, 0, time.UTC); day.Year() < 2021; day = day.AddDate(0, 0, 1) {
+			// Only the anchor changes; DueDate reads nothing but the schedule.
+			o := *d.Obligations[0]
+			o.Schedule.Anchor = civil.Of(day)
+			for k := 1; k <= 30; k++ {
+				got, _ := o.DueDate(k)
+				y, m := day.Year(), int(day.Month())+k*every
+				y, m = y+(m-1)/12, (m-1)%12+1
+				last := time.Date(y, time.Month(m)+1, 0, 12, 0, 0, 0, time.UTC).Day()
+				want := min(day.Day(), last)
+				if got.Year != y || int(got.Month) != m || got.Day != want {
+					t.Fatalf("anchor %s every %d months, k=%d: got %s, want %04d-%02d-%02d", day.Format(time.DateOnly), every, k, got, y, m, want)
+				}
+			}
+		}
+	}
 }
