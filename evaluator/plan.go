@@ -129,11 +129,8 @@ func (f eventFilter) pass(ev *event.Event, m *attrMemo) bool {
 // such term is a plain boolean (an absent attribute reads as null, which
 // equals no string), so the conjunction is then exactly the tests.
 func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
-	if text == "" || parseEnv() == nil {
-		return nil, false
-	}
-	parsed, iss := parseEnv().Parse(text)
-	if iss != nil && iss.Err() != nil {
+	root, ok := parseCond(text)
+	if !ok {
 		return nil, false
 	}
 	exact = true
@@ -190,7 +187,7 @@ func filterOf(text string, keyed bool) (f eventFilter, exact bool) {
 		}
 		exact = false
 	}
-	walk(parsed.NativeRep().Expr())
+	walk(root)
 	// The engine files candidates by one key; a second would go untested.
 	return f, exact && keys <= 1
 }
@@ -222,6 +219,9 @@ func planFor(d *direction.Direction) *plan {
 		p.sat[i], p.satExact[i] = filterOf(o.SatisfiedBy(), o.Kind == obligation.Triggered)
 		p.when[i], p.whenExact[i] = filterOf(o.When(), false)
 		p.trigAttrs[i] = readsTriggerAttrs(o.SatisfiedBy())
+		if o.Kind == obligation.Triggered {
+			p.keys[i] = triggerKey(o.SatisfiedBy())
+		}
 	}
 	types := map[string]bool{}
 	for _, o := range d.Obligations {
@@ -252,7 +252,7 @@ func planFor(d *direction.Direction) *plan {
 		if o.Kind != obligation.Triggered {
 			continue
 		}
-		if p.keys[i] = triggerKey(o.SatisfiedBy()); p.keys[i] == "" {
+		if p.keys[i] == "" {
 			continue
 		}
 		anyKeyed = true
@@ -285,6 +285,40 @@ func sortedInts(xs []int) []int {
 	return xs
 }
 
+// parseCond parses a condition's text to read its shape. A plan reads
+// each text three times (filters, key, trigger attributes) and the CEL
+// parser is slow next to a short stream, so the last few parses are kept.
+func parseCond(text string) (ast.Expr, bool) {
+	if text == "" || parseEnv() == nil {
+		return nil, false
+	}
+	parseMu.Lock()
+	defer parseMu.Unlock()
+	for _, c := range parseCache {
+		if c.text == text {
+			return c.expr, c.expr != nil
+		}
+	}
+	var expr ast.Expr
+	if parsed, iss := parseEnv().Parse(text); iss == nil || iss.Err() == nil {
+		expr = parsed.NativeRep().Expr()
+	}
+	parseCache[parseNext%len(parseCache)] = parsedCond{text, expr}
+	parseNext++
+	return expr, expr != nil
+}
+
+type parsedCond struct {
+	text string
+	expr ast.Expr
+}
+
+var (
+	parseMu    sync.Mutex
+	parseCache [4]parsedCond
+	parseNext  int
+)
+
 // parseEnv parses condition texts to read their shape; it is built on
 // first use.
 var parseEnv = sync.OnceValue(func() *cel.Env {
@@ -299,11 +333,8 @@ var parseEnv = sync.OnceValue(func() *cel.Env {
 // seen. It returns "" for any other shape; the engine then keeps every
 // candidate, which is always correct.
 func triggerKey(text string) string {
-	if text == "" || parseEnv() == nil {
-		return ""
-	}
-	parsed, iss := parseEnv().Parse(text)
-	if iss != nil && iss.Err() != nil {
+	root, ok := parseCond(text)
+	if !ok {
 		return ""
 	}
 	var walk func(e ast.Expr) string
@@ -332,7 +363,7 @@ func triggerKey(text string) string {
 		}
 		return ""
 	}
-	return walk(parsed.NativeRep().Expr())
+	return walk(root)
 }
 
 // field returns K for the expression v.K or v["K"], else "".
@@ -364,15 +395,12 @@ func readsTriggerAttrs(text string) bool {
 	if text == "" {
 		return false
 	}
-	if parseEnv() == nil {
-		return true
-	}
-	parsed, iss := parseEnv().Parse(text)
-	if iss != nil && iss.Err() != nil {
+	root, ok := parseCond(text)
+	if !ok {
 		return true
 	}
 	idents, plain := 0, 0
-	ast.PostOrderVisit(parsed.NativeRep().Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
 		switch e.Kind() {
 		case ast.IdentKind:
 			if e.AsIdent() == "trigger" {
