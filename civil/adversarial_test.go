@@ -152,3 +152,15 @@ func TestAdversarialStartOfImpossibleDateNormalises(t *testing.T) {
 	assert.Equal(t, time.Date(2019, 3, 1, 0, 0, 0, 0, loc), civil.New(2019, 2, 29).Start(loc))
 	assert.Equal(t, time.Date(2018, 5, 1, 0, 0, 0, 0, loc), civil.New(2018, 4, 31).Start(loc))
 }
+
+// time.Duration saturates at about 292 years, so a day count must not go
+// through one.
+func TestAdversarialDaysUntilLongSpans(t *testing.T) {
+	// 1900-01-01 to 2200-01-01: 300 × 365 + 73 leap days (1904..2196 is 74
+	// multiples of 4, less 2100; 1900 is outside, 2000 counts) = 109573.
+	assert.Equal(t, 109573, civil.New(1900, 1, 1).DaysUntil(civil.New(2200, 1, 1)))
+	assert.Equal(t, -109573, civil.New(2200, 1, 1).DaysUntil(civil.New(1900, 1, 1)))
+	// 0001-01-01 to 9999-12-31: 24 cycles of 146097 days (9600 years) plus
+	// 399 years of 365 days and 96 leap days, less one: 3652058.
+	assert.Equal(t, 3652058, civil.New(1, 1, 1).DaysUntil(civil.New(9999, 12, 31)))
+}

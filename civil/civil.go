@@ -103,9 +103,13 @@ func DaysIn(y int, m time.Month) int {
 // DaysUntil returns the number of calendar days from d to e: positive when e
 // is after d.
 func (d Date) DaysUntil(e Date) int {
-	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours() / 24)
+	// Counted in whole UTC days since 1970, not with time.Sub, whose
+	// Duration saturates at about 292 years.
+	return int(e.unixDay() - d.unixDay())
+}
+
+func (d Date) unixDay() int64 {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
 // Before reports whether d is before e.
