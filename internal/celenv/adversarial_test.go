@@ -156,3 +156,27 @@ func TestAdversarialDateFunctionsWhereMidnightIsSkipped(t *testing.T) {
 		assert.Equal(t, want, evalExpr(t, e, expr), expr)
 	}
 }
+
+// Steps that leave the years 1 to 9999 (CEL's timestamp range), or that
+// would overflow the arithmetic, are errors rather than wrapped dates.
+func TestAdversarialDateFunctionsOutOfRange(t *testing.T) {
+	e, err := New(event.London, nil)
+	require.NoError(t, err)
+	for _, expr := range []string{
+		`addMonths(date("2018-01-01"), 9223372036854775807)`, // wrapped to 30 Nov 2017 before
+		`addDays(date("2018-01-01"), 4611686018427387904)`,   // gave 1 Jan 2018 back before
+		`addMonths(date("2018-01-01"), 100000)`,              // year 10351
+		`addMonths(date("2018-01-01"), -24220)`,              // 2018 × 12 - 24220 = -4 months: the year -1
+		`addDays(date("9999-12-31"), 1)`,                     // year 10000
+	} {
+		checked, iss := e.env.Compile(expr)
+		require.NoError(t, iss.Err(), expr)
+		prg, err := e.env.Program(checked)
+		require.NoError(t, err)
+		_, _, err = prg.Eval(map[string]any{})
+		assert.Error(t, err, expr)
+	}
+	// The edges themselves are fine: 31 Dec 9999 is 31 Dec 2018 + 7981 years.
+	assert.Equal(t, utc(9999, 12, 31, 0, 0, 0, 0), evalExpr(t, e, `addMonths(date("2018-12-31"), 95772)`))
+	assert.Equal(t, 3652058, evalExpr(t, e, `daysBetween(date("0001-01-01"), date("9999-12-31"))`))
+}

@@ -69,6 +69,22 @@ func (e *Env) day(v ref.Val) (civil.Date, time.Time) {
 	return civil.Of(t), t
 }
 
+// CEL timestamps cover the years 1 to 9999; larger steps would overflow
+// the date arithmetic and wrap round silently.
+const (
+	maxMonths = 12 * 10_000
+	maxDays   = 3_700_000
+)
+
+// atDayChecked is atDay for a computed date, which may fall outside the
+// years CEL timestamps cover.
+func (e *Env) atDayChecked(fn string, d civil.Date, t time.Time) ref.Val {
+	if d.Year < 1 || d.Year > 9999 {
+		return types.NewErr("%s: the result, in the year %d, is outside the years 1 to 9999 timestamps cover", fn, d.Year)
+	}
+	return e.atDay(d, t)
+}
+
 // atDay keeps t's clock time on another day, in the direction's zone.
 func (e *Env) atDay(d civil.Date, t time.Time) ref.Val {
 	r := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc)
@@ -109,12 +125,20 @@ func (e *Env) functions() []cel.EnvOption {
 		cel.Function("addMonths",
 			cel.Overload("addMonths_timestamp_int", []*cel.Type{T, I}, T, cel.BinaryBinding(func(a, n ref.Val) ref.Val {
 				d, t := e.day(a)
-				return e.atDay(d.AddMonths(int(n.(types.Int))), t)
+				k := n.(types.Int)
+				if k > maxMonths || k < -maxMonths {
+					return types.NewErr("addMonths: %d months is beyond the years 1 to 9999 timestamps cover", k)
+				}
+				return e.atDayChecked("addMonths", d.AddMonths(int(k)), t)
 			}))),
 		cel.Function("addDays",
 			cel.Overload("addDays_timestamp_int", []*cel.Type{T, I}, T, cel.BinaryBinding(func(a, n ref.Val) ref.Val {
 				d, t := e.day(a)
-				return e.atDay(d.AddDays(int(n.(types.Int))), t)
+				k := n.(types.Int)
+				if k > maxDays || k < -maxDays {
+					return types.NewErr("addDays: %d days is beyond the years 1 to 9999 timestamps cover", k)
+				}
+				return e.atDayChecked("addDays", d.AddDays(int(k)), t)
 			}))),
 		cel.Function("endOfMonth",
 			cel.Overload("endOfMonth_timestamp", []*cel.Type{T}, T, unaryTS(func(d civil.Date, _ time.Time) ref.Val {
