@@ -902,3 +902,46 @@ func TestAdversarialAsOfBeforeTheDirection(t *testing.T) {
 	res = advEval(t, set, nil, advAt(t, "2018-03-01"))
 	assert.Len(t, res.Findings, 2)
 }
+
+func TestAdversarialWorkingDayDueOverChristmas(t *testing.T) {
+	// Access requested on Fri 24 Dec 2021, to be given within 1 working
+	// day: 25, 26 (weekend), 27, 28 (substitute bank holidays) do not
+	// count, so it is due Wed 29 Dec 2021, a GMT day ending 23:59:59Z.
+	access := advDirection("d", "2021-01-01", "", `
+  - id: access
+    clause: 8(b)
+    holder: council
+    summary: give access within a working day of each request
+    source: test
+    triggered:
+      when: event.type == "request"
+      due: addWorkingDays(trigger.at, 1)
+    satisfied_by: event.type == "response" && event.request == trigger.id
+`)
+	set := advSet(t, access)
+	for _, c := range []struct {
+		at       string
+		status   evaluator.Status
+		daysLate int
+	}{
+		{"2021-12-29T23:59:59.999999999Z", evaluator.Met, 0},
+		{"2021-12-30T00:00:00Z", evaluator.Late, 1},
+		{"2022-01-04T09:00:00Z", evaluator.Late, 6}, // 29 Dec -> 4 Jan: 3 + 3 = 6
+	} {
+		evs := []event.Event{
+			advEv(t, "req", "request", "2021-12-24T16:00:00Z"),
+			advEv(t, "resp", "response", c.at, "request", "req"),
+		}
+		res := advEval(t, set, evs, endOf(2022, 1, 31))
+		require.Len(t, res.Findings, 1)
+		assert.Equal(t, "2021-12-29", res.Findings[0].Due)
+		assert.Equal(t, c.status, res.Findings[0].Status, c.at)
+		assert.Equal(t, c.daysLate, res.Findings[0].DaysLate, c.at)
+	}
+	// A request on the Monday substitute day itself, 27 Dec: day 0 is the
+	// holiday; 28 Dec is not a working day either; due Wed 29 Dec.
+	res := advEval(t, set, []event.Event{advEv(t, "req", "request", "2021-12-27")}, endOf(2022, 1, 31))
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, "2021-12-29", res.Findings[0].Due)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+}
