@@ -33,9 +33,9 @@ obligations:
     holder: council
     summary: a report
     source: test
-    once: {date: 2030-01-01}
+    once: {date: %s}
     satisfied_by: event.type == "report"
-`, id, issued, extra)
+`, id, issued, extra, issued)
 	d, err := direction.Parse(id+".yaml", []byte(src), direction.Options{})
 	require.NoError(t, err)
 	return d
@@ -221,4 +221,43 @@ obligations:
 	}
 	_, err = direction.Parse("a.yaml", []byte(mk("2018-04-25")), direction.Options{})
 	assert.NoError(t, err)
+}
+
+func TestAdversarialDueAfterEnds(t *testing.T) {
+	// A direction of 25 Jan 2018 that ends on 30 Apr 2018. Rule 1 generates
+	// no instance due after the end, so a once date of 1 May, or a
+	// recurring series first due on 25 Jul (every 6 months), could never
+	// fall due: an error, not a silently dead obligation. 30 Apr itself and
+	// a quarterly series (first due 25 Apr) are fine.
+	mk := func(schedule string) string {
+		return fmt.Sprintf(`
+id: a
+title: test
+council: council
+issued_by: sos
+issued: 2018-01-25
+ends: 2018-04-30
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+obligations:
+  - id: x
+    clause: "1"
+    holder: council
+    summary: a report
+    source: test
+    %s
+    satisfied_by: event.type == "report"
+`, schedule)
+	}
+	for _, bad := range []string{`once: {date: 2018-05-01}`, `once: {due: 'date("2018-05-01")'}`, `recurring: {every: six-monthly}`, `recurring: {every: monthly, first_due: 2018-05-01}`} {
+		_, err := direction.Parse("a.yaml", []byte(mk(bad)), direction.Options{})
+		if assert.Error(t, err, bad) {
+			assert.Contains(t, err.Error(), "ends on 2018-04-30", bad)
+		}
+	}
+	for _, good := range []string{`once: {date: 2018-04-30}`, `recurring: {every: quarterly}`, `recurring: {every: monthly, first_due: 2018-04-30}`} {
+		_, err := direction.Parse("a.yaml", []byte(mk(good)), direction.Options{})
+		assert.NoError(t, err, good)
+	}
 }

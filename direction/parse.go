@@ -399,6 +399,11 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 			p.doc.Errorf(untilNode, yamlx.Join(m.Path, "until"), "until %s is before the first due date, %s, so the obligation would never fall due", s.Until, first.Long())
 		}
 	}
+	if !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && !s.Anchor.IsZero() && !s.Every.IsZero() {
+		if first, _ := o.DueDate(1); first.After(p.d.Ends) {
+			p.doc.Errorf(m.Node, m.Path, "the first instance is due on %s, after the direction ends on %s, so the obligation would never fall due", first, p.d.Ends)
+		}
+	}
 }
 
 func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
@@ -434,5 +439,12 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 		}
 	default:
 		p.doc.Errorf(m.Node, m.Path, "a once obligation needs date (YYYY-MM-DD) or due (a CEL timestamp such as endOfMonth(date(\"2018-05-01\")))")
+	}
+	if !s.On.IsZero() && !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && s.On.After(p.d.Ends) {
+		n := dateNode
+		if n == nil {
+			n = dueNode
+		}
+		p.doc.Errorf(n, m.Path, "the due date %s is after the direction ends on %s, so it would never fall due", s.On, p.d.Ends)
 	}
 }
