@@ -215,6 +215,8 @@ func (r *Reader) decode(line []byte) error {
 					s = r.intern(val)
 					r.lastType = s
 				}
+			} else if name == "at" {
+				s = r.stringValue(val).(string) // a day's events share their date
 			} else {
 				s = unquote(val)
 			}
