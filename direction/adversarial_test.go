@@ -72,6 +72,9 @@ func TestAdversarialRevokedOnItsOwnIssueDay(t *testing.T) {
 	assert.Equal(t, f.From, f.Until)
 	assert.False(t, f.InForce(f.From))
 	assert.Equal(t, "b", f.RevokedBy)
+	// Not "in force until the end of 4 Mar 2018", the day before it was made.
+	assert.NotContains(t, f.Reason, "4 Mar 2018")
+	assert.Contains(t, f.Reason, "never in force")
 }
 
 func TestAdversarialTwoRevokers(t *testing.T) {

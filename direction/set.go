@@ -173,6 +173,9 @@ func (s *Set) Force(d *Direction) Force {
 		if f.Until.IsZero() || until.Before(f.Until) {
 			f.Until, f.RevokedBy = until, r.ID
 			f.Reason = fmt.Sprintf("revoked by %s, issued %s: in force until the end of %s", r.ID, r.Issued.Long(), r.Issued.AddDays(-1).Long())
+			if !until.After(f.From) {
+				f.Reason = fmt.Sprintf("revoked by %s, issued the same day, %s: never in force", r.ID, r.Issued.Long())
+			}
 		}
 	}
 	return f
