@@ -102,6 +102,15 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 }
 
 func checkCouncil(c workspace.Council, asOf string) councilResult {
+	if r, ok := streamCouncil(c, asOf); ok {
+		return r
+	}
+	return loadCouncil(c, asOf)
+}
+
+// loadCouncil loads every file of a council and evaluates its events in
+// memory: the path for everything streamCouncil does not take.
+func loadCouncil(c workspace.Council, asOf string) councilResult {
 	r := councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}}
 	ws, err := workspace.Load(c.Paths, direction.Options{})
 	if err != nil {

@@ -141,19 +141,44 @@ func isYAML(path string) bool {
 // bare dates in histories are read in their time zone. Scenario files are
 // skipped: they are not inputs to an evaluation (directions test runs them).
 func Load(paths []string, opts direction.Options) (*Workspace, error) {
+	ws, _, err := load(paths, opts, false)
+	return ws, err
+}
+
+// LoadDeferred is Load, except that JSON Lines histories are not read: they
+// are listed in Files without a digest (the caller reads them, and can
+// fill it in) and returned in the order Load would have read them, so
+// that the caller can stream them.
+func LoadDeferred(paths []string, opts direction.Options) (*Workspace, []string, error) {
+	return load(paths, opts, true)
+}
+
+// IsJSONLines reports whether path is a JSON Lines history by extension.
+func IsJSONLines(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".jsonl" || ext == ".ndjson"
+}
+
+func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, []string, error) {
+	var deferred []string
 	names, err := Expand(paths)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no direction or history files (%s) found in %s", strings.Join(Extensions, ", "), strings.Join(paths, ", "))
+		return nil, nil, fmt.Errorf("no direction or history files (%s) found in %s", strings.Join(Extensions, ", "), strings.Join(paths, ", "))
 	}
 	ws := &Workspace{}
 	var errs diag.List
 	for _, name := range names {
+		if deferJSONL && IsJSONLines(name) {
+			ws.Files = append(ws.Files, File{Path: name, Kind: History})
+			deferred = append(deferred, name)
+			continue
+		}
 		data, err := os.ReadFile(name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sum := sha256.Sum256(data)
 		kind := Classify(name, data)
@@ -185,7 +210,7 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 	}
 	vocab := direction.VocabularyOf(ws.Directions...)
 	for _, f := range ws.Files {
-		if f.Kind != History {
+		if f.Kind != History || (deferJSONL && IsJSONLines(f.Path)) {
 			continue
 		}
 		evs, err := event.Parse(f.Path, f.data, event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab})
@@ -201,10 +226,10 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 		}
 	}
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.SliceStable(ws.Files, func(i, j int) bool { return ws.Files[i].Path < ws.Files[j].Path })
-	return ws, nil
+	return ws, deferred, nil
 }
 
 // addVocabularies lists the vocabulary files the directions read, wherever
