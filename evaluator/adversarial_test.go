@@ -945,3 +945,39 @@ func TestAdversarialWorkingDayDueOverChristmas(t *testing.T) {
 	assert.Equal(t, "2021-12-29", res.Findings[0].Due)
 	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
 }
+
+func TestAdversarialDischargeReadsTriggerAttributes(t *testing.T) {
+	// A response discharges its request within 10 days (due 11 Mar for a
+	// request of 1 Mar), but an urgent request only by a response within
+	// 1 day of it (by 2 Mar 00:00). The conditions read the trigger's
+	// attributes in three spellings; the Monitor and Stream, which may keep
+	// triggers without attributes, must agree with Evaluate.
+	for _, cond := range []string{
+		`event.type == "response" && event.request == trigger.id && (!has(trigger.urgent) || event.at <= addDays(trigger.at, 1))`,
+		`event.type == "response" && event.request == trigger.id && (trigger["urgent"] != "yes" || event.at <= addDays(trigger.at, 1))`,
+		`event.type == "response" && event.request == trigger.id && !("urgent" in trigger && event.at > addDays(trigger.at, 1))`,
+	} {
+		set := advSet(t, advDirection("d", "2018-01-25", "", fmt.Sprintf(`
+  - id: access
+    clause: 8(b)
+    holder: council
+    summary: answer each request
+    source: test
+    triggered:
+      when: event.type == "request"
+      due: addDays(trigger.at, 10)
+    satisfied_by: '%s'
+`, cond)))
+		evs := []event.Event{
+			advEv(t, "plain", "request", "2018-03-01"),
+			advEv(t, "urgent", "request", "2018-03-01", "urgent", "yes"),
+			advEv(t, "plain-ok", "response", "2018-03-05", "request", "plain"),
+			advEv(t, "urgent-slow", "response", "2018-03-05", "request", "urgent"),
+		}
+		res := advEval(t, set, evs, endOf(2018, 3, 31))
+		require.Len(t, res.Findings, 2, cond)
+		assert.Equal(t, evaluator.Met, res.Findings[0].Status, cond)
+		assert.Equal(t, "2018-03-11", res.Findings[1].Due, cond)
+		assert.Equal(t, evaluator.Missed, res.Findings[1].Status, cond)
+	}
+}
