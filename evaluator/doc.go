@@ -5,27 +5,33 @@
 //
 // # Semantics
 //
-//  1. A direction is in force from its issue date until the earliest of its
-//     end date and the issue date of a direction in the set that revokes it.
-//     Instances due after that are not generated; what fell due before stays
-//     due and may still be met late.
-//  2. A recurring obligation's k-th due date is anchor + first + (k-1)·every,
-//     computed from the anchor each time and clamped to the month's end.
-//  3. A date deadline is the last instant of that day in the direction's
-//     time zone.
+//  1. A direction is in force from the start of its issue date until the
+//     earliest of the end of its ends date and the start of the issue date of
+//     a direction in the set that revokes it. Instances that would fall due
+//     after that are not generated, including a triggered instance whose
+//     trigger came while the direction was in force; what fell due before
+//     stays due and may still be met late.
+//  2. A recurring obligation's k-th due date is the anchor plus first, then
+//     plus (k-1)·every, computed from the anchor each time (never by stepping
+//     from the previous due date), each month step clamped to the month's end.
+//  3. A date deadline is the last instant of that day in the direction's time
+//     zone.
 //  4. Events are taken in time order, ties in input order. An event that
 //     satisfies an obligation's condition discharges the oldest outstanding
-//     instance whose window has opened: a recurring instance opens when the
-//     previous one falls due (the first at the issue date); once and
+//     instance whose window has opened. Recurring instance 1 opens at the
+//     start of the direction and instance k > 1 just after instance k-1's
+//     deadline (an event at that deadline instant belongs to k-1); once and
 //     triggered instances are open from the start of the direction, so a
-//     report sent before the board meeting it is for still counts. An event
+//     report sent before the board meeting it is for still counts. Events
+//     before the direction is in force count for nothing under it. An event
 //     discharges at most one instance of an obligation, and may discharge
 //     instances of several.
-//  5. As of a time T, events after T are ignored, and each instance is met
-//     (discharged by its due time), late (discharged after it; DaysLate
-//     counts whole days), missed (not discharged and due before T) or open.
-//     Each event caught by a prohibition is breached. Breaches are late,
-//     missed and breached findings.
+//  5. As of a time T, events after T are ignored, and each instance whose
+//     window has opened by T is met (discharged by its due time), late
+//     (discharged after it; DaysLate counts whole days), missed (not
+//     discharged and due before T) or open. Each event caught by a
+//     prohibition while the direction is in force is breached. Breaches are
+//     late, missed and breached findings.
 //  6. The same inputs give the same findings in the same order.
 //
 // # Streaming
