@@ -423,3 +423,10 @@ func TestEvaluationErrorNamesObligationAndEvent(t *testing.T) {
 	assert.Contains(t, err.Error(), "quarterly-report")
 	assert.Contains(t, err.Error(), `"r"`)
 }
+
+func TestDirectionPeriodInWords(t *testing.T) {
+	from := at(t, "2018-01-25")
+	assert.Equal(t, "in force from 25 Jan 2018", evaluator.DirectionStatus{From: from}.Period(london))
+	assert.Equal(t, "in force from 25 Jan 2018 to 9 Jun 2018", evaluator.DirectionStatus{From: from, Until: at(t, "2018-06-10")}.Period(london))
+	assert.Equal(t, "never in force", evaluator.DirectionStatus{From: from, Until: from}.Period(london))
+}

@@ -3,6 +3,7 @@ package evaluator
 import (
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -120,3 +121,17 @@ func (r *Result) Count(s Status) int {
 // Version is the engine's version, recorded in reports so that a result can
 // be audited later.
 const Version = "0.1.0"
+
+// Period says in words when the direction was in force, in loc: "in force
+// from 25 Jan 2018", "in force from 12 Sep 2017 to 24 Jan 2018", or "never
+// in force" for one revoked on the day it was made.
+func (d DirectionStatus) Period(loc *time.Location) string {
+	from := civil.In(d.From, loc)
+	switch {
+	case d.Until.IsZero():
+		return "in force from " + from.Long()
+	case !d.Until.After(d.From):
+		return "never in force"
+	}
+	return "in force from " + from.Long() + " to " + civil.In(d.Until, loc).AddDays(-1).Long()
+}

@@ -226,11 +226,7 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 	loc := ws.Location
 	fmt.Fprintf(w, "As of %s (%s)\n", res.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
 	for _, d := range res.Directions {
-		fmt.Fprintf(w, "\n%s: %s\n  %s; in force from %s", d.ID, d.Title, d.File, civil.In(d.From, loc).Long())
-		if !d.Until.IsZero() {
-			fmt.Fprintf(w, " to %s", civil.In(d.Until, loc).AddDays(-1).Long())
-		}
-		fmt.Fprintf(w, " (%s)\n\n", d.Reason)
+		fmt.Fprintf(w, "\n%s: %s\n  %s; %s (%s)\n\n", d.ID, d.Title, d.File, d.Period(loc), d.Reason)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tEVENT\tDETAIL")
 		n := 0

@@ -246,11 +246,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 		}
 		for _, ds := range res.Directions {
 			if ds.ID == d.ID {
-				oe.InForce = fmt.Sprintf("in force from %s", civil.In(ds.From, loc).Long())
-				if !ds.Until.IsZero() {
-					oe.InForce += fmt.Sprintf(" to %s", civil.In(ds.Until, loc).AddDays(-1).Long())
-				}
-				oe.InForce += " (" + ds.Reason + ")"
+				oe.InForce = ds.Period(loc) + " (" + ds.Reason + ")"
 			}
 		}
 		discharged := map[string]int{}

@@ -216,11 +216,7 @@ func markerTime(f evaluator.Finding) time.Time {
 
 func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *time.Location) DirectionView {
 	dv := DirectionView{ID: d.ID, Title: d.Title, File: d.File}
-	dv.InForce = "in force from " + civil.In(d.From, loc).Long()
-	if !d.Until.IsZero() {
-		dv.InForce += " to " + civil.In(d.Until, loc).AddDays(-1).Long()
-	}
-	dv.InForce += " (" + d.Reason + ")"
+	dv.InForce = d.Period(loc) + " (" + d.Reason + ")"
 
 	var findings []evaluator.Finding
 	for _, f := range res.Findings {
