@@ -372,7 +372,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			if err != nil {
 				return err
 			}
-			basis := longDate(due) + ", computed from " + ev.ID + " of " + day(ev.At, ds.d.Location)
+			basis := triggeredBasis(due, ev, ds.d.Location)
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
 				continue

@@ -142,32 +142,57 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		return f
 	}
 	f.Due, f.DueAt = isoDate(in.Due), in.DueAt
-	due := longDate(in.Due)
+	// The reason is built in one buffer: a finding is made for nearly
+	// every duty event of a national check.
+	var buf [160]byte
+	b := buf[:0]
+	if in.Trigger != nil {
+		b = append(b, "for "...)
+		b = append(b, in.Trigger.ID...)
+		b = append(b, " on "...)
+		b = appendLongDate(b, civil.In(in.Trigger.At, loc))
+		b = append(b, ": "...)
+	}
+	b = append(b, "due "...)
+	b = appendLongDate(b, in.Due)
 	switch {
 	case by != nil && !by.At.After(in.DueAt):
 		f.Status = Met
 		early := civil.In(by.At, loc).DaysUntil(in.Due)
-		f.Reason = "due " + due + "; met by " + by.ID + " on " + day(by.At, loc)
+		b = appendMetBy(b, by, loc)
 		if early > 0 {
-			f.Reason += ", " + days(early) + " early"
+			b = append(b, ", "...)
+			b = appendDays(b, early)
+			b = append(b, " early"...)
 		} else {
-			f.Reason += ", on the due day"
+			b = append(b, ", on the due day"...)
 		}
 	case by != nil:
 		f.Status = Late
 		f.DaysLate = in.Due.DaysUntil(civil.In(by.At, loc))
-		f.Reason = "due " + due + "; met by " + by.ID + " on " + day(by.At, loc) + ", " + days(f.DaysLate) + " late"
+		b = appendMetBy(b, by, loc)
+		b = append(b, ", "...)
+		b = appendDays(b, f.DaysLate)
+		b = append(b, " late"...)
 	case in.DueAt.Before(asOf):
 		f.Status = Missed
-		f.Reason = "due " + due + "; no event satisfying clause " + o.Clause + " by " + day(asOf, loc)
+		b = append(b, "; no event satisfying clause "...)
+		b = append(b, o.Clause...)
+		b = append(b, " by "...)
+		b = appendLongDate(b, civil.In(asOf, loc))
 	default:
 		f.Status = Open
-		f.Reason = "due " + due + "; not yet discharged"
+		b = append(b, "; not yet discharged"...)
 	}
-	if in.Trigger != nil {
-		f.Reason = "for " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + ": " + f.Reason
-	}
+	f.Reason = string(b)
 	return f
+}
+
+func appendMetBy(b []byte, by *event.Event, loc *time.Location) []byte {
+	b = append(b, "; met by "...)
+	b = append(b, by.ID...)
+	b = append(b, " on "...)
+	return appendLongDate(b, civil.In(by.At, loc))
 }
 
 func plural(n int) string {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/event"
 )
 
 // Findings are made for every relevant event of a national check, so their
@@ -15,13 +16,16 @@ var monthAbbr = [...]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 
 // longDate is d.Long(): "25 Apr 2018".
 func longDate(d civil.Date) string {
-	b := make([]byte, 0, 12)
+	var buf [16]byte
+	return string(appendLongDate(buf[:0], d))
+}
+
+func appendLongDate(b []byte, d civil.Date) []byte {
 	b = strconv.AppendInt(b, int64(d.Day), 10)
 	b = append(b, ' ')
 	b = append(b, monthAbbr[d.Month]...)
 	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(d.Year), 10)
-	return string(b)
+	return strconv.AppendInt(b, int64(d.Year), 10)
 }
 
 // isoDate is d.String(): "2018-04-25".
@@ -39,5 +43,21 @@ func day(t time.Time, loc *time.Location) string { return longDate(civil.In(t, l
 
 // days is "1 day" or "n days".
 func days(n int) string {
-	return strconv.Itoa(n) + " day" + plural(n)
+	return string(appendDays(nil, n))
+}
+
+func appendDays(b []byte, n int) []byte {
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " day"...)
+	return append(b, plural(n)...)
+}
+
+// triggeredBasis is "<due>, computed from <trigger id> of <trigger day>".
+func triggeredBasis(due civil.Date, ev *event.Event, loc *time.Location) string {
+	var buf [96]byte
+	b := appendLongDate(buf[:0], due)
+	b = append(b, ", computed from "...)
+	b = append(b, ev.ID...)
+	b = append(b, " of "...)
+	return string(appendLongDate(b, civil.In(ev.At, loc)))
 }
