@@ -49,8 +49,20 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	// direction, obligation and instance, so they are gathered by
 	// obligation and each bucket put in instance order at the end.
 	var buckets [][][]Finding
+	// Instances of an obligation are numbered 1, 2, ... and each gets one
+	// finding here, so a finding goes straight to its place; the sort
+	// below is then only a check.
 	e := newEngine(set, opts.Trace, func(ds *dirState, st *oblState, f Finding) {
-		buckets[ds.idx][st.idx] = append(buckets[ds.idx][st.idx], f)
+		b := buckets[ds.idx][st.idx]
+		if i := f.Instance - 1; i >= len(b) && i < 2*len(b)+16 {
+			b = append(b, make([]Finding, i+1-len(b))...)
+			b[i] = f
+		} else if i >= 0 && i < len(b) && b[i].Instance == 0 {
+			b[i] = f
+		} else {
+			b = append(b, f)
+		}
+		buckets[ds.idx][st.idx] = b
 	})
 	buckets = make([][][]Finding, len(e.states))
 	for i, ds := range e.states {
@@ -82,11 +94,16 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	res.Findings = make([]Finding, 0, n)
 	for _, d := range buckets {
 		for _, b := range d {
-			// Instance numbers are unique within an obligation.
+			// Instance numbers are unique within an obligation. A slot
+			// left empty (no finding had that number) is dropped.
 			if !slices.IsSortedFunc(b, byInstance) {
 				slices.SortFunc(b, byInstance)
 			}
-			res.Findings = append(res.Findings, b...)
+			for _, f := range b {
+				if f.Instance != 0 {
+					res.Findings = append(res.Findings, f)
+				}
+			}
 		}
 	}
 	return res, nil
