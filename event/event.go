@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -96,7 +97,16 @@ func validFast(events []Event) bool {
 	for size < 2*len(events) {
 		size <<= 1
 	}
-	table := make([]uint64, size)
+	// The table is pooled: it is megabytes for a national history, and a
+	// fresh one each call made the collector run more often.
+	var table []uint64
+	if p, ok := idTables.Get().(*[]uint64); ok && len(*p) == size {
+		table = *p
+		clear(table)
+	} else {
+		table = make([]uint64, size)
+	}
+	defer idTables.Put(&table)
 	mask := uint64(size - 1)
 	seed := maphash.MakeSeed()
 	for i := range events {
@@ -161,6 +171,8 @@ func hasKey(m map[uint64]int, k uint64) bool {
 	_, ok := m[k]
 	return ok
 }
+
+var idTables sync.Pool // *[]uint64, validFast's tables
 
 // idHash hashes ids for Validate; tests replace it to force collisions.
 var idHash = maphash.String
