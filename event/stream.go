@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"math"
 	"strconv"
@@ -51,27 +50,12 @@ type Reader struct {
 	lastDay  [10]byte
 	lastTime time.Time
 	hasDay   bool
-	// values caches short string attribute values, already boxed: case
-	// histories repeat the same few thousand children, workers and
-	// outcomes on line after line, and a string and its interface box
-	// were two allocations an attribute. Direct-mapped by hash, so it
-	// keeps adapting and never grows.
-	values *[valueSlots]cachedValue
-	seed   maphash.Seed
-}
-
-const valueSlots = 4096
-
-type cachedValue struct {
-	s string
-	v any
 }
 
 // NewReader returns a Reader of the JSON Lines in r; name is used in
 // positions.
 func NewReader(name string, r io.Reader, opts Options) *Reader {
-	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10), loc: opts.loc(), voc: opts.Vocabulary, names: map[string]string{},
-		values: new([valueSlots]cachedValue), seed: maphash.MakeSeed()}
+	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10), loc: opts.loc(), voc: opts.Vocabulary, names: map[string]string{}}
 	rd.dec = jsontext.NewDecoder(&rd.src)
 	return rd
 }
@@ -215,8 +199,6 @@ func (r *Reader) decode(line []byte) error {
 					s = r.intern(val)
 					r.lastType = s
 				}
-			} else if name == "at" {
-				s = r.stringValue(val).(string) // a day's events share their date
 			} else {
 				s = unquote(val)
 			}
@@ -313,22 +295,6 @@ func (r *Reader) intern(quoted []byte) string {
 	return s
 }
 
-// stringValue returns a JSON string attribute boxed as any, from the cache
-// when it holds the same text.
-func (r *Reader) stringValue(quoted []byte) any {
-	raw := quoted[1 : len(quoted)-1]
-	if len(raw) > 32 || bytes.IndexByte(raw, '\\') >= 0 {
-		return unquote(quoted)
-	}
-	c := &r.values[maphash.Bytes(r.seed, raw)&(valueSlots-1)]
-	if c.v != nil && c.s == string(raw) {
-		return c.v
-	}
-	s := string(raw)
-	c.s, c.v = s, any(s)
-	return c.v
-}
-
 func unquote(quoted []byte) string {
 	raw := quoted[1 : len(quoted)-1]
 	if bytes.IndexByte(raw, '\\') < 0 {
@@ -343,7 +309,7 @@ func unquote(quoted []byte) string {
 func (r *Reader) value(kind jsontext.Kind, val jsontext.Value) (any, error) {
 	switch kind {
 	case '"':
-		return r.stringValue(val), nil
+		return unquote(val), nil
 	case 't':
 		return true, nil
 	case 'f':
