@@ -578,7 +578,9 @@ func (e *engine) finish(asOf time.Time) {
 		e.deadlines = deadlines
 		for _, st := range ds.obls {
 			for _, in := range st.outstanding {
-				if !in.done {
+				// A once instance exists from the start, but rule 5 reports
+				// only the instances whose window has opened by asOf.
+				if !in.done && !in.Opens.After(asOf) {
 					e.report(ds, st, ds.finding(st, in, nil, asOf))
 				}
 			}

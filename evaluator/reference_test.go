@@ -74,7 +74,9 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				}
 			case obligation.Once:
 				due := o.Schedule.On
-				if !afterEnd(due.End(loc)) {
+				// It opens at the start of the direction: as of an earlier
+				// time it does not exist yet.
+				if !afterEnd(due.End(loc)) && !asOf.Before(f.From) {
 					insts = append(insts, &inst{number: 1, opens: f.From, due: due, dueAt: due.End(loc), trigger: -1, by: -1})
 				}
 			case obligation.Triggered:
