@@ -65,9 +65,12 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
 		}
 		return d.Start(loc), true, nil
 	case dateTimeRE.MatchString(s):
-		t, err := time.Parse(time.RFC3339Nano, strings.Replace(s, " ", "T", 1))
+		// RFC 3339 allows a lower-case t and z and, as ISO 8601 profiles
+		// often do, a space between date and time.
+		norm := strings.ToUpper(strings.Replace(s, " ", "T", 1))
+		t, err := time.Parse(time.RFC3339Nano, norm)
 		if err != nil {
-			if _, e2 := time.Parse("2006-01-02T15:04:05", strings.Replace(s, " ", "T", 1)); e2 == nil {
+			if _, e2 := time.Parse("2006-01-02T15:04:05", norm); e2 == nil {
 				return time.Time{}, false, fmt.Errorf("time %q has no UTC offset: add one (2018-04-25T23:30:00+01:00) or Z, or give a plain date", s)
 			}
 			return time.Time{}, false, fmt.Errorf("%q is not a valid RFC 3339 time such as 2018-04-25T23:30:00+01:00", s)

@@ -109,3 +109,13 @@ func TestSortIsStableAndCopies(t *testing.T) {
 }
 
 func mustFail(_ []event.Event, err error) error { return err }
+
+func TestRFC3339LowerCaseAndSpace(t *testing.T) {
+	want := time.Date(2018, 4, 25, 22, 30, 0, 0, time.UTC)
+	for _, s := range []string{"2018-04-25T22:30:00Z", "2018-04-25t22:30:00z", "2018-04-25 23:30:00+01:00"} {
+		got, dateOnly, err := event.ParseTime(s, event.London)
+		require.NoError(t, err, s)
+		assert.False(t, dateOnly, s)
+		assert.True(t, want.Equal(got), "%s: got %s", s, got)
+	}
+}
