@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -304,7 +305,7 @@ func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligat
 		allowed = keep
 	}
 	for _, v := range celenv.Variables {
-		if !prog.Uses[v] || contains(allowed, v) {
+		if !prog.Uses[v] || slices.Contains(allowed, v) {
 			continue
 		}
 		why := map[string]string{
@@ -333,15 +334,6 @@ func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligat
 		return nil
 	}
 	return prog
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) period(m *yamlx.Map, key, what string) (obligation.Period, bool) {

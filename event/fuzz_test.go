@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,7 +123,7 @@ func FuzzParseVocabulary(f *testing.F) {
 		}
 		for typ, attrs := range v.Types {
 			for a, at := range attrs {
-				if contains(Reserved, a) || !contains(attrTypes, string(at)) {
+				if slices.Contains(Reserved, a) || !slices.Contains(attrTypes, string(at)) {
 					t.Fatalf("type %q declares %q as %q", typ, a, at)
 				}
 			}

@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -156,7 +157,7 @@ func VocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
 		}
 		for _, a := range am.Keys() {
 			apath := yamlx.Join(yamlx.Join(tpath, t), a)
-			if contains(Reserved, a) {
+			if slices.Contains(Reserved, a) {
 				doc.Errorf(am.Key(a), apath, "%q is part of every event; declare only the other attributes", a)
 				continue
 			}
@@ -166,7 +167,7 @@ func VocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
 				if !ok {
 					continue
 				}
-				if !contains(attrTypes, s) {
+				if !slices.Contains(attrTypes, s) {
 					doc.Errorf(vn, apath, "unknown attribute type %q%s", s, yamlx.Suggest(s, attrTypes))
 					continue
 				}
@@ -179,15 +180,6 @@ func VocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
 		doc.Errorf(tn, tpath, "a vocabulary needs at least one event type")
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckEvent reports ev's type and attributes that the vocabulary does not

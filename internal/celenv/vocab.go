@@ -2,6 +2,7 @@ package celenv
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -106,7 +107,7 @@ func (p *Program) CheckAttributes(doc *yamlx.Doc, path string, v *event.Vocabula
 			return
 		}
 		names := known(types)
-		if contains(names, field) {
+		if slices.Contains(names, field) {
 			return
 		}
 		which := "any declared event type"
@@ -117,7 +118,7 @@ func (p *Program) CheckAttributes(doc *yamlx.Doc, path string, v *event.Vocabula
 			which = "the trigger's event type " + strings.Join(quoteAll(types), " or ")
 		}
 		hint := yamlx.Suggest(field, names)
-		if contains(known(nil), field) {
+		if slices.Contains(known(nil), field) {
 			report(id, field, "%s.%s is not an attribute of %s, so it would always read as null%s", variable, field, which, hint)
 			return
 		}
@@ -132,15 +133,6 @@ func quoteAll(list []string) []string {
 		out[i] = fmt.Sprintf("%q", s)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // locate turns a CEL offset (in code points) into the 1-based line and
@@ -197,7 +189,7 @@ func (p *Program) CheckFields(doc *yamlx.Doc, path string, known map[string][]st
 			return
 		}
 		names, checked := known[variable]
-		if !checked || contains(names, field) {
+		if !checked || slices.Contains(names, field) {
 			return
 		}
 		start := 0

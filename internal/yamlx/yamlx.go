@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -334,7 +335,7 @@ func (d *Doc) Map(n *yaml.Node, path string, known ...string) *Map {
 			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, prev.Line)
 			continue
 		}
-		if known != nil && !contains(known, k.Value) {
+		if known != nil && !slices.Contains(known, k.Value) {
 			hint := Suggest(k.Value, known)
 			d.Errorf(k, Join(path, k.Value), "unknown key %q%s", k.Value, hint)
 			if strings.HasPrefix(hint, " (did you mean") {
@@ -532,15 +533,6 @@ func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
 	}
 	d.Errorf(n, path, "unexpected YAML node")
 	return nil, false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Suggest returns ` (did you mean "x"?)` for the closest of candidates, or
