@@ -7,10 +7,11 @@
 //
 // Deadlines are civil dates. A date deadline is met by anything up to the
 // last instant of that day in the direction's time zone. A recurring duty's
-// k-th due date is computed from its anchor each time,
-// anchor + first + (k-1)·every, with months clamped to the month's last day,
-// so a series anchored on 31 August runs 30 Nov, 28 Feb, 31 May, 31 Aug and
-// never drifts to the 28th.
+// k-th due date is computed from its anchor each time, read left to right:
+// the anchor plus first, then plus (k-1)·every, each month step clamped to
+// the month's last day. A series anchored on 31 August runs 30 Nov, 28 Feb,
+// 31 May, 31 Aug and never drifts to the 28th; one anchored on 21 January
+// with first "10 days" and every "1 month" runs 31 Jan, 28 Feb, 31 Mar.
 //
 // # Concurrency
 //
