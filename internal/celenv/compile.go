@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
@@ -30,6 +31,10 @@ type Program struct {
 	// CheckAttributes.
 	checked *cel.Ast
 	node    *yaml.Node
+	// fast, when set, computes the expression in Go for the common
+	// shapes of a triggered due date (see fastdue.go); ok false sends
+	// the caller to CEL.
+	fast func(a *Activation) (t time.Time, ok bool)
 }
 
 // Result types an expression must have.
@@ -93,6 +98,9 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		return nil
 	}
 	p.prg = prg
+	if want == Timestamp && !metered(checked) {
+		p.fast = e.fastTime(p.checked.NativeRep().Expr())
+	}
 	return p
 }
 

@@ -86,7 +86,9 @@ func (e *Env) atDayChecked(fn string, d civil.Date, t time.Time) ref.Val {
 }
 
 // atDay keeps t's clock time on another day, in the direction's zone.
-func (e *Env) atDay(d civil.Date, t time.Time) ref.Val {
+func (e *Env) atDay(d civil.Date, t time.Time) ref.Val { return ts(e.atDayTime(d, t)) }
+
+func (e *Env) atDayTime(d civil.Date, t time.Time) time.Time {
 	r := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc)
 	if civil.In(r, e.loc) != d {
 		// The clock time was skipped on d (clocks went forward at
@@ -101,7 +103,7 @@ func (e *Env) atDay(d civil.Date, t time.Time) ref.Val {
 			}
 		}
 	}
-	return ts(r)
+	return r
 }
 
 func (e *Env) functions() []cel.EnvOption {

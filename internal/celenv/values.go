@@ -156,6 +156,11 @@ func (p *Program) EvalBool(a *Activation) (bool, error) {
 
 // EvalTime evaluates a timestamp expression.
 func (p *Program) EvalTime(a *Activation) (time.Time, error) {
+	if p.fast != nil {
+		if t, ok := p.fast(a); ok {
+			return t, nil
+		}
+	}
 	out, _, err := p.prg.Eval(a)
 	if err != nil {
 		return time.Time{}, err
