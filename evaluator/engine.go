@@ -113,6 +113,12 @@ type engine struct {
 	keep bool
 	// deadlines makes advance report missed deadlines as they pass.
 	deadlines bool
+	// blocks: findings' strings and references come from text and refs
+	// (Evaluate only; see engine.str).
+	blocks bool
+	text   []byte
+	refs   []EventRef
+	insts  []instance
 }
 
 // use records what an event did; rec is made only when the event is
@@ -221,7 +227,8 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	}
 	st.made++
 	ds.made++
-	in := &instance{seq: ds.made, Instance: obligation.Instance{
+	in := ds.eng.newInstance()
+	*in = instance{seq: ds.made, Instance: obligation.Instance{
 		Obligation: st.o, Number: st.made, Opens: opens, Due: due, DueAt: dueAt, Trigger: trigger, Basis: basis,
 	}}
 	st.outstanding = append(st.outstanding, in)
@@ -372,7 +379,8 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			if err != nil {
 				return err
 			}
-			basis := triggeredBasis(due, ev, ds.d.Location)
+			var buf [96]byte
+			basis := ds.eng.str(appendTriggeredBasis(buf[:0], due, ev, ds.d.Location))
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
 				continue

@@ -46,27 +46,38 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	}
 	res := &Result{AsOf: opts.AsOf}
 	// Findings arrive as they become final; the report lists them by
-	// direction, obligation and instance, so they are gathered by
-	// obligation and each bucket put in instance order at the end.
-	var buckets [][][]Finding
+	// direction, obligation and instance. They are kept in blocks that
+	// never move (a finding is a few hundred bytes, and growing one slice
+	// of them copied each several times), and each obligation's bucket
+	// lists where its findings are, by instance number.
+	var store findingStore
+	var buckets [][][]int32
+	// unsorted marks the buckets with a finding not at its number's place.
+	unsorted := map[[2]int]bool{}
 	// Instances of an obligation are numbered 1, 2, ... and each gets one
 	// finding here, so a finding goes straight to its place; the sort
 	// below is then only a check.
 	e := newEngine(set, opts.Trace, func(ds *dirState, st *oblState, f Finding) {
+		if f.Instance == 0 {
+			return // not numbered: never reported
+		}
+		at := store.add(f)
 		b := buckets[ds.idx][st.idx]
 		if i := f.Instance - 1; i >= len(b) && i < 2*len(b)+16 {
-			b = append(b, make([]Finding, i+1-len(b))...)
-			b[i] = f
-		} else if i >= 0 && i < len(b) && b[i].Instance == 0 {
-			b[i] = f
+			b = append(b, make([]int32, i+1-len(b))...)
+			b[i] = at
+		} else if i >= 0 && i < len(b) && b[i] == 0 {
+			b[i] = at
 		} else {
-			b = append(b, f)
+			b = append(b, at)
+			unsorted[[2]int{ds.idx, st.idx}] = true
 		}
 		buckets[ds.idx][st.idx] = b
 	})
-	buckets = make([][][]Finding, len(e.states))
+	buckets = make([][][]int32, len(e.states))
+	e.blocks = true
 	for i, ds := range e.states {
-		buckets[i] = make([][]Finding, len(ds.obls))
+		buckets[i] = make([][]int32, len(ds.obls))
 	}
 	n := len(sorted)
 	for i := range sorted {
@@ -85,23 +96,20 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	for _, ds := range e.states {
 		res.Directions = append(res.Directions, ds.status(opts.AsOf))
 	}
-	n = 0
-	for _, d := range buckets {
-		for _, b := range d {
-			n += len(b)
-		}
-	}
-	res.Findings = make([]Finding, 0, n)
-	for _, d := range buckets {
-		for _, b := range d {
+	res.Findings = make([]Finding, 0, store.n)
+	for i, d := range buckets {
+		for j, b := range d {
 			// Instance numbers are unique within an obligation. A slot
-			// left empty (no finding had that number) is dropped.
-			if !slices.IsSortedFunc(b, byInstance) {
-				slices.SortFunc(b, byInstance)
+			// left empty (no finding had that number) is skipped. Where
+			// every finding went to its number's place the bucket is in
+			// order already.
+			if unsorted[[2]int{i, j}] {
+				b = slices.DeleteFunc(b, func(x int32) bool { return x == 0 })
+				slices.SortFunc(b, func(x, y int32) int { return store.get(x).Instance - store.get(y).Instance })
 			}
-			for _, f := range b {
-				if f.Instance != 0 {
-					res.Findings = append(res.Findings, f)
+			for _, at := range b {
+				if at != 0 {
+					res.Findings = append(res.Findings, *store.get(at))
 				}
 			}
 		}
@@ -109,7 +117,29 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	return res, nil
 }
 
-func byInstance(a, b Finding) int { return a.Instance - b.Instance }
+// findingStore keeps findings in blocks that never move; add returns a
+// finding's place, counted from 1 so that 0 can mean none.
+type findingStore struct {
+	blocks [][]Finding
+	n      int32
+}
+
+const findingBlock = 256
+
+func (s *findingStore) add(f Finding) int32 {
+	if s.n%findingBlock == 0 {
+		s.blocks = append(s.blocks, make([]Finding, 0, findingBlock))
+	}
+	last := &s.blocks[len(s.blocks)-1]
+	*last = append(*last, f)
+	s.n++
+	return s.n
+}
+
+func (s *findingStore) get(at int32) *Finding {
+	i := at - 1
+	return &s.blocks[i/findingBlock][i%findingBlock]
+}
 
 func isSorted(events []event.Event) bool {
 	for i := 1; i < len(events); i++ {
@@ -150,7 +180,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	o := st.o
 	f := Finding{
 		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: o.Kind,
-		Instance: in.Number, Opens: in.Opens, Trigger: ref(in.Trigger), DischargedBy: ref(by),
+		Instance: in.Number, Opens: in.Opens, Trigger: ds.eng.ref(in.Trigger), DischargedBy: ds.eng.ref(by),
 		Basis: in.Basis,
 	}
 	if o.Kind == obligation.Prohibition {
@@ -158,11 +188,11 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		f.Reason = "event " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + " is forbidden by clause " + o.Clause
 		return f
 	}
-	f.Due, f.DueAt = isoDate(in.Due), in.DueAt
-	// The reason is built in one buffer: a finding is made for nearly
-	// every duty event of a national check.
-	var buf [160]byte
-	b := buf[:0]
+	// The due day and the reason are built in one buffer: a finding is
+	// made for nearly every duty event of a national check.
+	var buf [192]byte
+	b := appendISODate(buf[:0], in.Due)
+	due := len(b)
 	if in.Trigger != nil {
 		b = append(b, "for "...)
 		b = append(b, in.Trigger.ID...)
@@ -201,7 +231,8 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		f.Status = Open
 		b = append(b, "; not yet discharged"...)
 	}
-	f.Reason = string(b)
+	text := ds.eng.str(b)
+	f.Due, f.DueAt, f.Reason = text[:due], in.DueAt, text[due:]
 	return f
 }
 

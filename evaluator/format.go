@@ -3,6 +3,7 @@ package evaluator
 import (
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
@@ -30,13 +31,16 @@ func appendLongDate(b []byte, d civil.Date) []byte {
 
 // isoDate is d.String(): "2018-04-25".
 func isoDate(d civil.Date) string {
+	var buf [16]byte
+	return string(appendISODate(buf[:0], d))
+}
+
+func appendISODate(b []byte, d civil.Date) []byte {
 	if d.Year < 0 || d.Year > 9999 {
-		return d.String()
+		return append(b, d.String()...)
 	}
-	b := make([]byte, 0, 10)
-	b = append(b, byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10), '-',
+	return append(b, byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10), '-',
 		byte('0'+int(d.Month)/10), byte('0'+int(d.Month)%10), '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
-	return string(b)
 }
 
 func day(t time.Time, loc *time.Location) string { return longDate(civil.In(t, loc)) }
@@ -55,9 +59,65 @@ func appendDays(b []byte, n int) []byte {
 // triggeredBasis is "<due>, computed from <trigger id> of <trigger day>".
 func triggeredBasis(due civil.Date, ev *event.Event, loc *time.Location) string {
 	var buf [96]byte
-	b := appendLongDate(buf[:0], due)
+	return string(appendTriggeredBasis(buf[:0], due, ev, loc))
+}
+
+func appendTriggeredBasis(b []byte, due civil.Date, ev *event.Event, loc *time.Location) []byte {
+	b = appendLongDate(b, due)
 	b = append(b, ", computed from "...)
 	b = append(b, ev.ID...)
 	b = append(b, " of "...)
-	return string(appendLongDate(b, civil.In(ev.At, loc)))
+	return appendLongDate(b, civil.In(ev.At, loc))
+}
+
+// An Evaluate result keeps every finding, so the engine may hand out its
+// findings' strings and event references from larger blocks (see
+// engine.str and engine.ref): a few allocations for thousands of findings,
+// and text blocks the collector need not scan. Stream and Monitor, whose
+// callers may keep only some findings, allocate each one on its own.
+const (
+	textBlock = 16 << 10
+	refBlock  = 256
+)
+
+// str returns b as a string, from the engine's text block when it has one.
+// The block's bytes are never written again once handed out.
+func (e *engine) str(b []byte) string {
+	if !e.blocks || len(b) == 0 || len(b) > textBlock/4 {
+		return string(b)
+	}
+	if cap(e.text)-len(e.text) < len(b) {
+		e.text = make([]byte, 0, textBlock)
+	}
+	start := len(e.text)
+	e.text = append(e.text, b...)
+	return unsafe.String(&e.text[start], len(b))
+}
+
+// newInstance returns a zero instance, from a block when the engine has
+// them (an Evaluate engine holds every instance until it returns).
+func (e *engine) newInstance() *instance {
+	if !e.blocks {
+		return new(instance)
+	}
+	if len(e.insts) == cap(e.insts) {
+		e.insts = make([]instance, 0, refBlock)
+	}
+	e.insts = e.insts[:len(e.insts)+1]
+	return &e.insts[len(e.insts)-1]
+}
+
+// ref refers to ev in a finding.
+func (e *engine) ref(ev *event.Event) *EventRef {
+	if ev == nil {
+		return nil
+	}
+	if !e.blocks {
+		return ref(ev)
+	}
+	if len(e.refs) == cap(e.refs) {
+		e.refs = make([]EventRef, 0, refBlock)
+	}
+	e.refs = append(e.refs, EventRef{ID: ev.ID, At: ev.At, Pos: ev.Pos})
+	return &e.refs[len(e.refs)-1]
 }

@@ -124,8 +124,19 @@ func intArg(x ast.Expr) func(a *Activation) (int64, bool) {
 		if s.IsTestOnly() || s.Operand().Kind() != ast.IdentKind || s.Operand().AsIdent() != "params" {
 			return nil
 		}
-		key := types.String(s.FieldName())
+		name := s.FieldName()
+		key := types.String(name)
 		return func(a *Activation) (int64, bool) {
+			if a.Params == nil {
+				return 0, false
+			}
+			// Parameters read from YAML are a map[string]any whose
+			// integers are int64, which CEL reads as that Int; reading
+			// the map directly spares boxing the value on every trigger.
+			if m, ok := a.Params.Value().(map[string]any); ok {
+				v, ok := m[name].(int64)
+				return v, ok
+			}
 			m, ok := a.Params.(interface{ Find(ref.Val) (ref.Val, bool) })
 			if !ok {
 				return 0, false
