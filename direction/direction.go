@@ -33,8 +33,14 @@ type Direction struct {
 	// revoked.
 	Ends     civil.Date
 	Location *time.Location
-	// Revokes lists the ids of the directions it revokes.
-	Revokes     []string
+	// Revokes lists the ids of the directions it revokes whole.
+	Revokes []string
+	// Varies lists the obligations of earlier directions it revokes or
+	// replaces one by one, from its issue date.
+	Varies []Variation
+	// Revoked, when set, records the direction's own end by an instrument
+	// that is not modelled: in force until the start of Revoked.On.
+	Revoked     *Revocation
 	Parties     []Party
 	Params      map[string]any
 	Obligations []*obligation.Obligation

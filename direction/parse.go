@@ -23,9 +23,9 @@ import (
 type Limits = yamlx.Limits
 
 var (
-	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
+	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
 	partyKeys      = []string{"name", "role"}
-	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
+	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
 	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
 	onceKeys       = []string{"date", "due"}
 	triggeredKeys  = []string{"when", "due"}
@@ -99,13 +99,10 @@ func (p *parser) parse() {
 		d.Vocabulary = p.vocabulary(n)
 	}
 	if n := m.Value("revokes"); n != nil {
-		d.revokesPos = doc.Pos(m.Key("revokes"))
-		d.Revokes = doc.Strings(n, "revokes", "direction ids")
-		for _, r := range d.Revokes {
-			if r == d.ID {
-				doc.Errorf(n, "revokes", "direction %q revokes itself; list the ids of earlier directions", d.ID)
-			}
-		}
+		p.revokes(m)
+	}
+	if n := m.Value("revoked"); n != nil {
+		p.revoked(n)
 	}
 	p.parties(m)
 	var councilNode, issuerNode *yaml.Node
@@ -142,7 +139,15 @@ func (p *parser) parse() {
 	}
 	d.parV = celenv.Map(d.Params)
 
-	list := m.Require("obligations", "the list of the direction's obligations")
+	// A direction that only revokes or varies others may have no
+	// obligations of its own.
+	revokes := len(d.Revokes) > 0 || len(d.Varies) > 0
+	var list *yaml.Node
+	if revokes {
+		list = m.Value("obligations")
+	} else {
+		list = m.Require("obligations", "the list of the direction's obligations (a direction with none must revoke something)")
+	}
 	if list == nil {
 		return
 	}
@@ -150,8 +155,8 @@ func (p *parser) parse() {
 	if !ok {
 		return
 	}
-	if len(items) == 0 {
-		doc.Errorf(list, "obligations", "a direction needs at least one obligation")
+	if len(items) == 0 && !revokes {
+		doc.Errorf(list, "obligations", "a direction needs at least one obligation, unless it only revokes: then give revokes")
 	}
 	seen := map[string]*yaml.Node{}
 	for i, item := range items {
@@ -221,6 +226,12 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 	o.Source, _ = m.String("source", true, "the file and paragraph it comes from")
 	if a := m.Value("assumptions"); a != nil {
 		o.Assumptions = doc.Strings(a, yamlx.Join(path, "assumptions"), "assumptions")
+	}
+	if r := m.Value("replaces"); r != nil && o.ID != "" {
+		if v, ok := p.variation(r, yamlx.Join(path, "replaces"), true); ok {
+			v.ReplacedBy = o.ID
+			p.d.Varies = append(p.d.Varies, v)
+		}
 	}
 	var kinds []string
 	for _, k := range obligation.Kinds {

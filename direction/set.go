@@ -11,18 +11,22 @@ import (
 
 // Set is the directions evaluated together, usually those issued to one
 // council. It settles when each is in force: from its issue date until the
-// earliest of the end of its ends date and the start of the issue date of a
-// direction in the set that revokes it.
+// earliest of the end of its ends date, the start of the day its own
+// revoked key gives, and the start of the issue date of a direction in the
+// set that revokes it; and, for an obligation another direction in the set
+// revokes or replaces, until the start of that direction's issue date.
 type Set struct {
 	Directions []*Direction
 	byID       map[string]*Direction
 	revokedBy  map[string]*Direction
+	varied     map[string]variedBy
 }
 
 // NewSet checks the directions against each other: ids are unique, no
 // direction revokes itself or one issued after it, and revocations form no
-// cycle. A revoked id that is not in the set is allowed (the earlier
-// direction may not be modelled).
+// cycle. A direction revoked whole that is not in the set is allowed (the
+// earlier direction may not be modelled); a variation must name a
+// direction, obligations and clauses the set holds.
 func NewSet(dirs ...*Direction) (*Set, error) {
 	s := &Set{byID: map[string]*Direction{}, revokedBy: map[string]*Direction{}}
 	var errs diag.List
@@ -59,6 +63,7 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 			}
 		}
 	}
+	s.checkVariations(&errs)
 	if cycle := s.cycle(); cycle != nil {
 		d := s.byID[cycle[0]]
 		errs.Add(d.revokesAt(), "revokes", "revocations form a cycle: %s; a direction revokes only directions issued before it", strings.Join(cycle, " revokes "))
@@ -73,6 +78,7 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 		}
 		return a.ID < b.ID
 	})
+	s.settleVariations()
 	return s, nil
 }
 
@@ -82,6 +88,16 @@ func (d *Direction) idAt() diag.Position {
 		return d.idPos
 	}
 	return diag.Position{File: d.File}
+}
+
+// revokesAll lists the directions d revokes whole or in part, for the
+// cycle check.
+func (d *Direction) revokesAll() []string {
+	out := d.Revokes
+	for _, v := range d.Varies {
+		out = append(out[:len(out):len(out)], v.Direction)
+	}
+	return out
 }
 
 // revokesAt is where d's revokes key is, or its file when made in code.
@@ -105,7 +121,7 @@ func (s *Set) cycle() []string {
 	visit = func(id string) bool {
 		color[id] = grey
 		stack = append(stack, id)
-		for _, r := range s.byID[id].Revokes {
+		for _, r := range s.byID[id].revokesAll() {
 			if _, ok := s.byID[r]; !ok || r == id {
 				continue
 			}
@@ -150,8 +166,14 @@ type Force struct {
 	// Until is the first instant no longer in force; zero while it is in
 	// force with no end.
 	Until time.Time
-	// RevokedBy is the id of the direction that revoked it, if any.
-	RevokedBy string
+	// RevokedBy is the id of the direction that revoked it, if any;
+	// RevokedByInstrument names in words the instrument that revoked it
+	// when the direction records that itself (Direction.Revoked).
+	RevokedBy           string
+	RevokedByInstrument string
+	// Varied is set by ObligationForce when the obligation ends because a
+	// later direction revokes or replaces it.
+	Varied bool
 	// Reason says in words why it ends when it does.
 	Reason string
 }
@@ -168,14 +190,34 @@ func (s *Set) Force(d *Direction) Force {
 		f.Until = d.Ends.AddDays(1).Start(d.Location)
 		f.Reason = fmt.Sprintf("in force until the end of %s, its end date", d.Ends.Long())
 	}
+	// A revocation the direction records itself and one by a loaded
+	// direction: the earliest counts; on the same day the loaded one,
+	// whose text is modelled. The reason mentions the one that lost.
+	var stated string
+	if rv := d.Revoked; rv != nil {
+		until := rv.On.Start(d.Location)
+		if f.Until.IsZero() || until.Before(f.Until) {
+			f.Until, f.RevokedByInstrument = until, rv.By
+			f.Reason = fmt.Sprintf("revoked by %s on %s, as the direction file records: in force until the end of %s", rv.By, rv.On.Long(), rv.On.AddDays(-1).Long())
+			if !until.After(f.From) {
+				f.Reason = fmt.Sprintf("revoked by %s on the day it was made, %s, as the direction file records: never in force", rv.By, rv.On.Long())
+			}
+		}
+	}
 	if r := s.revokedBy[d.ID]; r != nil {
 		until := r.Issued.Start(d.Location)
-		if f.Until.IsZero() || until.Before(f.Until) {
-			f.Until, f.RevokedBy = until, r.ID
+		if f.Until.IsZero() || until.Before(f.Until) || (until.Equal(f.Until) && f.RevokedByInstrument != "") {
+			if d.Revoked != nil && f.RevokedByInstrument != "" {
+				stated = fmt.Sprintf("; the file also records a revocation by %s on %s, which is not earlier", d.Revoked.By, d.Revoked.On.Long())
+			}
+			f.Until, f.RevokedBy, f.RevokedByInstrument = until, r.ID, ""
 			f.Reason = fmt.Sprintf("revoked by %s, issued %s: in force until the end of %s", r.ID, r.Issued.Long(), r.Issued.AddDays(-1).Long())
 			if !until.After(f.From) {
 				f.Reason = fmt.Sprintf("revoked by %s, issued the same day, %s: never in force", r.ID, r.Issued.Long())
 			}
+			f.Reason += stated
+		} else if f.RevokedByInstrument != "" {
+			f.Reason += fmt.Sprintf("; %s, loaded, revokes it too, but only from %s", r.ID, r.Issued.Long())
 		}
 	}
 	return f

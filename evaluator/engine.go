@@ -32,6 +32,11 @@ type instance struct {
 type oblState struct {
 	o   *obligation.Obligation
 	idx int // position in the direction, for ordering findings
+	// until is the first instant the obligation no longer falls due: the
+	// direction's end, or earlier where a later direction varies it
+	// (Set.ObligationForce); zero for none. version is Set.Version.
+	until   time.Time
+	version string
 	// outstanding instances (generated, opened, not discharged), oldest
 	// first. Discharged ones are marked done and dropped in batches (see
 	// remove); ndone counts them.
@@ -103,6 +108,7 @@ type dirState struct {
 
 // engine runs the directions of a set over one stream of events.
 type engine struct {
+	set    *direction.Set
 	states []*dirState
 	counts EventCounts
 	// report receives each finding as soon as it is final (and, with
@@ -135,11 +141,11 @@ type useRec struct{ discharged, triggered, breached, counted bool }
 var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState, Finding)) *engine {
-	e := &engine{report: report}
+	e := &engine{set: set, report: report}
 	for i, d := range set.Directions {
 		// A trace shows every event of a relevant type tested against
 		// each instance, so explaining uses neither keys nor filters.
-		ds := newDirState(e, d, set.Force(d), trace == nil)
+		ds := newDirState(e, set, d, trace == nil)
 		ds.idx = i
 		if ds.trace = trace; trace != nil {
 			ds.traceExisting()
@@ -149,13 +155,13 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 	return e
 }
 
-func newDirState(e *engine, d *direction.Direction, f direction.Force, useKeys bool) *dirState {
+func newDirState(e *engine, set *direction.Set, d *direction.Direction, useKeys bool) *dirState {
 	p := planFor(d)
-	ds := &dirState{d: d, force: f, vars: d.Vars(), eng: e, wake: farFuture,
+	ds := &dirState{d: d, force: set.Force(d), vars: d.Vars(), eng: e, wake: farFuture,
 		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes,
 		memo: attrMemo{entries: make([]memoEntry, p.slots)}}
 	for i, o := range d.Obligations {
-		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i]}
+		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i], until: set.ObligationForce(d, o).Until, version: set.Version(d, o)}
 		if useKeys {
 			st.key, st.keySlot, st.sat, st.when = p.keys[i], p.keySlots[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
@@ -219,10 +225,11 @@ func (ds *dirState) holdTrigger(st *oblState, ev *event.Event, u *use) *event.Ev
 }
 
 // generate creates the next instance, due on due, unless it falls due
-// after the direction stopped being in force.
+// after the direction stopped being in force or a later direction revoked
+// or replaced the obligation.
 func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basis string, trigger *event.Event) *instance {
 	dueAt := due.End(ds.d.Location)
-	if !ds.force.Until.IsZero() && !dueAt.Before(ds.force.Until) {
+	if !st.until.IsZero() && !dueAt.Before(st.until) {
 		return nil
 	}
 	st.made++
@@ -335,10 +342,12 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if len(obls) == 0 {
 		return nil
 	}
-	inForce := ds.force.InForce(ev.At)
 	ds.memo.next()
 	for _, st := range obls {
 		o := st.o
+		// ev is not before the direction's start (above); the obligation
+		// is in force until its own end.
+		inForce := st.until.IsZero() || ev.At.Before(st.until)
 		if o.Kind == obligation.Prohibition {
 			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev, &ds.memo) {
 				continue

@@ -158,12 +158,20 @@ func b2i(b bool) int {
 }
 
 func (ds *dirState) status(asOf time.Time) DirectionStatus {
-	d := ds.d
-	return DirectionStatus{
+	d, set := ds.d, ds.eng.set
+	s := DirectionStatus{
 		ID: d.ID, Title: d.Title, Council: d.Council, File: d.File, SHA256: d.Digest,
 		From: ds.force.From, Until: ds.force.Until, RevokedBy: ds.force.RevokedBy,
-		InForce: ds.force.InForce(asOf), Reason: ds.force.Reason,
+		RevokedByInstrument: ds.force.RevokedByInstrument,
+		InForce:             ds.force.InForce(asOf), Reason: ds.force.Reason,
+		RevokesOnly: d.RevokesOnly(), Revokes: set.RevokesWords(d),
 	}
+	for _, o := range d.Obligations {
+		if f := set.ObligationForce(d, o); f.Varied {
+			s.Varied = append(s.Varied, f.Reason)
+		}
+	}
+	return s
 }
 
 func ref(ev *event.Event) *EventRef {
@@ -181,7 +189,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	f := Finding{
 		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: o.Kind,
 		Instance: in.Number, Opens: in.Opens, Trigger: ds.eng.ref(in.Trigger), DischargedBy: ds.eng.ref(by),
-		Basis: in.Basis,
+		Basis: in.Basis, Version: st.version,
 	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -40,10 +41,13 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 		return ok
 	}
 	for _, d := range set.Directions {
-		f := set.Force(d)
 		loc := d.Location
 		v := d.Vars()
 		for _, o := range d.Obligations {
+			// Rule 1: the obligation is in force while the direction is,
+			// and no later than a later direction revoking or replacing it.
+			f := set.ObligationForce(d, o)
+			version := refVersion(set, d, o)
 			type inst struct {
 				number      int
 				opens       time.Time
@@ -101,7 +105,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 						k++
 						fl[i].breached = true
 						out = append(out, Finding{Direction: d.ID, Obligation: o.ID, Kind: o.Kind, Instance: k, Status: Breached,
-							Opens: f.From, Trigger: ref(ev)})
+							Opens: f.From, Trigger: ref(ev), Version: version})
 					}
 				}
 				continue
@@ -160,7 +164,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 			}
 			for _, in := range insts {
 				fd := Finding{Direction: d.ID, Obligation: o.ID, Kind: o.Kind, Instance: in.number, Opens: in.opens,
-					Due: in.due.String(), DueAt: in.dueAt}
+					Due: in.due.String(), DueAt: in.dueAt, Version: version}
 				if in.trigger >= 0 {
 					fd.Trigger = ref(&evs[in.trigger])
 				}
@@ -196,6 +200,22 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 	return out, c
 }
 
+// refVersion restates Finding.Version: d's id when o replaces an earlier
+// obligation or a direction of the set varies o, by id or by clause.
+func refVersion(set *direction.Set, d *direction.Direction, o *obligation.Obligation) string {
+	for _, x := range set.Directions {
+		for _, v := range x.Varies {
+			if x == d && v.ReplacedBy == o.ID {
+				return d.ID
+			}
+			if v.Direction == d.ID && (slices.Contains(v.Obligations, o.ID) || slices.Contains(v.Clauses, o.Clause)) {
+				return d.ID
+			}
+		}
+	}
+	return ""
+}
+
 // essence keeps the fields of a finding that the reference computes; the
 // words (Reason, Basis) are written by one function shared by all paths.
 func essence(f Finding) string {
@@ -205,9 +225,9 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d",
+	return fmt.Sprintf("%s/%s#%d %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s",
 		f.Direction, f.Obligation, f.Instance, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
-		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate)
+		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version)
 }
 
 func essences(fs []Finding) []string {
@@ -236,7 +256,8 @@ func barnetAndStress(t testing.TB) *direction.Set {
 	return loadSet(t,
 		filepath.Join("..", "examples", "barnet", "direction-2017-09.yaml"),
 		filepath.Join("..", "examples", "barnet", "direction-2018-01.yaml"),
-		filepath.Join("testdata", "stress.yaml"))
+		filepath.Join("testdata", "stress.yaml"),
+		filepath.Join("testdata", "variation.yaml"))
 }
 
 // chaosHistory makes a small random history in the vocabulary of the

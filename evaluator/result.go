@@ -57,6 +57,10 @@ type Finding struct {
 	// the instance has its status.
 	Basis  string `json:"basis,omitempty"`
 	Reason string `json:"reason"`
+	// Version is the id of the direction whose text the instance fell due
+	// under, set when a later direction varied the obligation or the
+	// obligation replaces an earlier one (see direction.Set.Version).
+	Version string `json:"version,omitempty"`
 }
 
 // DirectionStatus says when a direction was in force.
@@ -70,8 +74,19 @@ type DirectionStatus struct {
 	// Until is the first instant no longer in force; zero if in force.
 	Until     time.Time `json:"in_force_until,omitzero"`
 	RevokedBy string    `json:"revoked_by,omitempty"`
-	InForce   bool      `json:"in_force_at_as_of"`
-	Reason    string    `json:"reason"`
+	// RevokedByInstrument names in words the instrument that revoked it
+	// when the direction file records that itself (not a loaded direction).
+	RevokedByInstrument string `json:"revoked_by_instrument,omitempty"`
+	InForce             bool   `json:"in_force_at_as_of"`
+	Reason              string `json:"reason"`
+	// RevokesOnly is set for a direction with no obligations of its own: an
+	// instrument that only revokes or varies others. Revokes lists in words
+	// what it revokes and varies.
+	RevokesOnly bool     `json:"revokes_only,omitempty"`
+	Revokes     []string `json:"revokes,omitempty"`
+	// Varied says, for each of its obligations a later direction revoked or
+	// replaced, from when it no longer falls due.
+	Varied []string `json:"varied,omitempty"`
 }
 
 // EventCounts accounts for every event given: each is counted once under
