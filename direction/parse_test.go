@@ -168,7 +168,7 @@ obligations: []
 		`3:10: council: unknown party "barnet": declare it under parties; expected one of: sos`,
 		`5:9: issued: "25/01/2018" is not a date of the form YYYY-MM-DD that exists in the calendar`,
 		`6:12: time_zone: unknown time zone "Europe/Londn": use an IANA name such as Europe/London`,
-		`9:14: obligations: a direction needs at least one obligation`,
+		`9:14: obligations: a direction needs at least one obligation, unless it only revokes: then give revokes`,
 	}, problems(t, src))
 }
 
