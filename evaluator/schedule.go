@@ -57,6 +57,9 @@ type Deadline struct {
 	State        DeadlineState `json:"state"`
 	DischargedBy *EventRef     `json:"discharged_by,omitempty"`
 	DaysLate     int           `json:"days_late,omitempty"`
+	// Version is Finding.Version: the direction whose text it falls due
+	// under, when a later direction varied the obligation.
+	Version string `json:"version,omitempty"`
 }
 
 // Discharged reports whether an event has discharged the deadline.
@@ -95,7 +98,7 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 			Key:       fmt.Sprintf("%s/%s/%d", f.Direction, f.Obligation, f.Instance),
 			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Kind: f.Kind,
 			Instance: f.Instance, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
-			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate,
+			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Version: f.Version,
 		}
 		if f.Trigger != nil {
 			dl.Key = fmt.Sprintf("%s/%s@%s", f.Direction, f.Obligation, f.Trigger.ID)

@@ -162,7 +162,7 @@ type CouncilRow struct {
 func councilRow(c workspace.Council, ws *workspace.Workspace, res *evaluator.Result) CouncilRow {
 	row := CouncilRow{Council: c.Name, Folder: c.Dir}
 	for _, d := range res.Directions {
-		if d.InForce {
+		if d.InForce && !d.RevokesOnly {
 			row.InForce++
 		}
 	}

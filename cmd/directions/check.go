@@ -226,7 +226,18 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 	loc := ws.Location
 	fmt.Fprintf(w, "As of %s (%s)\n", res.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
 	for _, d := range res.Directions {
-		fmt.Fprintf(w, "\n%s: %s\n  %s; %s (%s)\n\n", d.ID, d.Title, d.File, d.Period(loc), d.Reason)
+		fmt.Fprintf(w, "\n%s: %s\n  %s; %s (%s)\n", d.ID, d.Title, d.File, d.Period(loc), d.Reason)
+		for _, r := range d.Revokes {
+			fmt.Fprintf(w, "  revokes %s\n", r)
+		}
+		for _, v := range d.Varied {
+			fmt.Fprintf(w, "  varied: %s\n", v)
+		}
+		if d.RevokesOnly {
+			fmt.Fprintln(w, "  a revoking instrument: it imposes no obligations of its own")
+			continue
+		}
+		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tEVENT\tDETAIL")
 		n := 0
@@ -250,7 +261,11 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 			if f.Status == evaluator.Late {
 				status = fmt.Sprintf("late %dd", f.DaysLate)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], ev, f.Reason)
+			reason := f.Reason
+			if f.Version != "" {
+				reason += " [under the text of " + f.Version + "]"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], ev, reason)
 		}
 		if n == 0 {
 			fmt.Fprintln(tw, "  (no instances yet)")

@@ -36,17 +36,23 @@ type Explanation struct {
 
 // ObligationExplained is one obligation of one direction, in words.
 type ObligationExplained struct {
-	Direction      string   `json:"direction"`
-	DirectionTitle string   `json:"direction_title"`
-	InForce        string   `json:"in_force"`
-	ID             string   `json:"id"`
-	Clause         string   `json:"clause"`
-	Holder         string   `json:"holder"`
-	HolderName     string   `json:"holder_name,omitempty"`
-	Kind           string   `json:"kind"`
-	Summary        string   `json:"summary"`
-	Source         string   `json:"source,omitempty"`
-	Assumptions    []string `json:"assumptions,omitempty"`
+	Direction      string `json:"direction"`
+	DirectionTitle string `json:"direction_title"`
+	InForce        string `json:"in_force"`
+	// Varied says when a later direction revoked or replaced this
+	// obligation, and Replaces what this obligation replaces; Version is
+	// the findings' version (see evaluator.Finding).
+	Varied      string   `json:"varied,omitempty"`
+	Replaces    string   `json:"replaces,omitempty"`
+	Version     string   `json:"version,omitempty"`
+	ID          string   `json:"id"`
+	Clause      string   `json:"clause"`
+	Holder      string   `json:"holder"`
+	HolderName  string   `json:"holder_name,omitempty"`
+	Kind        string   `json:"kind"`
+	Summary     string   `json:"summary"`
+	Source      string   `json:"source,omitempty"`
+	Assumptions []string `json:"assumptions,omitempty"`
 	// Schedule says how instances arise; Trigger, DueRule and Discharge
 	// quote the conditions as the direction writes them.
 	Schedule  string `json:"schedule"`
@@ -59,6 +65,10 @@ type ObligationExplained struct {
 	// obligation looks at, with what became of each.
 	Candidates []Candidate         `json:"candidates"`
 	Instances  []InstanceExplained `json:"instances"`
+	// NotGenerated lists, in words, the instances that would have arisen
+	// by the as-of time but for the end of the direction or of the
+	// obligation (a revocation, a variation, an end date).
+	NotGenerated []string `json:"not_generated,omitempty"`
 }
 
 // InstanceExplained is one instance: its due date's derivation, the events
@@ -249,6 +259,17 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 				oe.InForce = ds.Period(loc) + " (" + ds.Reason + ")"
 			}
 		}
+		force := set.ObligationForce(d, o)
+		if force.Varied {
+			oe.Varied = force.Reason
+		}
+		for _, v := range d.Varies {
+			if v.ReplacedBy == o.ID {
+				w := v.Words(set)
+				oe.Replaces = strings.TrimSuffix(w, ", replaced by its obligation "+o.ID) + ", from " + d.Issued.Long()
+			}
+		}
+		oe.Version = set.Version(d, o)
 		discharged := map[string]int{}
 		for _, f := range res.Findings {
 			if f.Direction != d.ID || f.Obligation != o.ID {
@@ -277,7 +298,8 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 			ie.Outcome = outcome(o, f, ie, at, loc)
 			oe.Instances = append(oe.Instances, ie)
 		}
-		oe.Candidates = candidates(ws.Events, d, o, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		oe.NotGenerated = notGenerated(d, o, force, oe.Instances, at, loc)
+		oe.Candidates = candidates(ws.Events, d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
 		ex.Obligations = append(ex.Obligations, oe)
 	}
 	return ex, nil
@@ -437,7 +459,9 @@ func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained
 }
 
 // candidates lists the events up to at whose type the obligation looks at.
-func candidates(events []event.Event, d *direction.Direction, o *obligation.Obligation, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+func candidates(events []event.Event, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+	vars := d.Vars()
+	ended := !force.Until.IsZero()
 	out := []Candidate{}
 	triggered := map[string]int{}
 	breached := map[string]bool{}
@@ -465,12 +489,27 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		if breached[ev.ID] {
 			notes = append(notes, "breached the prohibition")
 		}
+		if ended && !ev.At.After(at) && !ev.At.Before(force.From) && o.Kind != obligation.Recurring && o.Kind != obligation.Once &&
+			!breached[ev.ID] && o.MayTrigger(ev.Type) {
+			if _, made := triggered[ev.ID]; !made {
+				if n := endedTrigger(d, o, force, vars, &ev, loc); n != "" {
+					notes = append(notes, n)
+				}
+			}
+		}
 		if n, ok := discharged[ev.ID]; ok {
 			notes = append(notes, fmt.Sprintf("discharged instance %d", n))
 		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
 			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
 		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
-			notes = append(notes, "not tested: no instance was outstanding for it, or the direction was not yet in force")
+			switch {
+			case ev.At.Before(force.From):
+				notes = append(notes, "not tested: the direction was not yet in force")
+			case ended && !ev.At.Before(force.Until):
+				notes = append(notes, fmt.Sprintf("not tested: the %s was no longer in force (%s), and no instance that fell due before was outstanding", endedWhat(force), force.Reason))
+			default:
+				notes = append(notes, "not tested: no instance was outstanding for it")
+			}
 		}
 		if len(notes) == 0 {
 			notes = append(notes, "did not meet the condition")
@@ -494,6 +533,12 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 	for _, oe := range ex.Obligations {
 		fmt.Fprintf(w, "\nClause %s of %s, %q\n", oe.Clause, oe.Direction, oe.DirectionTitle)
 		fmt.Fprintf(w, "  The direction is %s.\n", oe.InForce)
+		if oe.Varied != "" {
+			fmt.Fprintf(w, "  This obligation: %s.\n", oe.Varied)
+		}
+		if oe.Replaces != "" {
+			fmt.Fprintf(w, "  It replaces %s.\n", oe.Replaces)
+		}
 		fmt.Fprintf(w, "  Obligation: %s (%s)\n", oe.ID, oe.Kind)
 		holder := oe.Holder
 		if oe.HolderName != "" {
@@ -521,7 +566,7 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 		if oe.Discharge != "" {
 			fmt.Fprintf(w, "  Discharged by an event meeting: %s\n", oe.Discharge)
 		}
-		if len(oe.Instances) == 0 {
+		if len(oe.Instances) == 0 && len(oe.NotGenerated) == 0 {
 			fmt.Fprintln(w, "\n  No instance has arisen yet.")
 		}
 		for _, ie := range oe.Instances {
@@ -560,6 +605,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 			}
 			fmt.Fprintf(w, "    Outcome: %s\n", ie.Outcome)
 		}
+		for _, n := range oe.NotGenerated {
+			fmt.Fprintf(w, "\n  %s\n", n)
+		}
 		if len(oe.Candidates) > 0 {
 			fmt.Fprintf(w, "\n  Every event of a kind clause %s looks at:\n", oe.Clause)
 			for _, c := range oe.Candidates {
@@ -574,6 +622,67 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 	fmt.Fprintln(w, "\nInputs (SHA-256):")
 	for _, f := range ex.Inputs {
 		fmt.Fprintf(w, "  %s  %s (%s)\n", f.SHA256, f.Path, f.Kind)
+	}
+	return nil
+}
+
+// endedWhat says whether the direction or only the obligation had ended.
+func endedWhat(f direction.Force) string {
+	if f.Varied {
+		return "obligation"
+	}
+	return "direction"
+}
+
+// endedTrigger says why an event meeting o's trigger (or prohibition)
+// condition made no instance because o had ended, or "" when that is not
+// why.
+func endedTrigger(d *direction.Direction, o *obligation.Obligation, f direction.Force, vars *obligation.Vars, ev *event.Event, loc *time.Location) string {
+	hit, err := o.Matches(vars, ev)
+	if err != nil || !hit {
+		return ""
+	}
+	if !ev.At.Before(f.Until) {
+		if o.Kind == obligation.Prohibition {
+			return fmt.Sprintf("meets the condition, but is no breach: the %s was no longer in force (%s)", endedWhat(f), f.Reason)
+		}
+		return fmt.Sprintf("meets the trigger condition, but created no instance: the %s was no longer in force (%s)", endedWhat(f), f.Reason)
+	}
+	if o.Kind != obligation.Triggered {
+		return ""
+	}
+	due, err := o.DueFor(vars, ev, loc)
+	if err != nil || due.End(loc).Before(f.Until) {
+		return ""
+	}
+	return fmt.Sprintf("meets the trigger condition, but created no instance: it would have fallen due on %s, after the %s stopped being in force (%s)", due.Long(), endedWhat(f), f.Reason)
+}
+
+// notGenerated names the recurring or once instance that would have
+// arisen by at but for the end of the direction or of the obligation.
+func notGenerated(d *direction.Direction, o *obligation.Obligation, f direction.Force, made []InstanceExplained, at time.Time, loc *time.Location) []string {
+	if f.Until.IsZero() || at.Before(f.From) {
+		return nil
+	}
+	s := o.Schedule
+	switch o.Kind {
+	case obligation.Once:
+		if len(made) > 0 || s.On.End(loc).Before(f.Until) {
+			return nil
+		}
+		return []string{fmt.Sprintf("The instance due %s was not generated: the %s was no longer in force by then (%s).", s.On.Long(), endedWhat(f), f.Reason)}
+	case obligation.Recurring:
+		k := len(made) + 1
+		due, _ := o.DueDate(k)
+		if (s.Count > 0 && k > s.Count) || (!s.Until.IsZero() && due.After(s.Until)) || due.End(loc).Before(f.Until) {
+			return nil
+		}
+		// Instance k's window opens at the start of the direction (k = 1)
+		// or just after instance k-1's deadline.
+		if k > 1 && !at.After(made[k-2].DueAt) {
+			return nil
+		}
+		return []string{fmt.Sprintf("Instance %d, which would have fallen due on %s, was not generated, nor any later one: the %s was no longer in force by then (%s).", k, due.Long(), endedWhat(f), f.Reason)}
 	}
 	return nil
 }

@@ -48,8 +48,13 @@ type CouncilView struct {
 // DirectionView is one direction's timeline.
 type DirectionView struct {
 	ID, Title, File, InForce string
-	Chart                    Chart
-	Rows                     []Row
+	// Notes say what the direction revokes and which of its obligations
+	// a later direction varied; RevokesOnly marks a revoking instrument,
+	// drawn without a timeline.
+	Notes       []string
+	RevokesOnly bool
+	Chart       Chart
+	Rows        []Row
 }
 
 // Chart is the SVG geometry of a timeline, in user units.
@@ -107,6 +112,7 @@ type Row struct {
 	DaysLate                      int
 	Reason                        string
 	MarkerID                      string
+	Version                       string
 }
 
 //go:embed report.html.tmpl
@@ -192,7 +198,7 @@ func markerID(f evaluator.Finding) string {
 
 func row(f evaluator.Finding, loc *time.Location) Row {
 	r := Row{Direction: f.Direction, Clause: f.Clause, Obligation: f.Obligation, Instance: f.Instance, Status: string(f.Status),
-		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f)}
+		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f), Version: f.Version}
 	if f.Due != "" {
 		r.Due = civil.In(f.DueAt, loc).Long()
 	}
@@ -217,6 +223,16 @@ func markerTime(f evaluator.Finding) time.Time {
 func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *time.Location) DirectionView {
 	dv := DirectionView{ID: d.ID, Title: d.Title, File: d.File}
 	dv.InForce = d.Period(loc) + " (" + d.Reason + ")"
+	for _, r := range d.Revokes {
+		dv.Notes = append(dv.Notes, "Revokes "+r+".")
+	}
+	for _, v := range d.Varied {
+		dv.Notes = append(dv.Notes, "Varied: "+v+".")
+	}
+	if dv.RevokesOnly = d.RevokesOnly; dv.RevokesOnly {
+		dv.Notes = append(dv.Notes, "A revoking instrument: it imposes no obligations of its own.")
+		return dv
+	}
 
 	var findings []evaluator.Finding
 	for _, f := range res.Findings {
@@ -327,5 +343,8 @@ func tooltip(f evaluator.Finding, loc *time.Location) string {
 		fmt.Fprintf(&b, "\nBreached by %s on %s", f.Trigger.ID, civil.In(f.Trigger.At, loc).Long())
 	}
 	fmt.Fprintf(&b, "\n%s", f.Reason)
+	if f.Version != "" {
+		fmt.Fprintf(&b, "\nUnder the text of %s", f.Version)
+	}
 	return b.String()
 }
