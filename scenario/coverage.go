@@ -205,6 +205,10 @@ func (cov *Coverage) WriteText(w io.Writer) error {
 				n++
 			}
 		}
+		if len(dc.Obligations) == 0 {
+			fmt.Fprintf(w, "coverage: %s (%s): a revoking instrument, with no obligations to exercise\n", dc.ID, dc.File)
+			continue
+		}
 		fmt.Fprintf(w, "coverage: %s (%s): %d of %d obligations exercised\n", dc.ID, dc.File, n, len(dc.Obligations))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\tMET\tLATE\tMISSED\tOPEN\tBREACHED\tDAY-BEFORE\tDUE-DAY\tDAY-AFTER")

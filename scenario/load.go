@@ -78,6 +78,9 @@ type Expected struct {
 	HasDaysLate  bool
 	Due          string // YYYY-MM-DD
 	DischargedBy string
+	// Version, when set, is compared with the finding's version: the
+	// direction whose text the instance fell due under ("-" for none).
+	Version string
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -93,7 +96,7 @@ var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
 	expectKeys   = []string{"breaches", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version"}
 	statusNames  = []string{"met", "late", "missed", "open", "breached", "absent"}
 )
 
@@ -532,6 +535,10 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	e.DischargedBy, dbNode = m.String("discharged_by", false, "the id of the event that discharged the instance")
 	if dbNode != nil && !slices.Contains(eventIDs(s.Events), e.DischargedBy) {
 		doc.Errorf(dbNode, yamlx.Join(path, "discharged_by"), "no event %q in the scenario's history%s", e.DischargedBy, yamlx.Suggest(e.DischargedBy, eventIDs(s.Events)))
+	}
+	var verNode *yaml.Node
+	if e.Version, verNode = m.String("version", false, "the id of the direction whose text the instance fell due under, or - for none"); verNode != nil && s.Set != nil && e.Version != "-" && s.Set.Get(e.Version) == nil {
+		doc.Errorf(verNode, yamlx.Join(path, "version"), "no direction %q in the scenario%s", e.Version, yamlx.Suggest(e.Version, dirIDs(s.Set)))
 	}
 	if s.Set == nil || len(doc.Errs) > n0 {
 		return e, false

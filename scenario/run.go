@@ -169,6 +169,9 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 		}
 		fail.Rows = append(fail.Rows, Row{"discharged_by", e.DischargedBy, by})
 	}
+	if e.Version != "" {
+		fail.Rows = append(fail.Rows, Row{"version", e.Version, orDash(got.Version)})
+	}
 	for _, r := range fail.Rows {
 		if r.Differs() {
 			fail.Note = got.Reason
@@ -198,6 +201,13 @@ func describe(f *evaluator.Finding) string {
 		}
 	} else if f.Trigger != nil {
 		s += " (by " + f.Trigger.ID + ")"
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
 	return s
 }

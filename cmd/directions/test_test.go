@@ -33,7 +33,7 @@ func TestTestCommandPasses(t *testing.T) {
 	assert.Empty(t, errs)
 	scenarioGolden(t, "pass.txt", out)
 	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/quarterly-reports.yaml:35  the first quarterly report is 14 days late\n")
-	assert.Regexp(t, `PASS: \d+ scenarios in 7 files\n$`, out)
+	assert.Regexp(t, `PASS: \d+ scenarios in 8 files\n$`, out)
 }
 
 func TestTestCommandReportsEachDifference(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -52,6 +53,7 @@ func SplitTree(paths []string) (*Tree, error) {
 			}
 		}
 	}
+	skip := map[string]bool{}
 	dirs := map[string]*Council{}
 	vocabularies := map[string]bool{}
 	for _, n := range names {
@@ -65,6 +67,15 @@ func SplitTree(paths []string) (*Tree, error) {
 			}
 		}
 		kind := Classify(n, data)
+		if kind == WhatIf {
+			// A supposed direction in a scenarios folder: left out when
+			// found by walking; named as a file it is loaded with the
+			// council the other files make, never a council of its own.
+			if !slices.Contains(paths, n) {
+				skip[n] = true
+			}
+			continue
+		}
 		if kind == Vocabulary {
 			vocabularies[n] = true
 		}
@@ -76,6 +87,7 @@ func SplitTree(paths []string) (*Tree, error) {
 			dirs[dir] = &Council{Name: councilName(root[n], dir), Dir: dir}
 		}
 	}
+	names = slices.DeleteFunc(names, func(n string) bool { return skip[n] })
 	t := &Tree{}
 	if len(dirs) <= 1 {
 		for _, c := range dirs {

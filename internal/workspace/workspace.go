@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,6 +34,12 @@ const (
 	// Vocabulary files (a mapping with event_types) are read by the
 	// directions that name them, not on their own.
 	Vocabulary Kind = "vocabulary"
+	// WhatIf is a direction file inside a folder named scenarios: a
+	// supposed direction that scenarios name (a later direction revoking
+	// a clause, say). A folder walked for a council's files skips it, so
+	// that it never joins the council's real directions; named as a file
+	// it loads as a direction.
+	WhatIf Kind = "what-if direction"
 )
 
 // File is one input file.
@@ -100,9 +107,9 @@ func hasExt(path string) bool {
 	return false
 }
 
-// Classify tells what a file holds: YAML mappings with an obligations key
-// are directions, with a scenarios key scenarios, and everything else is a
-// history. Only a YAML file's data is looked at: any other file is a
+// Classify tells what a file holds: YAML mappings with an obligations or
+// a revokes key are directions (WhatIf below a folder named scenarios),
+// with a scenarios key scenarios, and everything else is a history. Only a YAML file's data is looked at: any other file is a
 // history by its extension, so callers need not read it (data may be nil).
 func Classify(path string, data []byte) Kind {
 	if !isYAML(path) {
@@ -115,7 +122,10 @@ func Classify(path string, data []byte) Kind {
 	if len(probe.Content) == 1 && probe.Content[0].Kind == yaml.MappingNode {
 		for i := 0; i < len(probe.Content[0].Content); i += 2 {
 			switch probe.Content[0].Content[i].Value {
-			case "obligations":
+			case "obligations", "revokes":
+				if inScenarios(path) {
+					return WhatIf
+				}
 				return Direction
 			case "scenarios":
 				return Scenario
@@ -128,6 +138,16 @@ func Classify(path string, data []byte) Kind {
 		}
 	}
 	return History
+}
+
+// inScenarios reports whether path is below a folder named scenarios.
+func inScenarios(path string) bool {
+	for _, part := range strings.Split(filepath.ToSlash(filepath.Dir(path)), "/") {
+		if part == "scenarios" {
+			return true
+		}
+	}
+	return false
 }
 
 // isYAML reports whether path has a YAML extension: only YAML files can be
@@ -182,7 +202,10 @@ func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, 
 		}
 		sum := sha256.Sum256(data)
 		kind := Classify(name, data)
-		if kind == Scenario {
+		if kind == WhatIf && slices.Contains(paths, name) {
+			kind = Direction
+		}
+		if kind == Scenario || kind == WhatIf {
 			continue
 		}
 		ws.Files = append(ws.Files, File{Path: name, Kind: kind, SHA256: hex.EncodeToString(sum[:]), data: data})
