@@ -489,6 +489,9 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		if breached[ev.ID] {
 			notes = append(notes, "breached the prohibition")
 		}
+		if !ev.At.After(at) && ev.At.Before(force.From) && o.MayTrigger(ev.Type) && !o.MaySatisfy(ev.Type) {
+			notes = append(notes, "came before the direction was in force, so it can create nothing under it")
+		}
 		if ended && !ev.At.After(at) && !ev.At.Before(force.From) && o.Kind != obligation.Recurring && o.Kind != obligation.Once &&
 			!breached[ev.ID] && o.MayTrigger(ev.Type) {
 			if _, made := triggered[ev.ID]; !made {
@@ -506,7 +509,7 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 			case ev.At.Before(force.From):
 				notes = append(notes, "not tested: the direction was not yet in force")
 			case ended && !ev.At.Before(force.Until):
-				notes = append(notes, fmt.Sprintf("not tested: the %s was no longer in force (%s), and no instance that fell due before was outstanding", endedWhat(force), force.Reason))
+				notes = append(notes, fmt.Sprintf("not tested: the %s was no longer in force from %s, and no instance that fell due before was outstanding", endedWhat(force), civil.In(force.Until, loc).Long()))
 			default:
 				notes = append(notes, "not tested: no instance was outstanding for it")
 			}
@@ -643,10 +646,11 @@ func endedTrigger(d *direction.Direction, o *obligation.Obligation, f direction.
 		return ""
 	}
 	if !ev.At.Before(f.Until) {
+		from := civil.In(f.Until, loc).Long()
 		if o.Kind == obligation.Prohibition {
-			return fmt.Sprintf("meets the condition, but is no breach: the %s was no longer in force (%s)", endedWhat(f), f.Reason)
+			return fmt.Sprintf("meets the condition, but is no breach: the %s was no longer in force from %s", endedWhat(f), from)
 		}
-		return fmt.Sprintf("meets the trigger condition, but created no instance: the %s was no longer in force (%s)", endedWhat(f), f.Reason)
+		return fmt.Sprintf("meets the trigger condition, but created no instance: the %s was no longer in force from %s", endedWhat(f), from)
 	}
 	if o.Kind != obligation.Triggered {
 		return ""
@@ -655,7 +659,7 @@ func endedTrigger(d *direction.Direction, o *obligation.Obligation, f direction.
 	if err != nil || due.End(loc).Before(f.Until) {
 		return ""
 	}
-	return fmt.Sprintf("meets the trigger condition, but created no instance: it would have fallen due on %s, after the %s stopped being in force (%s)", due.Long(), endedWhat(f), f.Reason)
+	return fmt.Sprintf("meets the trigger condition, but created no instance: it would have fallen due on %s, and the %s was no longer in force from %s", due.Long(), endedWhat(f), civil.In(f.Until, loc).Long())
 }
 
 // notGenerated names the recurring or once instance that would have

@@ -17,15 +17,32 @@ import (
 )
 
 func TestExplainGolden(t *testing.T) {
-	for _, tc := range []struct{ name, dir, obl string }{
-		{"borsetshire-chair", national + "/borsetshire", "chair-quarterly-report"},
-		{"casterbridge-access", national + "/casterbridge", "adviser-access"},
-		{"casterbridge-refusal", national + "/casterbridge", "adviser-refusal"},
+	const (
+		barnet   = "../../examples/barnet/direction-2018-01.yaml ../../examples/barnet/history.yaml"
+		supposed = "../../examples/barnet/scenarios/supposed/"
+	)
+	for _, tc := range []struct{ name, dir, obl, asOf string }{
+		{"borsetshire-chair", national + "/borsetshire", "chair-quarterly-report", ""},
+		{"casterbridge-access", national + "/casterbridge", "adviser-access", ""},
+		{"casterbridge-refusal", national + "/casterbridge", "adviser-refusal", ""},
 		// Named files, so that scenarios added to the folder do not change it.
-		{"barnet-commissioner", "../../examples/barnet/direction-2018-01.yaml ../../examples/barnet/history.yaml", "commissioner-report"},
+		{"barnet-commissioner", "../../examples/barnet/direction-2018-01.yaml ../../examples/barnet/history.yaml", "commissioner-report", ""},
+		// Variations (examples/barnet/scenarios/variations.yaml works them
+		// out): 8(f) revoked alone from 14 May 2018; replaced from 1 Aug
+		// 2018 by a monthly report whose direction records its own
+		// revocation from 16 Nov 2018; the January direction revoked whole
+		// from 1 Oct 2018 by an instrument that only revokes.
+		{"barnet-8f-clause-revoked", barnet + " " + supposed + "revokes-8f-2018-05.yaml", "chair-quarterly-report", ""},
+		{"barnet-8f-replaced", barnet + " " + supposed + "replaces-8f-2018-08.yaml", "chair-quarterly-report", "2018-12-31"},
+		{"barnet-monthly-self-revoked", barnet + " " + supposed + "replaces-8f-2018-08.yaml", "chair-monthly-report", "2018-12-31"},
+		{"barnet-8f-revoke-only", barnet + " " + supposed + "revokes-all-2018-10.yaml", "chair-quarterly-report", "2018-12-31"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"explain", "--as-of", "2018-09-30", "--obligation", tc.obl}, strings.Fields(tc.dir)...)
+			asOf := "2018-09-30"
+			if tc.asOf != "" {
+				asOf = tc.asOf
+			}
+			args := append([]string{"explain", "--as-of", asOf, "--obligation", tc.obl}, strings.Fields(tc.dir)...)
 			out, errs, code := runCLI(args...)
 			assert.Equal(t, exitOK, code, errs)
 			out = regexp.MustCompile(`(?m)^  [0-9a-f]{64}  `).ReplaceAllString(out, "  <sha256>  ")
@@ -119,4 +136,36 @@ func TestExplainWorkingDaysSkipped(t *testing.T) {
 	assert.Contains(t, out, "gives 9 Apr 2018, computed from access-e of 29 Mar 2018")
 	assert.Contains(t, out, "skipped: Fri 30 Mar 2018 (not a working day in the England and Wales calendar), Sat 31 Mar 2018 (weekend), Sun 1 Apr 2018 (weekend), Mon 2 Apr 2018 (not a working day in the England and Wales calendar), Sat 7 Apr 2018 (weekend), Sun 8 Apr 2018 (weekend)")
 	assert.Contains(t, out, "Instance 1: MISSED")
+}
+
+// After the revoke-only direction of 1 Oct 2018 ends the January one, a
+// board meeting on 10 Oct creates no 8(d) instance, and an access request
+// of 28 Sep due 5 Oct (after the end) creates no 8(b) instance; a meeting
+// of 28 Sep 2017 came before the January direction.
+func TestExplainSaysWhyTriggersCreatedNothing(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history.yaml")
+	require.NoError(t, os.WriteFile(hist, []byte(`events:
+  - {id: bm-2017-09, type: board-meeting, at: 2017-09-28}
+  - {id: access-late, type: request, at: 2018-09-28, from: essex, to: barnet, kind: access, due: 2018-10-05}
+  - {id: bm-2018-10, type: board-meeting, at: 2018-10-10}
+`), 0o644))
+	notes := func(obl string) map[string]string {
+		out, errs, code := runCLI("explain", "--format", "json", "--as-of", "2018-12-31", "--obligation", obl,
+			"../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/scenarios/supposed/revokes-all-2018-10.yaml", hist)
+		require.Equal(t, exitOK, code, errs)
+		var ex Explanation
+		require.NoError(t, json.Unmarshal([]byte(out), &ex))
+		require.Len(t, ex.Obligations, 1)
+		assert.Empty(t, ex.Obligations[0].Instances, obl)
+		m := map[string]string{}
+		for _, c := range ex.Obligations[0].Candidates {
+			m[c.Event] = c.Note
+		}
+		return m
+	}
+	n := notes("dcs-progress-report")
+	assert.Equal(t, "came before the direction was in force, so it can create nothing under it", n["bm-2017-09"])
+	assert.Equal(t, "meets the trigger condition, but created no instance: the direction was no longer in force from 1 Oct 2018", n["bm-2018-10"])
+	n = notes("essex-access")
+	assert.Equal(t, "meets the trigger condition, but created no instance: it would have fallen due on 5 Oct 2018, and the direction was no longer in force from 1 Oct 2018", n["access-late"])
 }
