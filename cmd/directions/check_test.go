@@ -3,15 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/evaluator"
 	goldenfile "github.com/dfe-tools/directions/internal/golden"
 )
 
@@ -122,4 +125,64 @@ func mustRead(t *testing.T, path string) string {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// The supposed directions of examples/barnet/scenarios/variations.yaml: the
+// revoke-only instrument of 1 Oct 2018 ends the January direction at the
+// end of 30 Sep and imposes nothing; the August replacement of 8(f) records
+// its own revocation from 16 Nov 2018.
+func TestCheckVariations(t *testing.T) {
+	const (
+		jan      = "../../examples/barnet/direction-2018-01.yaml"
+		hist     = "../../examples/barnet/history.yaml"
+		supposed = "../../examples/barnet/scenarios/supposed/"
+	)
+	code, out, errs := cli("check", "--as-of", "2018-12-31", jan, hist, supposed+"revokes-all-2018-10.yaml")
+	assert.Equal(t, exitOK, code, errs)
+	golden(t, "check/barnet-revoke-only.txt", out)
+	assert.Contains(t, out, "in force from 25 Jan 2018 to 30 Sep 2018 (revoked by barnet-supposed-2018-10, issued 1 Oct 2018")
+	assert.Contains(t, out, "revokes barnet-supposed-2018-08 (whole direction; not loaded)")
+	assert.Contains(t, out, "a revoking instrument: it imposes no obligations of its own")
+
+	// The history has no monthly report: the one due 1 Sep 2018 is missed,
+	// the one due 1 Oct never exists (the August direction ended with 30 Sep).
+	code, out, errs = cli("check", "--as-of", "2018-12-31", "--format", "json", jan, hist, supposed+"replaces-8f-2018-08.yaml", supposed+"revokes-all-2018-10.yaml")
+	assert.Equal(t, 1, code, errs)
+	var rep Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	byID := map[string]evaluator.DirectionStatus{}
+	for _, d := range rep.Directions {
+		byID[d.ID] = d
+	}
+	aug := byID["barnet-supposed-2018-08"]
+	assert.Equal(t, "barnet-supposed-2018-10", aug.RevokedBy, "the loaded revocation of 1 Oct comes before the recorded one of 16 Nov")
+	assert.Empty(t, aug.RevokedByInstrument)
+	assert.Contains(t, aug.Reason, "the file also records a revocation by a supposed direction of 16 November 2018 (not modelled) on 16 Nov 2018")
+	assert.True(t, byID["barnet-supposed-2018-10"].RevokesOnly)
+	assert.False(t, byID["barnet-2018-01"].RevokesOnly)
+	assert.Equal(t, []string{"clause 8(f) (chair-quarterly-report) replaced by barnet-supposed-2018-08's obligation chair-monthly-report, issued 1 Aug 2018: no instance falls due from 1 Aug 2018; what fell due before stays due"}, byID["barnet-2018-01"].Varied)
+	versions := map[string]string{}
+	monthly := 0
+	for _, f := range rep.Findings {
+		versions[f.Obligation] = f.Version
+		if f.Obligation == "chair-monthly-report" {
+			monthly++
+			assert.Equal(t, evaluator.Missed, f.Status)
+			assert.Equal(t, "2018-09-01", f.Due)
+		}
+	}
+	assert.Equal(t, 1, monthly)
+	assert.Equal(t, "barnet-2018-01", versions["chair-quarterly-report"])
+	assert.Equal(t, "barnet-supposed-2018-08", versions["chair-monthly-report"])
+	assert.Empty(t, versions["six-monthly-review"])
+
+	// Alone, the August direction ends as its file records.
+	_, out, _ = cli("check", "--as-of", "2018-12-31", "--format", "json", jan, hist, supposed+"replaces-8f-2018-08.yaml")
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	for _, d := range rep.Directions {
+		if d.ID == "barnet-supposed-2018-08" {
+			assert.Equal(t, "a supposed direction of 16 November 2018 (not modelled)", d.RevokedByInstrument)
+			assert.Equal(t, "2018-11-16T00:00:00Z", d.Until.UTC().Format(time.RFC3339), "16 Nov 2018 00:00 GMT")
+		}
+	}
 }

@@ -359,6 +359,9 @@ func appendFinding(b []byte, f *evaluator.Finding) []byte {
 		b = str(b, "basis", f.Basis)
 	}
 	b = str(b, "reason", f.Reason)
+	if f.Version != "" {
+		b = str(b, "version", f.Version)
+	}
 	return append(b, '}', '\n')
 }
 

@@ -125,6 +125,14 @@ func TestAppendFindingMatchesEncodingJSON(t *testing.T) {
 		require.Equal(t, keysInOrder(t, want), keysInOrder(t, got))
 	}
 	assert.Len(t, statuses, 5, "every status is exercised: %v", statuses)
+	// A finding of a varied obligation carries its version.
+	f := report.Findings[0]
+	f.Version = "barnet-2018-01"
+	want, err := json.Marshal(f)
+	require.NoError(t, err)
+	got := appendFinding(nil, &f)
+	require.Equal(t, keysInOrder(t, want), keysInOrder(t, got))
+	require.JSONEq(t, string(want), string(got))
 }
 
 func keysInOrder(t *testing.T, b []byte) []string {

@@ -87,3 +87,40 @@ func TestLayoutAsOfBeforeDirection(t *testing.T) {
 	assert.Less(t, x["asof"], x["start"])
 	assert.LessOrEqual(t, x["end"], ch.Right)
 }
+
+// A revoking instrument is drawn as a note, without a timeline; a direction
+// that records its own revocation names the instrument in words; a varied
+// obligation is noted on its direction.
+func TestRevokingInstrumentsAndVariations(t *testing.T) {
+	const s = "../../examples/barnet/scenarios/supposed/"
+	ws, err := workspace.Load([]string{"../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/history.yaml",
+		s + "revokes-8f-2018-05.yaml", s + "replaces-8f-2018-08.yaml"}, direction.Options{})
+	require.NoError(t, err)
+	set, err := ws.Set()
+	require.NoError(t, err)
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 12, 31, ws.Location)})
+	require.NoError(t, err)
+	p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+	views := map[string]report.DirectionView{}
+	for _, d := range p.Councils[0].Directions {
+		views[d.ID] = d
+	}
+	revoking := views["barnet-supposed-2018-05"]
+	assert.True(t, revoking.RevokesOnly)
+	assert.Empty(t, revoking.Chart.Markers)
+	assert.Contains(t, revoking.Notes, "Revokes clause 8(f) of barnet-2018-01 (chair-quarterly-report).")
+	assert.Contains(t, views["barnet-supposed-2018-08"].InForce, "revoked by a supposed direction of 16 November 2018 (not modelled) on 16 Nov 2018")
+	// 8(f) is revoked from 14 May 2018 (the earlier of the two variations).
+	assert.Contains(t, views["barnet-2018-01"].Notes, "Varied: clause 8(f) (chair-quarterly-report) revoked by barnet-supposed-2018-05, issued 14 May 2018: no instance falls due from 14 May 2018; what fell due before stays due.")
+
+	var b bytes.Buffer
+	require.NoError(t, report.Render(&b, p))
+	html := b.String()
+	start := strings.Index(html, `id="direction-barnet-supposed-2018-05"`)
+	require.Positive(t, start)
+	end := strings.Index(html[start:], "</section>")
+	section := html[start : start+end]
+	assert.NotContains(t, section, "<svg", "no timeline for an instrument that only revokes")
+	assert.Contains(t, section, "A revoking instrument: it imposes no obligations of its own.")
+	assert.Contains(t, html, "[under the text of barnet-2018-01]")
+}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
 )
 
 const dirYAML = "id: d\ntitle: t\nissued: 2018-01-01\nobligations: []\n"
@@ -58,4 +60,44 @@ func TestSplitTreeSameName(t *testing.T) {
 	write(t, filepath.Join(b, "x", "d.yaml"), dirYAML)
 	_, err := SplitTree([]string{a, b})
 	assert.ErrorContains(t, err, `same name "x"`)
+}
+
+// A direction below a folder named scenarios is a supposed direction for
+// what-if scenarios: walking the council's folder leaves it out (of the
+// tree and of Load), naming it as a file brings it in with the council,
+// never as a council of its own.
+func TestWhatIfDirectionsInScenarioFolders(t *testing.T) {
+	root := t.TempDir()
+	council := filepath.Join(root, "barnet")
+	real := filepath.Join(council, "direction.yaml")
+	supposed := filepath.Join(council, "scenarios", "supposed", "revokes.yaml")
+	const parties = "council: c\nissued_by: s\nparties: {c: {name: C}, s: {name: S}}\n"
+	write(t, real, "id: d\ntitle: t\nissued: 2018-01-01\n"+parties+`obligations:
+  - {id: o, clause: "1", holder: c, summary: s, source: s, once: {date: 2018-12-31}, satisfied_by: event.type == "x"}
+`)
+	write(t, supposed, "id: s\ntitle: t\nissued: 2018-06-01\nrevokes: [d]\n"+parties)
+	assert.Equal(t, WhatIf, Classify(supposed, []byte("revokes: [d]\n")))
+	assert.Equal(t, Direction, Classify(real, []byte("revokes: [d]\n")), "a revokes key alone makes a direction")
+
+	tree, err := SplitTree([]string{council})
+	require.NoError(t, err)
+	require.Len(t, tree.Councils, 1)
+	assert.Equal(t, []string{real}, tree.Councils[0].Paths)
+
+	tree, err = SplitTree([]string{real, supposed})
+	require.NoError(t, err)
+	require.Len(t, tree.Councils, 1, "named, it joins the council")
+	assert.Equal(t, []string{real, supposed}, tree.Councils[0].Paths)
+
+	ids := func(paths ...string) []string {
+		ws, err := Load(paths, direction.Options{})
+		require.NoError(t, err)
+		var out []string
+		for _, d := range ws.Directions {
+			out = append(out, d.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"d"}, ids(council))
+	assert.Equal(t, []string{"d", "s"}, ids(real, supposed))
 }
