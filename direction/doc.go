@@ -1,8 +1,10 @@
 // Package direction loads statutory directions written in YAML: who issued
-// them, to whom, when, the parties, which earlier directions they revoke,
-// and their obligations with CEL conditions compiled and type-checked at
-// load. A Set holds the directions evaluated together and settles, from
-// their revocations and end dates, when each is in force.
+// them, to whom, when, the parties, which earlier directions (or which of
+// their obligations) they revoke or replace, and their obligations with CEL
+// conditions compiled and type-checked at load. A Set holds the directions
+// evaluated together and settles, from their revocations, variations,
+// recorded ends and end dates, when each direction and each obligation is
+// in force (see docs/lifecycle.md).
 //
 // # Format
 //

@@ -6,11 +6,15 @@
 // # Semantics
 //
 //  1. A direction is in force from the start of its issue date until the
-//     earliest of the end of its ends date and the start of the issue date of
-//     a direction in the set that revokes it. Instances that would fall due
-//     after that are not generated, including a triggered instance whose
-//     trigger came while the direction was in force; what fell due before
-//     stays due and may still be met late.
+//     earliest of the end of its ends date, the start of the day its own
+//     revoked record gives, and the start of the issue date of a direction
+//     in the set that revokes it. An obligation a direction in the set
+//     revokes or replaces (by clause or id) is in force until the start of
+//     that direction's issue date at the latest (direction.Set.ObligationForce).
+//     Instances that would fall due after the end are not generated,
+//     including a triggered instance whose trigger came while the obligation
+//     was in force; what fell due before stays due and may still be met
+//     late. Findings of a varied or replacing obligation carry Version.
 //  2. A recurring obligation's k-th due date is the anchor plus first, then
 //     plus (k-1)·every, computed from the anchor each time (never by stepping
 //     from the previous due date), each month step clamped to the month's end.
