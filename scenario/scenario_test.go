@@ -281,3 +281,34 @@ func TestHistoryFilesAreCheckedAgainstTheVocabulary(t *testing.T) {
 	assert.Contains(t, err.Error(), `testdata/vocabulary/history.yaml:4:50: events[0].form: unknown attribute "form" for an event of type "report" (did you mean "from"?)`)
 	assert.Contains(t, err.Error(), "testdata/vocabulary/scenarios.yaml:2:10: history: history file testdata/vocabulary/history.yaml is not valid")
 }
+
+// A version expectation is compared like any other field: 8(f) instance 1
+// falls due under the January 2018 text (the supposed revocation of 8(f)
+// varies it), and six-monthly-review, which no direction varies, has none.
+func TestVersionIsCompared(t *testing.T) {
+	ex, err := filepath.Abs("../examples/barnet")
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "version.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`directions: [`+ex+`/direction-2018-01.yaml, `+ex+`/scenarios/supposed/revokes-8f-2018-05.yaml]
+history: `+ex+`/history.yaml
+scenarios:
+  - name: wrong on purpose
+    as_of: 2018-09-30
+    expect:
+      findings:
+        - {clause: 8(f), instance: 1, status: met, version: barnet-supposed-2018-05}
+        - {clause: 8(e), instance: 1, status: met, version: barnet-2018-01}
+  - name: right
+    as_of: 2018-09-30
+    expect:
+      findings:
+        - {clause: 8(f), instance: 1, status: met, version: barnet-2018-01}
+        - {clause: 8(e), instance: 1, status: met, version: "-"}
+`), 0o644))
+	outs := runFile(t, file)
+	require.Len(t, outs, 2)
+	require.Len(t, outs[0].Failures, 2)
+	assert.Equal(t, scenario.Row{Field: "version", Expected: "barnet-supposed-2018-05", Got: "barnet-2018-01"}, row(t, outs[0].Failures[0], "version"))
+	assert.Equal(t, scenario.Row{Field: "version", Expected: "barnet-2018-01", Got: "-"}, row(t, outs[0].Failures[1], "version"))
+	assert.True(t, outs[1].Passed(), "%+v", outs[1].Failures)
+}
