@@ -46,7 +46,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 		for _, o := range d.Obligations {
 			// Rule 1: the obligation is in force while the direction is,
 			// and no later than a later direction revoking or replacing it.
-			f := set.ObligationForce(d, o)
+			f := refForce(set, d, o)
 			version := refVersion(set, d, o)
 			type inst struct {
 				number      int
@@ -198,6 +198,24 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 		c.Breached += b2i(x.breached)
 	}
 	return out, c
+}
+
+// refForce restates when o may fall due without Set.ObligationForce: the
+// direction's period, cut at the start of the earliest issue date of a
+// direction in the set that revokes or replaces o by id or by clause.
+func refForce(set *direction.Set, d *direction.Direction, o *obligation.Obligation) direction.Force {
+	f := set.Force(d)
+	for _, x := range set.Directions {
+		for _, v := range x.Varies {
+			if v.Direction != d.ID || !(slices.Contains(v.Obligations, o.ID) || slices.Contains(v.Clauses, o.Clause)) {
+				continue
+			}
+			if at := x.Issued.Start(d.Location); f.Until.IsZero() || at.Before(f.Until) {
+				f.Until = at
+			}
+		}
+	}
+	return f
 }
 
 // refVersion restates Finding.Version: d's id when o replaces an earlier

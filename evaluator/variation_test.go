@@ -1,0 +1,150 @@
+package evaluator_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/evaluator"
+)
+
+// Rule 1 for variations, worked by hand. London is on BST (UTC+1) from
+// 25 Mar to 28 Oct 2018. Every case also runs through a Monitor (advEval).
+
+// a: issued 25 Jan 2018, quarterly reports (25 Apr, 25 Jul, 25 Oct 2018,
+// ...), a triggered reply within 10 days of each request, and a prohibition
+// on refusals.
+func variedDirection() string {
+	return advDirection("a", "2018-01-25", "", advRecurring("every: quarterly")+`
+  - id: reply
+    clause: "3"
+    holder: council
+    summary: reply to each request within 10 days
+    source: test
+    triggered:
+      when: event.type == "request"
+      due: addDays(trigger.at, 10)
+    satisfied_by: event.type == "reply"
+  - id: no-refusal
+    clause: "4"
+    holder: council
+    summary: never refuse
+    source: test
+    prohibition:
+      when: event.type == "refusal"
+`)
+}
+
+func revoking(id, issued, what string) string {
+	return advDirection(id, issued, "revokes: ["+what+"]", "  []")
+}
+
+func TestVariationOnTheDueDay(t *testing.T) {
+	// Clause 1 revoked by a direction of 25 Jul 2018: clause 1 stops at
+	// 25 Jul 00:00 BST, before the deadline 25 Jul 23:59:59 BST, so the
+	// instance due that day never exists; 25 Apr stands.
+	set := advSet(t, variedDirection(), revoking("b", "2018-07-25", `{direction: a, clauses: ["1"]}`))
+	res := advEval(t, set, nil, endOf(2018, 12, 31))
+	assert.Equal(t, []string{"2018-04-25"}, dueDates(findingsOf(res, "a"), "r"))
+	// Issued 26 Jul, it lets the instance due 25 Jul fall due; 25 Oct not.
+	set = advSet(t, variedDirection(), revoking("b", "2018-07-26", `{direction: a, obligations: [r]}`))
+	res = advEval(t, set, nil, endOf(2018, 12, 31))
+	assert.Equal(t, []string{"2018-04-25", "2018-07-25"}, dueDates(findingsOf(res, "a"), "r"))
+	for _, f := range findingsOf(res, "a") {
+		assert.Equal(t, "a", f.Version, "every finding of a varied obligation says it fell due under a's text")
+	}
+	require.Len(t, res.Directions, 2)
+	assert.True(t, res.Directions[0].InForce, "a itself stays in force")
+	assert.True(t, res.Directions[1].RevokesOnly)
+}
+
+func TestVariationOfTriggeredAndProhibition(t *testing.T) {
+	// Clauses 3 and 4 revoked from 1 Jun 2018 (00:00 BST = 31 May 23:00Z).
+	set := advSet(t, variedDirection(), revoking("b", "2018-06-01", `{direction: a, clauses: ["3", "4"]}`))
+	evs := []event.Event{
+		// Request 20 May, due 30 May: before the end, so it exists, and a
+		// reply on 2 Jun (after the end) still discharges it, 3 days late.
+		advEv(t, "q1", "request", "2018-05-20"),
+		advEv(t, "a1", "reply", "2018-06-02"),
+		// Request 25 May, due 4 Jun: after the end, so it never exists,
+		// although it came while the clause was in force.
+		advEv(t, "q2", "request", "2018-05-25"),
+		// A request after the end creates nothing.
+		advEv(t, "q3", "request", "2018-06-05"),
+		// A refusal at 23:59 BST on 31 May is a breach; one at 00:00 BST
+		// on 1 Jun is not.
+		advEv(t, "x1", "refusal", "2018-05-31T23:59:00+01:00"),
+		advEv(t, "x2", "refusal", "2018-06-01T00:00:00+01:00"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 12, 31))
+	var got []string
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "r" {
+			continue
+		}
+		s := f.Obligation + " " + string(f.Status) + " " + f.Trigger.ID
+		if f.DischargedBy != nil {
+			s += " by " + f.DischargedBy.ID
+		}
+		got = append(got, s)
+		assert.Equal(t, "a", f.Version)
+	}
+	assert.Equal(t, []string{"reply late q1 by a1", "no-refusal breached x1"}, got)
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "reply" {
+			assert.Equal(t, 3, f.DaysLate, "due 30 May, replied 2 Jun")
+		}
+	}
+}
+
+func TestReplacementTakesOver(t *testing.T) {
+	// b of 1 Aug 2018 replaces clause 1 with a monthly report from 1 Aug
+	// (due 1 Sep, 1 Oct, ...). a's report due 25 Jul stands; 25 Oct never
+	// exists. One report on 30 Aug discharges b's 1 Sep instance and,
+	// being after a's 25 Jul deadline with a's instance 2 already met,
+	// nothing of a.
+	b := advDirection("b", "2018-08-01", "", `
+  - id: m
+    clause: "1"
+    holder: council
+    summary: monthly report
+    source: test
+    replaces: {direction: a, clauses: ["1"]}
+    recurring: {every: monthly}
+    satisfied_by: event.type == "report"
+`)
+	set := advSet(t, variedDirection(), b)
+	evs := []event.Event{
+		advEv(t, "r1", "report", "2018-04-20"),
+		advEv(t, "r2", "report", "2018-07-20"),
+		advEv(t, "r3", "report", "2018-08-30"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 10, 15))
+	assert.Equal(t, []string{"2018-04-25", "2018-07-25"}, dueDates(findingsOf(res, "a"), "r"))
+	fb := findingsOf(res, "b")
+	// As of 15 Oct: due 1 Sep (met), 1 Oct (missed) and 1 Nov, whose
+	// window opened after 1 Oct (open).
+	require.Len(t, fb, 3, "due 1 Sep, 1 Oct and 1 Nov 2018")
+	assert.Equal(t, evaluator.Open, fb[2].Status)
+	assert.Equal(t, evaluator.Met, fb[0].Status)
+	assert.Equal(t, "r3", fb[0].DischargedBy.ID)
+	assert.Equal(t, evaluator.Missed, fb[1].Status)
+	assert.Equal(t, "2018-10-01", fb[1].Due)
+	assert.Equal(t, "b", fb[0].Version)
+	assert.Equal(t, []string{"clause 1 (r) replaced by b's obligation m, issued 1 Aug 2018: no instance falls due from 1 Aug 2018; what fell due before stays due"}, res.Directions[0].Varied)
+}
+
+func TestStatedRevocationInEvaluation(t *testing.T) {
+	// a records its revocation from 26 Jul 2018: the quarterly report due
+	// 25 Jul (the last day in force) falls due, 25 Oct does not.
+	a := advDirection("a", "2018-01-25", `revoked: {on: 2018-07-26, by: "Direction of 26 July 2018 (not modelled)"}`, advRecurring("every: quarterly"))
+	res := advEval(t, advSet(t, a), nil, endOf(2018, 12, 31))
+	assert.Equal(t, []string{"2018-04-25", "2018-07-25"}, dueDates(res.Findings, "r"))
+	s := res.Directions[0]
+	assert.False(t, s.InForce)
+	assert.Equal(t, "Direction of 26 July 2018 (not modelled)", s.RevokedByInstrument)
+	assert.Equal(t, "in force from 25 Jan 2018 to 25 Jul 2018", s.Period(event.London))
+	assert.Empty(t, res.Findings[0].Version, "a direction's own end is not a variation")
+}
