@@ -102,7 +102,11 @@ func (p *parser) variation(n *yaml.Node, path string, replace bool) (Variation, 
 	}
 	v.Direction, v.dirPos = id, doc.Pos(idNode)
 	if id == p.d.ID {
-		doc.Errorf(idNode, yamlx.Join(path, "direction"), "direction %q varies itself; name an earlier direction", id)
+		what := "revokes itself"
+		if replace {
+			what = "replaces one of its own obligations"
+		}
+		doc.Errorf(idNode, yamlx.Join(path, "direction"), "direction %q %s; name an earlier direction", id, what)
 		return v, false
 	}
 	list := func(key string) ([]string, []diag.Position) {
