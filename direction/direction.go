@@ -16,6 +16,10 @@ type Party struct {
 	ID   string
 	Name string
 	Role string
+	// OfficerOf is the directed council's id when the party is one of its
+	// officers (its Director of Children's Services, say), who may hold
+	// the council's duties; empty otherwise.
+	OfficerOf string
 }
 
 // Direction is one statutory direction.

@@ -24,8 +24,8 @@ type Limits = yamlx.Limits
 
 var (
 	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
-	partyKeys      = []string{"name", "role"}
-	obligationKeys = []string{"id", "clause", "holder", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
+	partyKeys      = []string{"name", "role", "officer_of"}
+	obligationKeys = []string{"id", "clause", "holder", "role", "deadline_assumed", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
 	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
 	onceKeys       = []string{"date", "due"}
 	triggeredKeys  = []string{"when", "due"}
@@ -52,6 +52,8 @@ type parser struct {
 	doc  *yamlx.Doc
 	d    *Direction
 	opts Options
+	// officerOf holds the officer_of nodes, checked once the council is known.
+	officerOf map[string]*yaml.Node
 }
 
 func (p *parser) date(m *yamlx.Map, key string, required bool, what string) (civil.Date, *yaml.Node) {
@@ -110,6 +112,11 @@ func (p *parser) parse() {
 	d.IssuedBy, issuerNode = m.String("issued_by", true, "the party id of the issuer, such as secretary-of-state")
 	p.checkParty(councilNode, "council", d.Council)
 	p.checkParty(issuerNode, "issued_by", d.IssuedBy)
+	for _, x := range d.Parties {
+		if n := p.officerOf[x.ID]; n != nil && d.Council != "" && x.OfficerOf != d.Council {
+			doc.Errorf(n, yamlx.Join(yamlx.Join("parties", x.ID), "officer_of"), "officer_of names %q, but the directed council is %q: only the directed council's officers (its Director of Children's Services, say) are marked officer_of", x.OfficerOf, d.Council)
+		}
+	}
 	if n := m.Value("params"); n != nil {
 		if v, ok := doc.Native(n, "params"); ok {
 			if pm, isMap := v.(map[string]any); isMap {
@@ -190,6 +197,13 @@ func (p *parser) parties(m *yamlx.Map) {
 		party := Party{ID: id}
 		party.Name, _ = pp.String("name", true, "the party's name")
 		party.Role, _ = pp.String("role", false, "the party's role")
+		var on *yaml.Node
+		if party.OfficerOf, on = pp.String("officer_of", false, "the party id of the directed council whose officer this party is"); on != nil {
+			if p.officerOf == nil {
+				p.officerOf = map[string]*yaml.Node{}
+			}
+			p.officerOf[id] = on
+		}
 		p.d.Parties = append(p.d.Parties, party)
 	}
 }
@@ -222,6 +236,7 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 	var holderNode *yaml.Node
 	o.Holder, holderNode = m.String("holder", true, "the party id of the duty holder")
 	p.checkParty(holderNode, yamlx.Join(path, "holder"), o.Holder)
+	p.role(m, path, &o, holderNode)
 	o.Summary, _ = m.String("summary", true, "what the duty is, in your own words")
 	o.Source, _ = m.String("source", true, "the file and paragraph it comes from")
 	if a := m.Value("assumptions"); a != nil {
@@ -249,6 +264,7 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 		doc.Errorf(m.Key(kinds[1]), yamlx.Join(path, kinds[1]), "an obligation falls due in exactly one way, but this one has %s", strings.Join(kinds, " and "))
 		return nil
 	}
+	assumedUnless := p.deadlineAssumed(m, path, &o)
 	kpath := yamlx.Join(path, string(o.Kind))
 	var sat, when, due *celenv.Program
 	satNode := m.Value("satisfied_by")
@@ -292,11 +308,87 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 		when.CheckAttributes(doc, yamlx.Join(kpath, "when"), v, nil)
 		sat.CheckAttributes(doc, yamlx.Join(path, "satisfied_by"), v, triggerTypes)
 		due.CheckAttributes(doc, yamlx.Join(kpath, "due"), v, triggerTypes)
+		assumedUnless.CheckAttributes(doc, yamlx.Join(path, "deadline_assumed.unless"), v, triggerTypes)
 	}
 	if len(doc.Errs) > before {
 		return nil
 	}
-	return obligation.New(o, sat, when, due)
+	ob := obligation.New(o, sat, when, due)
+	ob.SetAssumedUnless(assumedUnless)
+	return ob
+}
+
+// deadlineAssumed reads deadline_assumed: a string saying why every due
+// date of the obligation is the model's assumption, or for a triggered
+// obligation a mapping {why, unless} whose unless (a CEL condition on
+// trigger) says when the trigger itself gives the date.
+func (p *parser) deadlineAssumed(m *yamlx.Map, path string, o *obligation.Obligation) *celenv.Program {
+	doc := p.doc
+	n := m.Value("deadline_assumed")
+	if n == nil {
+		return nil
+	}
+	apath := yamlx.Join(path, "deadline_assumed")
+	if o.Kind == obligation.Prohibition {
+		doc.Errorf(m.Key("deadline_assumed"), apath, "a prohibition has no deadline, so none can be assumed: remove deadline_assumed (state the assumption under assumptions)")
+		return nil
+	}
+	var why string
+	var whyNode *yaml.Node
+	var unless *celenv.Program
+	if n.Kind == yaml.MappingNode {
+		am := doc.Map(n, apath, "why", "unless")
+		if am == nil {
+			return nil
+		}
+		why, whyNode = am.String("why", true, "why the due dates are the model's assumption")
+		if un := am.Value("unless"); un != nil {
+			if o.Kind != obligation.Triggered {
+				doc.Errorf(am.Key("unless"), yamlx.Join(apath, "unless"), "unless is a condition on the trigger, so only a triggered obligation has one; a %s obligation's dates are all assumed or none", o.Kind)
+			} else {
+				unless = p.compile(un, yamlx.Join(apath, "unless"), celenv.Bool, o.Kind, "trigger", "direction", "params")
+			}
+		}
+	} else {
+		why, whyNode = m.String("deadline_assumed", false, "why the due dates rest on a modelling assumption rather than the text, or {why, unless}")
+	}
+	if whyNode != nil && strings.TrimSpace(why) == "" {
+		doc.Errorf(whyNode, apath, "deadline_assumed is empty: say what the due dates assume that the text does not say, or remove the key")
+	}
+	o.DeadlineAssumed = why
+	return unless
+}
+
+// role reads an obligation's role and deadline_assumed. A direction under
+// section 497A(4B) binds only the council it is made to, so a duty must be
+// held by the council or by one of its officers (a party marked officer_of
+// the council), and an expectation by someone else. An obligation without
+// a role is a duty whoever holds it, as before roles existed; writing
+// role: duty asks for the check.
+func (p *parser) role(m *yamlx.Map, path string, o *obligation.Obligation, holderNode *yaml.Node) {
+	doc := p.doc
+	o.Role = obligation.Duty
+	s, n := m.String("role", false, "duty (the council's, the default) or expectation (another party's role)")
+	if n == nil {
+		return
+	}
+	switch obligation.Role(s) {
+	case obligation.Duty, obligation.Expectation:
+		o.Role = obligation.Role(s)
+	default:
+		doc.Errorf(n, yamlx.Join(path, "role"), "unknown role %q%s; duty is what the direction requires of the council, expectation another party's role (tracked, never a breach)", s, yamlx.Suggest(s, []string{"duty", "expectation"}))
+		return
+	}
+	if holderNode == nil || p.d.Council == "" || p.d.Party(o.Holder) == nil {
+		return
+	}
+	councils := o.Holder == p.d.Council || p.d.Party(o.Holder).OfficerOf == p.d.Council
+	switch {
+	case o.Role == obligation.Duty && !councils:
+		doc.Errorf(n, yamlx.Join(path, "role"), "a duty held by %q, which is neither the directed council %q nor one of its officers: the direction binds only the council. Write role: expectation if this is %s's own role, hold it by %q if the council must ensure it is done, or mark the party officer_of: %s", o.Holder, p.d.Council, o.Holder, p.d.Council, p.d.Council)
+	case o.Role == obligation.Expectation && councils:
+		doc.Errorf(n, yamlx.Join(path, "role"), "an expectation held by %q, the directed council or one of its officers: what the direction requires of the council is a duty (role: duty), which can be breached", o.Holder)
+	}
 }
 
 // compile compiles an expression and checks that it uses only the variables

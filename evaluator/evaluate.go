@@ -187,9 +187,12 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	loc := ds.d.Location
 	o := st.o
 	f := Finding{
-		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: o.Kind,
+		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Role: o.Role, Kind: o.Kind,
 		Instance: in.Number, Opens: in.Opens, Trigger: ds.eng.ref(in.Trigger), DischargedBy: ds.eng.ref(by),
 		Basis: in.Basis, Version: st.version,
+	}
+	if o.DeadlineAssumed != "" {
+		f.Assumed = o.AssumedFor(ds.vars, in.Trigger)
 	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached

@@ -104,7 +104,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					if f.InForce(ev.At) && must(o.Matches(v, ev)) {
 						k++
 						fl[i].breached = true
-						out = append(out, Finding{Direction: d.ID, Obligation: o.ID, Kind: o.Kind, Instance: k, Status: Breached,
+						out = append(out, Finding{Direction: d.ID, Obligation: o.ID, Role: o.Role, Kind: o.Kind, Instance: k, Status: Breached,
 							Opens: f.From, Trigger: ref(ev), Version: version})
 					}
 				}
@@ -163,10 +163,11 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				}
 			}
 			for _, in := range insts {
-				fd := Finding{Direction: d.ID, Obligation: o.ID, Kind: o.Kind, Instance: in.number, Opens: in.opens,
-					Due: in.due.String(), DueAt: in.dueAt, Version: version}
+				fd := Finding{Direction: d.ID, Obligation: o.ID, Role: o.Role, Kind: o.Kind, Instance: in.number, Opens: in.opens,
+					Due: in.due.String(), DueAt: in.dueAt, Version: version, Assumed: o.DeadlineAssumed}
 				if in.trigger >= 0 {
 					fd.Trigger = ref(&evs[in.trigger])
+					fd.Assumed = o.AssumedFor(v, &evs[in.trigger])
 				}
 				switch {
 				case in.by >= 0 && !evs[in.by].At.After(in.dueAt):
@@ -243,9 +244,9 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s",
-		f.Direction, f.Obligation, f.Instance, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
-		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version)
+	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q",
+		f.Direction, f.Obligation, f.Instance, f.Role, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
+		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed)
 }
 
 func essences(fs []Finding) []string {

@@ -20,7 +20,9 @@ const (
 	Breached Status = "breached" // an event a prohibition forbids
 )
 
-// IsBreach reports whether s is a breach of the direction.
+// IsBreach reports whether s is a failure: late, missed or breached. Whether
+// the failure is a breach of the direction depends on whose obligation it
+// is: see Finding.IsBreach.
 func (s Status) IsBreach() bool { return s == Late || s == Missed || s == Breached }
 
 // EventRef identifies an event in a finding.
@@ -32,13 +34,17 @@ type EventRef struct {
 
 // Finding is the outcome of one obligation instance.
 type Finding struct {
-	Direction  string          `json:"direction"`
-	Obligation string          `json:"obligation"`
-	Clause     string          `json:"clause"`
-	Holder     string          `json:"holder"`
-	Kind       obligation.Kind `json:"kind"`
-	Instance   int             `json:"instance"`
-	Status     Status          `json:"status"`
+	Direction  string `json:"direction"`
+	Obligation string `json:"obligation"`
+	Clause     string `json:"clause"`
+	Holder     string `json:"holder"`
+	// Role is obligation.Duty for what the direction requires of the
+	// council and obligation.Expectation for another party's role; only
+	// duties can be breaches.
+	Role     obligation.Role `json:"role"`
+	Kind     obligation.Kind `json:"kind"`
+	Instance int             `json:"instance"`
+	Status   Status          `json:"status"`
 	// Opens is when events began to count towards the instance.
 	Opens time.Time `json:"opens"`
 	// Due is the deadline date (YYYY-MM-DD) and DueAt its last instant;
@@ -61,6 +67,21 @@ type Finding struct {
 	// under, set when a later direction varied the obligation or the
 	// obligation replaces an earlier one (see direction.Set.Version).
 	Version string `json:"version,omitempty"`
+	// Assumed is the modelling assumption the due date rests on (the
+	// obligation's deadline_assumed); empty when the date is the text's.
+	Assumed string `json:"assumed,omitempty"`
+}
+
+// IsBreach reports whether f is a breach of the direction: a late, missed
+// or breached finding of a council duty. An empty Role counts as a duty.
+func (f Finding) IsBreach() bool {
+	return f.Status.IsBreach() && f.Role != obligation.Expectation
+}
+
+// IsUnmetExpectation reports whether f is another party's expectation
+// that was met late, missed or breached: shown, never a breach.
+func (f Finding) IsUnmetExpectation() bool {
+	return f.Status.IsBreach() && f.Role == obligation.Expectation
 }
 
 // DirectionStatus says when a direction was in force.
@@ -111,11 +132,24 @@ type Result struct {
 	Events     EventCounts       `json:"events"`
 }
 
-// Breaches returns the findings that are breaches.
+// Breaches returns the findings that are breaches of the direction: late,
+// missed or breached council duties (Finding.IsBreach).
 func (r *Result) Breaches() []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Status.IsBreach() {
+		if f.IsBreach() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// UnmetExpectations returns the findings of other parties' expectations
+// that were met late, missed or breached (Finding.IsUnmetExpectation).
+func (r *Result) UnmetExpectations() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.IsUnmetExpectation() {
 			out = append(out, f)
 		}
 	}

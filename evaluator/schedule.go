@@ -39,14 +39,20 @@ type Deadline struct {
 	// Key identifies the instance across runs: direction/obligation/N for
 	// recurring and once obligations, and direction/obligation@event-id for
 	// triggered ones, whose numbers change when an earlier trigger is added.
-	Key        string          `json:"key"`
-	Direction  string          `json:"direction"`
-	Title      string          `json:"direction_title"`
-	Obligation string          `json:"obligation"`
-	Clause     string          `json:"clause"`
-	Holder     string          `json:"holder"`
-	Kind       obligation.Kind `json:"kind"`
-	Instance   int             `json:"instance"`
+	Key        string `json:"key"`
+	Direction  string `json:"direction"`
+	Title      string `json:"direction_title"`
+	Obligation string `json:"obligation"`
+	Clause     string `json:"clause"`
+	Holder     string `json:"holder"`
+	// Role is whose obligation it is: the council's duty or another
+	// party's expectation (as Finding.Role).
+	Role     obligation.Role `json:"role"`
+	Kind     obligation.Kind `json:"kind"`
+	Instance int             `json:"instance"`
+	// Assumed is the assumption the due date rests on, if any (as
+	// Finding.Assumed).
+	Assumed string `json:"assumed,omitempty"`
 	// Summary says what is due, from the direction.
 	Summary string    `json:"summary"`
 	Due     string    `json:"due"`
@@ -96,8 +102,8 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 		}
 		dl := Deadline{
 			Key:       fmt.Sprintf("%s/%s/%d", f.Direction, f.Obligation, f.Instance),
-			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Kind: f.Kind,
-			Instance: f.Instance, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
+			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Role: f.Role, Kind: f.Kind,
+			Instance: f.Instance, Assumed: f.Assumed, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
 			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Version: f.Version,
 		}
 		if f.Trigger != nil {

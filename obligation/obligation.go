@@ -120,11 +120,34 @@ type Schedule struct {
 	OnSource string
 }
 
+// Role says whose obligation it is in law. A direction under section
+// 497A(4B) binds only the council it is made to, so only the council's
+// duties can be breaches of it; what the direction records as another
+// party's role (an improvement adviser's or a Commissioner's terms of
+// reference) is an expectation of that party: tracked and shown, never a
+// breach of the direction.
+type Role string
+
+// The roles an obligation can have.
+const (
+	// Duty is what the direction requires of the directed council (the
+	// default, so files written before roles existed keep their meaning).
+	Duty Role = "duty"
+	// Expectation is another party's role that the direction records.
+	Expectation Role = "expectation"
+)
+
 // Obligation is one duty in a direction.
 type Obligation struct {
 	ID     string
 	Clause string // as printed in the direction, e.g. 8(f) or Annex B 3
 	Holder string // the party id of the duty holder
+	// Role is Duty or Expectation; never empty once loaded.
+	Role Role
+	// DeadlineAssumed, when not empty, says why the due dates rest on a
+	// modelling assumption rather than on the text ("regular" read as
+	// quarterly, say); every finding of the obligation carries it.
+	DeadlineAssumed string
 	// Summary says what the duty is, in the project's own words; Source
 	// cites the file and paragraph it comes from.
 	Summary, Source string
@@ -135,6 +158,34 @@ type Obligation struct {
 	Pos         diag.Position
 
 	satisfiedBy, when, due *celenv.Program
+	// assumedUnless, for a triggered obligation, is true of the triggers
+	// whose instance's due date the text (or the trigger) gives.
+	assumedUnless *celenv.Program
+}
+
+// SetAssumedUnless sets the condition on the trigger under which a triggered
+// obligation's due date is not an assumption (a request that sets its own
+// date, say). It is for the direction loader, before the obligation is
+// shared.
+func (o *Obligation) SetAssumedUnless(p *celenv.Program) { o.assumedUnless = p }
+
+// AssumedUnless returns the text of that condition, or "".
+func (o *Obligation) AssumedUnless() string { return text(o.assumedUnless) }
+
+// AssumedFor returns the assumption the due date of the instance trigger
+// created rests on: DeadlineAssumed, or "" when the obligation has none or
+// its deadline_assumed.unless holds of trigger. If the condition cannot be
+// evaluated the date is reported as assumed, the cautious answer.
+func (o *Obligation) AssumedFor(v *Vars, trigger *event.Event) string {
+	if o.DeadlineAssumed == "" || o.assumedUnless == nil || trigger == nil {
+		return o.DeadlineAssumed
+	}
+	v.Event, v.Instance = nil, nil
+	v.Trigger = celenv.EventValue{Ev: trigger}
+	if given, err := o.assumedUnless.EvalBool(v); err == nil && given {
+		return ""
+	}
+	return o.DeadlineAssumed
 }
 
 // New assembles an obligation from its description and compiled
@@ -143,6 +194,9 @@ type Obligation struct {
 // for triggered ones.
 func New(o Obligation, satisfiedBy, when, due *celenv.Program) *Obligation {
 	o.satisfiedBy, o.when, o.due = satisfiedBy, when, due
+	if o.Role == "" {
+		o.Role = Duty
+	}
 	return &o
 }
 

@@ -150,7 +150,10 @@ type CouncilRow struct {
 	Missed   int `json:"missed"`
 	Open     int `json:"open"`
 	Breached int `json:"breached"`
-	Breaches int `json:"breaches"`
+	// Breaches counts the council's duties late, missed or breached;
+	// ExpectationsUnmet other parties' expectations not met (never breaches).
+	Breaches          int `json:"breaches"`
+	ExpectationsUnmet int `json:"expectations_unmet"`
 	// Next is the earliest deadline after the as-of time of an instance
 	// not yet discharged; NextClause and NextDirection say whose it is.
 	Next          string `json:"next_deadline,omitempty"`
@@ -167,7 +170,7 @@ func councilRow(c workspace.Council, ws *workspace.Workspace, res *evaluator.Res
 		}
 	}
 	s := summarise(res)
-	row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches = s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches
+	row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet = s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet
 	var next time.Time
 	for _, f := range res.Findings {
 		if f.Due == "" {
@@ -200,12 +203,12 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 	}
 	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COUNCIL\tIN FORCE\tDUE\tMET\tLATE\tMISSED\tOPEN\tBREACHED\tNEXT DEADLINE")
+	fmt.Fprintln(tw, "COUNCIL\tIN FORCE\tDUE\tMET\tLATE\tMISSED\tOPEN\tBREACHED\tBREACHES\tOTHERS UNMET\tNEXT DEADLINE")
 	var tot CouncilRow
 	for _, r := range results {
 		row := r.row()
 		if r.Err != nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tinvalid input, see below\n", row.Council)
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\tinvalid input, see below\n", row.Council)
 			continue
 		}
 		next := "-"
@@ -213,7 +216,7 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 			d, _ := civil.Parse(row.Next)
 			next = fmt.Sprintf("%s (%s)", d.Long(), row.NextClause)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, next)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet, next)
 		tot.InForce += row.InForce
 		tot.Due += row.Due
 		tot.Met += row.Met
@@ -221,8 +224,10 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 		tot.Missed += row.Missed
 		tot.Open += row.Open
 		tot.Breached += row.Breached
+		tot.Breaches += row.Breaches
+		tot.ExpectationsUnmet += row.ExpectationsUnmet
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", tot.InForce, tot.Due, tot.Met, tot.Late, tot.Missed, tot.Open, tot.Breached)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", tot.InForce, tot.Due, tot.Met, tot.Late, tot.Missed, tot.Open, tot.Breached, tot.Breaches, tot.ExpectationsUnmet)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 func init() {
@@ -176,6 +177,15 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	return exitOK
 }
 
+// whose says whose obligation a finding is: "duty" for the council's, or
+// "expectation of HOLDER" for another party's role.
+func whose(f evaluator.Finding) string {
+	if f.Role == obligation.Expectation {
+		return "expectation of " + f.Holder
+	}
+	return "duty"
+}
+
 // Report is the JSON document `check --format json` writes. Its schema is
 // documented in the README and in schemas/check-output.schema.json.
 type Report struct {
@@ -197,14 +207,18 @@ type Summary struct {
 	Missed   int `json:"missed"`
 	Open     int `json:"open"`
 	Breached int `json:"breached"`
-	Breaches int `json:"breaches"`
+	// Breaches counts late, missed and breached findings of the council's
+	// duties; ExpectationsUnmet those of other parties' expectations, which
+	// are never breaches of the direction.
+	Breaches          int `json:"breaches"`
+	ExpectationsUnmet int `json:"expectations_unmet"`
 }
 
 func summarise(res *evaluator.Result) Summary {
 	return Summary{
 		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
 		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
-		Breaches: len(res.Breaches()),
+		Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
 	}
 }
 
@@ -239,8 +253,10 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 		}
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tEVENT\tDETAIL")
+		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tWHOSE\tEVENT\tDETAIL")
 		n := 0
+		var notes []string
+		noted := map[string]bool{}
 		for _, f := range res.Findings {
 			if f.Direction != d.ID {
 				continue
@@ -249,6 +265,13 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 			due := "-"
 			if f.Due != "" {
 				due = civil.In(f.DueAt, loc).Long()
+			}
+			if f.Assumed != "" {
+				due += "*"
+				if !noted[f.Obligation] {
+					noted[f.Obligation] = true
+					notes = append(notes, fmt.Sprintf("  * %s %s: due date assumed, not in the text: %s", f.Clause, f.Obligation, f.Assumed))
+				}
 			}
 			ev := "-"
 			switch {
@@ -265,7 +288,7 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 			if f.Version != "" {
 				reason += " [under the text of " + f.Version + "]"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], ev, reason)
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], whose(f), ev, reason)
 		}
 		if n == 0 {
 			fmt.Fprintln(tw, "  (no instances yet)")
@@ -273,10 +296,13 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		for _, note := range notes {
+			fmt.Fprintln(w, note)
+		}
 	}
 	s := summarise(res)
-	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event; %d breaches.\n",
-		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches)
+	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event; %d breaches of the council's duties; %d expectations of others not met.\n",
+		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet)
 	e := res.Events
 	_, err := fmt.Fprintf(w, "%d events read: %d used, %d irrelevant, %d after the as-of time.\n", e.Read, e.Used, e.Irrelevant, e.AfterAsOf)
 	return err

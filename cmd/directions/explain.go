@@ -42,17 +42,23 @@ type ObligationExplained struct {
 	// Varied says when a later direction revoked or replaced this
 	// obligation, and Replaces what this obligation replaces; Version is
 	// the findings' version (see evaluator.Finding).
-	Varied      string   `json:"varied,omitempty"`
-	Replaces    string   `json:"replaces,omitempty"`
-	Version     string   `json:"version,omitempty"`
-	ID          string   `json:"id"`
-	Clause      string   `json:"clause"`
-	Holder      string   `json:"holder"`
-	HolderName  string   `json:"holder_name,omitempty"`
-	Kind        string   `json:"kind"`
-	Summary     string   `json:"summary"`
-	Source      string   `json:"source,omitempty"`
-	Assumptions []string `json:"assumptions,omitempty"`
+	Varied     string `json:"varied,omitempty"`
+	Replaces   string `json:"replaces,omitempty"`
+	Version    string `json:"version,omitempty"`
+	ID         string `json:"id"`
+	Clause     string `json:"clause"`
+	Holder     string `json:"holder"`
+	HolderName string `json:"holder_name,omitempty"`
+	// Role is duty (the council's: can be breached) or expectation
+	// (another party's role: tracked, never a breach).
+	Role string `json:"role"`
+	// DeadlineAssumed says why the due dates are the model's assumption
+	// rather than the text's, when they are.
+	DeadlineAssumed string   `json:"deadline_assumed,omitempty"`
+	Kind            string   `json:"kind"`
+	Summary         string   `json:"summary"`
+	Source          string   `json:"source,omitempty"`
+	Assumptions     []string `json:"assumptions,omitempty"`
 	// Schedule says how instances arise; Trigger, DueRule and Discharge
 	// quote the conditions as the direction writes them.
 	Schedule  string `json:"schedule"`
@@ -85,7 +91,9 @@ type InstanceExplained struct {
 	Considered   []Considered        `json:"considered"`
 	DischargedBy *evaluator.EventRef `json:"discharged_by,omitempty"`
 	DaysLate     int                 `json:"days_late,omitempty"`
-	Outcome      string              `json:"outcome"`
+	// Assumed is the assumption the due date rests on, if any.
+	Assumed string `json:"assumed,omitempty"`
+	Outcome string `json:"outcome"`
 }
 
 // Considered is an event tested against an instance's discharge condition.
@@ -246,7 +254,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 	for _, t := range targets {
 		d, o := t.d, t.o
 		oe := ObligationExplained{
-			Direction: d.ID, DirectionTitle: d.Title, ID: o.ID, Clause: o.Clause, Holder: o.Holder, Kind: string(o.Kind),
+			Direction: d.ID, DirectionTitle: d.Title, ID: o.ID, Clause: o.Clause, Holder: o.Holder, Role: string(o.Role), DeadlineAssumed: o.DeadlineAssumed, Kind: string(o.Kind),
 			Summary: o.Summary, Source: o.Source, Assumptions: o.Assumptions,
 			Trigger: o.When(), DueRule: o.DueExpr(), Discharge: o.SatisfiedBy(), Schedule: scheduleWords(d, o),
 			Params: usedParams(d, o), Candidates: []Candidate{}, Instances: []InstanceExplained{},
@@ -277,7 +285,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 			}
 			ie := InstanceExplained{
 				Number: f.Instance, Status: f.Status, Due: f.Due, DueAt: f.DueAt, Opens: f.Opens, Trigger: f.Trigger,
-				DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Considered: []Considered{},
+				DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
 			}
 			if f.DischargedBy != nil {
 				discharged[f.DischargedBy.ID] = f.Instance
@@ -449,13 +457,17 @@ func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []strin
 // instance, why not.
 func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained, at time.Time, loc *time.Location) string {
 	w := f.Reason
-	if f.DischargedBy != nil || o.Kind == obligation.Prohibition {
-		return w
+	switch {
+	case f.DischargedBy != nil || o.Kind == obligation.Prohibition:
+	case len(ie.Considered) == 0:
+		w += fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
+	default:
+		w += fmt.Sprintf(". %d event(s) were tested against it and none met the condition", len(ie.Considered))
 	}
-	if len(ie.Considered) == 0 {
-		return w + fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
+	if f.IsUnmetExpectation() {
+		w += fmt.Sprintf(". This is an expectation of %s, not a duty of the council: it is not a breach of the direction", f.Holder)
 	}
-	return w + fmt.Sprintf(". %d event(s) were tested against it and none met the condition", len(ie.Considered))
+	return w
 }
 
 // candidates lists the events up to at whose type the obligation looks at.
@@ -547,7 +559,13 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 		if oe.HolderName != "" {
 			holder += " (" + oe.HolderName + ")"
 		}
-		fmt.Fprintf(w, "  Duty holder: %s\n", holder)
+		if oe.Role == string(obligation.Expectation) {
+			fmt.Fprintf(w, "  Held by: %s\n", holder)
+			fmt.Fprintf(w, "  Role: expectation of %s, recorded by the direction but not a duty of the council: tracked, never a breach of the direction\n", oe.Holder)
+		} else {
+			fmt.Fprintf(w, "  Duty holder: %s\n", holder)
+			fmt.Fprintln(w, "  Role: duty the direction imposes on the council: late, missed or breached is a breach")
+		}
 		fmt.Fprintf(w, "  What it requires: %s\n", oe.Summary)
 		if oe.Source != "" {
 			fmt.Fprintf(w, "  Source: %s\n", oe.Source)
@@ -556,6 +574,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 			fmt.Fprintf(w, "  Assumption: %s\n", a)
 		}
 		fmt.Fprintf(w, "  How it falls due: %s\n", oe.Schedule)
+		if oe.DeadlineAssumed != "" {
+			fmt.Fprintf(w, "  Deadline assumed (not in the text): %s\n", oe.DeadlineAssumed)
+		}
 		if oe.Trigger != "" {
 			label := "Trigger condition"
 			if oe.Kind == string(obligation.Prohibition) {
@@ -587,6 +608,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 					label = "              "
 				}
 				fmt.Fprintf(w, "%s%s\n", label, dline)
+			}
+			if ie.Assumed != "" {
+				fmt.Fprintf(w, "    * This due date is the model's assumption, not the text's: %s\n", ie.Assumed)
 			}
 			if oe.Kind != string(obligation.Prohibition) {
 				fmt.Fprintf(w, "    Counts events from: %s\n", ie.Opens.In(loc).Format("15:04 MST on 2 Jan 2006"))

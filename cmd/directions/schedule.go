@@ -18,6 +18,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 func init() {
@@ -130,11 +131,17 @@ type ScheduleSummary struct {
 	Late      int `json:"late"`
 	Overdue   int `json:"overdue"`
 	Due       int `json:"due"`
+	// Expectations counts the deadlines that are other parties'
+	// expectations rather than the council's duties (any state).
+	Expectations int `json:"expectations"`
 }
 
 func summariseSchedule(ds []evaluator.Deadline) ScheduleSummary {
 	s := ScheduleSummary{Deadlines: len(ds)}
 	for _, d := range ds {
+		if d.Role == obligation.Expectation {
+			s.Expectations++
+		}
 		switch d.State {
 		case evaluator.StateMet:
 			s.Met++
@@ -202,20 +209,41 @@ func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, lo
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "DUE\tDIRECTION\tCLAUSE\tOBLIGATION\t#\tHOLDER\tSTATE\tWHAT IS DUE")
+		var notes []string
+		noted := map[string]bool{}
 		for _, d := range ds {
 			what := d.Summary
 			if d.Trigger != nil {
 				what = fmt.Sprintf("%s (for %s)", what, d.Trigger.ID)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", civil.In(d.DueAt, loc).Long(), d.Direction, d.Clause, d.Obligation,
-				d.Instance, d.Holder, stateWords(d, loc), what)
+			due := civil.In(d.DueAt, loc).Long()
+			if d.Assumed != "" {
+				due += "*"
+				if k := d.Direction + "/" + d.Obligation; !noted[k] {
+					noted[k] = true
+					notes = append(notes, fmt.Sprintf("* %s %s: due date assumed, not in the text: %s", d.Clause, d.Obligation, d.Assumed))
+				}
+			}
+			holder := d.Holder
+			if d.Role == obligation.Expectation {
+				holder += " (expectation)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", due, d.Direction, d.Clause, d.Obligation,
+				d.Instance, holder, stateWords(d, loc), what)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
 	}
 	s := summariseSchedule(ds)
-	_, err := fmt.Fprintf(w, "\n%d deadline%s: %d met, %d met late, %d overdue, %d due.\n", s.Deadlines, plural(s.Deadlines), s.Met, s.Late, s.Overdue, s.Due)
+	fmt.Fprintf(w, "\n%d deadline%s: %d met, %d met late, %d overdue, %d due.\n", s.Deadlines, plural(s.Deadlines), s.Met, s.Late, s.Overdue, s.Due)
+	var err error
+	if s.Expectations > 0 {
+		_, err = fmt.Fprintf(w, "%d of them are other parties' expectations (holder marked \"expectation\"), tracked but never breaches of the direction.\n", s.Expectations)
+	}
 	return err
 }
 
@@ -261,9 +289,16 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		var b strings.Builder
 		fmt.Fprintf(&b, "Clause %s of %s (%s).\n", d.Clause, d.Direction, d.Title)
 		fmt.Fprintf(&b, "What is due: %s\n", d.Summary)
-		fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, due.Long())
+		if d.Role == obligation.Expectation {
+			fmt.Fprintf(&b, "Held by %s: an expectation of %s, not a duty of the council (never a breach of the direction). Instance %d, due %s.\n", d.Holder, d.Holder, d.Instance, due.Long())
+		} else {
+			fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, due.Long())
+		}
 		if d.Basis != "" {
 			fmt.Fprintf(&b, "How the date was computed: %s.\n", d.Basis)
+		}
+		if d.Assumed != "" {
+			fmt.Fprintf(&b, "The due date is the model's assumption, not the text's: %s\n", d.Assumed)
 		}
 		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.readAt, loc).Long(), stateWords(d, loc))
 		ev.SetDescription(b.String())

@@ -61,10 +61,17 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	defer src.close()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
 	counts := map[evaluator.Status]int{}
+	breaches, unmet := 0, 0
 	var writeErr error
 	var line []byte
 	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) {
 		counts[f.Status]++
+		switch {
+		case f.IsBreach():
+			breaches++
+		case f.IsUnmetExpectation():
+			unmet++
+		}
 		if writeErr == nil {
 			line = appendFinding(line[:0], &f)
 			_, writeErr = out.Write(line)
@@ -93,9 +100,9 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	ev := res.Events
-	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached\n",
-		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached])
-	if counts[evaluator.Late]+counts[evaluator.Missed]+counts[evaluator.Breached] > 0 {
+	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached; %d breaches; %d expectations of others not met\n",
+		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached], breaches, unmet)
+	if breaches > 0 {
 		return exitBreaches
 	}
 	return exitOK
@@ -338,6 +345,9 @@ func appendFinding(b []byte, f *evaluator.Finding) []byte {
 	b = str(b, "obligation", f.Obligation)
 	b = str(b, "clause", f.Clause)
 	b = str(b, "holder", f.Holder)
+	if f.Role != "" {
+		b = str(b, "role", string(f.Role))
+	}
 	b = str(b, "kind", string(f.Kind))
 	b = append(b, `,"instance":`...)
 	b = strconv.AppendInt(b, int64(f.Instance), 10)
@@ -361,6 +371,9 @@ func appendFinding(b []byte, f *evaluator.Finding) []byte {
 	b = str(b, "reason", f.Reason)
 	if f.Version != "" {
 		b = str(b, "version", f.Version)
+	}
+	if f.Assumed != "" {
+		b = str(b, "assumed", f.Assumed)
 	}
 	return append(b, '}', '\n')
 }

@@ -30,9 +30,12 @@ type Page struct {
 	Total    Counts
 }
 
-// Counts counts findings by status.
+// Counts counts findings by status, and apart: Breaches (the council's
+// duties late, missed or breached) and ExpectationsUnmet (other parties'
+// expectations not met, never breaches).
 type Counts struct {
 	Findings, Met, Late, Missed, Open, Breached int
+	Breaches, ExpectationsUnmet                 int
 }
 
 // CouncilView is one council's section.
@@ -43,6 +46,9 @@ type CouncilView struct {
 	Findings   []Row
 	Inputs     []workspace.File
 	Counts     Counts
+	// Assumed lists, once per obligation, the due dates that rest on a
+	// modelling assumption, as footnotes to the starred dates.
+	Assumed []string
 }
 
 // DirectionView is one direction's timeline.
@@ -100,6 +106,8 @@ type Marker struct {
 	LateX   float64
 	HasLate bool
 	ID      string
+	// Expectation marks another party's expectation (drawn paler).
+	Expectation bool
 }
 
 // Row is one finding in a table.
@@ -113,6 +121,10 @@ type Row struct {
 	Reason                        string
 	MarkerID                      string
 	Version                       string
+	// Whose is "duty" or "expectation of HOLDER"; Assumed the assumption
+	// the due date rests on, if any.
+	Whose, Assumed string
+	Expectation    bool
 }
 
 //go:embed report.html.tmpl
@@ -163,10 +175,15 @@ func Build(councils []Council) *Page {
 		for _, d := range c.Res.Directions {
 			cv.Directions = append(cv.Directions, buildDirection(d, c.Res, loc))
 		}
+		noted := map[string]bool{}
 		for _, f := range c.Res.Findings {
+			if k := f.Direction + "/" + f.Obligation; f.Assumed != "" && !noted[k] {
+				noted[k] = true
+				cv.Assumed = append(cv.Assumed, fmt.Sprintf("%s %s (%s): %s", f.Clause, f.Obligation, f.Direction, f.Assumed))
+			}
 			cv.Findings = append(cv.Findings, row(f, loc))
-			count(&cv.Counts, f.Status)
-			count(&p.Total, f.Status)
+			count(&cv.Counts, f)
+			count(&p.Total, f)
 		}
 		p.Councils = append(p.Councils, cv)
 	}
@@ -176,9 +193,15 @@ func Build(councils []Council) *Page {
 	return p
 }
 
-func count(c *Counts, s evaluator.Status) {
+func count(c *Counts, f evaluator.Finding) {
 	c.Findings++
-	switch s {
+	switch {
+	case f.IsBreach():
+		c.Breaches++
+	case f.IsUnmetExpectation():
+		c.ExpectationsUnmet++
+	}
+	switch f.Status {
 	case evaluator.Met:
 		c.Met++
 	case evaluator.Late:
@@ -198,7 +221,11 @@ func markerID(f evaluator.Finding) string {
 
 func row(f evaluator.Finding, loc *time.Location) Row {
 	r := Row{Direction: f.Direction, Clause: f.Clause, Obligation: f.Obligation, Instance: f.Instance, Status: string(f.Status),
-		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f), Version: f.Version}
+		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f), Version: f.Version, Whose: "duty", Assumed: f.Assumed,
+		Expectation: f.Role == obligation.Expectation}
+	if r.Expectation {
+		r.Whose = "expectation of " + f.Holder
+	}
 	if f.Due != "" {
 		r.Due = civil.In(f.DueAt, loc).Long()
 	}
@@ -273,7 +300,11 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 	for _, f := range findings {
 		if _, ok := lane[f.Obligation]; !ok {
 			lane[f.Obligation] = len(ch.Lanes)
-			ch.Lanes = append(ch.Lanes, Lane{Y: ch.Top + laneHeight*(float64(len(ch.Lanes))+0.5), Label: f.Clause, Detail: f.Obligation})
+			detail := f.Obligation
+			if f.Role == obligation.Expectation {
+				detail += " (expectation of " + f.Holder + ")"
+			}
+			ch.Lanes = append(ch.Lanes, Lane{Y: ch.Top + laneHeight*(float64(len(ch.Lanes))+0.5), Label: f.Clause, Detail: detail})
 		}
 	}
 	lanesBottom := ch.Top + laneHeight*float64(max(len(ch.Lanes), 1))
@@ -304,7 +335,8 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 	ch.Lines = append(ch.Lines, Line{X: x(res.AsOf), Class: "asof", Label: "as of " + civil.In(res.AsOf, loc).Long(), LabelAnchor: "end"})
 
 	for _, f := range findings {
-		m := Marker{X: x(markerTime(f)), Y: ch.Lanes[lane[f.Obligation]].Y, Status: string(f.Status), Path: shapes[f.Status], ID: markerID(f)}
+		m := Marker{X: x(markerTime(f)), Y: ch.Lanes[lane[f.Obligation]].Y, Status: string(f.Status), Path: shapes[f.Status], ID: markerID(f),
+			Expectation: f.Role == obligation.Expectation}
 		if f.Status == evaluator.Late && f.DischargedBy != nil {
 			m.HasLate, m.LateX = true, x(f.DischargedBy.At)
 		}
@@ -330,8 +362,14 @@ var shapes = map[evaluator.Status]string{
 func tooltip(f evaluator.Finding, loc *time.Location) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Clause %s, %s #%d: %s", f.Clause, f.Obligation, f.Instance, strings.ToUpper(string(f.Status)))
+	if f.Role == obligation.Expectation {
+		fmt.Fprintf(&b, "\nExpectation of %s, not a duty of the council: never a breach of the direction", f.Holder)
+	}
 	if f.Due != "" {
 		fmt.Fprintf(&b, "\nDue %s", civil.In(f.DueAt, loc).Long())
+		if f.Assumed != "" {
+			fmt.Fprintf(&b, " (assumed, not in the text: %s)", f.Assumed)
+		}
 	}
 	if f.DischargedBy != nil {
 		fmt.Fprintf(&b, "\nDischarged by %s on %s", f.DischargedBy.ID, civil.In(f.DischargedBy.At, loc).Long())
