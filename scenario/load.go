@@ -46,8 +46,12 @@ type Expect struct {
 	// Breaches, when not nil, is the expected number of breaches.
 	Breaches    *int
 	BreachesPos diag.Position
-	InForce     []InForce
-	Findings    []Expected
+	// ExpectationsUnmet, when not nil, is the expected number of other
+	// parties' expectations met late, missed or breached.
+	ExpectationsUnmet    *int
+	ExpectationsUnmetPos diag.Position
+	InForce              []InForce
+	Findings             []Expected
 }
 
 // InForce expects a direction to be in force, or not, at the as-of time.
@@ -81,6 +85,11 @@ type Expected struct {
 	// Version, when set, is compared with the finding's version: the
 	// direction whose text the instance fell due under ("-" for none).
 	Version string
+	// Role, when set, is compared with the finding's role.
+	Role obligation.Role
+	// Assumed, when not nil, says whether the due date should rest on a
+	// modelling assumption (the finding's assumed is not empty).
+	Assumed *bool
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -95,8 +104,8 @@ func (e *Expected) Name() string {
 var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
-	expectKeys   = []string{"breaches", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version"}
+	expectKeys   = []string{"breaches", "expectations_unmet", "in_force", "findings"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed"}
 	statusNames  = []string{"met", "late", "missed", "open", "breached", "absent"}
 )
 
@@ -430,7 +439,15 @@ func (p *parser) expect(s *Scenario, n *yaml.Node, path string) {
 		return
 	}
 	if len(m.Keys()) == 0 {
-		doc.Errorf(n, path, "expect is empty: give breaches, in_force or findings")
+		doc.Errorf(n, path, "expect is empty: give breaches, expectations_unmet, in_force or findings")
+	}
+	if un := m.Value("expectations_unmet"); un != nil {
+		if k, ok := doc.Int(un, yamlx.Join(path, "expectations_unmet"), "the expected number of other parties' expectations not met"); ok {
+			if k < 0 {
+				doc.Errorf(un, yamlx.Join(path, "expectations_unmet"), "the number of expectations not met cannot be negative")
+			}
+			s.Expect.ExpectationsUnmet, s.Expect.ExpectationsUnmetPos = &k, doc.Pos(un)
+		}
 	}
 	if bn := m.Value("breaches"); bn != nil {
 		if b, ok := doc.Int(bn, yamlx.Join(path, "breaches"), "the expected number of breaches"); ok {
@@ -540,6 +557,22 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	if e.Version, verNode = m.String("version", false, "the id of the direction whose text the instance fell due under, or - for none"); verNode != nil && s.Set != nil && e.Version != "-" && s.Set.Get(e.Version) == nil {
 		doc.Errorf(verNode, yamlx.Join(path, "version"), "no direction %q in the scenario%s", e.Version, yamlx.Suggest(e.Version, dirIDs(s.Set)))
 	}
+	if r, rn := m.String("role", false, "duty or expectation"); rn != nil {
+		switch obligation.Role(r) {
+		case obligation.Duty, obligation.Expectation:
+			e.Role = obligation.Role(r)
+		default:
+			doc.Errorf(rn, yamlx.Join(path, "role"), "unknown role %q%s", r, yamlx.Suggest(r, []string{"duty", "expectation"}))
+		}
+	}
+	if an := m.Value("assumed"); an != nil {
+		var b bool
+		if an.Kind != yaml.ScalarNode || an.Tag != "!!bool" || an.Decode(&b) != nil {
+			doc.Errorf(an, yamlx.Join(path, "assumed"), "expected true (the due date rests on a modelling assumption) or false (the text's), found %s", yamlx.KindName(an))
+		} else {
+			e.Assumed = &b
+		}
+	}
 	if s.Set == nil || len(doc.Errs) > n0 {
 		return e, false
 	}
@@ -593,8 +626,8 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	c := cands[0]
 	e.Direction, e.Obligation, e.Clause = c.d.ID, c.o.ID, c.o.Clause
 	if c.o.Kind == obligation.Prohibition {
-		if e.HasDaysLate || e.Due != "" || e.DischargedBy != "" {
-			doc.Errorf(m.Node, path, "%s is a prohibition: its findings have no due date, discharge or lateness", c.o.ID)
+		if e.HasDaysLate || e.Due != "" || e.DischargedBy != "" || e.Assumed != nil {
+			doc.Errorf(m.Node, path, "%s is a prohibition: its findings have no due date, discharge, lateness or assumed deadline", c.o.ID)
 		}
 		if e.Status != evaluator.Breached && e.Status != Absent {
 			doc.Errorf(m.Node, yamlx.Join(path, "status"), "%s is a prohibition: its findings are breached (or absent), never %s", c.o.ID, e.Status)

@@ -9,6 +9,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 // Outcome is the result of running one scenario.
@@ -100,6 +101,21 @@ func Compare(x Expect, res *evaluator.Result) []Failure {
 				Rows: []Row{{"breaches", strconv.Itoa(*x.Breaches), strconv.Itoa(len(got))}}, Note: note})
 		}
 	}
+	if x.ExpectationsUnmet != nil {
+		got := res.UnmetExpectations()
+		if len(got) != *x.ExpectationsUnmet {
+			var names []string
+			for _, f := range got {
+				names = append(names, describe(&f))
+			}
+			note := "no expectations of others unmet"
+			if len(names) > 0 {
+				note = "expectations of others not met: " + strings.Join(names, "; ")
+			}
+			fails = append(fails, Failure{Pos: x.ExpectationsUnmetPos, What: "expectations_unmet",
+				Rows: []Row{{"expectations_unmet", strconv.Itoa(*x.ExpectationsUnmet), strconv.Itoa(len(got))}}, Note: note})
+		}
+	}
 	for _, want := range x.InForce {
 		for _, d := range res.Directions {
 			if d.ID == want.Direction && d.InForce != want.InForce {
@@ -162,6 +178,12 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 	if e.Due != "" {
 		fail.Rows = append(fail.Rows, Row{"due", e.Due, orNone(got.Due)})
 	}
+	if e.Role != "" {
+		fail.Rows = append(fail.Rows, Row{"role", string(e.Role), string(roleOf(got))})
+	}
+	if e.Assumed != nil {
+		fail.Rows = append(fail.Rows, Row{"assumed", strconv.FormatBool(*e.Assumed), strconv.FormatBool(got.Assumed != "")})
+	}
 	if e.DischargedBy != "" {
 		by := "none"
 		if got.DischargedBy != nil {
@@ -179,6 +201,14 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 		}
 	}
 	return fail, false
+}
+
+// roleOf is a finding's role, an empty one read as a duty.
+func roleOf(f *evaluator.Finding) obligation.Role {
+	if f.Role == "" {
+		return obligation.Duty
+	}
+	return f.Role
 }
 
 func orNone(s string) string {

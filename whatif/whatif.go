@@ -437,16 +437,32 @@ type Result struct {
 func (r *Result) Result() *evaluator.Result { return r.res }
 
 // Breaches asserts the number of breaches (late, missed and breached
-// findings), listing them when it differs.
+// findings of the council's duties), listing them when it differs.
 func (r *Result) Breaches(n int) bool {
 	r.c.t.Helper()
 	got := r.res.Breaches()
 	if len(got) == n {
 		return true
 	}
-	lines := []string{"breaches (late, missed and breached findings):"}
+	lines := []string{"breaches (late, missed and breached findings of the council's duties):"}
 	for _, f := range got {
 		lines = append(lines, fmt.Sprintf("  %s %s #%d %s: %s", f.Clause, f.Obligation, f.Instance, f.Status, f.Reason))
+	}
+	return assert.Equal(r.c.t, n, len(got), strings.Join(lines, "\n"))
+}
+
+// ExpectationsUnmet asserts the number of other parties' expectations met
+// late, missed or breached (never breaches of the direction), listing them
+// when it differs.
+func (r *Result) ExpectationsUnmet(n int) bool {
+	r.c.t.Helper()
+	got := r.res.UnmetExpectations()
+	if len(got) == n {
+		return true
+	}
+	lines := []string{"expectations of others not met (late, missed and breached findings of expectations):"}
+	for _, f := range got {
+		lines = append(lines, fmt.Sprintf("  %s %s #%d %s (%s): %s", f.Clause, f.Obligation, f.Instance, f.Status, f.Holder, f.Reason))
 	}
 	return assert.Equal(r.c.t, n, len(got), strings.Join(lines, "\n"))
 }
@@ -578,6 +594,38 @@ func (k *Check) Due(date string) *Check {
 	k.r.c.t.Helper()
 	if k.f != nil && k.f.Due != date {
 		k.errorf("due", date, k.f.Due)
+	}
+	return k
+}
+
+// Duty asserts the instance is a duty of the council (a failure is a breach).
+func (k *Check) Duty() *Check { k.r.c.t.Helper(); return k.role(obligation.Duty) }
+
+// Expectation asserts the instance is another party's expectation (never a
+// breach of the direction).
+func (k *Check) Expectation() *Check { k.r.c.t.Helper(); return k.role(obligation.Expectation) }
+
+func (k *Check) role(want obligation.Role) *Check {
+	k.r.c.t.Helper()
+	if k.f == nil {
+		return k
+	}
+	got := k.f.Role
+	if got == "" {
+		got = obligation.Duty
+	}
+	if got != want {
+		k.errorf("role", want, got)
+	}
+	return k
+}
+
+// Assumed asserts whether the due date rests on a modelling assumption
+// rather than the text.
+func (k *Check) Assumed(want bool) *Check {
+	k.r.c.t.Helper()
+	if k.f != nil && (k.f.Assumed != "") != want {
+		k.errorf("assumed", want, k.f.Assumed != "")
 	}
 	return k
 }
