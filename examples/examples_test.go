@@ -131,7 +131,7 @@ func TestBarnetCommissionersReportByTheEndOfMay(t *testing.T) {
 	}
 }
 
-func TestBuckinghamshireRevisedDirectionReplacesTheFirst(t *testing.T) {
+func TestBuckinghamshireRevisedDirectionTakesOverFromTheFirst(t *testing.T) {
 	c := whatif.Load(t, "buckinghamshire/direction-2018-03.yaml", "buckinghamshire/direction-2018-07.yaml").History("buckinghamshire/history.yaml")
 	// A refusal to the Commissioner after 12 July 2018 breaches nothing:
 	// the duty to co-operate with the review ended with the first direction.
@@ -145,6 +145,33 @@ func TestBuckinghamshireRevisedDirectionReplacesTheFirst(t *testing.T) {
 	// Hampshire's first quarterly report: 12 Jul + 3 months = 12 Oct 2018.
 	r.Instance("para 30(e)", 1).Open().Due("2018-10-12")
 	r.Breaches(0)
+}
+
+// Para 8(e) directs Barnet to co-operate with Essex's six-monthly reviews
+// (statutory direction to Barnet, 25 January 2018, para 8(e)). Essex not
+// reviewing is Essex's expectation unmet, never Barnet's breach; Barnet
+// refusing what a review needs is Barnet's breach.
+func TestBarnetEssexReviewsWhoseDutyItIs(t *testing.T) {
+	// No review by Essex: the first, due 25 Jan + 6 months = 25 Jul 2018
+	// (an assumed start of the cycle), is missed by Essex.
+	r := barnet(t).Without("review-1").AsOf(whatif.On("2018-09-30"))
+	r.Instance("essex-six-monthly-review", 1).Missed().Due("2018-07-25").Expectation().Assumed(true)
+	r.Breaches(0)
+	r.ExpectationsUnmet(1)
+
+	// Essex asks on 3 Dec 2018 for material by 14 Dec; Barnet refuses on
+	// 5 Dec: a breach of the duty to co-operate (8(b)) at once and, after
+	// 14 Dec, the 8(e) instance missed, on the request's own date.
+	c := barnet(t)
+	c.Request("review-2-request", whatif.On("2018-12-03"), "essex", "barnet", "review").DueBy("2018-12-14")
+	c.Response("review-2-request-no", whatif.On("2018-12-05"), "review-2-request", "refused").To("essex")
+	c.Report("chair-q3", whatif.On("2018-10-19"), "board-chair", "secretary-of-state", "progress")
+	c.Report("essex-dfe-q3", whatif.On("2018-10-22"), "essex", "dfe", "progress")
+	r = c.AsOf(whatif.On("2018-12-31"))
+	r.Triggered("cooperate-with-review", "review-2-request").Missed().Due("2018-12-14").Duty().Assumed(false)
+	r.Triggered("essex-refusal", "review-2-request-no").Breached().Duty()
+	r.Breaches(2)
+	r.ExpectationsUnmet(0)
 }
 
 // What if a third direction had revoked the direction of 25 January 2018

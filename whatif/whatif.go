@@ -320,8 +320,8 @@ func (c *Case) Review(id string, when When, by string) *Ev {
 	return c.Event(id, "review", when).With("by", by)
 }
 
-// Request adds a request or instruction; kind is access, support or
-// instruction.
+// Request adds a request or instruction; kind is access, support,
+// instruction or review (what an adviser's review needs from the council).
 func (c *Case) Request(id string, when When, from, to, kind string) *Ev {
 	c.t.Helper()
 	return c.Event(id, "request", when).With("from", from).With("to", to).With("kind", kind)
