@@ -51,26 +51,30 @@ func TestCheckTreeSummaryByHand(t *testing.T) {
 	var rep BatchReport
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	type row struct {
-		council                                   string
-		inForce, due, met, late, missed, open, br int
-		next, clause                              string
+		council                                             string
+		inForce, due, met, late, missed, open, br, bs, unmet int
+		next, clause                                        string
 	}
 	want := []row{
 		// direction of 1 Mar 2018: 8 instances due by 30 Sep (access,
-		// 2 board reports, review 1, 2 chair reports, 2 adviser reports),
-		// all met; review 2, chair 3 and adviser 3 open; next 1 Dec.
-		{"ambridge", 1, 8, 8, 0, 0, 3, 0, "2018-12-01", "8(f)"},
+		// 2 board reports, the adviser's review 1, 2 chair reports, 2
+		// adviser reports to the DfE). The adviser's second report, due
+		// 1 Sep, never came: missed, but it is Felpersham's expectation,
+		// so no breach and one expectation unmet. Review 2, chair 3 and
+		// adviser 3 open; next 1 Dec.
+		{"ambridge", 1, 8, 7, 0, 1, 3, 0, 0, 1, "2018-12-01", "8(f)"},
 		// 15 Feb 2018: chair 1 six days late, chair 2 and the 5 Sep board
-		// report missed; next the chair's report due 15 Nov.
-		{"borsetshire", 1, 7, 4, 1, 2, 3, 0, "2018-11-15", "8(f)"},
+		// report missed, all the Council's duties: 3 breaches; next the
+		// chair's report due 15 Nov.
+		{"borsetshire", 1, 7, 4, 1, 2, 3, 0, 3, 0, "2018-11-15", "8(f)"},
 		// 10 Jan 2018: the refused access request is missed and its
-		// refusal breached; next the chair's report due 10 Oct.
-		{"casterbridge", 1, 8, 7, 0, 1, 3, 1, "2018-10-10", "8(f)"},
+		// refusal breached: 2 breaches; next the chair's report due 10 Oct.
+		{"casterbridge", 1, 8, 7, 0, 1, 3, 1, 2, 0, "2018-10-10", "8(f)"},
 	}
 	require.Len(t, rep.Summary, len(want))
 	for i, w := range want {
 		g := rep.Summary[i]
-		assert.Equal(t, w, row{g.Council, g.InForce, g.Due, g.Met, g.Late, g.Missed, g.Open, g.Breached, g.Next, g.NextClause}, "summary row %d", i)
+		assert.Equal(t, w, row{g.Council, g.InForce, g.Due, g.Met, g.Late, g.Missed, g.Open, g.Breached, g.Breaches, g.ExpectationsUnmet, g.Next, g.NextClause}, "summary row %d", i)
 		require.NotNil(t, rep.Councils[i].Report, w.council)
 		for _, in := range rep.Councils[i].Report.Inputs {
 			assert.Len(t, in.SHA256, 64, "input %s has a SHA-256", in.Path)
@@ -126,7 +130,9 @@ func TestCheckTreeInvalidCouncilDoesNotStopOthers(t *testing.T) {
 	assert.Regexp(t, `(?m)^borsetshire +- +-`, out)
 	assert.Contains(t, out, "invalid input:")
 	assert.Contains(t, out, bad+":2:", "the error names the file and line")
-	assert.Regexp(t, `(?m)^ambridge +1 +8 +8 +0 +0 +3 +0 +1 Dec 2018`, out, "ambridge is still evaluated")
+	// ambridge: 8 due, 7 met, Felpersham's report missed (an expectation:
+	// 0 breaches, 1 unmet), 3 open.
+	assert.Regexp(t, `(?m)^ambridge +1 +8 +7 +0 +1 +3 +0 +0 +1 +1 Dec 2018`, out, "ambridge is still evaluated")
 }
 
 func TestCheckTreeOrphans(t *testing.T) {

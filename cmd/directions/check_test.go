@@ -117,7 +117,7 @@ func TestValidate(t *testing.T) {
 	code, out, errs := cli("validate", "../../examples/barnet")
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "ok: ")
-	assert.Contains(t, out, "2 directions, 14 obligations")
+	assert.Contains(t, out, "2 directions, 16 obligations")
 }
 
 func mustRead(t *testing.T, path string) string {

@@ -210,7 +210,12 @@ func TestReportTree(t *testing.T) {
 		assert.Contains(t, out, id)
 	}
 	assert.Contains(t, out, "6 days late")
-	assert.Equal(t, 33, strings.Count(out, `<g class="marker `)-5, "33 instances, plus the 5 legend shapes")
+	assert.Equal(t, 33, strings.Count(out, `<g class="marker `)-6, "33 instances, plus the 6 legend shapes")
+	// Felpersham's missed report to the DfE (Annex A 3, due 1 Sep 2018) is
+	// its expectation: drawn pale, counted apart, with an assumed date.
+	assert.Contains(t, out, `<g class="marker missed expectation" id="m-ambridge-2018-03-adviser-reports-to-dfe-2"`)
+	assert.Contains(t, out, "5 breaches of the council's duties; 1 expectations of others not met")
+	assert.Contains(t, out, `1 Sep 2018*`)
 }
 
 func TestReportErrors(t *testing.T) {

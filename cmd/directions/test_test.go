@@ -32,7 +32,8 @@ func TestTestCommandPasses(t *testing.T) {
 	assert.Equal(t, exitOK, code, errs)
 	assert.Empty(t, errs)
 	scenarioGolden(t, "pass.txt", out)
-	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/quarterly-reports.yaml:35  the first quarterly report is 14 days late\n")
+	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/quarterly-reports.yaml:42  the first quarterly report is 14 days late\n")
+	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/essex.yaml:27  Essex holds no six-monthly review, which is Essex's expectation unmet and not Barnet's breach\n")
 	assert.Regexp(t, `PASS: \d+ scenarios in 8 files\n$`, out)
 }
 
@@ -54,14 +55,14 @@ func TestTestCommandInvalidFileExitsTwo(t *testing.T) {
 	scenarioGolden(t, "invalid.txt", out+"--- stderr\n"+errs)
 	assert.Contains(t, errs, "../../scenario/testdata/invalid/mistakes.yaml:5:5: scenarios[0].as_off: unknown key \"as_off\" (did you mean \"as_of\"?)")
 	// The valid file still runs.
-	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/commissioner-report.yaml:11")
+	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/commissioner-report.yaml:15")
 }
 
 func TestTestCommandCoverage(t *testing.T) {
 	code, out, errs := runTestCmd("--coverage", "../../examples/barnet", "../../examples/buckinghamshire")
 	assert.Equal(t, exitOK, code, errs)
 	scenarioGolden(t, "coverage.txt", out)
-	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 12 of 12 obligations exercised\n")
+	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 14 of 14 obligations exercised\n")
 }
 
 func TestTestCommandJUnit(t *testing.T) {
@@ -109,5 +110,5 @@ func TestTestCommandCoverageListsDirectionsNoScenarioNames(t *testing.T) {
 	// commissioner-report.yaml alone, with the shipped history, reaches 6
 	// of Barnet's 12 obligations: 8(b) access, 8(d), 8(e), 8(f),
 	// Annex A 3 and Annex B 3.
-	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 6 of 12 obligations exercised\n")
+	assert.Contains(t, out, "coverage: barnet-2018-01 (../../examples/barnet/direction-2018-01.yaml): 8 of 14 obligations exercised\n") // the history alone exercises 8(b), 8(d), both 8(e), 8(f), Annex A 2(a), A 3 and B 3
 }
