@@ -26,6 +26,9 @@ type instance struct {
 	missed, done bool
 	// seq orders instances made in the same direction, for ties.
 	seq int
+	// dateGiven is set when the obligation's deadline_assumed does not
+	// apply to this instance: its trigger gave the date (unless held).
+	dateGiven bool
 }
 
 // oblState tracks one obligation of one direction.
@@ -393,6 +396,11 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
 				continue
+			}
+			// Decided now, while the whole trigger is at hand (a stream
+			// may keep less of it).
+			if o.DeadlineAssumed != "" && o.AssumedFor(ds.vars, ev) == "" {
+				in.dateGiven = true
 			}
 			u.triggered = true
 			if err := st.claimRetained(ds, in); err != nil {

@@ -191,8 +191,8 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		Instance: in.Number, Opens: in.Opens, Trigger: ds.eng.ref(in.Trigger), DischargedBy: ds.eng.ref(by),
 		Basis: in.Basis, Version: st.version,
 	}
-	if o.DeadlineAssumed != "" {
-		f.Assumed = o.AssumedFor(ds.vars, in.Trigger)
+	if !in.dateGiven {
+		f.Assumed = o.DeadlineAssumed
 	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached

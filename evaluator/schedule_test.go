@@ -12,6 +12,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 // sched runs Schedule over whole days in London.
@@ -150,13 +151,22 @@ func TestScheduleBarnet(t *testing.T) {
 	// From 1 Sep to 31 Dec 2018, read on 30 Sep: the DCS's report to the
 	// board meeting of 19 Sep was tabled on 17 Sep; the Chair's third
 	// quarterly report (8(f)) and Essex's third quarterly report to the
-	// DfE (Annex A 3) fall due on 25 Oct, nine months after 25 Jan.
+	// DfE (Annex A 3) fall due on 25 Oct, nine months after 25 Jan; so
+	// does the third quarter in which Essex is expected to chair the Board
+	// (Annex A 2(a)), met by the meeting of 19 Sep.
 	got := sched(t, set, history, "2018-09-01", "2018-12-31", "2018-09-30")
 	assert.Equal(t, []line{
 		{"barnet-2018-01/dcs-progress-report@bm-2018-09", "2018-09-19", evaluator.StateMet, "dcs-2018-09"},
 		{"barnet-2018-01/chair-quarterly-report/3", "2018-10-25", evaluator.StateDue, ""},
+		{"barnet-2018-01/essex-chairs-board/3", "2018-10-25", evaluator.StateMet, "bm-2018-09"},
 		{"barnet-2018-01/essex-reports-to-dfe/3", "2018-10-25", evaluator.StateDue, ""},
 	}, lines(got))
+	for _, d := range got {
+		if d.Obligation == "essex-reports-to-dfe" {
+			assert.Equal(t, obligation.Expectation, d.Role)
+			assert.NotEmpty(t, d.Assumed, "regular read as quarterly")
+		}
+	}
 }
 
 func TestScheduleErrors(t *testing.T) {

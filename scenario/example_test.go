@@ -20,9 +20,10 @@ func Example() {
 		}
 	}
 	// Output:
-	// ok   line 11: the Commissioner's report on 31 May 2018, the last day allowed
-	// ok   line 21: the Commissioner's report a day after the end of May
-	// ok   line 31: the Commissioner's report the day before the end of May
-	// ok   line 41: one second before the deadline, a missing report is still open
-	// ok   line 50: with no report, the day after the deadline it is missed
+	// ok   line 15: the Commissioner's report on 31 May 2018, the last day allowed
+	// ok   line 26: the Commissioner's report a day after the end of May is her expectation unmet, not Barnet's breach
+	// ok   line 38: the Commissioner's report the day before the end of May
+	// ok   line 49: one second before the deadline, a missing report is still open
+	// ok   line 59: with no report, the day after the deadline it is missed, and still no breach by Barnet
+	// ok   line 68: a report to the Minister of State does not meet Annex B 3, which names the Secretary of State
 }
