@@ -51,9 +51,9 @@ func TestCheckTreeSummaryByHand(t *testing.T) {
 	var rep BatchReport
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	type row struct {
-		council                                             string
+		council                                              string
 		inForce, due, met, late, missed, open, br, bs, unmet int
-		next, clause                                        string
+		next, clause                                         string
 	}
 	want := []row{
 		// direction of 1 Mar 2018: 8 instances due by 30 Sep (access,
