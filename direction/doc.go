@@ -27,6 +27,13 @@
 //	    recurring: {every: 3 months, first: 3 months}
 //	    satisfied_by: event.type == "report" && event.to == "secretary-of-state"
 //
+// An obligation's role is duty (the default: what the direction requires of
+// the council, held by the council or a party marked officer_of it) or
+// expectation (another party's role, such as an adviser's terms of
+// reference: tracked, never a breach); writing role checks the holder at
+// load. deadline_assumed says why the due dates rest on a modelling
+// assumption rather than the text (see docs/duties.md).
+//
 // # Errors
 //
 // Load and Parse report every problem in a file at once, as a diag.List

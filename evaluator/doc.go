@@ -35,7 +35,11 @@
 //     (discharged after it; DaysLate counts whole days), missed (not
 //     discharged and due before T) or open. Each event caught by a
 //     prohibition while the direction is in force is breached. Breaches are
-//     late, missed and breached findings.
+//     the late, missed and breached findings of the council's duties
+//     (Finding.IsBreach); those of other parties' expectations are
+//     counted apart (Result.UnmetExpectations) and are never breaches.
+//     A finding's Assumed says when its due date is the model's
+//     assumption rather than the text's.
 //  6. The same inputs give the same findings in the same order.
 //
 // # Streaming

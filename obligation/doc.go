@@ -2,6 +2,10 @@
 // duty each is (recurring, once, triggered by an event, or a prohibition),
 // how its due dates are computed, the compiled CEL conditions that say which
 // events trigger, discharge or breach it, and the instances it generates.
+// Its Role says whose it is: a Duty of the directed council, or an
+// Expectation of another party that the direction records (never a
+// breach); DeadlineAssumed says when its due dates are the model's
+// assumption rather than the text's.
 //
 // # Due dates
 //

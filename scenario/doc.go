@@ -16,7 +16,8 @@
 //	      - {id: chair-q1-late, type: report, at: 2018-05-09, from: board-chair, to: secretary-of-state, kind: progress}
 //	    as_of: 2018-09-30                     # a date (its last instant) or an RFC 3339 time
 //	    expect:
-//	      breaches: 1                         # late, missed and breached findings
+//	      breaches: 1                         # late, missed and breached findings of the council's duties
+//	      expectations_unmet: 0               # the same, of other parties' expectations
 //	      in_force: {barnet-2018-01: true}
 //	      findings:
 //	        - {clause: 8(f), instance: 1, status: late, days_late: 14, due: 2018-04-25, discharged_by: chair-q1-late}
@@ -24,8 +25,10 @@
 // An expected finding names its obligation by obligation id or by clause
 // (plus direction when two directions share the clause), and its instance by
 // number or by the event that triggered it (trigger). Status is met, late,
-// missed, open, breached, or absent for an instance that must not exist.
-// Only the fields given are compared.
+// missed, open, breached, or absent for an instance that must not exist;
+// role (duty or expectation) and assumed (whether the due date is a
+// modelling assumption) may be asserted too. Only the fields given are
+// compared.
 //
 // # Coverage
 //

@@ -10,5 +10,7 @@
 //	directions test [--coverage] [--junit FILE] PATH...   (scenario files; see docs/scenarios.md)
 //
 // PATH is a direction or history file, or a directory read recursively.
-// Exit status: 0 no breach, 1 breaches found, 2 invalid input or usage.
+// Exit status: 0 no breach of a council duty (other parties' expectations
+// not met are shown and counted apart, never breaches), 1 breaches found,
+// 2 invalid input or usage.
 package main
