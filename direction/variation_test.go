@@ -53,10 +53,10 @@ func TestClauseRevocationEndsOnlyThatObligation(t *testing.T) {
 	assert.Contains(t, chair.Reason, "clause 8(f) (chair-quarterly-report) revoked by v, issued 1 Jun 2018")
 	assert.Equal(t, "barnet-2018-01", s.Version(b, b.Obligation("chair-quarterly-report")))
 
-	other := s.ObligationForce(b, b.Obligation("six-monthly-review"))
+	other := s.ObligationForce(b, b.Obligation("essex-six-monthly-review"))
 	assert.True(t, other.Until.IsZero(), "8(e) is not varied: in force until revoked")
 	assert.False(t, other.Varied)
-	assert.Empty(t, s.Version(b, b.Obligation("six-monthly-review")))
+	assert.Empty(t, s.Version(b, b.Obligation("essex-six-monthly-review")))
 	assert.True(t, s.Force(b).Until.IsZero(), "the direction itself stays in force")
 	assert.Equal(t, []string{"clause 8(f) of barnet-2018-01 (chair-quarterly-report)"}, s.RevokesWords(v))
 }

@@ -284,7 +284,7 @@ func TestHistoryFilesAreCheckedAgainstTheVocabulary(t *testing.T) {
 
 // A version expectation is compared like any other field: 8(f) instance 1
 // falls due under the January 2018 text (the supposed revocation of 8(f)
-// varies it), and six-monthly-review, which no direction varies, has none.
+// varies it), and essex-six-monthly-review, which no direction varies, has none.
 func TestVersionIsCompared(t *testing.T) {
 	ex, err := filepath.Abs("../examples/barnet")
 	require.NoError(t, err)
@@ -297,13 +297,13 @@ scenarios:
     expect:
       findings:
         - {clause: 8(f), instance: 1, status: met, version: barnet-supposed-2018-05}
-        - {clause: 8(e), instance: 1, status: met, version: barnet-2018-01}
+        - {obligation: essex-six-monthly-review, instance: 1, status: met, version: barnet-2018-01}
   - name: right
     as_of: 2018-09-30
     expect:
       findings:
         - {clause: 8(f), instance: 1, status: met, version: barnet-2018-01}
-        - {clause: 8(e), instance: 1, status: met, version: "-"}
+        - {obligation: essex-six-monthly-review, instance: 1, status: met, version: "-"}
 `), 0o644))
 	outs := runFile(t, file)
 	require.Len(t, outs, 2)

@@ -136,7 +136,7 @@ func TestFailureMessagesNameClauseAndInstance(t *testing.T) {
 	assert.Contains(t, r.msgs[4], "actual  : \"open\"")
 	assert.Contains(t, r.msgs[5], "discharged by")
 	assert.Contains(t, r.msgs[5], "actual  : \"commissioner-2018-05\"")
-	assert.Contains(t, r.msgs[6], "breaches (late, missed and breached findings)")
+	assert.Contains(t, r.msgs[6], "breaches (late, missed and breached findings of the council's duties)")
 	assert.Contains(t, r.msgs[7], "direction barnet-2017-09 in force at the as-of time (revoked by barnet-2018-01")
 }
 

@@ -174,7 +174,9 @@ func TestCheckVariations(t *testing.T) {
 	assert.Equal(t, 1, monthly)
 	assert.Equal(t, "barnet-2018-01", versions["chair-quarterly-report"])
 	assert.Equal(t, "barnet-supposed-2018-08", versions["chair-monthly-report"])
-	assert.Empty(t, versions["six-monthly-review"])
+	v, ok := versions["essex-six-monthly-review"]
+	assert.True(t, ok, "Essex's 8(e) reviews have findings")
+	assert.Empty(t, v, "no direction varies 8(e)")
 
 	// Alone, the August direction ends as its file records.
 	_, out, _ = cli("check", "--as-of", "2018-12-31", "--format", "json", jan, hist, supposed+"replaces-8f-2018-08.yaml")
