@@ -71,6 +71,17 @@ type Direction struct {
 	parV celenv.Value
 }
 
+// CouncilHolds reports whether holder is the directed council or one of its
+// officers (a party marked officer_of the council): the only holders of
+// duties a direction can impose.
+func (d *Direction) CouncilHolds(holder string) bool {
+	if holder == d.Council {
+		return true
+	}
+	p := d.Party(holder)
+	return p != nil && p.OfficerOf != "" && p.OfficerOf == d.Council
+}
+
 // Party returns the party with id, or nil.
 func (d *Direction) Party(id string) *Party {
 	for i := range d.Parties {

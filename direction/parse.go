@@ -382,7 +382,7 @@ func (p *parser) role(m *yamlx.Map, path string, o *obligation.Obligation, holde
 	if holderNode == nil || p.d.Council == "" || p.d.Party(o.Holder) == nil {
 		return
 	}
-	councils := o.Holder == p.d.Council || p.d.Party(o.Holder).OfficerOf == p.d.Council
+	councils := p.d.CouncilHolds(o.Holder)
 	switch {
 	case o.Role == obligation.Duty && !councils:
 		doc.Errorf(n, yamlx.Join(path, "role"), "a duty held by %q, which is neither the directed council %q nor one of its officers: the direction binds only the council. Write role: expectation if this is %s's own role, hold it by %q if the council must ensure it is done, or mark the party officer_of: %s", o.Holder, p.d.Council, o.Holder, p.d.Council, p.d.Council)

@@ -127,6 +127,14 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 	obligations := 0
 	for _, d := range ws.Directions {
 		obligations += len(d.Obligations)
+		// An obligation without role is a duty whoever holds it, as before
+		// roles existed; say so where that may not be what was meant.
+		for _, o := range d.Obligations {
+			if o.Role == obligation.Duty && !d.CouncilHolds(o.Holder) {
+				fmt.Fprintf(env.stderr, "note: %s: obligation %s (clause %s) is held by %s, not the directed council %s or one of its officers, and gives no role, so it counts as the council's duty and its failures as breaches; write role: expectation if it is %s's own role, or hold it by %s (see docs/duties.md)\n",
+					o.Pos, o.ID, o.Clause, o.Holder, d.Council, o.Holder, d.Council)
+			}
+		}
 	}
 	fmt.Fprintf(env.stdout, "ok: %d files, %d directions, %d obligations, %d events\n", len(ws.Files), len(ws.Directions), obligations, len(ws.Events))
 	return exitOK

@@ -120,6 +120,50 @@ func TestValidate(t *testing.T) {
 	assert.Contains(t, out, "2 directions, 16 obligations")
 }
 
+// An obligation held by another party without a role keeps its old
+// meaning (a duty of the council) and loads, but validate says so.
+func TestValidateNotesDutiesHeldByOthers(t *testing.T) {
+	dir := t.TempDir()
+	src := `id: d1
+title: t
+council: council
+issued_by: sos
+issued: 2018-01-25
+parties:
+  council: {name: A Council}
+  sos: {name: Secretary of State}
+  adviser: {name: An Adviser}
+  dcs: {name: The council's DCS, officer_of: council}
+obligations:
+  - id: adviser-reports
+    clause: Annex A 3
+    holder: adviser
+    summary: the adviser reports
+    source: test
+    recurring: {every: quarterly}
+    satisfied_by: event.type == "report"
+  - id: dcs-reports
+    clause: 8(d)
+    holder: dcs
+    summary: the DCS reports
+    source: test
+    recurring: {every: quarterly}
+    satisfied_by: event.type == "report"
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.yaml"), []byte(src), 0o644))
+	code, out, errs := cli("validate", dir)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "ok: ")
+	assert.Contains(t, errs, filepath.Join(dir, "d.yaml")+":12:5: obligation adviser-reports (clause Annex A 3) is held by adviser, not the directed council council")
+	assert.NotContains(t, errs, "dcs-reports", "the DCS is the council's officer")
+
+	for _, ex := range []string{"barnet", "buckinghamshire", "national/ambridge", "national/borsetshire", "national/casterbridge"} {
+		code, _, errs = cli("validate", "../../examples/"+ex)
+		assert.Equal(t, exitOK, code, errs)
+		assert.NotContains(t, errs, "note:", "the examples give every other party's obligation a role (%s)", ex)
+	}
+}
+
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
