@@ -81,6 +81,9 @@ type Expected struct {
 	// Version, when set, is compared with the finding's version: the
 	// direction whose text the instance fell due under ("-" for none).
 	Version string
+	// Attribution, when set, is the rule expected to have placed the
+	// discharging event: oldest-outstanding, window or attribute:NAME.
+	Attribution string
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -96,7 +99,7 @@ var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
 	expectKeys   = []string{"breaches", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "attribution"}
 	statusNames  = []string{"met", "late", "missed", "open", "breached", "absent"}
 )
 
@@ -539,6 +542,15 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	var verNode *yaml.Node
 	if e.Version, verNode = m.String("version", false, "the id of the direction whose text the instance fell due under, or - for none"); verNode != nil && s.Set != nil && e.Version != "-" && s.Set.Get(e.Version) == nil {
 		doc.Errorf(verNode, yamlx.Join(path, "version"), "no direction %q in the scenario%s", e.Version, yamlx.Suggest(e.Version, dirIDs(s.Set)))
+	}
+	if a, an := m.String("attribution", false, "the rule that placed the discharging event: oldest-outstanding, window or attribute:NAME"); an != nil {
+		if a != "oldest-outstanding" && a != "window" && (!strings.HasPrefix(a, "attribute:") || a == "attribute:") {
+			doc.Errorf(an, yamlx.Join(path, "attribution"), "unknown attribution %q: use oldest-outstanding, window or attribute:NAME (the event attribute that named the instance)", a)
+		}
+		if e.Status != "" && e.Status != evaluator.Met && e.Status != evaluator.Late {
+			doc.Errorf(an, yamlx.Join(path, "attribution"), "attribution only applies to a discharged instance (status met or late), not %s", e.Status)
+		}
+		e.Attribution = a
 	}
 	if s.Set == nil || len(doc.Errs) > n0 {
 		return e, false
