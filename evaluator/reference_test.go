@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -593,5 +594,60 @@ func TestEvaluateAgreesWithReferenceOnScheduleShapes(t *testing.T) {
 		"weeks-after-window late window", "discharged before its window opened",
 	} {
 		assert.Positive(t, seen[k], k)
+	}
+}
+
+// Properties of attribution that hold whatever the history, checked
+// directly rather than against the reference: an event discharges at most
+// one instance of an obligation; an event placed by window falls in the
+// instance's window (the last instance's window has no end); an event
+// placed by an attribute names the instance's due date; and the rule
+// recorded is the obligation's (or its otherwise rule for events without
+// the attribute).
+func TestPropertyAttributionInvariants(t *testing.T) {
+	set := shapesSet(t)
+	d := set.Directions[0]
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 17))
+		evs := shapesHistory(r, set, 1+r.IntN(50))
+		byID := map[string]*event.Event{}
+		for i := range evs {
+			byID[evs[i].ID] = &evs[i]
+		}
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		res, err := Evaluate(set, evs, Options{AsOf: asOf})
+		require.NoError(t, err)
+		used := map[[2]string]int{}
+		last := map[string]int{}
+		for _, f := range res.Findings {
+			last[f.Obligation] = max(last[f.Obligation], f.Instance)
+		}
+		for _, f := range res.Findings {
+			if f.DischargedBy == nil {
+				assert.Empty(t, f.Attribution, "seed %d: %s", seed, essence(f))
+				continue
+			}
+			k := [2]string{f.Obligation, f.DischargedBy.ID}
+			used[k]++
+			require.Equal(t, 1, used[k], "seed %d: %s discharges two instances of %s", seed, f.DischargedBy.ID, f.Obligation)
+			a := d.Obligation(f.Obligation).Attribution
+			ev := byID[f.DischargedBy.ID]
+			_, named := ev.Attrs[a.Attribute]
+			want := a.Name()
+			if a.Rule == obligation.ByAttribute && !named {
+				want = obligation.Attribution{Rule: a.Otherwise}.Name()
+			}
+			require.Equal(t, want, f.Attribution, "seed %d: %s", seed, essence(f))
+			switch {
+			case f.Attribution == "window":
+				inWindow := ev.At.After(f.Opens) || (f.Instance == 1 && !ev.At.Before(f.Opens))
+				require.True(t, inWindow, "seed %d: %s before its window", seed, essence(f))
+				if f.Instance < last[f.Obligation] {
+					require.False(t, ev.At.After(f.DueAt), "seed %d: %s after its window", seed, essence(f))
+				}
+			case strings.HasPrefix(f.Attribution, "attribute:"):
+				require.Equal(t, f.Due, ev.Attrs[a.Attribute], "seed %d: %s", seed, essence(f))
+			}
+		}
 	}
 }
