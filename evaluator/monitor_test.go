@@ -267,15 +267,16 @@ func TestMonitorAndStreamAgreeOnScheduleShapes(t *testing.T) {
 		want.Read -= res.Events.AfterAsOf
 		require.Equal(t, want, counts, "monitor, seed %d", seed)
 		var streamed []Finding
+		var buf event.Event // reused: events held for a later instance must be copied
 		i := 0
 		sres, err := Stream(set, func() (*event.Event, error) {
 			if i == len(evs) {
 				return nil, io.EOF
 			}
-			ev := evs[i]
-			ev.Attrs = maps.Clone(evs[i].Attrs)
+			buf = evs[i]
+			buf.Attrs = maps.Clone(evs[i].Attrs)
 			i++
-			return &ev, nil
+			return &buf, nil
 		}, Options{AsOf: asOf}, func(f Finding) { streamed = append(streamed, f) })
 		require.NoError(t, err)
 		require.Equal(t, indexByInstance(res.Findings), indexByInstance(streamed), "stream, seed %d", seed)
