@@ -485,7 +485,7 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 	a := &st.o.Attribution
 	rule := a.Rule
 	if rule == obligation.ByAttribute {
-		if v, has := ev.Attrs[a.Attribute]; has && v != nil {
+		if v, has := a.Named(ev); has {
 			return st.dischargeNamed(ds, ev, v, u)
 		}
 		rule = a.Otherwise

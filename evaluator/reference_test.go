@@ -146,7 +146,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 			candidates := func(i int) []*inst {
 				rule := a.Rule
 				if rule == obligation.ByAttribute {
-					if v, ok := evs[i].Attrs[a.Attribute]; ok && v != nil {
+					if v, ok := evs[i].Attrs[a.Attribute]; ok && v != nil && v != "" {
 						d := civil.In(mustTime(t, v.(string), loc), loc)
 						for _, in := range insts {
 							if in.due == d {
@@ -219,7 +219,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					fd.DischargedBy = ref(&evs[in.by])
 					fd.Attribution = a.Name()
 					if a.Rule == obligation.ByAttribute {
-						if v, ok := evs[in.by].Attrs[a.Attribute]; !ok || v == nil {
+						if v, ok := evs[in.by].Attrs[a.Attribute]; !ok || v == nil || v == "" {
 							fd.Attribution = obligation.Attribution{Rule: a.Otherwise}.Name()
 						}
 					}
@@ -538,6 +538,9 @@ func shapesHistory(r *rand.Rand, set *direction.Set, n int) []event.Event {
 		if name != "" && r.IntN(4) != 0 {
 			ds := dues[name]
 			attrs["for"] = ds[r.IntN(len(ds))]
+			if r.IntN(10) == 0 {
+				attrs["for"] = "" // an empty cell names nothing
+			}
 		}
 		evs = append(evs, event.Event{ID: fmt.Sprintf("s%d", len(evs)), Type: typ, At: at, DateOnly: dateOnly, Attrs: attrs})
 	}
@@ -632,7 +635,7 @@ func TestPropertyAttributionInvariants(t *testing.T) {
 			require.Equal(t, 1, used[k], "seed %d: %s discharges two instances of %s", seed, f.DischargedBy.ID, f.Obligation)
 			a := d.Obligation(f.Obligation).Attribution
 			ev := byID[f.DischargedBy.ID]
-			_, named := ev.Attrs[a.Attribute]
+			_, named := a.Named(ev)
 			want := a.Name()
 			if a.Rule == obligation.ByAttribute && !named {
 				want = obligation.Attribution{Rule: a.Otherwise}.Name()

@@ -188,6 +188,20 @@ type Attribution struct {
 	Pos diag.Position
 }
 
+// Named returns the value of ev's naming attribute, when the rule is
+// ByAttribute and ev carries it: an absent, null or empty attribute (an
+// empty CSV cell) names nothing, and the Otherwise rule applies.
+func (a Attribution) Named(ev *event.Event) (any, bool) {
+	if a.Rule != ByAttribute {
+		return nil, false
+	}
+	v, ok := ev.Attrs[a.Attribute]
+	if !ok || v == nil || v == "" {
+		return nil, false
+	}
+	return v, true
+}
+
 // Name is the rule as findings report it: oldest-outstanding, window or
 // attribute:NAME.
 func (a Attribution) Name() string {

@@ -608,7 +608,7 @@ func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction,
 		return ""
 	}
 	if a.Rule == obligation.ByAttribute {
-		if v, ok := ev.Attrs[a.Attribute]; ok && v != nil {
+		if v, ok := a.Named(ev); ok {
 			named := fmt.Sprint(v)
 			if t, _, err := event.ParseTime(named, loc); err == nil {
 				named = civil.In(t, loc).String()
