@@ -295,7 +295,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 				case s.Satisfied && s.Retained:
 					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
 				case s.Satisfied && s.Attribution == string(obligation.Window):
-					c.Note = "satisfies the condition and falls in this instance's window (after the previous instance's deadline), so by window attribution it discharged this one"
+					c.Note = "satisfies the condition and falls in this instance's window (counts events from, above), so by window attribution it discharged this one"
 				case s.Satisfied && strings.HasPrefix(s.Attribution, "attribute:"):
 					c.Note = fmt.Sprintf("satisfies the condition, and its %s attribute names this instance's due date, so it discharged this one", o.Attribution.Attribute)
 				case s.Satisfied:
@@ -615,10 +615,10 @@ func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction,
 			}
 			for _, f := range fs {
 				if f.Due == named {
-					return fmt.Sprintf("its %s attribute names instance %d (due %s)%s; if it meets the condition it counts for no other instance", a.Attribute, f.Instance, f.Due, taken(f))
+					return fmt.Sprintf("not tested: its %s attribute names instance %d (due %s)%s, and an event that names an instance counts for no other", a.Attribute, f.Instance, f.Due, taken(f))
 				}
 			}
-			return fmt.Sprintf("its %s attribute names %v: an instance whose window had not opened by the as-of time, or that falls due after the direction ended, so it was held and discharged nothing yet", a.Attribute, v)
+			return fmt.Sprintf("not tested: its %s attribute names %v, an instance whose window had not opened by the as-of time (the event is held for it) or that falls due after the obligation ended", a.Attribute, v)
 		}
 		if a.Otherwise != obligation.Window {
 			return ""
@@ -631,7 +631,7 @@ func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction,
 		if ev.At.Before(f.Opens) || (i > 0 && !ev.At.After(f.Opens)) || (!last && ev.At.After(f.DueAt)) {
 			continue
 		}
-		return fmt.Sprintf("falls in the window of instance %d (due %s)%s; by window attribution it counts for no other instance", f.Instance, civil.In(f.DueAt, loc).Long(), taken(f))
+		return fmt.Sprintf("not tested: it falls in the window of instance %d (due %s)%s, and under window attribution an event counts for no other instance", f.Instance, civil.In(f.DueAt, loc).Long(), taken(f))
 	}
 	return ""
 }
