@@ -23,13 +23,14 @@ import (
 type Limits = yamlx.Limits
 
 var (
-	topKeys        = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
-	partyKeys      = []string{"name", "role", "officer_of"}
-	obligationKeys = []string{"id", "clause", "holder", "role", "deadline_assumed", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by"}
-	recurringKeys  = []string{"every", "first", "first_due", "count", "until"}
-	onceKeys       = []string{"date", "due"}
-	triggeredKeys  = []string{"when", "due"}
-	prohibitKeys   = []string{"when"}
+	topKeys         = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
+	partyKeys       = []string{"name", "role", "officer_of"}
+	obligationKeys  = []string{"id", "clause", "holder", "role", "deadline_assumed", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by", "attribution"}
+	recurringKeys   = []string{"every", "first", "first_due", "after", "dates", "then_every", "count", "until"}
+	onceKeys        = []string{"date", "due", "dates"}
+	attributionKeys = []string{"attribute", "otherwise"}
+	triggeredKeys   = []string{"when", "due"}
+	prohibitKeys    = []string{"when"}
 )
 
 // Parse reads a direction from src; name is used in error positions.
@@ -300,6 +301,19 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 			}
 		}
 	}
+	if an := m.Value("attribution"); an != nil {
+		o.Attribution = p.attribution(m, o.Kind, yamlx.Join(path, "attribution"))
+		o.Attribution.Pos = doc.Pos(an)
+		if o.Attribution.Rule == obligation.ByAttribute && p.d.Vocabulary != nil && sat != nil {
+			if names := p.d.Vocabulary.AttrNames(sat.EventTypes); !slices.Contains(names, o.Attribution.Attribute) {
+				an := yamlx.Resolve(an)
+				if an.Kind == yaml.MappingNode {
+					an = yamlx.Resolve(an.Content[1])
+				}
+				doc.Errorf(an, yamlx.Join(path, "attribution.attribute"), "the vocabulary declares no attribute %q for the events satisfied_by accepts%s", o.Attribution.Attribute, yamlx.Suggest(o.Attribution.Attribute, names))
+			}
+		}
+	}
 	if v := p.d.Vocabulary; v != nil && len(doc.Errs) == before {
 		var triggerTypes []string
 		if o.Kind == obligation.Triggered && when != nil {
@@ -391,6 +405,67 @@ func (p *parser) role(m *yamlx.Map, path string, o *obligation.Obligation, holde
 	}
 }
 
+// attribution reads how an event finds its instance: oldest-outstanding,
+// window, or {attribute: NAME, otherwise: RULE}.
+func (p *parser) attribution(m *yamlx.Map, kind obligation.Kind, path string) obligation.Attribution {
+	doc := p.doc
+	n := m.Value("attribution")
+	const rules = "oldest-outstanding (the default), window, or {attribute: NAME} naming an event attribute that gives the due date of the instance the event is for"
+	if kind != obligation.Recurring {
+		doc.Errorf(m.Key("attribution"), path, "attribution applies to recurring obligations, whose instances follow one another; a %s obligation's events find their instance by satisfied_by", kind)
+		return obligation.Attribution{}
+	}
+	rule := func(n *yaml.Node, path string) (obligation.Rule, bool) {
+		s, ok := doc.Scalar(n, path, rules)
+		if !ok {
+			return "", false
+		}
+		switch r := obligation.Rule(s); r {
+		case obligation.OldestOutstanding, obligation.Window:
+			return r, true
+		}
+		doc.Errorf(n, path, "unknown attribution %q: use %s%s", s, rules, yamlx.Suggest(s, []string{string(obligation.OldestOutstanding), string(obligation.Window)}))
+		return "", false
+	}
+	if n.Kind != yaml.MappingNode {
+		r, _ := rule(n, path)
+		return obligation.Attribution{Rule: r}
+	}
+	am := doc.Map(n, path, attributionKeys...)
+	if am == nil {
+		return obligation.Attribution{}
+	}
+	a := obligation.Attribution{Rule: obligation.ByAttribute, Otherwise: obligation.OldestOutstanding}
+	name, an := am.String("attribute", true, "the event attribute that names the instance's due date, such as for")
+	if an != nil && !validAttr(name) {
+		doc.Errorf(an, yamlx.Join(path, "attribute"), "%q is not an attribute name: use letters, digits and _, such as for or period", name)
+		name = ""
+	}
+	if name == "id" || name == "type" || name == "at" {
+		doc.Errorf(an, yamlx.Join(path, "attribute"), "%q is every event's own field, not an attribute naming an instance; use an attribute such as for", name)
+		name = ""
+	}
+	a.Attribute = name
+	if on := am.Value("otherwise"); on != nil {
+		if r, ok := rule(on, yamlx.Join(path, "otherwise")); ok {
+			a.Otherwise = r
+		}
+	}
+	if a.Attribute == "" {
+		return obligation.Attribution{}
+	}
+	return a
+}
+
+func validAttr(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // compile compiles an expression and checks that it uses only the variables
 // that mean something where it stands.
 func (p *parser) compile(n *yaml.Node, path string, want *cel.Type, kind obligation.Kind, allowed ...string) *celenv.Program {
@@ -444,12 +519,17 @@ func (p *parser) period(m *yamlx.Map, key, what string) (obligation.Period, bool
 	if n == nil {
 		return obligation.Period{}, false
 	}
+	return p.periodOf(s, n, yamlx.Join(m.Path, key))
+}
+
+// periodOf reads s, the text of node n, as a period of at least one unit.
+func (p *parser) periodOf(s string, n *yaml.Node, path string) (obligation.Period, bool) {
 	per, err := obligation.ParsePeriod(s)
 	if err == nil && per.N <= 0 {
 		err = fmt.Errorf("a period must be at least 1 %s, not %d", strings.TrimSuffix(string(per.Unit), "s"), per.N)
 	}
 	if err != nil {
-		p.doc.Errorf(n, yamlx.Join(m.Path, key), "%v", err)
+		p.doc.Errorf(n, path, "%v", err)
 		return obligation.Period{}, false
 	}
 	return per, true
@@ -460,45 +540,162 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 		return
 	}
 	s := &o.Schedule
-	if !m.Has("every") && !m.Misspelt("every") {
-		p.doc.Errorf(m.Node, yamlx.Join(m.Path, "every"), "missing required key \"every\": the period, such as \"3 months\" or quarterly")
-	}
-	s.Every, _ = p.period(m, "every", "the period, such as \"3 months\"")
 	s.Anchor, s.AnchorIs = p.d.Issued, "the direction's date"
-	first, hasFirst := p.period(m, "first", "how long after the issue date the first instance is due, such as \"3 months\"")
-	if fd, n := p.date(m, "first_due", false, "the first due date (YYYY-MM-DD)"); n != nil {
-		if hasFirst {
-			p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "give either first (a period after the issue date) or first_due (a date), not both")
+	lead := ""
+	switch {
+	case m.Has("after") && m.Has("dates"):
+		p.doc.Errorf(m.Key("dates"), yamlx.Join(m.Path, "dates"), "give either after (periods after the issue date) or dates (fixed due dates), not both")
+		return
+	case m.Has("after"):
+		lead = "after"
+		s.After = p.offsets(m, s.Anchor)
+	case m.Has("dates"):
+		lead = "dates"
+		s.Dates = p.dueDates(m)
+	}
+	if lead != "" {
+		for _, k := range []string{"every", "first", "first_due"} {
+			if !m.Has(k) {
+				continue
+			}
+			why := fmt.Sprintf("%s already says when the first instances fall due", lead)
+			if k == "every" {
+				why = fmt.Sprintf("the cadence that follows the %s list is then_every (\"after 3 months, after 6 months, then every 6 months\")", lead)
+			}
+			p.doc.Errorf(m.Key(k), yamlx.Join(m.Path, k), "%s cannot be used with %s: %s", k, lead, why)
 		}
-		if !p.d.Issued.IsZero() && fd.Before(p.d.Issued) {
-			p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "the first due date %s is before the direction was issued on %s", fd, p.d.Issued)
+		s.Every, _ = p.period(m, "then_every", "the period that follows the list, such as \"6 months\"")
+		if s.After == nil && s.Dates == nil {
+			return // the list was reported
 		}
-		s.Anchor, s.AnchorIs, s.First = fd, "the first due date", obligation.Period{}
-	} else if hasFirst {
-		s.First = first
 	} else {
-		s.First = s.Every
+		if m.Has("then_every") {
+			p.doc.Errorf(m.Key("then_every"), yamlx.Join(m.Path, "then_every"), "then_every continues a list of after offsets or dates; for a plain cadence write every")
+		}
+		if !m.Has("every") && !m.Misspelt("every") && !m.Misspelt("after") && !m.Misspelt("dates") {
+			p.doc.Errorf(m.Node, yamlx.Join(m.Path, "every"), "missing required key \"every\": the period, such as \"3 months\" or quarterly (or a list: after [3 months, 6 months], or dates [2019-05-31, 2019-11-30])")
+		}
+		s.Every, _ = p.period(m, "every", "the period, such as \"3 months\"")
+		first, hasFirst := p.period(m, "first", "how long after the issue date the first instance is due, such as \"3 months\"")
+		if fd, n := p.date(m, "first_due", false, "the first due date (YYYY-MM-DD)"); n != nil {
+			if hasFirst {
+				p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "give either first (a period after the issue date) or first_due (a date), not both")
+			}
+			if !p.d.Issued.IsZero() && fd.Before(p.d.Issued) {
+				p.doc.Errorf(n, yamlx.Join(m.Path, "first_due"), "the first due date %s is before the direction was issued on %s", fd, p.d.Issued)
+			}
+			s.Anchor, s.AnchorIs, s.First = fd, "the first due date", obligation.Period{}
+		} else if hasFirst {
+			s.First = first
+		} else {
+			s.First = s.Every
+		}
 	}
 	if n := m.Value("count"); n != nil {
 		if c, ok := p.doc.Int(n, yamlx.Join(m.Path, "count"), "the number of instances"); ok {
 			if c < 1 {
 				p.doc.Errorf(n, yamlx.Join(m.Path, "count"), "count must be at least 1, not %d", c)
 			}
+			if listed := len(s.After) + len(s.Dates); listed > 0 && s.Every.IsZero() && c > listed {
+				p.doc.Errorf(n, yamlx.Join(m.Path, "count"), "count is %d, but the %s list gives only %d instances and no then_every follows it", c, lead, listed)
+			}
 			s.Count = c
 		}
 	}
+	// Whether a due date can be computed: a cadence, or a list.
+	computable := !s.Anchor.IsZero() && (!s.Every.IsZero() || len(s.After)+len(s.Dates) > 0)
 	var untilNode *yaml.Node
 	s.Until, untilNode = p.date(m, "until", false, "the last date an instance may fall due (YYYY-MM-DD)")
-	if untilNode != nil && !s.Anchor.IsZero() && !s.Every.IsZero() {
+	if untilNode != nil && computable {
 		if first, _ := o.DueDate(1); s.Until.Before(first) {
 			p.doc.Errorf(untilNode, yamlx.Join(m.Path, "until"), "until %s is before the first due date, %s, so the obligation would never fall due", s.Until, first.Long())
 		}
 	}
-	if !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && !s.Anchor.IsZero() && !s.Every.IsZero() {
+	if !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && computable {
 		if first, _ := o.DueDate(1); first.After(p.d.Ends) {
 			p.doc.Errorf(m.Node, m.Path, "the first instance is due on %s, after the direction ends on %s, so the obligation would never fall due", first, p.d.Ends)
 		}
 	}
+}
+
+// offsets reads recurring.after: periods after the anchor whose due dates
+// strictly increase.
+func (p *parser) offsets(m *yamlx.Map, anchor civil.Date) []obligation.Period {
+	path := yamlx.Join(m.Path, "after")
+	items, ok := p.doc.Seq(m.Value("after"), path, "periods after the issue date, such as [3 months, 6 months]")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		p.doc.Errorf(m.Value("after"), path, "after is empty: list at least one period after the issue date, such as [3 months, 6 months]")
+		return nil
+	}
+	out := make([]obligation.Period, 0, len(items))
+	var prev civil.Date
+	prevText := ""
+	for i, n := range items {
+		ipath := yamlx.Index(path, i)
+		text, ok := p.doc.Scalar(n, ipath, "a period such as \"3 months\"")
+		if !ok {
+			return nil
+		}
+		per, ok := p.periodOf(text, n, ipath)
+		if !ok {
+			return nil
+		}
+		if !anchor.IsZero() {
+			probe := obligation.Schedule{Anchor: anchor, After: []obligation.Period{per}}
+			due, _ := (&obligation.Obligation{Schedule: probe}).DueDate(1)
+			if !prev.IsZero() && !due.After(prev) {
+				p.doc.Errorf(n, ipath, "%s after the issue date is %s, not after the previous offset (%s, %s): list the offsets in increasing order, each once", per, due.Long(), prevText, prev.Long())
+				return nil
+			}
+			prev, prevText = due, per.String()
+		}
+		out = append(out, per)
+	}
+	return out
+}
+
+// dueDates reads recurring.dates: fixed due dates, strictly increasing and
+// none before the issue date.
+func (p *parser) dueDates(m *yamlx.Map) []civil.Date {
+	path := yamlx.Join(m.Path, "dates")
+	items, ok := p.doc.Seq(m.Value("dates"), path, "due dates (YYYY-MM-DD), such as [2019-05-31, 2019-11-30]")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		p.doc.Errorf(m.Value("dates"), path, "dates is empty: list at least one due date (YYYY-MM-DD), such as [2019-05-31, 2019-11-30]")
+		return nil
+	}
+	out := make([]civil.Date, 0, len(items))
+	for i, n := range items {
+		ipath := yamlx.Index(path, i)
+		text, ok := p.doc.Scalar(n, ipath, "a due date (YYYY-MM-DD)")
+		if !ok {
+			return nil
+		}
+		d, err := civil.Parse(text)
+		if err != nil {
+			p.doc.Errorf(n, ipath, "%v", err)
+			return nil
+		}
+		if !p.d.Issued.IsZero() && d.Before(p.d.Issued) {
+			p.doc.Errorf(n, ipath, "the due date %s is before the direction was issued on %s", d, p.d.Issued)
+			return nil
+		}
+		if !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && d.After(p.d.Ends) {
+			p.doc.Errorf(n, ipath, "the due date %s is after the direction ends on %s, so it would never fall due", d, p.d.Ends)
+			return nil
+		}
+		if len(out) > 0 && !d.After(out[len(out)-1]) {
+			p.doc.Errorf(n, ipath, "the due date %s is not after the one before it (%s): list the dates in increasing order, each once", d, out[len(out)-1])
+			return nil
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
@@ -506,6 +703,10 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 		return
 	}
 	s := &o.Schedule
+	if m.Has("dates") {
+		p.doc.Errorf(m.Key("dates"), yamlx.Join(m.Path, "dates"), "a once obligation falls due on one date; for a series of fixed dates, one instance each, write recurring: {dates: [2019-05-31, 2019-11-30]}")
+		return
+	}
 	dateNode, dueNode := m.Value("date"), m.Value("due")
 	switch {
 	case dateNode != nil && dueNode != nil:

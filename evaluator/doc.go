@@ -18,11 +18,18 @@
 //  2. A recurring obligation's k-th due date is the anchor plus first, then
 //     plus (k-1)·every, computed from the anchor each time (never by stepping
 //     from the previous due date), each month step clamped to the month's end.
+//     With a leading list (after offsets or fixed dates) instance k is the
+//     anchor plus its offset, or its date, and later ones the last of them
+//     plus multiples of then_every.
 //  3. A date deadline is the last instant of that day in the direction's time
 //     zone.
 //  4. Events are taken in time order, ties in input order. An event that
 //     satisfies an obligation's condition discharges the oldest outstanding
-//     instance whose window has opened. Recurring instance 1 opens at the
+//     instance whose window has opened, or, when a recurring obligation's
+//     attribution says so, the instance whose window it falls in (window;
+//     the last instance's window has no end) or the one whose due date an
+//     attribute of the event names (held until that instance's window
+//     opens; a value naming no instance is an error). Recurring instance 1 opens at the
 //     start of the direction and instance k > 1 just after instance k-1's
 //     deadline (an event at that deadline instant belongs to k-1); once and
 //     triggered instances are open from the start of the direction, so a

@@ -2,7 +2,10 @@ package evaluator
 
 import (
 	"container/heap"
+	"errors"
+	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -29,6 +32,9 @@ type instance struct {
 	// dateGiven is set when the obligation's deadline_assumed does not
 	// apply to this instance: its trigger gave the date (unless held).
 	dateGiven bool
+	// placed is the attribution rule that gave the instance its
+	// discharging event; empty means oldest-outstanding.
+	placed string
 }
 
 // oblState tracks one obligation of one direction.
@@ -55,6 +61,13 @@ type oblState struct {
 	// lastDueAt is the deadline of the last recurring instance, when the
 	// next one opens.
 	lastDueAt time.Time
+	// latest is the last recurring instance generated: the one whose
+	// window an event being observed falls in (window attribution).
+	latest *instance
+	// pending holds, by instance number, events whose attribute names a
+	// recurring instance whose window has not opened yet; the instance
+	// takes the first that satisfies it when it is generated.
+	pending map[int][]retained
 	// key is the event attribute the discharge condition compares with
 	// trigger.id, or "" (see plan.go).
 	key     string
@@ -104,6 +117,9 @@ type dirState struct {
 	memo attrMemo
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
+	// err is an expression error met while advance claimed a pending
+	// event; observe and finish return it.
+	err error
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
@@ -276,8 +292,12 @@ func (ds *dirState) advance(t time.Time) {
 				break
 			}
 			s := st.o.Schedule
+			if lim := s.Limit(); lim > 0 && k > lim {
+				st.next = 0
+				break
+			}
 			due, basis := st.o.DueDate(k)
-			if (s.Count > 0 && k > s.Count) || (!s.Until.IsZero() && due.After(s.Until)) {
+			if !s.Until.IsZero() && due.After(s.Until) {
 				st.next = 0
 				break
 			}
@@ -286,8 +306,13 @@ func (ds *dirState) advance(t time.Time) {
 				st.next = 0
 				break
 			}
-			st.lastDueAt = in.DueAt
+			st.lastDueAt, st.latest = in.DueAt, in
 			st.next++
+			if len(st.pending) > 0 {
+				if err := st.claimPending(ds, in); err != nil && ds.err == nil {
+					ds.err = err
+				}
+			}
 		}
 	}
 	ds.setWake(t)
@@ -335,6 +360,9 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if !ev.At.Before(ds.wake) {
 		ds.advance(ev.At)
 	}
+	if ds.err != nil {
+		return ds.err
+	}
 	if ev.At.Before(ds.force.From) {
 		return nil
 	}
@@ -370,7 +398,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 		matched := false
 		if o.MaySatisfy(ev.Type) && st.sat.pass(ev, &ds.memo) {
 			var err error
-			if matched, err = st.discharge(ds, ev); err != nil {
+			if matched, err = st.discharge(ds, ev, u); err != nil {
 				return err
 			}
 			if matched {
@@ -444,8 +472,9 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 	st.retained = append(st.retained, retained{ds.hold(ev, u), u.rec})
 }
 
-// discharge gives ev to the oldest outstanding instance it satisfies.
-func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
+// discharge gives ev to the instance the obligation's attribution picks:
+// by default the oldest outstanding instance it satisfies.
+func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, error) {
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
 		k, _ := ds.memo.get(ev, st.keySlot, st.key)
@@ -461,24 +490,154 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event) (bool, error) {
 		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
 		return true, nil
 	}
+	a := &st.o.Attribution
+	rule := a.Rule
+	if rule == obligation.ByAttribute {
+		if v, has := a.Named(ev); has {
+			return st.dischargeNamed(ds, ev, v, u)
+		}
+		rule = a.Otherwise
+	}
+	if rule == obligation.Window {
+		// The instance whose window ev falls in is the last one opened;
+		// when it is discharged already, ev counts for nothing here.
+		in := st.latest
+		if in == nil || in.done {
+			return false, nil
+		}
+		return st.take(ds, ev, in, string(obligation.Window), false)
+	}
 	for _, in := range st.outstanding {
 		if in.done {
 			continue
 		}
-		ok, err := st.satisfies(ds, ev, in)
-		if err != nil {
-			return false, err
-		}
-		if ds.trace != nil {
-			ds.traceTested(in, ev, ok, false)
-		}
-		if ok {
-			st.remove(in)
-			ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
-			return true, nil
+		if ok, err := st.take(ds, ev, in, "", false); err != nil || ok {
+			return ok, err
 		}
 	}
 	return false, nil
+}
+
+// take discharges in with ev if ev satisfies it, recording the rule that
+// placed ev there.
+func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule string, retained bool) (bool, error) {
+	ok, err := st.satisfies(ds, ev, in)
+	if err != nil {
+		return false, err
+	}
+	if ds.trace != nil {
+		ds.traceTested(in, ev, ok, retained, rule)
+	}
+	if ok {
+		in.placed = rule
+		st.remove(in)
+		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
+	}
+	return ok, nil
+}
+
+// dischargeNamed gives ev to the instance whose due date ev's attribute
+// value v names. An instance whose window has not opened yet is waited
+// for (the event is held); one discharged already takes nothing more. A
+// date after the obligation stopped falling due (the direction ended, or a
+// later direction revoked or replaced it) is left to whatever replaced it.
+func (st *oblState) dischargeNamed(ds *dirState, ev *event.Event, v any, u *use) (bool, error) {
+	o, loc := st.o, ds.d.Location
+	d, k, problem := namedInstance(o, v, loc)
+	if problem == "" && !st.until.IsZero() && !d.End(loc).Before(st.until) {
+		return false, nil
+	}
+	if problem != "" {
+		// Only an event the obligation's condition accepts is its
+		// concern: another obligation may take it.
+		if st.latest == nil {
+			return false, nil
+		}
+		if ok, err := st.satisfies(ds, ev, st.latest); err != nil || !ok {
+			return false, err
+		}
+		return false, &obligation.EvalError{Obligation: o.ID, Clause: o.Clause, Expr: "attribution", Pos: o.Attribution.Pos,
+			Event: ev.ID, EventPos: ev.Pos, Err: errors.New(problem)}
+	}
+	rule := o.Attribution.Name()
+	if st.latest == nil || k > st.latest.Number {
+		if st.pending == nil {
+			st.pending = map[int][]retained{}
+		}
+		if u.rec == nil {
+			u.rec = &useRec{}
+		}
+		st.pending[k] = append(st.pending[k], retained{ds.hold(ev, u), u.rec})
+		return false, nil
+	}
+	for _, in := range st.outstanding {
+		if !in.done && in.Number == k {
+			return st.take(ds, ev, in, rule, false)
+		}
+	}
+	return false, nil
+}
+
+// namedInstance reads an attribute value naming an instance's due date
+// and returns the date and the instance's number, or says why the value
+// names no instance of o. Such an event is an error rather than ignored:
+// the history says something the model cannot place, and guessing would
+// hide it.
+func namedInstance(o *obligation.Obligation, v any, loc *time.Location) (civil.Date, int, string) {
+	a := o.Attribution
+	s, ok := v.(string)
+	if !ok {
+		return civil.Date{}, 0, fmt.Sprintf("its %s attribute is %v, not the due date (YYYY-MM-DD) of the instance it is for", a.Attribute, v)
+	}
+	t, _, err := event.ParseTime(s, loc)
+	if err != nil {
+		return civil.Date{}, 0, fmt.Sprintf("its %s attribute %q is not a date (YYYY-MM-DD) naming the due date of the instance it is for", a.Attribute, s)
+	}
+	d := civil.In(t, loc)
+	k, ok := o.InstanceDueOn(d)
+	sch := o.Schedule
+	exists := func(k int) bool {
+		due, _ := o.DueDate(k)
+		return k >= 1 && !due.IsZero() && (sch.Limit() == 0 || k <= sch.Limit()) && (sch.Until.IsZero() || !due.After(sch.Until))
+	}
+	if ok && exists(k) {
+		return d, k, ""
+	}
+	var near []string
+	if exists(k - 1) {
+		prev, _ := o.DueDate(k - 1)
+		near = append(near, "before it "+prev.Long())
+	}
+	if exists(k) {
+		next, _ := o.DueDate(k)
+		near = append(near, "after it "+next.Long())
+	}
+	hint := ""
+	if len(near) > 0 {
+		hint = " (the nearest due dates: " + strings.Join(near, ", ") + ")"
+	}
+	return d, 0, fmt.Sprintf("its %s attribute names %s, but no instance of clause %s is due that day%s; name the due date of the instance the event is for", a.Attribute, d.Long(), o.Clause, hint)
+}
+
+// claimPending lets a newly opened recurring instance take the first held
+// event that names it and satisfies it.
+func (st *oblState) claimPending(ds *dirState, in *instance) error {
+	list := st.pending[in.Number]
+	if list == nil {
+		return nil
+	}
+	delete(st.pending, in.Number)
+	for _, r := range list {
+		ok, err := st.take(ds, r.ev, in, st.o.Attribution.Name(), true)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ds.eng.claimed(r.u)
+			return nil
+		}
+	}
+	return nil
 }
 
 // satisfies tells whether ev discharges in. It is called only for events
@@ -534,7 +693,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 			return err
 		}
 		if ds.trace != nil {
-			ds.traceTested(in, r.ev, ok, true)
+			ds.traceTested(in, r.ev, ok, true, "")
 		}
 		if ok {
 			ds.eng.claimed(r.u)
@@ -595,12 +754,15 @@ func (e *engine) claimed(r *useRec) {
 }
 
 // finish reports every outstanding instance as of asOf (missed or open).
-func (e *engine) finish(asOf time.Time) {
+func (e *engine) finish(asOf time.Time) error {
 	for _, ds := range e.states {
 		deadlines := e.deadlines
 		e.deadlines = false // the as-of findings below replace them
 		ds.advance(asOf)
 		e.deadlines = deadlines
+		if ds.err != nil {
+			return ds.err
+		}
 		for _, st := range ds.obls {
 			for _, in := range st.outstanding {
 				// A once instance exists from the start, but rule 5 reports
@@ -611,6 +773,7 @@ func (e *engine) finish(asOf time.Time) {
 			}
 		}
 	}
+	return nil
 }
 
 // indexOf returns the position of in's obligation in the direction.

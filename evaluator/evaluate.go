@@ -90,7 +90,9 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 			return nil, err
 		}
 	}
-	e.finish(opts.AsOf)
+	if err := e.finish(opts.AsOf); err != nil {
+		return nil, err
+	}
 	res.Events = e.counts
 	res.Events.Read, res.Events.AfterAsOf = len(sorted), len(sorted)-n
 	for _, ds := range e.states {
@@ -194,6 +196,12 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	if !in.dateGiven {
 		f.Assumed = o.DeadlineAssumed
 	}
+	if by != nil {
+		f.Attribution = in.placed
+		if f.Attribution == "" {
+			f.Attribution = string(obligation.OldestOutstanding)
+		}
+	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached
 		f.Reason = "event " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + " is forbidden by clause " + o.Clause
@@ -241,6 +249,15 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	default:
 		f.Status = Open
 		b = append(b, "; not yet discharged"...)
+	}
+	switch {
+	case by == nil || in.placed == "":
+	case in.placed == string(obligation.Window):
+		b = append(b, " (placed by window: it falls in this instance's window)"...)
+	default:
+		b = append(b, " (placed by its "...)
+		b = append(b, o.Attribution.Attribute...)
+		b = append(b, " attribute, which names this due date)"...)
 	}
 	text := ds.eng.str(b)
 	f.Due, f.DueAt, f.Reason = text[:due], in.DueAt, text[due:]

@@ -118,6 +118,9 @@ func (m *Monitor) Advance(t time.Time) error {
 	m.last, m.lastID = t, ""
 	for _, ds := range m.e.states {
 		ds.advance(t)
+		if ds.err != nil {
+			return ds.err
+		}
 	}
 	return nil
 }
@@ -133,7 +136,9 @@ func (m *Monitor) Finish(asOf time.Time) (EventCounts, error) {
 		return EventCounts{}, fmt.Errorf("evaluator: cannot finish as of %s, before %s already reached", asOf.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
 	m.done = true
-	m.e.finish(asOf)
+	if err := m.e.finish(asOf); err != nil {
+		return EventCounts{}, err
+	}
 	c := m.e.counts
 	c.Read = m.read
 	return c, nil

@@ -248,3 +248,38 @@ func TestStreamAgreesWithEvaluate(t *testing.T) {
 	_, err := Stream(set, func() (*event.Event, error) { return nil, errors.New("boom") }, Options{}, func(Finding) {})
 	require.ErrorIs(t, err, ErrNoAsOf)
 }
+
+// Monitor and Stream give Evaluate's findings on the schedule shapes and
+// attribution rules too: events held for an instance whose window has
+// not opened are claimed when it opens, whichever way the events arrive.
+func TestMonitorAndStreamAgreeOnScheduleShapes(t *testing.T) {
+	set := shapesSet(t)
+	for seed := range uint64(400 / raceScale) {
+		r := rand.New(rand.NewPCG(seed, 13))
+		evs := event.Sort(shapesHistory(r, set, 1+r.IntN(50)))
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		res, err := Evaluate(set, evs, Options{AsOf: asOf})
+		require.NoError(t, err)
+		got, _, counts := monitorRun(t, r, set, evs, asOf)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), "monitor, seed %d", seed)
+		want := res.Events
+		want.AfterAsOf = 0
+		want.Read -= res.Events.AfterAsOf
+		require.Equal(t, want, counts, "monitor, seed %d", seed)
+		var streamed []Finding
+		var buf event.Event // reused: events held for a later instance must be copied
+		i := 0
+		sres, err := Stream(set, func() (*event.Event, error) {
+			if i == len(evs) {
+				return nil, io.EOF
+			}
+			buf = evs[i]
+			buf.Attrs = maps.Clone(evs[i].Attrs)
+			i++
+			return &buf, nil
+		}, Options{AsOf: asOf}, func(f Finding) { streamed = append(streamed, f) })
+		require.NoError(t, err)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(streamed), "stream, seed %d", seed)
+		require.Equal(t, res.Events, sres.Events, "stream, seed %d", seed)
+	}
+}

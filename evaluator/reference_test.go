@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
@@ -61,9 +63,12 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 			case obligation.Recurring:
 				s := o.Schedule
 				for k := 1; ; k++ {
+					if lim := s.Limit(); lim > 0 && k > lim {
+						break
+					}
 					due, _ := o.DueDate(k)
 					dueAt := due.End(loc)
-					if (s.Count > 0 && k > s.Count) || (!s.Until.IsZero() && due.After(s.Until)) || afterEnd(dueAt) {
+					if (!s.Until.IsZero() && due.After(s.Until)) || afterEnd(dueAt) {
 						break
 					}
 					opens := f.From
@@ -132,14 +137,45 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				}
 				return must(o.Satisfies(v, &evs[i], oi))
 			}
+			// candidates lists the instances event i may go to under the
+			// obligation's attribution (rule 4 and docs/schedules.md): every
+			// instance whose window has opened, oldest first; only the
+			// latest of them (window); or only the one whose due date the
+			// event's attribute names, opened or not (attribute).
+			a := o.Attribution
+			candidates := func(i int) []*inst {
+				rule := a.Rule
+				if rule == obligation.ByAttribute {
+					if v, ok := evs[i].Attrs[a.Attribute]; ok && v != nil && v != "" {
+						d := civil.In(mustTime(t, v.(string), loc), loc)
+						for _, in := range insts {
+							if in.due == d {
+								return []*inst{in}
+							}
+						}
+						return nil
+					}
+					rule = a.Otherwise
+				}
+				var out []*inst
+				for _, in := range insts {
+					if exists(in, i) {
+						out = append(out, in)
+					}
+				}
+				if rule == obligation.Window && len(out) > 0 {
+					out = out[len(out)-1:]
+				}
+				return out
+			}
 			var free []int // events a later trigger may still claim
 			for i := range evs {
 				if evs[i].At.Before(f.From) {
 					continue
 				}
 				taken := false
-				for _, in := range insts {
-					if in.by < 0 && exists(in, i) && satisfies(i, in) {
+				for _, in := range candidates(i) {
+					if in.by < 0 && satisfies(i, in) {
 						in.by, taken = i, true
 						fl[i].discharged = true
 						break
@@ -182,6 +218,12 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				}
 				if in.by >= 0 {
 					fd.DischargedBy = ref(&evs[in.by])
+					fd.Attribution = a.Name()
+					if a.Rule == obligation.ByAttribute {
+						if v, ok := evs[in.by].Attrs[a.Attribute]; !ok || v == nil || v == "" {
+							fd.Attribution = obligation.Attribution{Rule: a.Otherwise}.Name()
+						}
+					}
 				}
 				out = append(out, fd)
 			}
@@ -235,6 +277,12 @@ func refVersion(set *direction.Set, d *direction.Direction, o *obligation.Obliga
 	return ""
 }
 
+func mustTime(t testing.TB, s string, loc *time.Location) time.Time {
+	at, _, err := event.ParseTime(s, loc)
+	require.NoError(t, err, s)
+	return at
+}
+
 // essence keeps the fields of a finding that the reference computes; the
 // words (Reason, Basis) are written by one function shared by all paths.
 func essence(f Finding) string {
@@ -244,9 +292,9 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q",
+	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s",
 		f.Direction, f.Obligation, f.Instance, f.Role, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
-		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed)
+		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed, f.Attribution)
 }
 
 func essences(fs []Finding) []string {
@@ -451,3 +499,159 @@ func dump(evs []event.Event) string {
 }
 
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }
+
+// shapesHistory makes a random history for testdata/shapes.yaml: updates,
+// reviews, notes and, for the obligations placed by an attribute, returns
+// and plans that name the due date they are for (a real due date, one
+// after the direction ends, or none), at awkward times as chaosHistory
+// does.
+func shapesHistory(r *rand.Rand, set *direction.Set, n int) []event.Event {
+	d := set.Directions[len(set.Directions)-1]
+	dues := map[string][]string{}
+	for _, id := range []string{"named-quarterly", "named-dates-then-cadence"} {
+		o := d.Obligation(id)
+		for k := 1; k <= 12; k++ {
+			if lim := o.Schedule.Limit(); lim > 0 && k > lim {
+				break
+			}
+			due, _ := o.DueDate(k)
+			dues[id] = append(dues[id], due.String())
+		}
+	}
+	start := civil.New(2018, 1, 1)
+	var evs []event.Event
+	for len(evs) < n {
+		day := start.AddDays(r.IntN(700))
+		at := day.Start(event.London)
+		dateOnly := true
+		switch r.IntN(5) {
+		case 0:
+			at, dateOnly = day.End(event.London).Add(-time.Duration(r.IntN(3))*time.Minute), false
+		case 1:
+			at, dateOnly = at.Add(time.Duration(r.IntN(24*60))*time.Minute), false
+		}
+		if len(evs) > 0 && r.IntN(6) == 0 {
+			at, dateOnly = evs[r.IntN(len(evs))].At, false
+		}
+		attrs := map[string]any{}
+		typ := []string{"update", "review", "note", "return", "plan", "noise"}[r.IntN(6)]
+		name := map[string]string{"return": "named-quarterly", "plan": "named-dates-then-cadence"}[typ]
+		if name != "" && r.IntN(4) != 0 {
+			ds := dues[name]
+			attrs["for"] = ds[r.IntN(len(ds))]
+			if r.IntN(10) == 0 {
+				attrs["for"] = "" // an empty cell names nothing
+			}
+		}
+		evs = append(evs, event.Event{ID: fmt.Sprintf("s%d", len(evs)), Type: typ, At: at, DateOnly: dateOnly, Attrs: attrs})
+	}
+	return evs
+}
+
+func shapesSet(t testing.TB) *direction.Set {
+	return loadSet(t, filepath.Join("testdata", "shapes.yaml"))
+}
+
+func TestEvaluateAgreesWithReferenceOnScheduleShapes(t *testing.T) {
+	set := shapesSet(t)
+	histories := 1500 / raceScale
+	if testing.Short() {
+		histories = 200
+	}
+	seen := map[string]int{}
+	for seed := range uint64(histories) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		evs := shapesHistory(r, set, 1+r.IntN(50))
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		want, wantCounts := refEvaluate(t, set, evs, asOf)
+		res, err := Evaluate(set, evs, Options{AsOf: asOf})
+		require.NoError(t, err)
+		for _, f := range res.Findings {
+			seen[f.Obligation+" "+string(f.Status)+" "+f.Attribution]++
+			if f.DischargedBy != nil && f.DischargedBy.At.Before(f.Opens) {
+				seen["discharged before its window opened"]++
+			}
+		}
+		if !equalStrings(essences(want), essences(res.Findings)) || wantCounts != res.Events {
+			t.Fatalf("seed %d, as of %s: the engine disagrees with the reference\nreference:\n%s\ncounts %+v\nengine:\n%s\ncounts %+v\nhistory:\n%s",
+				seed, asOf, join(essences(want)), wantCounts, join(essences(res.Findings)), res.Events, dump(evs))
+		}
+	}
+	// The histories reach every case the rules distinguish, so that the
+	// agreement above means something.
+	for _, k := range []string{
+		"lead-then-cadence late oldest-outstanding", "lead-then-cadence-window met window", "lead-then-cadence-window late window",
+		"lead-then-cadence-window missed ", "fixed-dates late oldest-outstanding", "fixed-dates-window late window",
+		"named-quarterly met attribute:for", "named-quarterly late attribute:for", "named-quarterly met window",
+		"named-dates-then-cadence late attribute:for", "named-dates-then-cadence met oldest-outstanding",
+		"weeks-after-window late window", "discharged before its window opened",
+	} {
+		assert.Positive(t, seen[k], k)
+	}
+	// The histories reach every case the rules distinguish, so that the
+	// agreement above means something.
+	for _, k := range []string{
+		"lead-then-cadence late oldest-outstanding", "lead-then-cadence-window met window", "lead-then-cadence-window late window",
+		"lead-then-cadence-window missed ", "fixed-dates late oldest-outstanding", "fixed-dates-window late window",
+		"named-quarterly met attribute:for", "named-quarterly late attribute:for", "named-quarterly met window",
+		"named-dates-then-cadence late attribute:for", "named-dates-then-cadence met oldest-outstanding",
+		"weeks-after-window late window", "discharged before its window opened",
+	} {
+		assert.Positive(t, seen[k], k)
+	}
+}
+
+// Properties of attribution that hold whatever the history, checked
+// directly rather than against the reference: an event discharges at most
+// one instance of an obligation; an event placed by window falls in the
+// instance's window (the last instance's window has no end); an event
+// placed by an attribute names the instance's due date; and the rule
+// recorded is the obligation's (or its otherwise rule for events without
+// the attribute).
+func TestPropertyAttributionInvariants(t *testing.T) {
+	set := shapesSet(t)
+	d := set.Directions[0]
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 17))
+		evs := shapesHistory(r, set, 1+r.IntN(50))
+		byID := map[string]*event.Event{}
+		for i := range evs {
+			byID[evs[i].ID] = &evs[i]
+		}
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		res, err := Evaluate(set, evs, Options{AsOf: asOf})
+		require.NoError(t, err)
+		used := map[[2]string]int{}
+		last := map[string]int{}
+		for _, f := range res.Findings {
+			last[f.Obligation] = max(last[f.Obligation], f.Instance)
+		}
+		for _, f := range res.Findings {
+			if f.DischargedBy == nil {
+				assert.Empty(t, f.Attribution, "seed %d: %s", seed, essence(f))
+				continue
+			}
+			k := [2]string{f.Obligation, f.DischargedBy.ID}
+			used[k]++
+			require.Equal(t, 1, used[k], "seed %d: %s discharges two instances of %s", seed, f.DischargedBy.ID, f.Obligation)
+			a := d.Obligation(f.Obligation).Attribution
+			ev := byID[f.DischargedBy.ID]
+			_, named := a.Named(ev)
+			want := a.Name()
+			if a.Rule == obligation.ByAttribute && !named {
+				want = obligation.Attribution{Rule: a.Otherwise}.Name()
+			}
+			require.Equal(t, want, f.Attribution, "seed %d: %s", seed, essence(f))
+			switch {
+			case f.Attribution == "window":
+				inWindow := ev.At.After(f.Opens) || (f.Instance == 1 && !ev.At.Before(f.Opens))
+				require.True(t, inWindow, "seed %d: %s before its window", seed, essence(f))
+				if f.Instance < last[f.Obligation] {
+					require.False(t, ev.At.After(f.DueAt), "seed %d: %s after its window", seed, essence(f))
+				}
+			case strings.HasPrefix(f.Attribution, "attribute:"):
+				require.Equal(t, f.Due, ev.Attrs[a.Attribute], "seed %d: %s", seed, essence(f))
+			}
+		}
+	}
+}

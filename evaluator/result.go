@@ -56,6 +56,11 @@ type Finding struct {
 	Trigger *EventRef `json:"trigger,omitempty"`
 	// DischargedBy is the event that discharged the instance.
 	DischargedBy *EventRef `json:"discharged_by,omitempty"`
+	// Attribution is the rule that placed DischargedBy on this instance:
+	// oldest-outstanding (the default), window, or attribute:NAME when
+	// the event's NAME attribute named the instance's due date. Empty
+	// when nothing discharged it.
+	Attribution string `json:"attribution,omitempty"`
 	// DaysLate counts whole days between the due date and the discharge,
 	// for a late instance.
 	DaysLate int `json:"days_late,omitempty"`

@@ -58,7 +58,9 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 			return nil, err
 		}
 	}
-	e.finish(opts.AsOf)
+	if err := e.finish(opts.AsOf); err != nil {
+		return nil, err
+	}
 	read, after := res.Events.Read, res.Events.AfterAsOf
 	res.Events = e.counts
 	res.Events.Read, res.Events.AfterAsOf = read, after

@@ -39,6 +39,9 @@ type Step struct {
 	Event     *event.Event
 	Satisfied bool
 	Retained  bool
+	// Attribution is the rule that chose Instance for Event
+	// (StepTested): oldest-outstanding, window or attribute:NAME.
+	Attribution string
 }
 
 // traceCreated and traceTested build the steps; call sites test ds.trace
@@ -47,8 +50,11 @@ func (ds *dirState) traceCreated(in *instance) {
 	ds.trace(Step{Kind: StepCreated, Direction: ds.d.ID, Instance: &in.Instance})
 }
 
-func (ds *dirState) traceTested(in *instance, ev *event.Event, ok, retained bool) {
-	ds.trace(Step{Kind: StepTested, Direction: ds.d.ID, Instance: &in.Instance, Event: ev, Satisfied: ok, Retained: retained})
+func (ds *dirState) traceTested(in *instance, ev *event.Event, ok, retained bool, rule string) {
+	if rule == "" {
+		rule = string(obligation.OldestOutstanding)
+	}
+	ds.trace(Step{Kind: StepTested, Direction: ds.d.ID, Instance: &in.Instance, Event: ev, Satisfied: ok, Retained: retained, Attribution: rule})
 }
 
 // traceExisting reports the instances created with the direction's state,

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/scenario"
 	"github.com/dfe-tools/directions/whatif"
@@ -186,4 +187,85 @@ func TestBarnetRevokedMidQuarter(t *testing.T) {
 	r.Instance("Annex B 3", 1).Met()
 	r.Triggered("8(d)", "bm-2018-06").Absent()
 	r.Breaches(0)
+}
+
+// Issue 9, "done when": Woking's progress updates after 3 months, after
+// 6 months and thereafter six-monthly are ONE obligation, and the updates
+// of 24 Aug 2023 and 1 Dec 2023 give the true verdicts. By hand, from the
+// directions of 25 May 2023:
+//
+//	#1 25 May 2023 + 3 months            = 25 Aug 2023: update 24 Aug, met 1 day early
+//	#2 25 May 2023 + 6 months            = 25 Nov 2023: update 1 Dec, late 6 days
+//	   (it opens only after the end of 25 Aug, so the 24 Aug update cannot meet it too)
+//	#3 25 May 2023 + 6 months + 6 months = 25 May 2024: nothing by 30 Jun 2024, missed
+//	#4 25 May 2023 + 6 months + 12 months = 25 Nov 2024: open since the end of 25 May 2024
+func TestWokingProgressUpdatesAreOneObligation(t *testing.T) {
+	c := whatif.Load(t, "woking/direction-2023-05.yaml").History("woking/history.yaml")
+	c.Report("update-2023-12", whatif.On("2023-12-01"), "woking", "commissioners", "progress")
+	r := c.AsOf(whatif.On("2024-06-30"))
+	one := r.Instance("progress-updates", 1).Met().Due("2023-08-25").DischargedBy("update-2023-08")
+	assert.Contains(t, one.Finding().Reason, "1 day early")
+	r.Instance("progress-updates", 2).Late(6).Due("2023-11-25").DischargedBy("update-2023-12")
+	r.Instance("progress-updates", 3).Missed().Due("2024-05-25")
+	r.Instance("progress-updates", 4).Open().Due("2024-11-25")
+	r.Instance("progress-updates", 5).Absent()
+	r.Breaches(2)
+	assert.Equal(t, "25 May 2023 (the direction's date) + 6 months + 1 × 6 months = 25 May 2024",
+		r.Instance("progress-updates", 3).Finding().Basis)
+}
+
+// Wakefield's two review dates, 31 May and 30 Nov 2019, are ONE obligation;
+// a single review on 20 Jun 2019 is late for May (31 May + 20 days =
+// 20 Jun) and cannot count for November, whose window opened just after
+// the end of 31 May: open on 30 Sep 2019, missed by 31 Dec 2019.
+func TestWakefieldReviewDatesAreOneObligation(t *testing.T) {
+	c := whatif.Load(t, "wakefield/direction-2018-12.yaml").History("wakefield/history.yaml").Without("review-2019-05", "review-2019-11")
+	c.Review("review-2019-06", whatif.On("2019-06-20"), "commissioner")
+	r := c.AsOf(whatif.On("2019-09-30"))
+	r.Instance("commissioner-reviews", 1).Late(20).Due("2019-05-31").DischargedBy("review-2019-06")
+	r.Instance("commissioner-reviews", 2).Open().Due("2019-11-30")
+	r = c.AsOf(whatif.On("2019-12-31"))
+	r.Instance("commissioner-reviews", 1).Late(20).DischargedBy("review-2019-06")
+	r.Instance("commissioner-reviews", 2).Missed().Due("2019-11-30")
+	r.Instance("commissioner-reviews", 3).Absent()
+}
+
+// The issue's Barnet example (quarterly-reports.yaml, "a missed report is
+// made up in the next quarter"): under the default rule the report of
+// 20 Oct 2018 counts for the quarter due 25 Jul (87 days late) and leaves
+// 25 Oct missed: two breaches. The same direction with attribution: window
+// for 8(f) gives the record of what happened: the report, sent in the
+// window 26 Jul - 25 Oct 2018, meets the quarter due 25 Oct (5 days
+// early, 20 to 25 Oct) and the quarter due 25 Jul stays missed: one
+// breach, the report never sent.
+func TestBarnetQuarterlyReportByWindow(t *testing.T) {
+	src, err := os.ReadFile("barnet/direction-2018-01.yaml")
+	require.NoError(t, err)
+	const at = "    recurring:\n      every: 3 months\n      first: 3 months\n"
+	require.Equal(t, 1, strings.Count(string(src), at), "8(f)'s schedule, to add the attribution after")
+	windowed := strings.Replace(string(src), at, at+"    attribution: window\n", 1)
+	d, err := direction.Parse("barnet/direction-2018-01.yaml", []byte(windowed), direction.Options{})
+	require.NoError(t, err)
+	first, err := direction.Load("barnet/direction-2017-09.yaml", direction.Options{})
+	require.NoError(t, err)
+	q3Report := func(c *whatif.Case) *whatif.Result {
+		c = c.History("barnet/history.yaml").Without("chair-q2")
+		c.Report("chair-q3", whatif.On("2018-10-20"), "board-chair", "secretary-of-state", "progress")
+		c.Report("essex-dfe-q3", whatif.On("2018-10-22"), "essex", "dfe", "progress")
+		return c.AsOf(whatif.On("2018-10-31"))
+	}
+	r := q3Report(whatif.New(t, first, d))
+	r.Instance("8(f)", 2).Missed().Due("2018-07-25")
+	q3 := r.Instance("8(f)", 3).Met().Due("2018-10-25").DischargedBy("chair-q3")
+	assert.Equal(t, "window", q3.Finding().Attribution)
+	assert.Contains(t, q3.Finding().Reason, "5 days early (placed by window")
+	r.Instance("8(f)", 4).Open().Due("2019-01-25")
+	r.Breaches(1)
+
+	// The shipped direction keeps its meaning: oldest outstanding.
+	r = q3Report(whatif.Load(t, "barnet/direction-2017-09.yaml", "barnet/direction-2018-01.yaml"))
+	q2 := r.Instance("8(f)", 2).Late(87).DischargedBy("chair-q3")
+	assert.Equal(t, "oldest-outstanding", q2.Finding().Attribution)
+	r.Instance("8(f)", 3).Missed()
+	r.Breaches(2)
 }

@@ -16,6 +16,10 @@
 // the month's last day. A series anchored on 31 August runs 30 Nov, 28 Feb,
 // 31 May, 31 Aug and never drifts to the 28th; one anchored on 21 January
 // with first "10 days" and every "1 month" runs 31 Jan, 28 Feb, 31 Mar.
+// A series may also start with a list of offsets (after 3 months, after 6
+// months) or of fixed dates, optionally followed by a cadence counted from
+// the last of them (then_every); every shape goes through the same date
+// rule. An obligation's Attribution says how an event finds its instance.
 //
 // # Concurrency
 //

@@ -103,6 +103,19 @@ func (p Period) parts() (months, days int) {
 }
 
 // Schedule is when a recurring or once obligation falls due.
+//
+// A recurring series is one of three shapes, each optionally limited by
+// Count and Until:
+//
+//   - a cadence: instance k is due on Anchor + First + (k-1)·Every;
+//   - leading offsets (After), then optionally a cadence: instance k <= n is
+//     due on Anchor + After[k-1], and instance n+j on Anchor + After[n-1] +
+//     j·Every ("after 3 months, after 6 months, and thereafter
+//     six-monthly");
+//   - leading fixed dates (Dates), then optionally a cadence counted from
+//     the last of them.
+//
+// With After or Dates and no Every the list is the whole series.
 type Schedule struct {
 	// Recurring: instance k is due on Anchor + First + (k-1)·Every.
 	Every  Period
@@ -110,6 +123,12 @@ type Schedule struct {
 	Anchor civil.Date
 	// AnchorIs describes the anchor for explanations ("the direction's date").
 	AnchorIs string
+	// After lists leading offsets from Anchor, strictly increasing; First
+	// is then unused and Every, when set, continues from the last.
+	After []Period
+	// Dates lists leading fixed due dates, strictly increasing; Every,
+	// when set, continues from the last.
+	Dates []civil.Date
 	// Count limits the number of instances; 0 means no limit.
 	Count int
 	// Until is the last date an instance may fall due; zero means none.
@@ -137,6 +156,81 @@ const (
 	Expectation Role = "expectation"
 )
 
+// Limit returns the most instances the schedule can have before Until is
+// considered, or 0 when the series is unbounded.
+func (s Schedule) Limit() int {
+	n := 0
+	switch {
+	case len(s.Dates) > 0 && s.Every.IsZero():
+		n = len(s.Dates)
+	case len(s.After) > 0 && s.Every.IsZero():
+		n = len(s.After)
+	}
+	if s.Count > 0 && (n == 0 || s.Count < n) {
+		n = s.Count
+	}
+	return n
+}
+
+// Rule is how an event that satisfies a recurring obligation finds the
+// instance it discharges.
+type Rule string
+
+// The attribution rules.
+const (
+	// OldestOutstanding gives the event to the oldest instance not yet
+	// discharged whose window has opened: the default, and the rule for
+	// once and triggered obligations.
+	OldestOutstanding Rule = "oldest-outstanding"
+	// Window gives the event to the instance whose window it falls in
+	// (after the previous instance's deadline, up to its own; the last
+	// instance's window has no end). Earlier outstanding instances stay
+	// outstanding, and an event in the window of an instance already
+	// discharged discharges nothing.
+	Window Rule = "window"
+	// ByAttribute gives the event to the instance whose due date the
+	// event's attribute names (for: 2018-07-25), whether or not its window
+	// has opened; events without the attribute follow Otherwise.
+	ByAttribute Rule = "attribute"
+)
+
+// Attribution says how an event finds its instance.
+type Attribution struct {
+	Rule Rule
+	// Attribute is the event attribute naming the instance's due date
+	// (ByAttribute only), and Otherwise the rule for events without it.
+	Attribute string
+	Otherwise Rule
+	// Pos is where the direction states the attribution.
+	Pos diag.Position
+}
+
+// Named returns the value of ev's naming attribute, when the rule is
+// ByAttribute and ev carries it: an absent, null or empty attribute (an
+// empty CSV cell) names nothing, and the Otherwise rule applies.
+func (a Attribution) Named(ev *event.Event) (any, bool) {
+	if a.Rule != ByAttribute {
+		return nil, false
+	}
+	v, ok := ev.Attrs[a.Attribute]
+	if !ok || v == nil || v == "" {
+		return nil, false
+	}
+	return v, true
+}
+
+// Name is the rule as findings report it: oldest-outstanding, window or
+// attribute:NAME.
+func (a Attribution) Name() string {
+	switch a.Rule {
+	case "", OldestOutstanding:
+		return string(OldestOutstanding)
+	case ByAttribute:
+		return "attribute:" + a.Attribute
+	}
+	return string(a.Rule)
+}
+
 // Obligation is one duty in a direction.
 type Obligation struct {
 	ID     string
@@ -155,6 +249,9 @@ type Obligation struct {
 	Assumptions []string
 	Kind        Kind
 	Schedule    Schedule
+	// Attribution says how an event finds its instance; the zero value is
+	// oldest-outstanding.
+	Attribution Attribution
 	Pos         diag.Position
 
 	satisfiedBy, when, due *celenv.Program
@@ -333,33 +430,66 @@ func (o *Obligation) wrap(err error, key string, ev *event.Event) error {
 }
 
 // DueDate returns the k-th (1-based) due date of a recurring obligation and
-// says in words how it was computed.
+// says in words how it was computed. k must be within the schedule's Limit
+// (when it has one); beyond it the result is the zero date.
 func (o *Obligation) DueDate(k int) (civil.Date, string) {
 	s := o.Schedule
-	fm, fd := s.First.parts()
+	if k < 1 || (s.Every.IsZero() && (len(s.Dates) > 0 || len(s.After) > 0) && k > len(s.Dates)+len(s.After)) {
+		return civil.Date{}, ""
+	}
+	switch n := len(s.Dates); {
+	case n > 0 && k <= n:
+		d := s.Dates[k-1]
+		if n == 1 {
+			return d, d.Long() + " (the date the direction sets)"
+		}
+		return d, fmt.Sprintf("%s (the %s of the %d dates the direction sets)", d.Long(), Ordinal(k), n)
+	case n > 0:
+		is := "the date the direction sets"
+		if n > 1 {
+			is = "the last of the dates the direction sets"
+		}
+		return s.step(s.Dates[n-1], is, Period{}, k-n)
+	}
+	switch n := len(s.After); {
+	case n > 0 && k <= n:
+		return s.step(s.Anchor, s.AnchorIs, s.After[k-1], 0)
+	case n > 0:
+		return s.step(s.Anchor, s.AnchorIs, s.After[n-1], k-n)
+	}
+	return s.step(s.Anchor, s.AnchorIs, s.First, k-1)
+}
+
+// step computes anchor + first + n·Every, the one date rule every recurring
+// shape uses, and says how.
+func (s Schedule) step(anchor civil.Date, anchorIs string, first Period, n int) (civil.Date, string) {
+	fm, fd := first.parts()
 	em, ed := s.Every.parts()
+	if n == 0 {
+		em, ed = 0, 0
+	}
 	// Read left to right: with first in days or weeks and every in months,
 	// the months run from anchor + first (21 Jan + 10 days = 31 Jan, then
 	// 28 Feb, 31 Mar), not from the anchor (21 Feb + 10 days = 3 Mar).
 	// Months are still added in one step, so clamping never drifts.
-	base := s.Anchor
+	base := anchor
 	if fd != 0 && em != 0 {
-		base, fd = s.Anchor.AddDays(fd), 0
+		base, fd = anchor.AddDays(fd), 0
 	}
-	months, days := fm+(k-1)*em, fd+(k-1)*ed
+	months, days := fm+n*em, fd+n*ed
 	byMonths := base.AddMonths(months)
 	due := byMonths.AddDays(days)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s", s.Anchor.Long())
-	if s.AnchorIs != "" {
-		fmt.Fprintf(&b, " (%s)", s.AnchorIs)
+	fmt.Fprintf(&b, "%s", anchor.Long())
+	if anchorIs != "" {
+		fmt.Fprintf(&b, " (%s)", anchorIs)
 	}
 	offset := []string{}
-	if !s.First.IsZero() {
-		offset = append(offset, s.First.String())
+	if !first.IsZero() {
+		offset = append(offset, first.String())
 	}
-	if k > 1 {
-		offset = append(offset, fmt.Sprintf("%d × %s", k-1, s.Every))
+	if n > 0 {
+		offset = append(offset, fmt.Sprintf("%d × %s", n, s.Every))
 	}
 	if len(offset) > 0 {
 		fmt.Fprintf(&b, " + %s", strings.Join(offset, " + "))
@@ -369,6 +499,53 @@ func (o *Obligation) DueDate(k int) (civil.Date, string) {
 		fmt.Fprintf(&b, " (the %s has no day %d, so the month's last day)", byMonths.Month, base.Day)
 	}
 	return due, b.String()
+}
+
+// InstanceDueOn returns the number of the recurring instance due on d, if
+// the schedule has one (Until is not considered); otherwise ok is false
+// and k is the number of the first instance due after d. Due dates
+// strictly increase with k, so a binary search finds it.
+func (o *Obligation) InstanceDueOn(d civil.Date) (int, bool) {
+	lim := o.Schedule.Limit()
+	due := func(k int) civil.Date { x, _ := o.DueDate(k); return x }
+	lo, hi := 1, 1
+	for due(hi).Before(d) {
+		if lim > 0 && hi >= lim {
+			return lim + 1, false
+		}
+		lo, hi = hi+1, 2*hi
+		if lim > 0 && hi > lim {
+			hi = lim
+		}
+		if hi > 1<<40 {
+			return 0, false
+		}
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if due(mid).Before(d) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, due(lo) == d
+}
+
+// Ordinal writes 1st, 2nd, 3rd, 4th ...
+func Ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 // Instance is one occurrence of an obligation: a report that falls due, a

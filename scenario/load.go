@@ -90,6 +90,9 @@ type Expected struct {
 	// Assumed, when not nil, says whether the due date should rest on a
 	// modelling assumption (the finding's assumed is not empty).
 	Assumed *bool
+	// Attribution, when set, is the rule expected to have placed the
+	// discharging event: oldest-outstanding, window or attribute:NAME.
+	Attribution string
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -105,7 +108,7 @@ var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
 	expectKeys   = []string{"breaches", "expectations_unmet", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed", "attribution"}
 	statusNames  = []string{"met", "late", "missed", "open", "breached", "absent"}
 )
 
@@ -572,6 +575,15 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 		} else {
 			e.Assumed = &b
 		}
+	}
+	if a, an := m.String("attribution", false, "the rule that placed the discharging event: oldest-outstanding, window or attribute:NAME"); an != nil {
+		if a != "oldest-outstanding" && a != "window" && (!strings.HasPrefix(a, "attribute:") || a == "attribute:") {
+			doc.Errorf(an, yamlx.Join(path, "attribution"), "unknown attribution %q: use oldest-outstanding, window or attribute:NAME (the event attribute that named the instance)", a)
+		}
+		if e.Status != "" && e.Status != evaluator.Met && e.Status != evaluator.Late {
+			doc.Errorf(an, yamlx.Join(path, "attribution"), "attribution only applies to a discharged instance (status met or late), not %s", e.Status)
+		}
+		e.Attribution = a
 	}
 	if s.Set == nil || len(doc.Errs) > n0 {
 		return e, false

@@ -194,6 +194,9 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 	if e.Version != "" {
 		fail.Rows = append(fail.Rows, Row{"version", e.Version, orDash(got.Version)})
 	}
+	if e.Attribution != "" {
+		fail.Rows = append(fail.Rows, Row{"attribution", e.Attribution, orNone(got.Attribution)})
+	}
 	for _, r := range fail.Rows {
 		if r.Differs() {
 			fail.Note = got.Reason

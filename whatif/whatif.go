@@ -154,6 +154,8 @@ func Due(obligationOrClause string, k int) When {
 		switch {
 		case k < 1:
 			return time.Time{}, false, fmt.Errorf("due dates are counted from 1, not %d", k)
+		case o.Kind == obligation.Recurring && o.Schedule.Limit() > 0 && k > o.Schedule.Limit():
+			return time.Time{}, false, fmt.Errorf("%s falls due %d times; it has no %s due date", o.ID, o.Schedule.Limit(), ordinal(k))
 		case o.Kind == obligation.Recurring:
 			due, _ = o.DueDate(k)
 		case o.Kind == obligation.Once && k == 1:

@@ -65,6 +65,9 @@ type ObligationExplained struct {
 	Trigger   string `json:"trigger_condition,omitempty"`
 	DueRule   string `json:"due_rule,omitempty"`
 	Discharge string `json:"discharge_condition,omitempty"`
+	// Attribution says in words how an event finds the instance it
+	// discharges.
+	Attribution string `json:"attribution,omitempty"`
 	// Params are the direction's parameters the rules refer to.
 	Params map[string]any `json:"params,omitempty"`
 	// Candidates are the events, up to the as-of time, of a type the
@@ -90,7 +93,9 @@ type InstanceExplained struct {
 	Trigger      *evaluator.EventRef `json:"trigger,omitempty"`
 	Considered   []Considered        `json:"considered"`
 	DischargedBy *evaluator.EventRef `json:"discharged_by,omitempty"`
-	DaysLate     int                 `json:"days_late,omitempty"`
+	// Attribution is the rule that placed DischargedBy here.
+	Attribution string `json:"attribution,omitempty"`
+	DaysLate    int    `json:"days_late,omitempty"`
 	// Assumed is the assumption the due date rests on, if any.
 	Assumed string `json:"assumed,omitempty"`
 	Outcome string `json:"outcome"`
@@ -258,6 +263,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 			Summary: o.Summary, Source: o.Source, Assumptions: o.Assumptions,
 			Trigger: o.When(), DueRule: o.DueExpr(), Discharge: o.SatisfiedBy(), Schedule: scheduleWords(d, o),
 			Params: usedParams(d, o), Candidates: []Candidate{}, Instances: []InstanceExplained{},
+			Attribution: attributionWords(o),
 		}
 		if p := d.Party(o.Holder); p != nil {
 			oe.HolderName = p.Name
@@ -285,7 +291,7 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 			}
 			ie := InstanceExplained{
 				Number: f.Instance, Status: f.Status, Due: f.Due, DueAt: f.DueAt, Opens: f.Opens, Trigger: f.Trigger,
-				DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
+				DischargedBy: f.DischargedBy, Attribution: f.Attribution, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
 			}
 			if f.DischargedBy != nil {
 				discharged[f.DischargedBy.ID] = f.Instance
@@ -296,6 +302,10 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 				switch {
 				case s.Satisfied && s.Retained:
 					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
+				case s.Satisfied && s.Attribution == string(obligation.Window):
+					c.Note = "satisfies the condition and falls in this instance's window (counts events from, above), so by window attribution it discharged this one"
+				case s.Satisfied && strings.HasPrefix(s.Attribution, "attribute:"):
+					c.Note = fmt.Sprintf("satisfies the condition, and its %s attribute names this instance's due date, so it discharged this one", o.Attribution.Attribute)
 				case s.Satisfied:
 					c.Note = "satisfies the condition, and this was the oldest instance still outstanding, so it discharged this one"
 				default:
@@ -334,25 +344,75 @@ func where(ev *event.Event) string {
 	return ev.Pos.String()
 }
 
+// attributionWords says how an event finds the instance it discharges.
+func attributionWords(o *obligation.Obligation) string {
+	a := o.Attribution
+	switch {
+	case o.Kind == obligation.Prohibition:
+		return ""
+	case a.Rule == obligation.Window:
+		return "window: an event that meets the condition discharges the instance whose window it falls in (after the previous instance's deadline, up to its own; the last instance's window has no end), if that one is still outstanding; earlier instances still outstanding stay so"
+	case a.Rule == obligation.ByAttribute:
+		otherwise := "the oldest instance still outstanding"
+		if a.Otherwise == obligation.Window {
+			otherwise = "the instance whose window it falls in"
+		}
+		return fmt.Sprintf("attribute %s: an event that meets the condition and has a %s attribute discharges the instance due on the date it gives, whenever it was sent (held until that instance's window opens); one without it discharges %s", a.Attribute, a.Attribute, otherwise)
+	}
+	return "oldest-outstanding (the default): an event that meets the condition discharges the oldest instance still outstanding whose window has opened"
+}
+
 // scheduleWords says how instances of o arise.
 func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
 	s := o.Schedule
 	switch o.Kind {
 	case obligation.Recurring:
-		w := fmt.Sprintf("recurring: every %s, counted from %s", s.Every, s.Anchor.Long())
-		if s.AnchorIs != "" {
-			w += " (" + s.AnchorIs + ")"
-		}
-		if !s.First.IsZero() {
-			w += fmt.Sprintf("; the first falls due %s after it", s.First)
-		} else {
-			w += fmt.Sprintf("; the first falls due %s after it", s.Every)
+		var w string
+		switch {
+		case len(s.Dates) > 0:
+			ds := make([]string, len(s.Dates))
+			for i, d := range s.Dates {
+				ds[i] = d.Long()
+			}
+			w = "recurring: due on the dates the direction sets, " + strings.Join(ds, ", ")
+			if !s.Every.IsZero() {
+				w += fmt.Sprintf(", then every %s counted from the last of them", s.Every)
+			}
+		case len(s.After) > 0:
+			ps := make([]string, len(s.After))
+			for i, p := range s.After {
+				ps[i] = p.String()
+			}
+			w = fmt.Sprintf("recurring: due %s after %s", strings.Join(ps, ", "), s.Anchor.Long())
+			if s.AnchorIs != "" {
+				w += " (" + s.AnchorIs + ")"
+			}
+			if !s.Every.IsZero() {
+				w += fmt.Sprintf(", then every %s counted from the last of them", s.Every)
+			}
+		default:
+			w = fmt.Sprintf("recurring: every %s, counted from %s", s.Every, s.Anchor.Long())
+			if s.AnchorIs != "" {
+				w += " (" + s.AnchorIs + ")"
+			}
+			if !s.First.IsZero() {
+				w += fmt.Sprintf("; the first falls due %s after it", s.First)
+			} else {
+				w += fmt.Sprintf("; the first falls due %s after it", s.Every)
+			}
 		}
 		if s.Count > 0 {
 			w += fmt.Sprintf("; %d in all", s.Count)
 		}
 		if !s.Until.IsZero() {
 			w += fmt.Sprintf("; none due after %s", s.Until.Long())
+		}
+		if len(s.Dates) > 0 && s.Every.IsZero() {
+			return w + ". Each instance opens just after the previous one's deadline."
+		}
+		if len(s.Dates)+len(s.After) > 0 {
+			w += ". Each instance opens just after the previous one's deadline"
+			return w + "; each due date is computed from the anchor, not from the previous one, and a day the month lacks becomes its last day."
 		}
 		return w + ". Each due date is computed from the anchor, not from the previous one, and a day the month lacks becomes its last day."
 	case obligation.Once:
@@ -392,7 +452,11 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 	var out []string
 	switch o.Kind {
 	case obligation.Recurring:
-		out = append(out, fmt.Sprintf("instance %d, counted from the anchor: %s", f.Instance, f.Basis))
+		if s := o.Schedule; f.Instance <= len(s.Dates) {
+			out = append(out, fmt.Sprintf("instance %d, on a date the direction sets: %s", f.Instance, f.Basis))
+		} else {
+			out = append(out, fmt.Sprintf("instance %d, counted from the anchor: %s", f.Instance, f.Basis))
+		}
 	case obligation.Once:
 		out = append(out, "the direction sets the date: "+f.Basis)
 	case obligation.Triggered:
@@ -517,7 +581,10 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
 			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
 		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
+			why := unplaced(o, &ev, d, res, loc)
 			switch {
+			case why != "":
+				notes = append(notes, why)
 			case ev.At.Before(force.From):
 				notes = append(notes, "not tested: the direction was not yet in force")
 			case ended && !ev.At.Before(force.Until):
@@ -533,6 +600,52 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		out = append(out, c)
 	}
 	return out
+}
+
+// unplaced says, for an event that window or attribute attribution sent
+// to no outstanding instance, which instance it was for and why that one
+// did not take it; "" when the rule is oldest-outstanding.
+func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction, res *evaluator.Result, loc *time.Location) string {
+	a := o.Attribution
+	var fs []evaluator.Finding
+	for _, f := range res.Findings {
+		if f.Direction == d.ID && f.Obligation == o.ID {
+			fs = append(fs, f)
+		}
+	}
+	taken := func(f evaluator.Finding) string {
+		if f.DischargedBy != nil {
+			return fmt.Sprintf(", which %s had already discharged", f.DischargedBy.ID)
+		}
+		return ""
+	}
+	if a.Rule == obligation.ByAttribute {
+		if v, ok := a.Named(ev); ok {
+			named := fmt.Sprint(v)
+			if t, _, err := event.ParseTime(named, loc); err == nil {
+				named = civil.In(t, loc).String()
+			}
+			for _, f := range fs {
+				if f.Due == named {
+					return fmt.Sprintf("not tested: its %s attribute names instance %d (due %s)%s, and an event that names an instance counts for no other", a.Attribute, f.Instance, f.Due, taken(f))
+				}
+			}
+			return fmt.Sprintf("not tested: its %s attribute names %v, an instance whose window had not opened by the as-of time (the event is held for it) or that falls due after the obligation ended", a.Attribute, v)
+		}
+		if a.Otherwise != obligation.Window {
+			return ""
+		}
+	} else if a.Rule != obligation.Window {
+		return ""
+	}
+	for i, f := range fs {
+		last := i == len(fs)-1
+		if ev.At.Before(f.Opens) || (i > 0 && !ev.At.After(f.Opens)) || (!last && ev.At.After(f.DueAt)) {
+			continue
+		}
+		return fmt.Sprintf("not tested: it falls in the window of instance %d (due %s)%s, and under window attribution an event counts for no other instance", f.Instance, civil.In(f.DueAt, loc).Long(), taken(f))
+	}
+	return ""
 }
 
 func joinInts(ns []int) string {
@@ -590,6 +703,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 		if oe.Discharge != "" {
 			fmt.Fprintf(w, "  Discharged by an event meeting: %s\n", oe.Discharge)
 		}
+		if oe.Attribution != "" && !strings.HasPrefix(oe.Attribution, string(obligation.OldestOutstanding)) {
+			fmt.Fprintf(w, "  How an event finds its instance: %s\n", oe.Attribution)
+		}
 		if len(oe.Instances) == 0 && len(oe.NotGenerated) == 0 {
 			fmt.Fprintln(w, "\n  No instance has arisen yet.")
 		}
@@ -629,6 +745,9 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 					}
 					fmt.Fprintf(w, "): %s\n", c.Note)
 				}
+			}
+			if ie.Attribution != "" && ie.Attribution != string(obligation.OldestOutstanding) {
+				fmt.Fprintf(w, "    Placed by: %s\n", ie.Attribution)
 			}
 			fmt.Fprintf(w, "    Outcome: %s\n", ie.Outcome)
 		}

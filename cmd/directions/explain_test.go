@@ -169,3 +169,35 @@ func TestExplainSaysWhyTriggersCreatedNothing(t *testing.T) {
 	n = notes("essex-access")
 	assert.Equal(t, "meets the trigger condition, but created no instance: it would have fallen due on 5 Oct 2018, and the direction was no longer in force from 1 Oct 2018", n["access-late"])
 }
+
+// explain says which rule placed each event of an obligation placed by an
+// attribute, and why a second report for the same quarter counted for
+// nothing; the JSON carries the rule per instance.
+func TestExplainAttribution(t *testing.T) {
+	dir := t.TempDir()
+	history := filepath.Join(dir, "history.yaml")
+	require.NoError(t, os.WriteFile(history, []byte(`events:
+  - {id: q1, type: report, at: 2019-03-08, from: board-chair, to: secretary-of-state, kind: progress, period: 2019-03-13}
+  - {id: q1-again, type: report, at: 2019-03-09, from: board-chair, to: secretary-of-state, kind: progress, period: 2019-03-13}
+  - {id: unnamed, type: report, at: 2019-06-01, from: board-chair, to: secretary-of-state, kind: progress}
+`), 0o644))
+	args := []string{"explain", "--as-of", "2019-06-30", "--obligation", "chair-quarterly-reports", "../../examples/wakefield/direction-2018-12.yaml", history}
+	code, out, errs := cli(args...)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "How an event finds its instance: attribute period: an event that meets the condition and has a period attribute discharges the instance due on the date it gives")
+	assert.Contains(t, out, "Placed by: attribute:period")
+	assert.Contains(t, out, "q1-again (report, 9 Mar 2019, "+history+":3:5): not tested: its period attribute names instance 1 (due 2019-03-13), which q1 had already discharged")
+	// The unnamed report goes to the oldest quarter outstanding, June's.
+	assert.Contains(t, out, "unnamed (report, 1 Jun 2019, from=board-chair kind=progress to=secretary-of-state, "+history+":4:5): satisfies the condition, and this was the oldest instance still outstanding")
+
+	code, out, errs = cli(append([]string{args[0], "--format", "json"}, args[1:]...)...)
+	require.Equal(t, exitOK, code, errs)
+	var ex Explanation
+	require.NoError(t, json.Unmarshal([]byte(out), &ex))
+	require.Len(t, ex.Obligations, 1)
+	ins := ex.Obligations[0].Instances
+	require.Len(t, ins, 3) // the third quarter opened after 13 Jun 2019
+	assert.Equal(t, "attribute:period", ins[0].Attribution)
+	assert.Equal(t, "oldest-outstanding", ins[1].Attribution)
+	assert.Empty(t, ins[2].Attribution)
+}

@@ -361,6 +361,9 @@ func appendFinding(b []byte, f *evaluator.Finding) []byte {
 	}
 	b = ref(b, "trigger", f.Trigger)
 	b = ref(b, "discharged_by", f.DischargedBy)
+	if f.Attribution != "" {
+		b = str(b, "attribution", f.Attribution)
+	}
 	if f.DaysLate != 0 {
 		b = append(b, `,"days_late":`...)
 		b = strconv.AppendInt(b, int64(f.DaysLate), 10)
