@@ -980,3 +980,43 @@ func TestAdversarialDischargeReadsTriggerAttributes(t *testing.T) {
 		assert.Equal(t, evaluator.Missed, res.Findings[1].Status, cond)
 	}
 }
+
+// A discharge condition may compare the event's own id, type or time with
+// the trigger's: id, type and at are the event's fields, not attributes.
+// Here a meeting discharges its own instance ("the meeting itself is the
+// record"): event.id == trigger.id holds only for the trigger itself, so
+// bm1 (14 Feb) meets the instance due that day, on the due day, and bm2
+// (20 Mar) meets its own; explain, check, stream and a monitor agree.
+// Before the fix the keyed fast path looked for an attribute named id,
+// found none and reported both instances missed.
+func TestAdversarialKeyOnEventID(t *testing.T) {
+	for _, sat := range []string{
+		`event.id == trigger.id`,
+		`trigger.id == event.id`,
+		`event.type == "board-meeting" && event["id"] == trigger.id`,
+	} {
+		t.Run(sat, func(t *testing.T) {
+			src := strings.Replace(board("d", "2018-01-25", "", false, "trigger.at"),
+				`satisfied_by: event.type == "report"`, "satisfied_by: '"+sat+"'", 1)
+			set := advSet(t, src)
+			evs := []event.Event{
+				advEv(t, "bm1", "board-meeting", "2018-02-14"),
+				advEv(t, "r1", "report", "2018-02-15", "meeting", "bm1"),
+				advEv(t, "bm2", "board-meeting", "2018-03-20"),
+			}
+			res := advEval(t, set, evs, endOf(2018, 4, 1))
+			require.Len(t, res.Findings, 2)
+			for i, id := range []string{"bm1", "bm2"} {
+				f := res.Findings[i]
+				assert.Equal(t, evaluator.Met, f.Status, f.Reason)
+				if assert.NotNil(t, f.DischargedBy) {
+					assert.Equal(t, id, f.DischargedBy.ID)
+				}
+			}
+			// The plain path (a trace turns keys and filters off) agrees.
+			plain, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: endOf(2018, 4, 1), Trace: func(evaluator.Step) {}})
+			require.NoError(t, err)
+			assert.Equal(t, plain.Findings, res.Findings)
+		})
+	}
+}

@@ -68,7 +68,7 @@ type oblState struct {
 	// recurring instance whose window has not opened yet; the instance
 	// takes the first that satisfies it when it is generated.
 	pending map[int][]retained
-	// key is the event attribute the discharge condition compares with
+	// key is the event field the discharge condition compares with
 	// trigger.id, or "" (see plan.go).
 	key     string
 	keySlot int

@@ -23,7 +23,7 @@ type plan struct {
 	// (obligations whose expressions have no type guard).
 	byType  map[string][]int
 	anyType []int
-	// keys[i] names the attribute obligation i's discharge condition
+	// keys[i] names the field (an attribute, id or type) obligation i's discharge condition
 	// requires to equal trigger.id, or is "".
 	keys []string
 	// trigTypes are the types that may trigger a keyed obligation; nil
@@ -80,8 +80,16 @@ type memoEntry struct {
 // next starts a new event.
 func (m *attrMemo) next() { m.gen++ }
 
-// get returns ev's attribute key, numbered slot, if it is a string.
+// get returns ev's field key, numbered slot, if it is a string: its id or
+// type for slot -1 (id, type and at are the event's own fields, never
+// attributes; see event.Reserved), else the attribute.
 func (m *attrMemo) get(ev *event.Event, slot int, key string) (string, bool) {
+	if slot < 0 {
+		if key == "type" {
+			return ev.Type, true
+		}
+		return ev.ID, true
+	}
 	e := &m.entries[slot]
 	if e.gen != m.gen {
 		s, ok := ev.Attrs[key].(string)
@@ -94,20 +102,9 @@ func (m *attrMemo) get(ev *event.Event, slot int, key string) (string, bool) {
 // or not a string equals no string literal.
 func (f eventFilter) pass(ev *event.Event, m *attrMemo) bool {
 	for _, t := range f {
-		var v string
-		switch t.slot {
-		case -1:
-			if t.key == "type" {
-				v = ev.Type
-			} else {
-				v = ev.ID
-			}
-		default:
-			s, ok := m.get(ev, t.slot, t.key)
-			if !ok {
-				return false
-			}
-			v = s
+		v, ok := m.get(ev, t.slot, t.key)
+		if !ok {
+			return false
 		}
 		found := false
 		for _, x := range t.vals {
@@ -330,8 +327,11 @@ var parseEnv = sync.OnceValue(func() *cel.Env {
 // terms is event.K == trigger.id (either way round). Such a condition can
 // only hold for a trigger whose id is the event's K, which lets the engine
 // file retained events by K and drop those whose K names an event already
-// seen. It returns "" for any other shape; the engine then keeps every
-// candidate, which is always correct.
+// seen. K may be an attribute or the event's own id or type (the term
+// event.id == trigger.id lets an event discharge the instance it
+// triggers); event.at, a time, never equals an id and is not a key. It
+// returns "" for any other shape; the engine then keeps every candidate,
+// which is always correct.
 func triggerKey(text string) string {
 	root, ok := parseCond(text)
 	if !ok {
@@ -353,11 +353,10 @@ func triggerKey(text string) string {
 			}
 		case "_==_":
 			if len(args) == 2 {
-				if k := field(args[0], "event"); k != "" && field(args[1], "trigger") == "id" {
-					return k
-				}
-				if k := field(args[1], "event"); k != "" && field(args[0], "trigger") == "id" {
-					return k
+				for _, pair := range [][2]ast.Expr{{args[0], args[1]}, {args[1], args[0]}} {
+					if k := field(pair[0], "event"); k != "" && k != "at" && field(pair[1], "trigger") == "id" {
+						return k
+					}
 				}
 			}
 		}
@@ -442,14 +441,7 @@ func (p *plan) numberSlots() {
 	for i, k := range p.keys {
 		p.keySlots[i] = -1
 		if k != "" {
-			// A key of "id" or "type" still reads the attribute map, as
-			// the discharge and retain code always did.
-			n, ok := slot[k]
-			if !ok {
-				n = len(slot)
-				slot[k] = n
-			}
-			p.keySlots[i] = n
+			p.keySlots[i] = number(k)
 		}
 	}
 	p.slots = len(slot)
