@@ -164,3 +164,39 @@ func TestAdversarialDaysUntilLongSpans(t *testing.T) {
 	// 399 years of 365 days and 96 leap days, less one: 3652058.
 	assert.Equal(t, 3652058, civil.New(1, 1, 1).DaysUntil(civil.New(9999, 12, 31)))
 }
+
+// Samoa (Pacific/Apia) crossed the date line at the end of Thursday 29
+// December 2011: 29 Dec 23:59:59 -10:00 was followed by 31 Dec 00:00:00
+// +14:00, the instant 2011-12-30T10:00:00Z. Friday 30 Dec never happened
+// there. So 29 Dec ends one ns before 10:00Z (not on 28 Dec), 31 Dec
+// starts at 10:00Z, 30 Dec does not exist, and a deadline on 30 Dec
+// (a period computed to end on it) passes when the 30th would have ended:
+// at the same instant as the 29th's.
+func TestAdversarialSkippedDay(t *testing.T) {
+	loc, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skipf("no zone data for Pacific/Apia: %v", err)
+	}
+	jump := time.Date(2011, 12, 30, 10, 0, 0, 0, time.UTC)
+	d29, d30, d31 := civil.New(2011, 12, 29), civil.New(2011, 12, 30), civil.New(2011, 12, 31)
+	assert.Equal(t, jump.Add(-time.Nanosecond), d29.End(loc).UTC(), "29 Dec ends just before the jump")
+	assert.Equal(t, d29, civil.In(d29.End(loc), loc))
+	assert.Equal(t, time.Date(2011, 12, 29, 10, 0, 0, 0, time.UTC), d29.Start(loc).UTC(), "29 Dec 00:00 -10:00")
+	assert.Equal(t, jump, d31.Start(loc).UTC())
+	assert.Equal(t, d31, civil.In(d31.Start(loc), loc))
+	assert.Equal(t, jump, d30.Start(loc).UTC(), "a skipped day 'starts' where the next day does")
+	assert.Equal(t, jump.Add(-time.Nanosecond), d30.End(loc).UTC())
+	assert.False(t, d30.ExistsIn(loc))
+	for _, d := range []civil.Date{d29, d31, civil.New(2011, 12, 28), civil.New(2012, 1, 1)} {
+		assert.True(t, d.ExistsIn(loc), "%s", d)
+	}
+	assert.ErrorContains(t, d30.CheckIn(loc), "2011-12-30 did not exist in Pacific/Apia")
+	assert.NoError(t, d29.CheckIn(loc))
+	// Days that exist everywhere else still exist, BST changes included.
+	for _, d := range []civil.Date{civil.New(2018, 3, 25), civil.New(2018, 10, 28), civil.New(2011, 12, 30)} {
+		assert.True(t, d.ExistsIn(london(t)), "%s", d)
+	}
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	assert.True(t, civil.New(2018, 11, 4).ExistsIn(sp), "midnight skipped, the day not")
+}

@@ -52,19 +52,52 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int
 // Long formats d for people, as "25 Apr 2018".
 func (d Date) Long() string { return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year) }
 
-// Start returns the first instant of d in loc (midnight, or the first
-// instant after a skipped midnight).
+// Start returns the first instant of d in loc: midnight, or the first
+// instant after a skipped midnight. For a day loc skipped whole it is the
+// first instant of the next day that exists, so that the day before still
+// ends where it really did (see End). An impossible date such as 29 Feb
+// 2019 normalises as time.Date does (to 1 Mar).
 func (d Date) Start(loc *time.Location) time.Time {
 	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
-	if Of(t) != d {
-		// Midnight fell in a gap (clocks went forward at 00:00, as in São
-		// Paulo or Havana) and time.Date chose the old offset, an instant
-		// on the day before. The day starts when the clocks change.
-		if _, change := t.ZoneBounds(); !change.IsZero() && Of(change) == d {
-			t = change
+	if Of(t) == d {
+		return t
+	}
+	if n := d.AddDays(0); n != d {
+		return n.Start(loc)
+	}
+	// Midnight fell in a gap (clocks went forward at 00:00, as in São
+	// Paulo or Havana, or past a whole day, as in Apia) and time.Date
+	// chose an instant on another day. The day starts at the first instant
+	// whose date in loc is d or later: a clock change, found by bisecting
+	// the instants around t (zone offsets are within a day of UTC, and
+	// the local date never goes backwards except at a fold).
+	lo, hi := t.Add(-48*time.Hour), t.Add(48*time.Hour)
+	for hi.Sub(lo) > time.Nanosecond {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if In(mid, loc).Before(d) {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return t
+	return hi.In(loc)
+}
+
+// ExistsIn reports whether d is a day in loc's calendar: false for a day
+// the clocks skipped whole, as Samoa (Pacific/Apia) skipped 30 December
+// 2011 when it crossed the date line.
+func (d Date) ExistsIn(loc *time.Location) bool {
+	return In(d.Start(loc), loc) == d
+}
+
+// CheckIn returns an error naming d and loc when d did not exist in loc
+// (see ExistsIn), for reading dates a person wrote.
+func (d Date) CheckIn(loc *time.Location) error {
+	if d.ExistsIn(loc) {
+		return nil
+	}
+	return fmt.Errorf("%s did not exist in %s: the clocks went from %s to %s, skipping the whole day",
+		d, loc, d.AddDays(-1).End(loc).Format("2 Jan 2006 15:04:05 -07:00"), d.Start(loc).Format("2 Jan 2006 15:04:05 -07:00"))
 }
 
 // End returns the last representable instant of d in loc: one nanosecond

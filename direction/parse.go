@@ -63,6 +63,11 @@ func (p *parser) date(m *yamlx.Map, key string, required bool, what string) (civ
 		return civil.Date{}, nil
 	}
 	dt, err := civil.Parse(s)
+	if err == nil {
+		if err = dt.CheckIn(p.d.Location); err != nil {
+			err = fmt.Errorf("%w; the direction's dates are days in its time_zone", err)
+		}
+	}
 	if err != nil {
 		p.doc.Errorf(n, yamlx.Join(m.Path, key), "%v", err)
 		return civil.Date{}, nil
@@ -81,12 +86,7 @@ func (p *parser) parse() {
 	d.Title, _ = m.String("title", true, "the direction's title")
 	d.Power, _ = m.String("power", false, "the power it is made under")
 	d.Source, _ = m.String("source", false, "the document it is modelled on")
-	d.Issued, _ = p.date(m, "issued", true, "the date the direction was made (YYYY-MM-DD)")
-	var endsNode *yaml.Node
-	d.Ends, endsNode = p.date(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD)")
-	if endsNode != nil && !d.Issued.IsZero() && d.Ends.Before(d.Issued) {
-		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s; ends is the last day in force, on or after issued", d.Ends, d.Issued)
-	}
+	// The zone first: every date is checked to exist in it.
 	if tz, n := m.String("time_zone", false, "an IANA time zone such as Europe/London"); n != nil {
 		loc, err := time.LoadLocation(tz)
 		if err != nil || tz == "Local" {
@@ -94,6 +94,12 @@ func (p *parser) parse() {
 		} else {
 			d.Location = loc
 		}
+	}
+	d.Issued, _ = p.date(m, "issued", true, "the date the direction was made (YYYY-MM-DD)")
+	var endsNode *yaml.Node
+	d.Ends, endsNode = p.date(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD)")
+	if endsNode != nil && !d.Issued.IsZero() && d.Ends.Before(d.Issued) {
+		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s; ends is the last day in force, on or after issued", d.Ends, d.Issued)
 	}
 	if n := m.Value("assumptions"); n != nil {
 		d.Assumptions = doc.Strings(n, "assumptions", "assumptions")

@@ -1020,3 +1020,41 @@ func TestAdversarialKeyOnEventID(t *testing.T) {
 		})
 	}
 }
+
+// Samoa skipped Friday 30 December 2011 (civil.TestAdversarialSkippedDay):
+// 29 Dec 23:59:59 -10:00 was followed by 31 Dec 00:00 +14:00. A report due
+// on 29 Dec and sent at 23:30 that evening (-10:00) is on time, on the due
+// day; one sent at 00:30 on 31 Dec is a day late by the calendar (29 Dec
+// to 31 Dec is 2 days; 30 Dec never happened, but the count is of dates,
+// as everywhere else: 2 days late). Before the fix, 29 Dec was taken to
+// end when 28 Dec did, and the first report was "late, 0 days late".
+func TestAdversarialSkippedDayDeadline(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	set := advSet(t, advDirection("d", "2011-12-01", "time_zone: Pacific/Apia", advOnce("2011-12-29")))
+	at := func(s string) time.Time {
+		tm, _, err := event.ParseTime(s, apia)
+		require.NoError(t, err)
+		return tm
+	}
+	asOf := evaluator.EndOfDay(2012, 1, 31, apia)
+	res := advEval(t, set, []event.Event{{ID: "r1", Type: "report", At: at("2011-12-29T23:30:00-10:00")}}, asOf)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status, res.Findings[0].Reason)
+	assert.Contains(t, res.Findings[0].Reason, "on the due day")
+	assert.Equal(t, time.Date(2011, 12, 30, 9, 59, 59, 999999999, time.UTC), res.Findings[0].DueAt.UTC())
+
+	res = advEval(t, set, []event.Event{{ID: "r1", Type: "report", At: at("2011-12-31T00:30:00+14:00")}}, asOf)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, evaluator.Late, res.Findings[0].Status)
+	assert.Equal(t, 2, res.Findings[0].DaysLate)
+
+	// A bare date that did not exist there is refused where it is read.
+	_, _, err = event.ParseTime("2011-12-30", apia)
+	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+	_, err = direction.Parse("apia.yaml", []byte(advDirection("d", "2011-12-01", "time_zone: Pacific/Apia", advOnce("2011-12-30"))), direction.Options{})
+	assert.ErrorContains(t, err, "apia.yaml:")
+	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+}

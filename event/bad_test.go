@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,7 +18,8 @@ import (
 )
 
 // TestBadInputs loads testdata/bad/<case>/input.<ext>, with the case's
-// vocabulary.yaml when it has one, and compares the error with want.txt.
+// vocabulary.yaml when it has one and in the zone its zone.txt names
+// (London without), and compares the error with want.txt.
 // Every problem must name file:line:col; -update rewrites want.txt.
 func TestBadInputs(t *testing.T) {
 	cases, err := filepath.Glob("testdata/bad/*")
@@ -30,6 +33,10 @@ func TestBadInputs(t *testing.T) {
 			opts := event.Options{}
 			if _, err := os.Stat(filepath.Join(dir, "vocabulary.yaml")); err == nil {
 				opts.Vocabulary, err = event.LoadVocabulary(filepath.ToSlash(filepath.Join(dir, "vocabulary.yaml")), yamlx.Limits{})
+				require.NoError(t, err)
+			}
+			if zone, err := os.ReadFile(filepath.Join(dir, "zone.txt")); err == nil {
+				opts.Location, err = time.LoadLocation(strings.TrimSpace(string(zone)))
 				require.NoError(t, err)
 			}
 			evs, err := event.Load(filepath.ToSlash(inputs[0]), opts)

@@ -60,6 +60,11 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
 	switch {
 	case dateRE.MatchString(s):
 		d, err := civil.Parse(s)
+		if err == nil {
+			if err = d.CheckIn(loc); err != nil {
+				err = fmt.Errorf("%w; give a date that exists there or an RFC 3339 time", err)
+			}
+		}
 		if err != nil {
 			return time.Time{}, false, err
 		}

@@ -269,7 +269,7 @@ func (r *Reader) time(at string) (time.Time, bool, error) {
 		if r.hasDay && string(r.lastDay[:]) == at {
 			return r.lastTime, true, nil
 		}
-		if d, err := civil.Parse(at); err == nil {
+		if d, err := civil.Parse(at); err == nil && d.ExistsIn(r.loc) {
 			r.lastTime, r.hasDay = d.Start(r.loc), true
 			copy(r.lastDay[:], at)
 			return r.lastTime, true, nil

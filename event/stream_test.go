@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,4 +98,35 @@ func TestReaderRejectsOverlongLine(t *testing.T) {
 	assert.Contains(t, errs[0].Error(), "h.jsonl:1:1: line is longer than")
 	require.Len(t, got, 1)
 	assert.Equal(t, 2, got[0].Pos.Line)
+}
+
+// A bare date the zone skipped is refused by the streaming reader as by
+// ParseTime, even on its quick path for dates (Samoa skipped 30 Dec 2011).
+func TestReaderRefusesSkippedDate(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	in := `{"id":"a","type":"report","at":"2011-12-29"}
+{"id":"b","type":"report","at":"2011-12-30"}
+{"id":"c","type":"report","at":"2011-12-31"}
+`
+	r := event.NewReader("h.jsonl", strings.NewReader(in), event.Options{Location: apia})
+	var ids []string
+	var errs []string
+	for {
+		ev, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		ids = append(ids, ev.ID)
+	}
+	assert.Equal(t, []string{"a", "c"}, ids)
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0], "h.jsonl:2:")
+	assert.Contains(t, errs[0], "2011-12-30 did not exist in Pacific/Apia")
 }

@@ -180,3 +180,50 @@ func TestAdversarialDateFunctionsOutOfRange(t *testing.T) {
 	assert.Equal(t, utc(9999, 12, 31, 0, 0, 0, 0), evalExpr(t, e, `addMonths(date("2018-12-31"), 95772)`))
 	assert.Equal(t, 3652058, evalExpr(t, e, `daysBetween(date("0001-01-01"), date("9999-12-31"))`))
 }
+
+// Samoa skipped 30 Dec 2011 (29 Dec 23:59:59 -10:00, then 31 Dec 00:00
+// +14:00 = 2011-12-30T10:00Z). A date string naming the 30th is an error;
+// a step that lands on the 30th gives the instant the 30th would have
+// ended, the last instant of the 29th (09:59:59.999999999Z), so a period
+// ending on the 30th ends when it would have, and never a day late; a step
+// past it is unaffected.
+func TestAdversarialDateFunctionsWhereADayIsSkipped(t *testing.T) {
+	loc, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skip("no zone data:", err)
+	}
+	e, err := New(loc, calendar.Default())
+	require.NoError(t, err)
+	end29 := utc(2011, 12, 30, 9, 59, 59, 999999999)
+	for expr, want := range map[string]any{
+		`endOfDay(date("2011-12-29"))`:                        end29,
+		`addDays(date("2011-12-29"), 1)`:                      end29,
+		`addDays(timestamp("2011-12-29T15:00:00-10:00"), 1)`:  end29,
+		`addMonths(date("2011-11-30"), 1)`:                    end29,
+		`addDays(date("2011-12-29"), 2)`:                      utc(2011, 12, 30, 10, 0, 0, 0),
+		`date("2011-12-31")`:                                  utc(2011, 12, 30, 10, 0, 0, 0),
+		`daysBetween(date("2011-12-29"), date("2011-12-31"))`: 2,
+	} {
+		assert.Equal(t, want, evalExpr(t, e, expr), expr)
+	}
+	checked, iss := e.env.Compile(`date("2011-12-30")`)
+	require.NoError(t, iss.Err())
+	prg, err := e.env.Program(checked)
+	require.NoError(t, err)
+	_, _, err = prg.Eval(map[string]any{})
+	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+}
+
+// addWorkingDays stays within the years 1 to 9999 as addDays does.
+func TestAdversarialAddWorkingDaysOutOfRange(t *testing.T) {
+	e, err := New(event.London, calendar.Default())
+	require.NoError(t, err)
+	for _, expr := range []string{`addWorkingDays(date("9999-12-30"), 5)`, `addWorkingDays(date("0001-01-02"), -5)`} {
+		checked, iss := e.env.Compile(expr)
+		require.NoError(t, iss.Err(), expr)
+		prg, err := e.env.Program(checked)
+		require.NoError(t, err)
+		_, _, err = prg.Eval(map[string]any{})
+		assert.ErrorContains(t, err, "outside the years 1 to 9999", expr)
+	}
+}

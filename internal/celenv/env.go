@@ -91,6 +91,12 @@ func (e *Env) atDay(d civil.Date, t time.Time) ref.Val { return ts(e.atDayTime(d
 func (e *Env) atDayTime(d civil.Date, t time.Time) time.Time {
 	r := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc)
 	if civil.In(r, e.loc) != d {
+		if !d.ExistsIn(e.loc) {
+			// The zone skipped d whole (Samoa, 30 Dec 2011): a time on it is
+			// taken as the instant d would have ended, the last of the day
+			// before, so that a period ending on d ends when it would have.
+			return d.End(e.loc)
+		}
 		// The clock time was skipped on d (clocks went forward at
 		// midnight, as in São Paulo) and time.Date read it with the new
 		// offset, an instant on the day before. Read it with the old one,
@@ -165,7 +171,7 @@ func (e *Env) functions() []cel.EnvOption {
 					return types.NewErr("addWorkingDays: %d working days is more than the limit of %d", k, maxWorkingDays)
 				}
 				d, t := e.day(a)
-				return e.atDay(AddWorkingDays(e.cal, d, int(n.(types.Int))), t)
+				return e.atDayChecked("addWorkingDays", AddWorkingDays(e.cal, d, int(n.(types.Int))), t)
 			}))),
 		cel.Function("workingDaysBetween",
 			cel.Overload("workingDaysBetween_timestamp_timestamp", []*cel.Type{T, T}, I, cel.BinaryBinding(func(a, b ref.Val) ref.Val {

@@ -95,6 +95,9 @@ func (e *Env) fastTime(x ast.Expr) func(a *Activation) (time.Time, bool) {
 				return time.Time{}, false
 			}
 			d = AddWorkingDays(e.cal, d, int(k))
+			if d.Year < 1 || d.Year > 9999 {
+				return time.Time{}, false
+			}
 		}
 		return e.atDayTime(d, t), true
 	}
