@@ -1,6 +1,7 @@
 package evaluator_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -1057,4 +1058,20 @@ func TestAdversarialSkippedDayDeadline(t *testing.T) {
 	_, err = direction.Parse("apia.yaml", []byte(advDirection("d", "2011-12-01", "time_zone: Pacific/Apia", advOnce("2011-12-30"))), direction.Options{})
 	assert.ErrorContains(t, err, "apia.yaml:")
 	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+}
+
+// Periods are at most 100 years and the first due date within 9999 (load
+// errors), but a later instance of a long series can still fall after 31
+// Dec 9999, beyond what a timestamp (and JSON) can hold: it is not made.
+// Issued 25 Jan 9890, every 100 years: instance 1 is due 25 Jan 9990 and
+// missed as of the end of 9999; instance 2 (25 Jan 10090) would open after
+// 25 Jan 9990 but is never generated, and the result marshals.
+func TestAdversarialSeriesStopsAtYear9999(t *testing.T) {
+	set := advSet(t, advDirection("d", "9890-01-25", "", advRecurring("every: 100 years")))
+	res := advEval(t, set, nil, endOf(9999, 12, 31))
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, "9990-01-25", res.Findings[0].Due)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	_, err := json.Marshal(res)
+	assert.NoError(t, err)
 }

@@ -297,7 +297,9 @@ func (ds *dirState) advance(t time.Time) {
 				break
 			}
 			due, basis := st.o.DueDate(k)
-			if !s.Until.IsZero() && due.After(s.Until) {
+			// A series ends at its until date, or past 31 Dec 9999,
+			// beyond what a timestamp holds (docs/limits.md).
+			if (!s.Until.IsZero() && due.After(s.Until)) || due.Year > 9999 {
 				st.next = 0
 				break
 			}

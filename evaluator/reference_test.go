@@ -68,7 +68,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					}
 					due, _ := o.DueDate(k)
 					dueAt := due.End(loc)
-					if (!s.Until.IsZero() && due.After(s.Until)) || afterEnd(dueAt) {
+					if (!s.Until.IsZero() && due.After(s.Until)) || due.Year > 9999 || afterEnd(dueAt) {
 						break
 					}
 					opens := f.From

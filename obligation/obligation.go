@@ -1,6 +1,7 @@
 package obligation
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,6 +47,12 @@ type Period struct {
 	Unit Unit
 }
 
+// maxPeriod bounds a period in each unit at 100 years, far beyond any
+// direction's and well inside the date arithmetic: a longer one (first:
+// 9223372036854775807 days) used to wrap round to a date before the
+// direction (see docs/limits.md).
+var maxPeriod = map[string]int{"months": 1200, "weeks": 5218, "days": 36525, "years": 100}
+
 // ParsePeriod reads "3 months", "1 month", "2 weeks" or "10 days", and the
 // words quarterly, monthly, weekly, six-monthly and annually.
 func ParsePeriod(s string) (Period, error) {
@@ -67,6 +74,10 @@ func ParsePeriod(s string) (Period, error) {
 		unit := strings.ToLower(f[1])
 		if !strings.HasSuffix(unit, "s") {
 			unit += "s"
+		}
+		limit, known := maxPeriod[unit]
+		if known && (errors.Is(err, strconv.ErrRange) || (err == nil && (n > limit || n < -limit))) {
+			return Period{}, fmt.Errorf("%q is too long: a period may be at most 100 years (1200 months, 5218 weeks or 36525 days), so that due dates stay within the years 1 to 9999", s)
 		}
 		if err == nil {
 			switch Unit(unit) {
