@@ -463,6 +463,9 @@ func (p *parser) expect(s *Scenario, n *yaml.Node, path string) {
 	if in := m.Value("in_force"); in != nil {
 		ip := yamlx.Join(path, "in_force")
 		if im := doc.Map(in, ip); im != nil {
+			if len(im.Keys()) == 0 {
+				doc.Errorf(in, ip, "in_force is empty, so it checks nothing: name a direction and whether it is in force at as_of ({barnet-2018-01: true}), or leave in_force out")
+			}
 			for _, id := range im.Keys() {
 				v := im.Value(id)
 				var b bool
@@ -481,6 +484,9 @@ func (p *parser) expect(s *Scenario, n *yaml.Node, path string) {
 	if fn := m.Value("findings"); fn != nil {
 		fp := yamlx.Join(path, "findings")
 		if items, ok := doc.Seq(fn, fp, "expected findings"); ok {
+			if len(items) == 0 {
+				doc.Errorf(fn, fp, "findings is empty, so it checks nothing: list the instances you expect (obligation, instance or trigger, status); to expect no breaches, write breaches: 0")
+			}
 			for i, it := range items {
 				if e, ok := p.finding(s, it, yamlx.Index(fp, i)); ok {
 					s.Expect.Findings = append(s.Expect.Findings, e)
@@ -637,6 +643,23 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	}
 	c := cands[0]
 	e.Direction, e.Obligation, e.Clause = c.d.ID, c.o.ID, c.o.Clause
+	// Selectors that can match no finding whatever the evaluation does
+	// would make status absent pass vacuously (and any other status fail
+	// whatever the engine did): refused here.
+	if trigNode != nil {
+		switch c.o.Kind {
+		case obligation.Triggered, obligation.Prohibition:
+			if i := slices.IndexFunc(s.Events, func(ev event.Event) bool { return ev.ID == e.Trigger }); i >= 0 && !c.o.MayTrigger(s.Events[i].Type) {
+				doc.Errorf(trigNode, yamlx.Join(path, "trigger"), "event %q is a %s, which %s's condition (%s) never admits, so no instance can have it as trigger: name an event that can trigger one",
+					e.Trigger, s.Events[i].Type, c.o.ID, c.o.When())
+			}
+		default:
+			doc.Errorf(trigNode, yamlx.Join(path, "trigger"), "%s is a %s obligation: its instances have no trigger, so trigger matches none of them; select the instance with instance (a number from 1)", c.o.ID, c.o.Kind)
+		}
+	}
+	if e.Status == Absent && (e.Due != "" || e.DischargedBy != "") {
+		doc.Errorf(m.Node, path, "status absent expects no such instance, so due and discharged_by can never be compared: leave them out, or expect a status")
+	}
 	if c.o.Kind == obligation.Prohibition {
 		if e.HasDaysLate || e.Due != "" || e.DischargedBy != "" || e.Assumed != nil {
 			doc.Errorf(m.Node, path, "%s is a prohibition: its findings have no due date, discharge, lateness or assumed deadline", c.o.ID)
