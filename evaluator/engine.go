@@ -70,8 +70,7 @@ type oblState struct {
 	pending map[int][]retained
 	// key is the event field the discharge condition compares with
 	// trigger.id, or "" (see plan.go).
-	key     string
-	keySlot int
+	key string
 	// retained events that discharged nothing yet; a triggered instance
 	// created later may be discharged by them (rule 4). With a key they
 	// are filed by the key's value, the only trigger id they can match.
@@ -113,8 +112,6 @@ type dirState struct {
 	keyed     []*oblState
 	trigTypes map[string]bool // nil: any type may trigger a keyed obligation
 	seen      seenIDs
-	// memo holds the attributes read of the event being observed.
-	memo attrMemo
 	// wake is the earliest time at which advance has anything to do.
 	wake time.Time
 	// err is an expression error met while advance claimed a pending
@@ -177,12 +174,11 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 func newDirState(e *engine, set *direction.Set, d *direction.Direction, useKeys bool) *dirState {
 	p := planFor(d)
 	ds := &dirState{d: d, force: set.Force(d), vars: d.Vars(), eng: e, wake: farFuture,
-		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes,
-		memo: attrMemo{entries: make([]memoEntry, p.slots)}}
+		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes}
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i], until: set.ObligationForce(d, o).Until, version: set.Version(d, o)}
 		if useKeys {
-			st.key, st.keySlot, st.sat, st.when = p.keys[i], p.keySlots[i], p.sat[i], p.when[i]
+			st.key, st.sat, st.when = p.keys[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
 		}
 		switch o.Kind {
@@ -375,14 +371,13 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if len(obls) == 0 {
 		return nil
 	}
-	ds.memo.next()
 	for _, st := range obls {
 		o := st.o
 		// ev is not before the direction's start (above); the obligation
 		// is in force until its own end.
 		inForce := st.until.IsZero() || ev.At.Before(st.until)
 		if o.Kind == obligation.Prohibition {
-			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev, &ds.memo) {
+			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev) {
 				continue
 			}
 			hit, err := st.matches(ds, ev)
@@ -398,7 +393,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev, &ds.memo) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) {
 			var err error
 			if matched, err = st.discharge(ds, ev, u); err != nil {
 				return err
@@ -409,7 +404,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				st.retain(ds, ev, u)
 			}
 		}
-		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev, &ds.memo) {
+		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev) {
 			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
@@ -455,7 +450,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 	if st.key != "" {
 		// Only a trigger whose id equals the key can be discharged by ev.
-		k, ok := ds.memo.get(ev, st.keySlot, st.key)
+		k, ok := fieldOf(ev, st.key)
 		if !ok {
 			return
 		}
@@ -479,7 +474,7 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, error) {
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
-		k, _ := ds.memo.get(ev, st.keySlot, st.key)
+		k, _ := fieldOf(ev, st.key)
 		in := st.open[k]
 		if in == nil {
 			return false, nil

@@ -23,8 +23,8 @@ type plan struct {
 	// (obligations whose expressions have no type guard).
 	byType  map[string][]int
 	anyType []int
-	// keys[i] names the field (an attribute, id or type) obligation i's discharge condition
-	// requires to equal trigger.id, or is "".
+	// keys[i] names the field (an attribute, id or type) obligation i's
+	// discharge condition requires to equal trigger.id, or is "".
 	keys []string
 	// trigTypes are the types that may trigger a keyed obligation; nil
 	// when any type may.
@@ -35,9 +35,6 @@ type plan struct {
 	// a discharge) are the whole condition, so CEL need not be called.
 	sat, when           []eventFilter
 	satExact, whenExact []bool
-	// keySlots[i] is keys[i]'s slot in an attrMemo; slots counts them.
-	keySlots []int
-	slots    int
 	// trigAttrs[i] says that obligation i's discharge condition may read
 	// its trigger's attributes, not only trigger.id, trigger.type and
 	// trigger.at; when it does not, a stream keeps each trigger without
@@ -56,53 +53,27 @@ type eventFilter []fieldTest
 type fieldTest struct {
 	key  string
 	vals []string
-	// slot numbers the attribute among those the direction's filters and
-	// keys read, for attrMemo; -1 for type and id.
-	slot int
 }
 
-// attrMemo remembers, for the event being observed, the string attributes
-// a direction's filters and keys have read: an event of a type that
-// concerns several obligations is tested for the same attributes by each
-// (a request's from and kind by five), and the first read of an event's
-// attribute map is the costly one.
-type attrMemo struct {
-	gen     uint64 // the event's number; entries of other numbers are stale
-	entries []memoEntry
-}
-
-type memoEntry struct {
-	gen uint64
-	s   string
-	ok  bool
-}
-
-// next starts a new event.
-func (m *attrMemo) next() { m.gen++ }
-
-// get returns ev's field key, numbered slot, if it is a string: its id or
-// type for slot -1 (id, type and at are the event's own fields, never
-// attributes; see event.Reserved), else the attribute.
-func (m *attrMemo) get(ev *event.Event, slot int, key string) (string, bool) {
-	if slot < 0 {
-		if key == "type" {
-			return ev.Type, true
-		}
+// fieldOf returns ev's field key if it is a string: its id or type (id,
+// type and at are the event's own fields, never attributes; see
+// event.Reserved), else the attribute of that name.
+func fieldOf(ev *event.Event, key string) (string, bool) {
+	switch key {
+	case "id":
 		return ev.ID, true
+	case "type":
+		return ev.Type, true
 	}
-	e := &m.entries[slot]
-	if e.gen != m.gen {
-		s, ok := ev.Attrs[key].(string)
-		*e = memoEntry{m.gen, s, ok}
-	}
-	return e.s, e.ok
+	s, ok := ev.Attrs[key].(string)
+	return s, ok
 }
 
 // pass reports whether ev passes every test. An attribute that is absent
 // or not a string equals no string literal.
-func (f eventFilter) pass(ev *event.Event, m *attrMemo) bool {
+func (f eventFilter) pass(ev *event.Event) bool {
 	for _, t := range f {
-		v, ok := m.get(ev, t.slot, t.key)
+		v, ok := fieldOf(ev, t.key)
 		if !ok {
 			return false
 		}
@@ -265,7 +236,6 @@ func planFor(d *direction.Direction) *plan {
 	if anyKeyed && !anyTypeTriggers {
 		p.trigTypes = trig
 	}
-	p.numberSlots()
 	actual, loaded := plans.LoadOrStore(key, p)
 	if !loaded {
 		runtime.AddCleanup(d, func(k weak.Pointer[direction.Direction]) { plans.Delete(k) }, key)
@@ -413,36 +383,4 @@ func readsTriggerAttrs(text string) bool {
 		}
 	}))
 	return idents != plain
-}
-
-// numberSlots gives each attribute the filters and keys read a slot in an
-// attrMemo.
-func (p *plan) numberSlots() {
-	slot := map[string]int{}
-	number := func(key string) int {
-		if key == "type" || key == "id" {
-			return -1
-		}
-		n, ok := slot[key]
-		if !ok {
-			n = len(slot)
-			slot[key] = n
-		}
-		return n
-	}
-	for _, fs := range [][]eventFilter{p.sat, p.when} {
-		for _, f := range fs {
-			for j := range f {
-				f[j].slot = number(f[j].key)
-			}
-		}
-	}
-	p.keySlots = make([]int, len(p.keys))
-	for i, k := range p.keys {
-		p.keySlots[i] = -1
-		if k != "" {
-			p.keySlots[i] = number(k)
-		}
-	}
-	p.slots = len(slot)
 }

@@ -61,6 +61,9 @@ func TestFastDueAgreesWithCEL(t *testing.T) {
 	if sp, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
 		locs = append(locs, sp) // clocks went forward at midnight until 2019
 	}
+	if apia, err := time.LoadLocation("Pacific/Apia"); err == nil {
+		locs = append(locs, apia) // skipped 30 Dec 2011 whole
+	}
 	clock := []time.Duration{0, 30 * time.Minute, time.Hour + 30*time.Minute, 2*time.Hour + 59*time.Minute,
 		12 * time.Hour, 23*time.Hour + 30*time.Minute, 24*time.Hour - 1}
 	for _, loc := range locs {
@@ -73,7 +76,11 @@ func TestFastDueAgreesWithCEL(t *testing.T) {
 			p := compileDue(t, e, expr)
 			require.NotNil(t, p.fast, "%s should have a Go path", expr)
 			took := 0
-			for day := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() < 2021; day = day.AddDate(0, 0, 1) {
+			from := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+			if loc.String() == "Pacific/Apia" {
+				from = time.Date(2011, 6, 1, 0, 0, 0, 0, time.UTC)
+			}
+			for day := from; day.Before(from.AddDate(5, 0, 0)); day = day.AddDate(0, 0, 1) {
 				for _, c := range clock {
 					for _, at := range []time.Time{day.Add(c), time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc).Add(c)} {
 						for _, attrs := range []map[string]any{nil, {"due": "2019-05-01"}} {
