@@ -414,6 +414,10 @@ func (p *parser) revoke(dirs []*direction.Direction, n *yaml.Node, path string) 
 		if i < 0 {
 			continue
 		}
+		if err := on.CheckIn(out[i].Location); err != nil {
+			p.doc.Errorf(m.Value(id), kp, "%v", err)
+			continue
+		}
 		if !on.After(out[i].Issued) {
 			p.doc.Errorf(m.Value(id), kp, "%s was issued on %s; a revocation must come after that", id, out[i].Issued)
 			continue

@@ -123,6 +123,9 @@ func (w When) String() string { return w.desc }
 func On(date string) When {
 	return When{desc: date, resolve: func(c *Case) (time.Time, bool, error) {
 		d, err := civil.Parse(date)
+		if err == nil {
+			err = d.CheckIn(c.loc)
+		}
 		if err != nil {
 			return time.Time{}, false, err
 		}
