@@ -288,7 +288,9 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 	}
 	switch o.Kind {
 	case obligation.Recurring:
-		p.recurring(doc.Map(m.Value("recurring"), kpath, recurringKeys...), &o)
+		rm := doc.Map(m.Value("recurring"), kpath, recurringKeys...)
+		p.recurring(rm, &o)
+		p.firstDueInRange(rm, &o)
 	case obligation.Once:
 		p.once(doc.Map(m.Value("once"), kpath, onceKeys...), &o)
 	case obligation.Triggered:
@@ -621,6 +623,19 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 		if first, _ := o.DueDate(1); first.After(p.d.Ends) {
 			p.doc.Errorf(m.Node, m.Path, "the first instance is due on %s, after the direction ends on %s, so the obligation would never fall due", first, p.d.Ends)
 		}
+	}
+}
+
+// firstDueInRange refuses a series whose first due date is past 9999 (the
+// periods are bounded, the issue date is not); later instances past 9999
+// are never generated (see docs/limits.md).
+func (p *parser) firstDueInRange(m *yamlx.Map, o *obligation.Obligation) {
+	s := o.Schedule
+	if m == nil || s.Anchor.IsZero() || (s.Every.IsZero() && len(s.After)+len(s.Dates) == 0) {
+		return
+	}
+	if first, _ := o.DueDate(1); first.Year > 9999 {
+		p.doc.Errorf(m.Node, m.Path, "the first instance would fall due in the year %d; due dates must be within the years 1 to 9999", first.Year)
 	}
 }
 
