@@ -60,15 +60,14 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
 	switch {
 	case dateRE.MatchString(s):
 		d, err := civil.Parse(s)
-		if err == nil {
-			if err = d.CheckIn(loc); err != nil {
-				err = fmt.Errorf("%w; give a date that exists there or an RFC 3339 time", err)
-			}
-		}
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		return d.Start(loc), true, nil
+		t := d.Start(loc)
+		if civil.In(t, loc) != d { // the zone skipped the day (Apia, 30 Dec 2011)
+			return time.Time{}, false, fmt.Errorf("%w; give a date that exists there or an RFC 3339 time", d.CheckIn(loc))
+		}
+		return t, true, nil
 	case dateTimeRE.MatchString(s):
 		// RFC 3339 allows a lower-case t and z and, as ISO 8601 profiles
 		// often do, a space between date and time.
