@@ -698,6 +698,11 @@ func (p *parser) dueDates(m *yamlx.Map) []civil.Date {
 			return nil
 		}
 		d, err := civil.Parse(text)
+		if err == nil {
+			if err = d.CheckIn(p.d.Location); err != nil {
+				err = fmt.Errorf("%w; the direction's dates are days in its time_zone", err)
+			}
+		}
 		if err != nil {
 			p.doc.Errorf(n, ipath, "%v", err)
 			return nil
