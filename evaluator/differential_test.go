@@ -3,6 +3,7 @@ package evaluator_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -126,18 +127,29 @@ func maxT(a, b time.Time) time.Time {
 }
 
 func TestFastPathsAgreeWithPlainOnShippedDirections(t *testing.T) {
-	for _, dir := range []string{"barnet", "buckinghamshire", "national/ambridge", "national/borsetshire", "national/casterbridge"} {
-		t.Run(dir, func(t *testing.T) {
-			ws, err := workspace.Load([]string{"../examples/" + dir}, direction.Options{})
+	// Every shipped council folder: those holding a history.
+	histories, err := filepath.Glob("../examples/*/history.*")
+	require.NoError(t, err)
+	more, err := filepath.Glob("../examples/*/*/history.*")
+	require.NoError(t, err)
+	histories = append(histories, more...)
+	require.GreaterOrEqual(t, len(histories), 7)
+	for _, h := range histories {
+		dir := filepath.Dir(h)
+		t.Run(strings.TrimPrefix(filepath.ToSlash(dir), "../examples/"), func(t *testing.T) {
+			ws, err := workspace.Load([]string{dir}, direction.Options{})
 			require.NoError(t, err)
 			set, err := ws.Set()
 			require.NoError(t, err)
 			require.NotEmpty(t, ws.Events)
+			// As of the first event, the quartiles of the history, the
+			// last event and a year later.
+			sorted := event.Sort(ws.Events)
 			var asOfs []time.Time
-			for _, m := range []time.Month{3, 6, 9, 12} {
-				asOfs = append(asOfs, evaluator.EndOfDay(2018, m, 30-int(m)%2, ws.Location))
+			for _, q := range []int{0, 1, 2, 3, 4} {
+				asOfs = append(asOfs, sorted[q*(len(sorted)-1)/4].At)
 			}
-			asOfs = append(asOfs, evaluator.EndOfDay(2020, 12, 31, ws.Location))
+			asOfs = append(asOfs, sorted[len(sorted)-1].At.AddDate(1, 0, 0))
 			compareFastAndPlain(t, set, ws.Events, asOfs)
 			for seed := range uint64(8) {
 				r := rand.New(rand.NewPCG(seed, 7))
