@@ -661,8 +661,21 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 			doc.Errorf(trigNode, yamlx.Join(path, "trigger"), "%s is a %s obligation: its instances have no trigger, so trigger matches none of them; select the instance with instance (a number from 1)", c.o.ID, c.o.Kind)
 		}
 	}
-	if e.Status == Absent && (e.Due != "" || e.DischargedBy != "") {
-		doc.Errorf(m.Node, path, "status absent expects no such instance, so due and discharged_by can never be compared: leave them out, or expect a status")
+	if e.Status == Absent {
+		// Nothing is compared with an instance that must not exist.
+		var given []string
+		for _, k := range []string{"due", "discharged_by", "version", "role", "assumed"} {
+			if m.Has(k) {
+				given = append(given, k)
+			}
+		}
+		if len(given) > 0 {
+			them := "them"
+			if len(given) == 1 {
+				them = "it"
+			}
+			doc.Errorf(m.Node, path, "status absent expects no such instance, so %s can never be compared: leave %s out, or expect a status", strings.Join(given, " and "), them)
+		}
 	}
 	if c.o.Kind == obligation.Prohibition {
 		if e.HasDaysLate || e.Due != "" || e.DischargedBy != "" || e.Assumed != nil {
