@@ -151,14 +151,18 @@ func TestReportInBrowser(t *testing.T) {
 		var p probeResult
 		require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(m[1], "&quot;", `"`)), &p))
 		// Barnet as of 30 Sep 2018: two directions, so two timelines; the
-		// first revoked (an end line); 15 instances, 12 met and 3 open.
+		// first revoked (an end line); 19 instances (1 under the first
+		// direction, 18 under the second: 8(b) 1, 8(d) 4, 8(e) 1 + Essex's
+		// reviews 2, 8(f) 3, Annex A 2(a) 3, Annex A 3 3, Annex B 3 1),
+		// 16 met and 3 open (8(f), Annex A 3 and Essex's review, all due
+		// after 30 Sep 2018).
 		assert.Equal(t, 2, p.Charts, "one visible timeline per direction")
 		assert.Equal(t, 2, p.AsOf, "the as-of line on each timeline")
 		assert.Equal(t, 2, p.Starts)
 		assert.Equal(t, 1, p.Ends, "only the revoked direction of Sep 2017 has an end")
-		assert.Len(t, p.Markers, 15)
-		assert.Equal(t, 15, p.Titles, "every marker has a hover title")
-		assert.Equal(t, 15, p.FindingsRows)
+		assert.Len(t, p.Markers, 19)
+		assert.Equal(t, 19, p.Titles, "every marker has a hover title")
+		assert.Equal(t, 19, p.FindingsRows)
 		byStatus := map[string]int{}
 		for _, mk := range p.Markers {
 			assert.True(t, mk.Shown, "marker %s is visible inside its chart", mk.ID)
@@ -171,7 +175,7 @@ func TestReportInBrowser(t *testing.T) {
 				assert.Equal(t, "rgb(9, 105, 218)", mk.Stroke, mk.ID)
 			}
 		}
-		assert.Equal(t, map[string]int{"met": 12, "open": 3}, byStatus)
+		assert.Equal(t, map[string]int{"met": 16, "open": 3}, byStatus)
 		assert.Empty(t, p.Resources, "the page loaded nothing")
 	})
 
