@@ -48,6 +48,9 @@ type Direction struct {
 	Parties     []Party
 	Params      map[string]any
 	Obligations []*obligation.Obligation
+	// Extensions says who may extend or waive the instances of its
+	// obligations; see Grantors.
+	Extensions obligation.Extensions
 	// Source cites the document the direction is modelled on; Assumptions
 	// states what the model assumes where the sources are silent.
 	Source      string
@@ -100,6 +103,19 @@ func (d *Direction) Obligation(id string) *obligation.Obligation {
 		}
 	}
 	return nil
+}
+
+// Grantors returns the party ids that may extend or waive an instance of
+// o: the obligation's extensions.granted_by, else the direction's, else
+// the issuer alone.
+func (d *Direction) Grantors(o *obligation.Obligation) []string {
+	switch {
+	case o != nil && o.Extensions.Set:
+		return o.Extensions.GrantedBy
+	case d.Extensions.Set:
+		return d.Extensions.GrantedBy
+	}
+	return []string{d.IssuedBy}
 }
 
 // Vars returns a fresh set of CEL bindings for evaluating this direction's

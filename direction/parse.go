@@ -23,14 +23,15 @@ import (
 type Limits = yamlx.Limits
 
 var (
-	topKeys         = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar"}
+	topKeys         = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar", "extensions"}
 	partyKeys       = []string{"name", "role", "officer_of"}
-	obligationKeys  = []string{"id", "clause", "holder", "role", "deadline_assumed", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by", "attribution"}
+	obligationKeys  = []string{"id", "clause", "holder", "role", "deadline_assumed", "summary", "source", "assumptions", "replaces", "recurring", "once", "triggered", "prohibition", "satisfied_by", "attribution", "extensions"}
 	recurringKeys   = []string{"every", "first", "first_due", "after", "dates", "then_every", "count", "until"}
 	onceKeys        = []string{"date", "due", "dates"}
 	attributionKeys = []string{"attribute", "otherwise"}
 	triggeredKeys   = []string{"when", "due"}
 	prohibitKeys    = []string{"when"}
+	extensionKeys   = []string{"granted_by"}
 )
 
 // Parse reads a direction from src; name is used in error positions.
@@ -124,6 +125,7 @@ func (p *parser) parse() {
 			doc.Errorf(n, yamlx.Join(yamlx.Join("parties", x.ID), "officer_of"), "officer_of names %q, but the directed council is %q: only the directed council's officers (its Director of Children's Services, say) are marked officer_of", x.OfficerOf, d.Council)
 		}
 	}
+	d.Extensions = p.extensions(m, "extensions")
 	if n := m.Value("params"); n != nil {
 		if v, ok := doc.Native(n, "params"); ok {
 			if pm, isMap := v.(map[string]any); isMap {
@@ -255,6 +257,7 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 			p.d.Varies = append(p.d.Varies, v)
 		}
 	}
+	o.Extensions = p.extensions(m, yamlx.Join(path, "extensions"))
 	var kinds []string
 	for _, k := range obligation.Kinds {
 		if m.Has(string(k)) {
@@ -472,6 +475,29 @@ func validAttr(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// extensions reads an extensions mapping: {granted_by: [party ids]}, the
+// parties that may extend or waive an instance. An empty list means no one
+// may.
+func (p *parser) extensions(m *yamlx.Map, path string) obligation.Extensions {
+	n := m.Value("extensions")
+	if n == nil {
+		return obligation.Extensions{}
+	}
+	em := p.doc.Map(n, path, extensionKeys...)
+	if em == nil {
+		return obligation.Extensions{}
+	}
+	g := em.Require("granted_by", "the party ids that may extend or waive an instance, such as [secretary-of-state]")
+	if g == nil {
+		return obligation.Extensions{}
+	}
+	ids := p.doc.Strings(g, yamlx.Join(path, "granted_by"), "party ids")
+	for _, id := range ids {
+		p.checkParty(g, yamlx.Join(path, "granted_by"), id)
+	}
+	return obligation.Extensions{GrantedBy: ids, Set: true}
 }
 
 // compile compiles an expression and checks that it uses only the variables

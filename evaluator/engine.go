@@ -35,6 +35,8 @@ type instance struct {
 	// placed is the attribution rule that gave the instance its
 	// discharging event; empty means oldest-outstanding.
 	placed string
+	// grant records extensions and a waiver (extend.go); nil if none.
+	grant *grants
 }
 
 // oblState tracks one obligation of one direction.
@@ -83,6 +85,9 @@ type oblState struct {
 	satExact, whenExact bool
 	// trigAttrs: the discharge condition may read the trigger's attributes.
 	trigAttrs bool
+	// granted holds grants for recurring instances not yet arisen, by
+	// number (extend.go).
+	granted map[int]*grants
 }
 
 type retained struct {
@@ -152,7 +157,7 @@ type use struct {
 	kept, bare *event.Event
 }
 
-type useRec struct{ discharged, triggered, breached, counted bool }
+type useRec struct{ discharged, triggered, breached, granted, counted bool }
 
 var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
@@ -257,14 +262,20 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	if st.open != nil {
 		st.open[trigger.ID] = in
 	}
-	if ds.eng.deadlines {
+	// Extensions and waivers granted before the instance arose.
+	waived := st.granted != nil && st.takeGranted(in)
+	if ds.eng.deadlines && !waived {
 		heap.Push(&ds.due, in)
-		if w := dueAt.Add(1); w.Before(ds.wake) {
-			ds.wake = w
+		if _, at := in.deadline(); at.Add(1).Before(ds.wake) {
+			ds.wake = at.Add(1)
 		}
 	}
 	if ds.trace != nil {
 		ds.traceCreated(in)
+	}
+	if waived {
+		st.remove(in)
+		ds.eng.report(ds, st, ds.finding(st, in, nil, opens))
 	}
 	return in
 }
@@ -331,8 +342,8 @@ func (ds *dirState) setWake(t time.Time) {
 	if ds.eng.deadlines {
 		for len(ds.due) > 0 {
 			in := ds.due[0]
-			if !in.done && !in.DueAt.Before(t) {
-				wake = minTime(wake, in.DueAt.Add(1))
+			if _, dueAt := in.deadline(); !in.done && !dueAt.Before(t) {
+				wake = minTime(wake, dueAt.Add(1))
 				break
 			}
 			heap.Pop(&ds.due)
@@ -624,6 +635,9 @@ func (st *oblState) claimPending(ds *dirState, in *instance) error {
 		return nil
 	}
 	delete(st.pending, in.Number)
+	if in.done {
+		return nil // waived before it arose (extend.go): nothing to discharge
+	}
 	for _, r := range list {
 		ok, err := st.take(ds, r.ev, in, st.o.Attribution.Name(), true)
 		if err != nil {
@@ -711,6 +725,13 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 // observe applies ev to every direction and counts what it did.
 func (e *engine) observe(ev *event.Event) error {
 	var u use
+	granted := false
+	if ev.Type == ExtensionEvent || ev.Type == WaiverEvent {
+		if err := e.grant(ev); err != nil {
+			return err
+		}
+		granted = true
+	}
 	for _, ds := range e.states {
 		if err := ds.observe(ev, &u); err != nil {
 			return err
@@ -719,10 +740,10 @@ func (e *engine) observe(ev *event.Event) error {
 	d, t, b := u.discharged, u.triggered, u.breached
 	if r := u.rec; r != nil {
 		r.discharged, r.triggered, r.breached = r.discharged || d, r.triggered || t, r.breached || b
-		r.counted = true
+		r.counted, r.granted = true, granted
 		d, t, b = r.discharged, r.triggered, r.breached
 	}
-	if d || t || b {
+	if d || t || b || granted {
 		e.counts.Used++
 	} else {
 		e.counts.Irrelevant++
@@ -744,7 +765,7 @@ func (e *engine) claimed(r *useRec) {
 		return
 	}
 	e.counts.Discharged++
-	if !r.triggered && !r.breached {
+	if !r.triggered && !r.breached && !r.granted {
 		e.counts.Irrelevant--
 		e.counts.Used++
 	}
@@ -788,8 +809,10 @@ type dueHeap []*instance
 
 func (h dueHeap) Len() int { return len(h) }
 func (h dueHeap) Less(i, j int) bool {
-	if !h[i].DueAt.Equal(h[j].DueAt) {
-		return h[i].DueAt.Before(h[j].DueAt)
+	_, a := h[i].deadline()
+	_, b := h[j].deadline()
+	if !a.Equal(b) {
+		return a.Before(b)
 	}
 	return h[i].seq < h[j].seq
 }

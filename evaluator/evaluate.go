@@ -210,7 +210,10 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	// The due day and the reason are built in one buffer: a finding is
 	// made for nearly every duty event of a national check.
 	var buf [192]byte
-	b := appendISODate(buf[:0], in.Due)
+	// An extension moves the deadline the status is judged by (extend.go).
+	dueDay, dueAt := in.deadline()
+	g := in.grant
+	b := appendISODate(buf[:0], dueDay)
 	due := len(b)
 	if in.Trigger != nil {
 		b = append(b, "for "...)
@@ -221,10 +224,23 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	}
 	b = append(b, "due "...)
 	b = appendLongDate(b, in.Due)
+	if g != nil {
+		b = appendGrant(b, g, loc)
+	}
 	switch {
-	case by != nil && !by.At.After(in.DueAt):
+	case g != nil && g.waiver != nil:
+		f.Status = Waived
+		if g.waivedAfter {
+			b = append(b, "; not discharged by "...)
+			b = appendLongDate(b, dueDay)
+			b = append(b, ", then waived by "...)
+		} else {
+			b = append(b, "; waived by "...)
+		}
+		b = appendGrantor(b, g.waiver, loc)
+	case by != nil && !by.At.After(dueAt):
 		f.Status = Met
-		early := civil.In(by.At, loc).DaysUntil(in.Due)
+		early := civil.In(by.At, loc).DaysUntil(dueDay)
 		b = appendMetBy(b, by, loc)
 		if early > 0 {
 			b = append(b, ", "...)
@@ -235,12 +251,12 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		}
 	case by != nil:
 		f.Status = Late
-		f.DaysLate = in.Due.DaysUntil(civil.In(by.At, loc))
+		f.DaysLate = dueDay.DaysUntil(civil.In(by.At, loc))
 		b = appendMetBy(b, by, loc)
 		b = append(b, ", "...)
 		b = appendDays(b, f.DaysLate)
 		b = append(b, " late"...)
-	case in.DueAt.Before(asOf):
+	case dueAt.Before(asOf):
 		f.Status = Missed
 		b = append(b, "; no event satisfying clause "...)
 		b = append(b, o.Clause...)
@@ -259,8 +275,22 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		b = append(b, o.Attribution.Attribute...)
 		b = append(b, " attribute, which names this due date)"...)
 	}
+	if g != nil {
+		if g.ext != nil {
+			f.OriginalDue, f.ExtendedTo, f.Extension = in.Due.String(), g.extDue.String(), ds.eng.ref(g.ext)
+			if by != nil && by.At.After(in.DueAt) {
+				// Late by the original deadline whatever the extension
+				// made of it: the finding says both.
+				f.DaysLateOriginal = in.Due.DaysUntil(civil.In(by.At, loc))
+				b = append(b, "; "...)
+				b = appendDays(b, f.DaysLateOriginal)
+				b = append(b, " after the original due date"...)
+			}
+		}
+		f.Waiver = ds.eng.ref(g.waiver)
+	}
 	text := ds.eng.str(b)
-	f.Due, f.DueAt, f.Reason = text[:due], in.DueAt, text[due:]
+	f.Due, f.DueAt, f.Reason = text[:due], dueAt, text[due:]
 	return f
 }
 

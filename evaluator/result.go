@@ -18,6 +18,9 @@ const (
 	Missed   Status = "missed"   // not discharged, and the due time has passed
 	Open     Status = "open"     // not discharged, and not yet due
 	Breached Status = "breached" // an event a prohibition forbids
+	// Waived: excused by a waiver event from a party allowed to grant
+	// one (docs/extensions.md); neither a breach nor open.
+	Waived Status = "waived"
 )
 
 // IsBreach reports whether s is a failure: late, missed or breached. Whether
@@ -64,6 +67,17 @@ type Finding struct {
 	// DaysLate counts whole days between the due date and the discharge,
 	// for a late instance.
 	DaysLate int `json:"days_late,omitempty"`
+	// OriginalDue is the due date before an extension (YYYY-MM-DD), and
+	// ExtendedTo the date the latest extension moved it to, which is then
+	// also Due; both are empty when the instance was not extended.
+	// Extension is the latest extension event, Waiver the waiver event.
+	// DaysLateOriginal counts the days late against the original due
+	// date, when the instance was extended and discharged after it.
+	OriginalDue      string    `json:"original_due,omitempty"`
+	ExtendedTo       string    `json:"extended_to,omitempty"`
+	Extension        *EventRef `json:"extension,omitempty"`
+	Waiver           *EventRef `json:"waiver,omitempty"`
+	DaysLateOriginal int       `json:"days_late_original,omitempty"`
 	// Basis says how the due date was computed; Reason says in words why
 	// the instance has its status.
 	Basis  string `json:"basis,omitempty"`

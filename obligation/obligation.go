@@ -100,6 +100,12 @@ func (p Period) String() string {
 	return fmt.Sprintf("%d %s", p.N, unit)
 }
 
+// AddTo returns d plus p, a month step clamped to the month's last day.
+func (p Period) AddTo(d civil.Date) civil.Date {
+	m, days := p.parts()
+	return d.AddMonths(m).AddDays(days)
+}
+
 // IsZero reports whether p is empty.
 func (p Period) IsZero() bool { return p.N == 0 }
 
@@ -111,6 +117,15 @@ func (p Period) parts() (months, days int) {
 		return 0, 7 * p.N
 	}
 	return 0, p.N
+}
+
+// Extensions says who may grant an extension or a waiver of an instance
+// (events of type extension and waiver). When Set is false the rule is
+// inherited: an obligation's from its direction, a direction's default is
+// its issuer alone.
+type Extensions struct {
+	GrantedBy []string
+	Set       bool
 }
 
 // Schedule is when a recurring or once obligation falls due.
@@ -263,7 +278,10 @@ type Obligation struct {
 	// Attribution says how an event finds its instance; the zero value is
 	// oldest-outstanding.
 	Attribution Attribution
-	Pos         diag.Position
+	// Extensions, when Set, says who may extend or waive this
+	// obligation's instances instead of the direction's rule.
+	Extensions Extensions
+	Pos        diag.Position
 
 	satisfiedBy, when, due *celenv.Program
 	// assumedUnless, for a triggered obligation, is true of the triggers

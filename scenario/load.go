@@ -93,6 +93,12 @@ type Expected struct {
 	// Attribution, when set, is the rule expected to have placed the
 	// discharging event: oldest-outstanding, window or attribute:NAME.
 	Attribution string
+	// OriginalDue and ExtendedTo (YYYY-MM-DD), Extension and Waiver (event
+	// ids) are compared when set; DaysLateOriginal when HasDaysLateOriginal.
+	OriginalDue, ExtendedTo string
+	Extension, Waiver       string
+	DaysLateOriginal        int
+	HasDaysLateOriginal     bool
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -108,8 +114,8 @@ var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
 	expectKeys   = []string{"breaches", "expectations_unmet", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed", "attribution"}
-	statusNames  = []string{"met", "late", "missed", "open", "breached", "absent"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed", "attribution", "original_due", "extended_to", "extension", "waiver", "days_late_original"}
+	statusNames  = []string{"met", "late", "missed", "open", "breached", "waived", "absent"}
 )
 
 // Loader loads scenario files, reading each direction and history file once
@@ -594,6 +600,32 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 			doc.Errorf(an, yamlx.Join(path, "attribution"), "attribution only applies to a discharged instance (status met or late), not %s", e.Status)
 		}
 		e.Attribution = a
+	}
+	for _, k := range []struct {
+		key  string
+		into *string
+		what string
+	}{{"original_due", &e.OriginalDue, "the due date before an extension (YYYY-MM-DD)"}, {"extended_to", &e.ExtendedTo, "the due date an extension moved it to (YYYY-MM-DD)"}} {
+		if v, n := m.String(k.key, false, k.what); n != nil {
+			if _, err := civil.Parse(v); err != nil {
+				doc.Errorf(n, yamlx.Join(path, k.key), "%v", err)
+			}
+			*k.into = v
+		}
+	}
+	for _, k := range []struct {
+		key  string
+		into *string
+	}{{"extension", &e.Extension}, {"waiver", &e.Waiver}} {
+		var n *yaml.Node
+		if *k.into, n = m.String(k.key, false, "the id of the "+k.key+" event"); n != nil && !slices.Contains(eventIDs(s.Events), *k.into) {
+			doc.Errorf(n, yamlx.Join(path, k.key), "no event %q in the scenario's history%s", *k.into, yamlx.Suggest(*k.into, eventIDs(s.Events)))
+		}
+	}
+	if dn := m.Value("days_late_original"); dn != nil {
+		if k, ok := doc.Int(dn, yamlx.Join(path, "days_late_original"), "the days late against the original due date"); ok {
+			e.DaysLateOriginal, e.HasDaysLateOriginal = k, true
+		}
 	}
 	if s.Set == nil || len(doc.Errs) > n0 {
 		return e, false

@@ -197,6 +197,27 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 	if e.Attribution != "" {
 		fail.Rows = append(fail.Rows, Row{"attribution", e.Attribution, orNone(got.Attribution)})
 	}
+	if e.OriginalDue != "" {
+		fail.Rows = append(fail.Rows, Row{"original_due", e.OriginalDue, orNone(got.OriginalDue)})
+	}
+	if e.ExtendedTo != "" {
+		fail.Rows = append(fail.Rows, Row{"extended_to", e.ExtendedTo, orNone(got.ExtendedTo)})
+	}
+	for _, x := range []struct {
+		key, want string
+		got       *evaluator.EventRef
+	}{{"extension", e.Extension, got.Extension}, {"waiver", e.Waiver, got.Waiver}} {
+		if x.want != "" {
+			id := "none"
+			if x.got != nil {
+				id = x.got.ID
+			}
+			fail.Rows = append(fail.Rows, Row{x.key, x.want, id})
+		}
+	}
+	if e.HasDaysLateOriginal {
+		fail.Rows = append(fail.Rows, Row{"days_late_original", strconv.Itoa(e.DaysLateOriginal), strconv.Itoa(got.DaysLateOriginal)})
+	}
 	for _, r := range fail.Rows {
 		if r.Differs() {
 			fail.Note = got.Reason
