@@ -251,6 +251,9 @@ func (e *engine) grant(ev *event.Event) error {
 	if msg != "" {
 		return fail("%s", msg)
 	}
+	if p := st.granted[k]; target == nil && p != nil && p.waiver != nil {
+		return fail("instance %d of clause %s (%s) was waived by %s before it arose; nothing is left to %s", k, o.Clause, o.ID, p.waiver.ID, strings.TrimSuffix(verb(g.waiver), "s"))
+	}
 	loc := d.Location
 	var gr *grants
 	switch {
@@ -373,22 +376,27 @@ func (st *oblState) locate(ds *dirState, g grantSpec, ev *event.Event) (in *inst
 	}
 	switch o.Kind {
 	case obligation.Recurring:
-		for k = 1; k < 100000; k++ {
-			d, _ := o.DueDate(k)
-			if d == g.due {
-				if k <= st.made {
-					return nil, k, d, gone(k)
-				}
-				if m := st.neverDue(ds, k, d); m != "" {
-					return nil, k, d, m
-				}
-				return nil, k, d, ""
+		k, ok := o.InstanceDueOn(g.due)
+		if ok {
+			if k <= st.made {
+				return nil, k, g.due, gone(k)
 			}
-			if d.After(g.due) {
-				prev, _ := o.DueDate(max(k-1, 1))
-				return nil, 0, g.due, fmt.Sprintf("no instance of %s falls due on %s; the nearest due dates are %s and %s", name, g.due.Long(), prev.Long(), d.Long())
+			if m := st.neverDue(ds, k, g.due); m != "" {
+				return nil, k, g.due, m
+			}
+			return nil, k, g.due, ""
+		}
+		var near []string
+		for _, j := range []int{k - 1, k} {
+			if d, _ := o.DueDate(j); !d.IsZero() && (o.Schedule.Limit() == 0 || j <= o.Schedule.Limit()) {
+				near = append(near, d.Long())
 			}
 		}
+		hint := ""
+		if len(near) > 0 {
+			hint = "; the nearest due dates are " + strings.Join(near, " and ")
+		}
+		return nil, 0, g.due, fmt.Sprintf("no instance of %s falls due on %s%s", name, g.due.Long(), hint)
 	case obligation.Once:
 		if o.Schedule.On == g.due && st.made > 0 {
 			return nil, 1, g.due, gone(1)
@@ -404,12 +412,12 @@ func (st *oblState) neverDue(ds *dirState, k int, due civil.Date) string {
 	s := st.o.Schedule
 	name := fmt.Sprintf("clause %s (%s)", st.o.Clause, st.o.ID)
 	switch {
-	case s.Count > 0 && k > s.Count:
-		return fmt.Sprintf("%s has %d instances; there is no instance %d", name, s.Count, k)
+	case s.Limit() > 0 && k > s.Limit():
+		return fmt.Sprintf("%s has %d instances; there is no instance %d", name, s.Limit(), k)
 	case !s.Until.IsZero() && due.After(s.Until):
 		return fmt.Sprintf("instance %d of %s would be due on %s, after its last due date %s, so it never arises", k, name, due.Long(), s.Until.Long())
-	case !ds.force.Until.IsZero() && !due.End(ds.d.Location).Before(ds.force.Until):
-		return fmt.Sprintf("instance %d of %s would be due on %s, when direction %s is no longer in force, so it never arises", k, name, due.Long(), ds.d.ID)
+	case !st.until.IsZero() && !due.End(ds.d.Location).Before(st.until):
+		return fmt.Sprintf("instance %d of %s would be due on %s, after the obligation stopped falling due (its direction ended, or a later direction revoked or replaced it), so it never arises", k, name, due.Long())
 	}
 	return ""
 }

@@ -46,7 +46,7 @@ func TestForgettingSeenIDsChangesNoFinding(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		evs := chaosHistory(r, 1+r.IntN(80))
 		asOf := randomAsOf(r)
-		want, wantCounts := refEvaluate(t, set, evs, asOf)
+		want, wantCounts, _ := refEvaluate(t, set, evs, asOf)
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
 		if !equalStrings(essences(want), essences(res.Findings)) || wantCounts != res.Events {
