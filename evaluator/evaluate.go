@@ -231,9 +231,9 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	case g != nil && g.waiver != nil:
 		f.Status = Waived
 		if g.waivedAfter {
-			b = append(b, "; not discharged by "...)
+			b = append(b, "; missed (not discharged by "...)
 			b = appendLongDate(b, dueDay)
-			b = append(b, ", then waived by "...)
+			b = append(b, "), then waived by "...)
 		} else {
 			b = append(b, "; waived by "...)
 		}
@@ -249,6 +249,9 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		} else {
 			b = append(b, ", on the due day"...)
 		}
+		if g != nil && g.ext != nil {
+			b = append(b, " by the extended date"...)
+		}
 	case by != nil:
 		f.Status = Late
 		f.DaysLate = dueDay.DaysUntil(civil.In(by.At, loc))
@@ -256,6 +259,9 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		b = append(b, ", "...)
 		b = appendDays(b, f.DaysLate)
 		b = append(b, " late"...)
+		if g != nil && g.ext != nil {
+			b = append(b, " by the extended date"...)
+		}
 	case dueAt.Before(asOf):
 		f.Status = Missed
 		b = append(b, "; no event satisfying clause "...)
@@ -284,7 +290,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 				f.DaysLateOriginal = in.Due.DaysUntil(civil.In(by.At, loc))
 				b = append(b, "; "...)
 				b = appendDays(b, f.DaysLateOriginal)
-				b = append(b, " after the original due date"...)
+				b = append(b, " late by the original due date"...)
 			}
 		}
 		f.Waiver = ds.eng.ref(g.waiver)

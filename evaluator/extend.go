@@ -288,6 +288,15 @@ func (e *engine) grant(ev *event.Event) error {
 		gr.extAfter = ev.At.After(gr.origDueAt)
 		gr.extN++
 	}
+	if ds.trace != nil {
+		step := Step{Kind: StepGranted, Direction: d.ID, Event: held}
+		if target != nil {
+			step.Instance = &target.Instance
+		} else {
+			step.Instance = &obligation.Instance{Obligation: o, Number: k, Due: gr.origDue, DueAt: gr.origDueAt}
+		}
+		ds.trace(step)
+	}
 	if target == nil {
 		// A recurring instance whose window has not opened yet: the grant
 		// waits for it (generate).
@@ -434,8 +443,8 @@ func (st *oblState) takeGranted(in *instance) bool {
 	return gr.waiver != nil
 }
 
-// appendGrant writes what was granted into a finding's reason after "due
-// <date>", and returns the status the grant settles (Waived), if any.
+// appendGrant writes the extension in force into a finding's reason,
+// after "due <original date>".
 func appendGrant(b []byte, g *grants, loc *time.Location) []byte {
 	if g.ext != nil {
 		b = append(b, ", extended to "...)

@@ -28,6 +28,11 @@ const (
 	// discharges the instance at once (rule 4). Retained is set when the
 	// event arrived before the instance existed and was held back for it.
 	StepTested
+	// StepGranted: Event, an extension or waiver, was granted for
+	// Instance (which, for a recurring instance whose window has not
+	// opened, is not yet created: only its obligation, number and due
+	// date are set).
+	StepGranted
 )
 
 // Step is one thing the engine did.

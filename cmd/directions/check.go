@@ -215,6 +215,8 @@ type Summary struct {
 	Missed   int `json:"missed"`
 	Open     int `json:"open"`
 	Breached int `json:"breached"`
+	// Waived instances are neither breaches nor open.
+	Waived int `json:"waived,omitempty"`
 	// Breaches counts late, missed and breached findings of the council's
 	// duties; ExpectationsUnmet those of other parties' expectations, which
 	// are never breaches of the direction.
@@ -226,7 +228,7 @@ func summarise(res *evaluator.Result) Summary {
 	return Summary{
 		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
 		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
-		Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
+		Waived: res.Count(evaluator.Waived), Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
 	}
 }
 
@@ -287,6 +289,8 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 				ev = f.DischargedBy.ID
 			case f.Status == evaluator.Breached:
 				ev = f.Trigger.ID
+			case f.Waiver != nil:
+				ev = f.Waiver.ID
 			}
 			status := string(f.Status)
 			if f.Status == evaluator.Late {
@@ -309,8 +313,12 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 		}
 	}
 	s := summarise(res)
-	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event; %d breaches of the council's duties; %d expectations of others not met.\n",
-		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet)
+	waived := ""
+	if s.Waived > 0 {
+		waived = fmt.Sprintf(", %d waived", s.Waived)
+	}
+	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event%s; %d breaches of the council's duties; %d expectations of others not met.\n",
+		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, waived, s.Breaches, s.ExpectationsUnmet)
 	e := res.Events
 	_, err := fmt.Fprintf(w, "%d events read: %d used, %d irrelevant, %d after the as-of time.\n", e.Read, e.Used, e.Irrelevant, e.AfterAsOf)
 	return err

@@ -98,7 +98,15 @@ type InstanceExplained struct {
 	DaysLate    int    `json:"days_late,omitempty"`
 	// Assumed is the assumption the due date rests on, if any.
 	Assumed string `json:"assumed,omitempty"`
-	Outcome string `json:"outcome"`
+	// The extension and waiver fields are the finding's; Grant lists in
+	// words every extension and waiver granted for the instance, in order.
+	OriginalDue      string              `json:"original_due,omitempty"`
+	ExtendedTo       string              `json:"extended_to,omitempty"`
+	Extension        *evaluator.EventRef `json:"extension,omitempty"`
+	Waiver           *evaluator.EventRef `json:"waiver,omitempty"`
+	DaysLateOriginal int                 `json:"days_late_original,omitempty"`
+	Grant            []string            `json:"grant,omitempty"`
+	Outcome          string              `json:"outcome"`
 }
 
 // Considered is an event tested against an instance's discharge condition.
@@ -230,9 +238,15 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 	}
 	tested := map[instKey][]evaluator.Step{}
 	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
+	granted := map[instKey][]string{}
 	trace := func(s evaluator.Step) {
 		o := s.Instance.Obligation
 		k := [2]string{s.Direction, o.ID}
+		if want[k] && s.Kind == evaluator.StepGranted {
+			ik := instKey{s.Direction, o.ID, s.Instance.Number}
+			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, ws.Location))
+			return
+		}
 		if !want[k] || s.Kind != evaluator.StepTested {
 			return
 		}
@@ -292,6 +306,8 @@ func explain(ws *workspace.Workspace, set *direction.Set, targets []target, at t
 			ie := InstanceExplained{
 				Number: f.Instance, Status: f.Status, Due: f.Due, DueAt: f.DueAt, Opens: f.Opens, Trigger: f.Trigger,
 				DischargedBy: f.DischargedBy, Attribution: f.Attribution, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
+				OriginalDue: f.OriginalDue, ExtendedTo: f.ExtendedTo, Extension: f.Extension, Waiver: f.Waiver,
+				DaysLateOriginal: f.DaysLateOriginal, Grant: granted[instKey{d.ID, o.ID, f.Instance}],
 			}
 			if f.DischargedBy != nil {
 				discharged[f.DischargedBy.ID] = f.Instance
@@ -487,8 +503,48 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 			out = append(out, skippedDays(d, civil.In(f.Trigger.At, loc), f.Due)...)
 		}
 	}
+	if f.Extension != nil {
+		orig, _ := civil.Parse(f.OriginalDue)
+		ext, _ := civil.Parse(f.ExtendedTo)
+		out = append(out, fmt.Sprintf("extended from %s to %s by %s, the latest extension granted, which applies", orig.Long(), ext.Long(), f.Extension.ID))
+	}
 	out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
 	return out
+}
+
+// grantWords says what an extension or waiver event granted for in: who,
+// when (before or after the deadline then passed), the new date, and the
+// reason and authority it cites.
+func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) string {
+	w := fmt.Sprintf("%s %s on %s", ev.Type, ev.ID, civil.In(ev.At, loc).Long())
+	if by := ev.Attr("by"); by != "" {
+		w += " by " + by
+	}
+	if ev.Type == evaluator.ExtensionEvent {
+		if to := ev.Attr("to"); to != "" {
+			if d, err := civil.Parse(to); err == nil {
+				to = d.Long()
+			}
+			w += ", to " + to
+		} else if p := ev.Attr("by_period"); p != "" {
+			w += ", by " + p + " from the deadline then in effect"
+		}
+	}
+	if ev.At.After(in.DueAt) {
+		w += fmt.Sprintf(", after the original deadline (%s) had passed", in.Due.Long())
+	} else {
+		w += fmt.Sprintf(", before the original deadline (%s)", in.Due.Long())
+	}
+	if r := ev.Attr("reason"); r != "" {
+		w += "; reason: " + r
+	}
+	if a := ev.Attr("authority"); a != "" {
+		w += "; authority: " + a
+	}
+	if ev.Pos.IsValid() {
+		w += " (" + ev.Pos.String() + ")"
+	}
+	return w
 }
 
 // skippedDays lists the days between from and due that the direction's
@@ -522,7 +578,7 @@ func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []strin
 func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained, at time.Time, loc *time.Location) string {
 	w := f.Reason
 	switch {
-	case f.DischargedBy != nil || o.Kind == obligation.Prohibition:
+	case f.DischargedBy != nil || o.Kind == obligation.Prohibition || f.Status == evaluator.Waived:
 	case len(ie.Considered) == 0:
 		w += fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
 	default:
@@ -724,6 +780,13 @@ func writeExplanation(w io.Writer, ex *Explanation, loc *time.Location) error {
 					label = "              "
 				}
 				fmt.Fprintf(w, "%s%s\n", label, dline)
+			}
+			for i, g := range ie.Grant {
+				label := "    Granted: "
+				if i > 0 {
+					label = "             "
+				}
+				fmt.Fprintf(w, "%s%s\n", label, g)
 			}
 			if ie.Assumed != "" {
 				fmt.Fprintf(w, "    * This due date is the model's assumption, not the text's: %s\n", ie.Assumed)

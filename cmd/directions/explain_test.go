@@ -36,6 +36,15 @@ func TestExplainGolden(t *testing.T) {
 		{"barnet-8f-replaced", barnet + " " + supposed + "replaces-8f-2018-08.yaml", "chair-quarterly-report", "2018-12-31"},
 		{"barnet-monthly-self-revoked", barnet + " " + supposed + "replaces-8f-2018-08.yaml", "chair-monthly-report", "2018-12-31"},
 		{"barnet-8f-revoke-only", barnet + " " + supposed + "revokes-all-2018-10.yaml", "chair-quarterly-report", "2018-12-31"},
+		// Extensions and waivers of 8(f) (docs/extensions.md), worked by hand
+		// in examples/barnet/scenarios/extensions.yaml: extended before the
+		// original deadline (25 Apr -> 9 May, met 4 May, 9 days late by the
+		// original), after it (by 3 weeks on 2 May -> 16 May, met 14 May, 19
+		// days late by the original), and the July report waived after it
+		// was missed.
+		{"barnet-extension-before", "../../examples/barnet/direction-2018-01.yaml testdata/extensions/before.yaml", "chair-quarterly-report", ""},
+		{"barnet-extension-after", "../../examples/barnet/direction-2018-01.yaml testdata/extensions/after.yaml", "chair-quarterly-report", ""},
+		{"barnet-waiver", "../../examples/barnet/direction-2018-01.yaml testdata/extensions/waiver.yaml", "chair-quarterly-report", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			asOf := "2018-09-30"

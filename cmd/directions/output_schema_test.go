@@ -68,6 +68,18 @@ func TestCheckJSONMatchesSchema(t *testing.T) {
 		require.NotEqual(t, exitInvalid, code, errs)
 		validateOutput(t, s, out)
 	}
+	// Extended and waived findings, and the explanation of them.
+	es := outputSchema(t, "explain-output.schema.json")
+	for _, h := range []string{"before", "after", "waiver"} {
+		args := []string{"../../examples/barnet/direction-2018-01.yaml", "testdata/extensions/" + h + ".yaml"}
+		code, out, errs := cli(append([]string{"check", "--as-of", "2018-09-30", "--format", "json"}, args...)...)
+		require.NotEqual(t, exitInvalid, code, errs) // other clauses have no events here
+		require.Regexp(t, `"(original_due|waiver)"`, out)
+		validateOutput(t, s, out)
+		code, out, errs = cli(append([]string{"explain", "--as-of", "2018-09-30", "--format", "json", "--obligation", "chair-quarterly-report"}, args...)...)
+		require.Equal(t, exitOK, code, errs)
+		validateOutput(t, es, out)
+	}
 	// The schema can fail: a status the engine never gives.
 	_, out, _ := cli("check", "--as-of", "2018-08-01", "--format", "json", "testdata/check/breach")
 	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(out, `"status": "late"`, `"status": "tardy"`, 1)))

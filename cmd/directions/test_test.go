@@ -34,7 +34,7 @@ func TestTestCommandPasses(t *testing.T) {
 	scenarioGolden(t, "pass.txt", out)
 	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/quarterly-reports.yaml:42  the first quarterly report is 14 days late\n")
 	assert.Contains(t, out, "ok    ../../examples/barnet/scenarios/essex.yaml:27  Essex holds no six-monthly review, which is Essex's expectation unmet and not Barnet's breach\n")
-	assert.Regexp(t, `PASS: \d+ scenarios in 9 files\n$`, out)
+	assert.Regexp(t, `PASS: \d+ scenarios in \d+ files\n$`, out)
 }
 
 func TestTestCommandReportsEachDifference(t *testing.T) {
