@@ -489,10 +489,13 @@ func (p *parser) extensions(m *yamlx.Map, path string) obligation.Extensions {
 	if em == nil {
 		return obligation.Extensions{}
 	}
-	g := em.Require("granted_by", "the party ids that may extend or waive an instance, such as [secretary-of-state]")
-	if g == nil {
+	if !em.Has("granted_by") {
+		if !em.Misspelt("granted_by") {
+			em.Require("granted_by", "the party ids that may extend or waive an instance, such as [secretary-of-state]")
+		}
 		return obligation.Extensions{}
 	}
+	g := em.Value("granted_by")
 	ids := p.doc.Strings(g, yamlx.Join(path, "granted_by"), "party ids")
 	for _, id := range ids {
 		p.checkParty(g, yamlx.Join(path, "granted_by"), id)

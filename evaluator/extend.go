@@ -239,7 +239,7 @@ func (e *engine) grant(ev *event.Event) error {
 		if len(grantors) == 0 {
 			return fail("%s may not grant it: no one may extend or waive clause %s of %s (its extensions.granted_by is empty)", g.by, o.Clause, d.ID)
 		}
-		return fail("%s may not grant it: only %s may extend or waive clause %s of %s (extensions.granted_by; by default the issuer)", g.by, strings.Join(grantors, ", "), o.Clause, d.ID)
+		return fail("%s may not grant it: only %s may extend or waive clause %s of %s (extensions.granted_by; by default the issuer)", g.by, strings.Join(grantors, " or "), o.Clause, d.ID)
 	}
 	if ev.At.Before(ds.force.From) {
 		return fail("it is dated %s, before direction %s was in force (from %s)", day(ev.At, d.Location), d.ID, day(ds.force.From, d.Location))
