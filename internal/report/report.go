@@ -34,8 +34,8 @@ type Page struct {
 // duties late, missed or breached) and ExpectationsUnmet (other parties'
 // expectations not met, never breaches).
 type Counts struct {
-	Findings, Met, Late, Missed, Open, Breached int
-	Breaches, ExpectationsUnmet                 int
+	Findings, Met, Late, Missed, Open, Breached, Waived int
+	Breaches, ExpectationsUnmet                         int
 }
 
 // CouncilView is one council's section.
@@ -105,7 +105,11 @@ type Marker struct {
 	Path    string // the shape, drawn around (0,0)
 	LateX   float64
 	HasLate bool
-	ID      string
+	// OrigX is the original due date of an extended instance: dots run
+	// from there to the extended deadline at X.
+	OrigX  float64
+	HasExt bool
+	ID     string
 	// Expectation marks another party's expectation (drawn paler).
 	Expectation bool
 }
@@ -125,6 +129,8 @@ type Row struct {
 	// the due date rests on, if any.
 	Whose, Assumed string
 	Expectation    bool
+	// Grant says what an extension or waiver granted, or "".
+	Grant string
 }
 
 //go:embed report.html.tmpl
@@ -212,6 +218,8 @@ func count(c *Counts, f evaluator.Finding) {
 		c.Open++
 	case evaluator.Breached:
 		c.Breached++
+	case evaluator.Waived:
+		c.Waived++
 	}
 }
 
@@ -235,7 +243,22 @@ func row(f evaluator.Finding, loc *time.Location) Row {
 	case f.Trigger != nil && f.Status == evaluator.Breached:
 		r.Event = f.Trigger.ID + " (" + civil.In(f.Trigger.At, loc).Long() + ")"
 	}
+	r.Grant = grantText(f, loc)
 	return r
+}
+
+// grantText says in a line what was granted for f: "extended from 25 Apr
+// 2018 by ext-q1 (20 Apr 2018)", "waived by waive-q2 (10 Aug 2018)".
+func grantText(f evaluator.Finding, loc *time.Location) string {
+	var parts []string
+	if f.Extension != nil {
+		orig, _ := civil.Parse(f.OriginalDue)
+		parts = append(parts, fmt.Sprintf("extended from %s by %s (%s)", orig.Long(), f.Extension.ID, civil.In(f.Extension.At, loc).Long()))
+	}
+	if f.Waiver != nil {
+		parts = append(parts, fmt.Sprintf("waived by %s (%s)", f.Waiver.ID, civil.In(f.Waiver.At, loc).Long()))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // markerTime is where an instance sits on the timeline: its due date, or
@@ -340,6 +363,11 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 		if f.Status == evaluator.Late && f.DischargedBy != nil {
 			m.HasLate, m.LateX = true, x(f.DischargedBy.At)
 		}
+		if f.OriginalDue != "" {
+			if orig, err := civil.Parse(f.OriginalDue); err == nil {
+				m.HasExt, m.OrigX = true, x(orig.End(loc))
+			}
+		}
 		m.Title = tooltip(f, loc)
 		ch.Markers = append(ch.Markers, m)
 		dv.Rows = append(dv.Rows, row(f, loc))
@@ -350,13 +378,15 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 }
 
 // shapes tell statuses apart without colour: a disc for met, a triangle
-// for late, a cross for missed, a ring for open, a diamond for a breach.
+// for late, a cross for missed, a ring for open, a diamond for a breach,
+// a square for a waived instance.
 var shapes = map[evaluator.Status]string{
 	evaluator.Met:      "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
 	evaluator.Late:     "M 0 -7 L 7 6 L -7 6 Z",
 	evaluator.Missed:   "M -6 -4 L -4 -6 L 0 -2 L 4 -6 L 6 -4 L 2 0 L 6 4 L 4 6 L 0 2 L -4 6 L -6 4 L -2 0 Z",
 	evaluator.Open:     "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
 	evaluator.Breached: "M 0 -7 L 7 0 L 0 7 L -7 0 Z",
+	evaluator.Waived:   "M -5 -5 L 5 -5 L 5 5 L -5 5 Z",
 }
 
 func tooltip(f evaluator.Finding, loc *time.Location) string {
@@ -376,6 +406,9 @@ func tooltip(f evaluator.Finding, loc *time.Location) string {
 	}
 	if f.Status == evaluator.Late {
 		fmt.Fprintf(&b, "\n%d day%s late", f.DaysLate, map[bool]string{true: "", false: "s"}[f.DaysLate == 1])
+	}
+	if g := grantText(f, loc); g != "" {
+		fmt.Fprintf(&b, "\n%s", strings.ToUpper(g[:1])+g[1:])
 	}
 	if f.Kind == obligation.Prohibition && f.Trigger != nil {
 		fmt.Fprintf(&b, "\nBreached by %s on %s", f.Trigger.ID, civil.In(f.Trigger.At, loc).Long())

@@ -124,3 +124,40 @@ func TestRevokingInstrumentsAndVariations(t *testing.T) {
 	assert.Contains(t, section, "A revoking instrument: it imposes no obligations of its own.")
 	assert.Contains(t, html, "[under the text of barnet-2018-01]")
 }
+
+// An extended instance is drawn at its extended deadline with dots back to
+// the original due date, and says what was granted; a waived one is a
+// square. Hand-worked in examples/barnet/scenarios/extensions.yaml: 8(f)
+// #1 due 25 Apr 2018 extended on 2 May by 3 weeks to 16 May; #2 waived.
+func TestExtendedAndWaived(t *testing.T) {
+	dir := "../../cmd/directions/testdata/extensions/"
+	for _, tc := range []struct{ history, status, grant string }{
+		{"after.yaml", "met", "extended from 25 Apr 2018 by ext-q1 (2 May 2018)"},
+		{"waiver.yaml", "waived", "waived by waive-q2 (10 Aug 2018)"},
+	} {
+		ws, err := workspace.Load([]string{"../../examples/barnet/direction-2018-01.yaml", dir + tc.history}, direction.Options{})
+		require.NoError(t, err)
+		set, err := ws.Set()
+		require.NoError(t, err)
+		res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
+		require.NoError(t, err)
+		p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+		var html bytes.Buffer
+		require.NoError(t, report.Render(&html, p))
+		found := false
+		for _, r := range p.Councils[0].Directions[0].Rows {
+			if r.Grant != "" {
+				found = true
+				assert.Equal(t, tc.status, r.Status)
+				assert.Equal(t, tc.grant, r.Grant)
+			}
+		}
+		assert.True(t, found, tc.history)
+		for _, m := range p.Councils[0].Directions[0].Chart.Markers {
+			if m.HasExt {
+				assert.Less(t, m.OrigX, m.X, "the original due date is left of the extended one")
+			}
+		}
+		assert.Contains(t, html.String(), tc.grant)
+	}
+}
