@@ -239,3 +239,78 @@ func mustDate(t *testing.T, s string) civil.Date {
 	require.NoError(t, err)
 	return d
 }
+
+func barnet2018(t *testing.T) *direction.Set {
+	return loadSet(t, "../examples/barnet/direction-2018-01.yaml")
+}
+
+func chairReport(id string, d civil.Date) event.Event {
+	return event.Event{ID: id, Type: "report", At: d.Start(event.London), DateOnly: true,
+		Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state", "kind": "progress"}}
+}
+
+func grantEvent(id, typ string, d civil.Date, attrs map[string]any) event.Event {
+	a := map[string]any{"by": "dfe", "obligation": "chair-quarterly-report"}
+	maps.Copy(a, attrs)
+	return event.Event{ID: id, Type: typ, At: d.Start(event.London), DateOnly: true, Attrs: a}
+}
+
+// reports collects a monitor's reports for 8(f) #1 as "status due".
+func monitor8f1(t *testing.T, evs []event.Event, advance ...civil.Date) []string {
+	var got []string
+	m := NewMonitor(barnet2018(t), func(f Finding) {
+		if f.Obligation == "chair-quarterly-report" && f.Instance == 1 {
+			got = append(got, string(f.Status)+" "+f.Due)
+		}
+	})
+	for _, ev := range evs {
+		for len(advance) > 0 && advance[0].Start(event.London).Before(ev.At) {
+			require.NoError(t, m.Advance(advance[0].Start(event.London)))
+			advance = advance[1:]
+		}
+		require.NoError(t, m.Observe(&ev))
+	}
+	for _, a := range advance {
+		require.NoError(t, m.Advance(a.Start(event.London)))
+	}
+	return got
+}
+
+// A live monitor. Extended on 20 April, before the deadline of 25 April:
+// nothing is reported when 25 April passes; 9 May passes with no report,
+// so it is missed then. Extended on 2 May, after the deadline: missed is
+// reported on 26 April, then open again (due 16 May) when the extension
+// arrives, then met by the report of 14 May.
+func TestMonitorAndExtensions(t *testing.T) {
+	before := []event.Event{grantEvent("ext", ExtensionEvent, civil.New(2018, 4, 20), map[string]any{"instance": int64(1), "to": "2018-05-09"})}
+	assert.Equal(t, []string{"missed 2018-05-09"}, monitor8f1(t, before, civil.New(2018, 4, 26), civil.New(2018, 5, 10)))
+
+	after := []event.Event{
+		grantEvent("ext", ExtensionEvent, civil.New(2018, 5, 2), map[string]any{"due": "2018-04-25", "by_period": "3 weeks"}),
+		chairReport("chair-q1", civil.New(2018, 5, 14)),
+	}
+	assert.Equal(t, []string{"missed 2018-04-25", "open 2018-05-16", "met 2018-05-16"}, monitor8f1(t, after, civil.New(2018, 4, 26)))
+
+	// Waived after the miss: missed, then waived; nothing more when time
+	// passes.
+	waived := []event.Event{grantEvent("w", WaiverEvent, civil.New(2018, 5, 2), map[string]any{"instance": int64(1)})}
+	assert.Equal(t, []string{"missed 2018-04-25", "waived 2018-04-25"}, monitor8f1(t, waived, civil.New(2018, 4, 26), civil.New(2018, 9, 1)))
+}
+
+// Schedule lists an extended deadline on its extended date, with the
+// original, and a waived one as waived.
+func TestScheduleUsesTheExtendedDate(t *testing.T) {
+	evs := []event.Event{
+		grantEvent("ext", ExtensionEvent, civil.New(2018, 4, 20), map[string]any{"instance": int64(1), "to": "2018-05-09"}),
+		grantEvent("w", WaiverEvent, civil.New(2018, 7, 1), map[string]any{"instance": int64(2)}),
+	}
+	ds, err := Schedule(barnet2018(t), evs, ScheduleOptions{From: civil.New(2018, 4, 1).Start(event.London), Until: civil.New(2018, 7, 31).End(event.London)})
+	require.NoError(t, err)
+	var got []string
+	for _, d := range ds {
+		if d.Obligation == "chair-quarterly-report" {
+			got = append(got, fmt.Sprintf("%d %s %s %s", d.Instance, d.Due, d.OriginalDue, d.State))
+		}
+	}
+	assert.Equal(t, []string{"1 2018-05-09 2018-04-25 due", "2 2018-07-25  waived"}, got)
+}

@@ -32,6 +32,7 @@ const (
 	StateLate    DeadlineState = "late"    // discharged after its due time
 	StateOverdue DeadlineState = "overdue" // not discharged, and due before Now
 	StateDue     DeadlineState = "due"     // not discharged, not yet overdue
+	StateWaived  DeadlineState = "waived"  // excused by a waiver event
 )
 
 // Deadline is one obligation instance falling due in a schedule's range.
@@ -66,6 +67,12 @@ type Deadline struct {
 	// Version is Finding.Version: the direction whose text it falls due
 	// under, when a later direction varied the obligation.
 	Version string `json:"version,omitempty"`
+	// Due is the deadline in effect: for an extended instance the
+	// extended date, with OriginalDue the date it had before Extension.
+	// Waiver is the event that waived a waived deadline.
+	OriginalDue string    `json:"original_due,omitempty"`
+	Extension   *EventRef `json:"extension,omitempty"`
+	Waiver      *EventRef `json:"waiver,omitempty"`
 }
 
 // Discharged reports whether an event has discharged the deadline.
@@ -105,6 +112,7 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Role: f.Role, Kind: f.Kind,
 			Instance: f.Instance, Assumed: f.Assumed, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
 			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Version: f.Version,
+			OriginalDue: f.OriginalDue, Extension: f.Extension, Waiver: f.Waiver,
 		}
 		if f.Trigger != nil {
 			dl.Key = fmt.Sprintf("%s/%s@%s", f.Direction, f.Obligation, f.Trigger.ID)
@@ -120,6 +128,8 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 			dl.State = StateMet
 		case f.Status == Late:
 			dl.State = StateLate
+		case f.Status == Waived:
+			dl.State = StateWaived
 		case !opts.Now.IsZero() && f.DueAt.Before(opts.Now):
 			dl.State = StateOverdue
 		default:

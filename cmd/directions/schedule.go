@@ -131,6 +131,7 @@ type ScheduleSummary struct {
 	Late      int `json:"late"`
 	Overdue   int `json:"overdue"`
 	Due       int `json:"due"`
+	Waived    int `json:"waived,omitempty"`
 	// Expectations counts the deadlines that are other parties'
 	// expectations rather than the council's duties (any state).
 	Expectations int `json:"expectations"`
@@ -151,6 +152,8 @@ func summariseSchedule(ds []evaluator.Deadline) ScheduleSummary {
 			s.Overdue++
 		case evaluator.StateDue:
 			s.Due++
+		case evaluator.StateWaived:
+			s.Waived++
 		}
 	}
 	return s
@@ -189,9 +192,20 @@ func stateWords(d evaluator.Deadline, loc *time.Location) string {
 	case evaluator.StateLate:
 		return fmt.Sprintf("met late by %s on %s (%d day%s)", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long(), d.DaysLate, plural(d.DaysLate))
 	case evaluator.StateOverdue:
-		return "overdue: not discharged"
+		return "overdue: not discharged" + extendedWords(d, loc)
+	case evaluator.StateWaived:
+		return fmt.Sprintf("waived by %s on %s", d.Waiver.ID, civil.In(d.Waiver.At, loc).Long())
 	}
-	return "due: not yet discharged"
+	return "due: not yet discharged" + extendedWords(d, loc)
+}
+
+// extendedWords notes an extension on a deadline not yet met.
+func extendedWords(d evaluator.Deadline, loc *time.Location) string {
+	if d.Extension == nil {
+		return ""
+	}
+	orig, _ := civil.Parse(d.OriginalDue)
+	return fmt.Sprintf(" (extended from %s by %s on %s)", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
 }
 
 func plural(n int) string {
@@ -239,7 +253,11 @@ func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, lo
 		}
 	}
 	s := summariseSchedule(ds)
-	fmt.Fprintf(w, "\n%d deadline%s: %d met, %d met late, %d overdue, %d due.\n", s.Deadlines, plural(s.Deadlines), s.Met, s.Late, s.Overdue, s.Due)
+	waived := ""
+	if s.Waived > 0 {
+		waived = fmt.Sprintf(", %d waived", s.Waived)
+	}
+	fmt.Fprintf(w, "\n%d deadline%s: %d met, %d met late, %d overdue, %d due%s.\n", s.Deadlines, plural(s.Deadlines), s.Met, s.Late, s.Overdue, s.Due, waived)
 	var err error
 	if s.Expectations > 0 {
 		_, err = fmt.Fprintf(w, "%d of them are other parties' expectations (holder marked \"expectation\"), tracked but never breaches of the direction.\n", s.Expectations)
@@ -284,6 +302,8 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 			prefix = "Met"
 		case evaluator.StateOverdue:
 			prefix = "OVERDUE"
+		case evaluator.StateWaived:
+			prefix = "Waived"
 		}
 		ev.SetSummary(fmt.Sprintf("%s: %s %s (%s)", prefix, d.Clause, d.Obligation, d.Direction))
 		var b strings.Builder
@@ -294,6 +314,10 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		} else {
 			fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, due.Long())
 		}
+		if d.Extension != nil {
+			orig, _ := civil.Parse(d.OriginalDue)
+			fmt.Fprintf(&b, "Extended from %s by %s on %s.\n", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
+		}
 		if d.Basis != "" {
 			fmt.Fprintf(&b, "How the date was computed: %s.\n", d.Basis)
 		}
@@ -303,7 +327,7 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.readAt, loc).Long(), stateWords(d, loc))
 		ev.SetDescription(b.String())
 		ev.AddCategory("Statutory direction deadline")
-		if f.remind > 0 && !d.Discharged() {
+		if f.remind > 0 && !d.Discharged() && d.State != evaluator.StateWaived {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			// All-day events start at midnight: 09:00 N days before is
