@@ -351,6 +351,24 @@ func (c *Case) Inspection(id string, when When, judgement string) *Ev {
 	return c.Event(id, "inspection", when).With("by", "ofsted").With("judgement", judgement)
 }
 
+// Extension adds an extension granted by a party of instance k of an
+// obligation (its id); give the new date with To or the length with
+// ByPeriod (docs/extensions.md).
+func (c *Case) Extension(id string, when When, by, obligationID string, k int) *Ev {
+	c.t.Helper()
+	return c.Event(id, "extension", when).With("by", by).With("obligation", obligationID).With("instance", int64(k))
+}
+
+// Waiver adds a waiver granted by a party of instance k of an obligation.
+func (c *Case) Waiver(id string, when When, by, obligationID string, k int) *Ev {
+	c.t.Helper()
+	return c.Event(id, "waiver", when).With("by", by).With("obligation", obligationID).With("instance", int64(k))
+}
+
+// ByPeriod sets how far an extension moves the deadline in effect, such
+// as "2 weeks".
+func (e *Ev) ByPeriod(period string) *Ev { return e.With("by_period", period) }
+
 // With sets an attribute.
 func (e *Ev) With(key string, value any) *Ev {
 	if e.ev.Attrs != nil {
@@ -625,6 +643,19 @@ func (k *Check) role(want obligation.Role) *Check {
 	return k
 }
 
+// Waived asserts the instance was waived.
+func (k *Check) Waived() *Check { k.r.c.t.Helper(); return k.status(evaluator.Waived) }
+
+// ExtendedTo asserts an extension moved the due date from original to
+// extended (both YYYY-MM-DD).
+func (k *Check) ExtendedTo(original, extended string) *Check {
+	k.r.c.t.Helper()
+	if k.f != nil && (k.f.OriginalDue != original || k.f.ExtendedTo != extended) {
+		k.errorf("extension", original+" -> "+extended, orDash(k.f.OriginalDue)+" -> "+orDash(k.f.ExtendedTo))
+	}
+	return k
+}
+
 // Assumed asserts whether the due date rests on a modelling assumption
 // rather than the text.
 func (k *Check) Assumed(want bool) *Check {
@@ -633,6 +664,23 @@ func (k *Check) Assumed(want bool) *Check {
 		k.errorf("assumed", want, k.f.Assumed != "")
 	}
 	return k
+}
+
+// DaysLateOriginal asserts how many days after the original due date an
+// extended instance was discharged.
+func (k *Check) DaysLateOriginal(days int) *Check {
+	k.r.c.t.Helper()
+	if k.f != nil && k.f.DaysLateOriginal != days {
+		k.errorf("days late by the original due date", days, k.f.DaysLateOriginal)
+	}
+	return k
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // DischargedBy asserts which event discharged the instance.

@@ -159,3 +159,25 @@ func TestEventsIsACopy(t *testing.T) {
 	evs[0].Attrs["from"] = "someone-else"
 	assert.Equal(t, "board-chair", c.Events()[0].Attrs["from"])
 }
+
+// Extensions and waivers are events like any other. By hand: 8(f) #1 is
+// due 25 Apr 2018; extended on 2 May (after that) by 3 weeks to 16 May and
+// sent on 14 May: met, 19 days after the original (5 + 14). #2, due
+// 25 Jul, is waived on 10 Jul.
+func TestExtensionsAndWaivers(t *testing.T) {
+	c := whatif.Load(t, barnet2017, barnet2018).History(history).Without("chair-q1", "chair-q2")
+	c.Extension("ext-q1", whatif.On("2018-05-02"), "secretary-of-state", "chair-quarterly-report", 1).ByPeriod("3 weeks")
+	c.Report("chair-q1-late", whatif.On("2018-05-14"), "board-chair", "secretary-of-state", "progress")
+	c.Waiver("waive-q2", whatif.On("2018-07-10"), "dfe", "chair-quarterly-report", 2)
+	res := c.AsOf(whatif.On("2018-09-30"))
+	res.Instance("8(f)", 1).Met().Due("2018-05-16").ExtendedTo("2018-04-25", "2018-05-16").DaysLateOriginal(19)
+	res.Instance("8(f)", 2).Waived().Due("2018-07-25")
+	res.Breaches(0)
+
+	r := record(func(t whatif.TestingT) {
+		c := whatif.Load(t, barnet2017, barnet2018).History(history)
+		c.AsOf(whatif.On("2018-09-30")).Instance("8(f)", 1).Waived().ExtendedTo("2018-04-25", "2018-05-09")
+	})
+	assert.True(t, r.failed)
+	assert.Contains(t, r.String(), "2018-04-25 -> 2018-05-09")
+}
