@@ -48,6 +48,14 @@
 //     A finding's Assumed says when its due date is the model's
 //     assumption rather than the text's.
 //  6. The same inputs give the same findings in the same order.
+//  7. Events of type extension and waiver are grants (docs/extensions.md):
+//     one moves the deadline of an instance still outstanding when it is
+//     granted (the latest extension applies; windows keep the original
+//     deadlines) and the status is judged against the new date, the
+//     finding keeping the original; the other makes the instance Waived,
+//     after a miss too. A grant that names no outstanding instance, or
+//     comes from a party the direction does not allow, stops the
+//     evaluation with a *GrantError at the event's position.
 //
 // # Streaming
 //
