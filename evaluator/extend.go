@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,6 +147,10 @@ func readGrant(ev *event.Event) (grantSpec, string) {
 		case float64:
 			if n == math.Trunc(n) && n >= 1 && n < 1e9 {
 				g.number = int(n)
+			}
+		case string: // a CSV cell
+			if k, err := strconv.Atoi(strings.TrimSpace(n)); err == nil {
+				g.number = k
 			}
 		}
 		if g.number < 1 {

@@ -100,8 +100,12 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	ev := res.Events
-	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached; %d breaches; %d expectations of others not met\n",
-		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached], breaches, unmet)
+	waived := ""
+	if n := counts[evaluator.Waived]; n > 0 {
+		waived = fmt.Sprintf(", %d waived", n)
+	}
+	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached%s; %d breaches; %d expectations of others not met\n",
+		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached], waived, breaches, unmet)
 	if breaches > 0 {
 		return exitBreaches
 	}
