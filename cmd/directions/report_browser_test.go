@@ -214,7 +214,7 @@ func TestReportTree(t *testing.T) {
 		assert.Contains(t, out, id)
 	}
 	assert.Contains(t, out, "6 days late")
-	assert.Equal(t, 33, strings.Count(out, `<g class="marker `)-6, "33 instances, plus the 6 legend shapes")
+	assert.Equal(t, 33, strings.Count(out, `<g class="marker `)-7, "33 instances, plus the 7 legend shapes")
 	// Felpersham's missed report to the DfE (Annex A 3, due 1 Sep 2018) is
 	// its expectation: drawn pale, counted apart, with an assumed date.
 	assert.Contains(t, out, `<g class="marker missed expectation" id="m-ambridge-2018-03-adviser-reports-to-dfe-2"`)
