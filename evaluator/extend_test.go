@@ -26,7 +26,11 @@ import (
 // issuer, the Department (allowed only by the Barnet 2018 direction) or
 // Essex (never allowed), now and then naming an unknown obligation.
 func grantHistory(r *rand.Rand, set *direction.Set, n int) []event.Event {
-	evs := chaosHistory(r, n)
+	return addGrants(r, set, chaosHistory(r, n))
+}
+
+// addGrants inserts the grants grantHistory describes into evs.
+func addGrants(r *rand.Rand, set *direction.Set, evs []event.Event) []event.Event {
 	type ob struct {
 		d *direction.Direction
 		o *obligation.Obligation
@@ -313,4 +317,46 @@ func TestScheduleUsesTheExtendedDate(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"1 2018-05-09 2018-04-25 due", "2 2018-07-25  waived"}, got)
+}
+
+// The schedule shapes and attribution rules (testdata/shapes.yaml) with
+// grants: windows stay on the original deadlines, an event naming an
+// instance by attribute names its original due date, and an instance
+// waived before it arose takes no event. Evaluate agrees with the
+// reference, and Stream and Monitor with Evaluate.
+func TestGrantsOnScheduleShapes(t *testing.T) {
+	set := shapesSet(t)
+	applied := 0
+	for seed := range uint64(400 / raceScale) {
+		r := rand.New(rand.NewPCG(seed, 13))
+		evs := addGrants(r, set, shapesHistory(r, set, 1+r.IntN(50)))
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		want, wantCounts, res := agreeOnRefusals(t, seed, set, &evs, asOf)
+		if !equalStrings(essences(want), essences(res.Findings)) || wantCounts != res.Events {
+			t.Fatalf("seed %d, as of %s: the engine disagrees with the reference\nreference:\n%s\ncounts %+v\nengine:\n%s\ncounts %+v\nhistory:\n%s",
+				seed, asOf, join(essences(want)), wantCounts, join(essences(res.Findings)), res.Events, dump(evs))
+		}
+		for _, f := range res.Findings {
+			if f.Extension != nil || f.Waiver != nil {
+				applied++
+			}
+		}
+		mon, _, _ := monitorRun(t, r, set, evs, asOf)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(mon), "seed %d", seed)
+		sorted := event.Sort(evs)
+		var got []Finding
+		i := 0
+		_, err := Stream(set, func() (*event.Event, error) {
+			if i == len(sorted) {
+				return nil, io.EOF
+			}
+			e := sorted[i]
+			i++
+			return &e, nil
+		}, Options{AsOf: asOf}, func(f Finding) { got = append(got, f) })
+		require.NoError(t, err)
+		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), "seed %d", seed)
+	}
+	t.Logf("%d findings extended or waived", applied)
+	assert.Greater(t, applied, 50)
 }
