@@ -1,0 +1,51 @@
+package event
+
+import (
+	"testing"
+	"time"
+)
+
+// fastTime is a speed path: for every string it accepts, it must give what
+// the general path (time.Parse) gives, instant and printed offset alike;
+// it may decline anything, never answer differently.
+func TestParseTimeFastAgreesWithSlow(t *testing.T) {
+	inputs := []string{
+		"2018-04-25", "2016-02-29", "2017-02-29", "2018-02-30", "2018-13-01", "2018-00-10", "0000-01-01", "9999-12-31",
+		"2018-04-25T23:30:00+01:00", "2018-04-25T23:30:00Z", "2018-04-25T23:30:00-05:30", "2018-04-25T23:30:00+00:00",
+		"2018-04-25T23:30:00.5Z", "2018-04-25T23:30:00.123456789+01:00", "2018-04-25T23:30:00.1234567891Z",
+		"2018-04-25T24:00:00Z", "2018-04-25T23:60:00Z", "2018-04-25T23:30:60Z", "2018-04-25T23:30:00+24:00",
+		"2018-04-25T23:30:00+01:60", "2018-04-25t23:30:00z", "2018-04-25 23:30:00Z", "2018-04-25T23:30:00",
+		"2018-04-25T23:30Z", "2018-04-25T23:30:00.Z", "2018-04-25T23:30:00+0100", "2018-4-25", " 2018-04-25",
+		"2018-04-25T23:30:00+01:00 ", "2018-10-28T01:30:00+01:00", "2018-03-25T01:30:00+00:00", "+018-04-25",
+		"2018-04-2a", "２０１８-04-25",
+	}
+	for _, s := range inputs {
+		ft, fd, ok := fastTime(s, London)
+		st, sd, err := slowTime(s, London)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: fast path accepts, general path refuses: %v", s, err)
+			continue
+		}
+		if !ft.Equal(st) || fd != sd || ft.Format(time.RFC3339Nano) != st.Format(time.RFC3339Nano) {
+			t.Errorf("%q: fast %v (%s, date %v), general %v (%s, date %v)", s, ft, ft.Format(time.RFC3339Nano), fd, st, st.Format(time.RFC3339Nano), sd)
+		}
+	}
+	// The forms exports write take the fast path.
+	for _, s := range []string{"2018-04-25", "2018-04-25T23:30:00+01:00", "2018-04-25T22:30:00Z", "2018-04-25T23:30:00.250+01:00"} {
+		if _, _, ok := fastTime(s, London); !ok {
+			t.Errorf("%q: not read by the fast path", s)
+		}
+	}
+	// Every instant of a year, in both UK offsets, agrees.
+	for tm := time.Date(2018, 1, 1, 0, 0, 0, 0, London); tm.Year() == 2018; tm = tm.Add(97 * time.Minute) {
+		s := tm.Format(time.RFC3339)
+		ft, _, ok := fastTime(s, London)
+		st, _, _ := slowTime(s, London)
+		if !ok || !ft.Equal(st) || ft.Format(time.RFC3339) != s {
+			t.Fatalf("%s: fast %v ok %v, general %v", s, ft, ok, st)
+		}
+	}
+}
