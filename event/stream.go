@@ -22,6 +22,9 @@ import (
 // document, that a Reader accepts, in bytes.
 const MaxLine = 1 << 20
 
+// maxSkip is how far a Reader looks for the end of an overlong line.
+const maxSkip = 16 * MaxLine
+
 // Reader reads a JSON or JSON Lines history one event at a time, holding
 // one event in memory, so that a history of any length can be evaluated
 // as it is read. It is the only reader of these formats: Load and Parse
@@ -58,7 +61,7 @@ type Reader struct {
 	buf    []byte
 	// JSON documents: where the reader is in [ ... ] or {"events": [ ... ]}.
 	started, wrapped, done bool
-	index                  int   // events[index] is the next event of a document
+	index                  int // events[index] is the next event of a document
 	// names interns attribute names and event types, which repeat on
 	// every event; recent remembers the name last seen at each position
 	// of an event, which is nearly always the one there again.
@@ -178,14 +181,20 @@ func (r *Reader) readLine() ([]byte, error) {
 		r.buf = append(r.buf, chunk...)
 		if len(r.buf) > MaxLine {
 			r.line++
-			// Skip the rest of the line so that reading can go on; every
-			// read consumes input, so this ends at the line's end, the
-			// input's end or the history's size limit.
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.br.ReadSlice('\n')
+			// Skip the rest of the line so that reading can go on, but
+			// not forever: input with no line end in sight (a device, a
+			// binary file) ends the history.
+			skipped := len(r.buf)
+			for errors.Is(err, bufio.ErrBufferFull) && skipped <= maxSkip {
+				chunk, err = r.br.ReadSlice('\n')
+				skipped += len(chunk)
 			}
-			if err != nil && !errors.Is(err, io.EOF) {
+			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 				return nil, r.readErr(err)
+			}
+			if skipped > maxSkip {
+				r.done = true
+				return nil, diag.List{r.errAt(0, "", "no line end in the first %d bytes of a line: this is not JSON Lines", maxSkip)}
 			}
 			return nil, diag.List{r.errAt(0, "", "line is longer than %d bytes: JSON Lines holds one event object per line", MaxLine)}
 		}

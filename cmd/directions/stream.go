@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 func init() {
@@ -37,6 +37,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "stream", "stream [--as-of DATE] [--window N] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	window := fs.Int("window", 0, "sort events that are up to N places out of time order (0: report any event out of order)")
+	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -57,8 +58,9 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC()
-	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window}
+	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window, progress: newProgress(env.stderr, *quiet)}
 	defer src.close()
+	defer src.progress.done()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
 	counts := map[evaluator.Status]int{}
 	breaches, unmet := 0, 0
@@ -80,6 +82,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	if ferr := out.Flush(); writeErr == nil {
 		writeErr = ferr
 	}
+	src.progress.done()
 	if errors.Is(err, errStop) || src.errs.Len() > 0 {
 		src.drain()
 		env.errorf("%v", src.errs.Err())
@@ -119,16 +122,15 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 	var histories []string
 	var errs diag.List
 	for _, name := range names {
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".jsonl", ".ndjson":
+		if name == workspace.Stdin || workspace.IsJSONLines(name) {
 			histories = append(histories, name)
 			continue
 		}
-		data, err := os.ReadFile(name)
+		kind, data, err := workspace.Probe(name, yamlx.Limits{})
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		switch workspace.Classify(name, data) {
+		switch kind {
 		case workspace.Direction:
 			d, err := direction.Parse(name, data, direction.Options{})
 			if err != nil {
@@ -170,9 +172,10 @@ type streamSource struct {
 	opts   event.Options
 	window int
 
-	f    *os.File
-	r    *event.Reader
-	errs diag.List
+	f        *os.File
+	r        *event.Reader
+	errs     diag.List
+	progress *progress
 	// The window: events read ahead, ordered by time then input order;
 	// spare holds event copies for reuse.
 	pending eventHeap
@@ -191,6 +194,7 @@ type pendingEvent struct {
 func (s *streamSource) close() {
 	if s.f != nil {
 		s.f.Close()
+		s.f = nil
 	}
 }
 
@@ -198,6 +202,9 @@ func (s *streamSource) close() {
 func (s *streamSource) pos() string {
 	if s.last != nil {
 		return s.last.Pos.String()
+	}
+	if len(s.files) == 0 {
+		return "the history"
 	}
 	return s.files[0]
 }
@@ -209,12 +216,19 @@ func (s *streamSource) read() (*event.Event, error) {
 			if len(s.files) == 0 {
 				return nil, io.EOF
 			}
-			f, err := os.Open(s.files[0])
-			if err != nil {
-				return nil, err
-			}
 			s.close()
-			s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
+			if s.files[0] == workspace.Stdin {
+				s.f, s.r = nil, event.NewReader(s.files[0], workspace.StdinReader, s.opts)
+			} else {
+				f, err := event.Open(s.files[0], event.JSONL, s.opts.Limits)
+				if err != nil {
+					return nil, err
+				}
+				s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
+				if info, err := f.Stat(); err == nil {
+					s.progress.file(s.files[0], info.Size())
+				}
+			}
 			s.files = s.files[1:]
 		}
 		ev, err := s.r.Next()
@@ -222,10 +236,13 @@ func (s *streamSource) read() (*event.Event, error) {
 			s.r = nil
 			continue
 		}
-		var de *diag.Error
-		if errors.As(err, &de) {
-			s.errs = append(s.errs, de)
+		var list diag.List
+		if errors.As(err, &list) {
+			s.errs = append(s.errs, list...)
 			return nil, errStop
+		}
+		if err == nil {
+			s.progress.event(s.r.Offset())
 		}
 		return ev, err
 	}
