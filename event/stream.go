@@ -150,9 +150,15 @@ func (r *Reader) Next() (*Event, error) {
 			continue
 		}
 		r.cur = line
+		base := diag.Position{File: r.name, Line: r.line, Column: 1}
+		if r.flatLine(line, base) {
+			if err := r.check(base, ""); err != nil {
+				return nil, err
+			}
+			return &r.ev, nil
+		}
 		r.src.Reset(line)
 		r.dec.Reset(&r.src)
-		base := diag.Position{File: r.name, Line: r.line, Column: 1}
 		if k := r.dec.PeekKind(); k != '{' {
 			if k == 0 {
 				_, err := r.dec.ReadToken()
@@ -414,14 +420,7 @@ func duplicateName(se *jsontext.SyntacticError) string {
 // event's data path in a JSON document ("" in JSON Lines). Problems with
 // keys or values are gathered; a syntax error or limit is returned at once.
 func (r *Reader) decodeObject(base diag.Position, path string) error {
-	ev := &r.ev
-	if ev.Attrs == nil {
-		ev.Attrs = map[string]any{}
-	}
-	clear(ev.Attrs)
-	*ev = Event{Attrs: ev.Attrs, Pos: base}
-	r.at = atValue{}
-	r.problems = r.problems[:0]
+	r.startEvent(base)
 	if _, err := r.dec.ReadToken(); err != nil {
 		return r.syntaxOrLine(err)
 	}
@@ -431,70 +430,99 @@ func (r *Reader) decodeObject(base diag.Position, path string) error {
 		if err != nil {
 			return r.syntaxOrLine(err)
 		}
-		var name string
-		if i < len(r.recent) && len(nameVal) > 2 && r.recent[i] == string(nameVal[1:len(nameVal)-1]) {
-			name = r.recent[i]
-		} else {
-			name = r.intern(nameVal)
-			if i < len(r.recent) {
-				r.recent[i] = name
-			}
-		}
-		valOff := r.dec.InputOffset() // before the colon: see valueAt
+		name := r.memberName(i, nameVal) // before the decoder reuses nameVal
+		valOff := r.dec.InputOffset()    // before the colon: see valueAt
 		kind := r.dec.PeekKind()
 		val, err := r.dec.ReadValue()
 		if err != nil {
 			return r.syntaxOrLine(err)
 		}
-		p := joinPath(path, name)
-		switch name {
-		case "id", "type", "at":
-			seen[reservedIndex(name)] = true
-			if kind != '"' {
-				r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
-				continue
-			}
-			var s string
-			if name == "type" {
-				if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
-					s = r.lastType
-				} else {
-					s = r.intern(val)
-					r.lastType = s
-				}
-			} else {
-				s = unquote(val)
-			}
-			if strings.TrimSpace(s) == "" {
-				r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %q", name, reservedWhat[name], s))
-				continue
-			}
-			switch name {
-			case "id":
-				ev.ID = s
-			case "type":
-				ev.Type = s
-			case "at":
-				r.at = atValue{s: s, off: valOff, set: true}
-			}
-		default:
-			v, err := r.value(kind, val, 1)
-			if err != nil {
-				r.problem(r.errAt(r.valueAt(valOff), p, "%v", err))
-				continue
-			}
-			ev.Attrs[name] = v
-		}
+		r.member(name, kind, val, valOff, path, &seen)
 	}
 	if _, err := r.dec.ReadToken(); err != nil {
 		return r.syntaxOrLine(err)
 	}
+	r.endEvent(base, path, &seen)
+	return nil
+}
+
+// startEvent clears the event for decoding.
+func (r *Reader) startEvent(base diag.Position) {
+	ev := &r.ev
+	if ev.Attrs == nil {
+		ev.Attrs = map[string]any{}
+	}
+	clear(ev.Attrs)
+	*ev = Event{Attrs: ev.Attrs, Pos: base}
+	r.at = atValue{}
+	r.problems = r.problems[:0]
+}
+
+// memberName returns the name of the i-th member of an event from its
+// quoted text, interned.
+func (r *Reader) memberName(i int, nameVal []byte) string {
+	if i < len(r.recent) && len(nameVal) > 2 && r.recent[i] == string(nameVal[1:len(nameVal)-1]) {
+		return r.recent[i]
+	}
+	name := r.intern(nameVal)
+	if i < len(r.recent) {
+		r.recent[i] = name
+	}
+	return name
+}
+
+// member takes a member of an event object: its name, the kind and text of
+// its value, and the offset just past the name.
+func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int64, path string, seen *[3]bool) {
+	ev := &r.ev
+	switch name {
+	case "id", "type", "at":
+		p := joinPath(path, name)
+		seen[reservedIndex(name)] = true
+		if kind != '"' {
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
+			return
+		}
+		var s string
+		if name == "type" {
+			if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
+				s = r.lastType
+			} else {
+				s = r.intern(val)
+				r.lastType = s
+			}
+		} else {
+			s = unquote(val)
+		}
+		if strings.TrimSpace(s) == "" {
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %q", name, reservedWhat[name], s))
+			return
+		}
+		switch name {
+		case "id":
+			ev.ID = s
+		case "type":
+			ev.Type = s
+		case "at":
+			r.at = atValue{s: s, off: valOff, set: true}
+		}
+	default:
+		v, err := r.value(kind, val, 1)
+		if err != nil {
+			r.problem(r.errAt(r.valueAt(valOff), joinPath(path, name), "%v", err))
+			return
+		}
+		ev.Attrs[name] = v
+	}
+}
+
+// endEvent notes the reserved keys an event lacks.
+func (r *Reader) endEvent(base diag.Position, path string, seen *[3]bool) {
 	for i, k := range Reserved {
 		if !seen[i] {
 			r.problem(&diag.Error{Pos: base, Path: path, Msg: fmt.Sprintf("missing required key %q: %s", k, reservedWhat[k])})
 		}
 	}
-	return nil
 }
 
 // syntaxOrLine words a decoder error inside an event.
@@ -583,16 +611,54 @@ var reservedWhat = map[string]string{
 }
 
 // time reads at through ParseTime, remembering the last answer: a
-// time-ordered history often gives the same at many times running.
+// time-ordered history often gives the same at many times running, or
+// the same day at another time of day (sameDayAs).
 func (r *Reader) time(at string) (time.Time, bool, error) {
 	if at == r.lastAt && at != "" {
 		return r.lastTime, r.lastDate, nil
+	}
+	if t, ok := sameDayAs(at, r.lastAt, r.lastTime); ok {
+		r.lastAt, r.lastTime, r.lastDate = at, t, false
+		return t, false, nil
 	}
 	t, dateOnly, err := ParseTime(at, r.loc)
 	if err == nil {
 		r.lastAt, r.lastTime, r.lastDate = at, t, dateOnly
 	}
 	return t, dateOnly, err
+}
+
+// sameDayAs reads at, an RFC 3339 time, from the last one read (prev at
+// prevT) when the two differ only in the clock time (same date, same
+// offset, no fraction): prevT moved by the difference in seconds, which
+// in a fixed offset is exact. It declines anything else.
+func sameDayAs(at, prev string, prevT time.Time) (time.Time, bool) {
+	// 2018-04-25T09:00:07+01:00: date and T are bytes 0-10, the clock
+	// 11-18, the offset from 19.
+	if len(at) != len(prev) || len(at) < 20 || at[10] != 'T' || at[:11] != prev[:11] || at[19:] != prev[19:] ||
+		(at[19] != 'Z' && at[19] != '+' && at[19] != '-') {
+		return time.Time{}, false
+	}
+	a, ok1 := clockSeconds(at[11:19])
+	b, ok2 := clockSeconds(prev[11:19])
+	if !ok1 || !ok2 {
+		return time.Time{}, false
+	}
+	return prevT.Add(time.Duration(a-b) * time.Second), true
+}
+
+// clockSeconds reads HH:MM:SS as seconds since midnight, in range.
+func clockSeconds(s string) (int, bool) {
+	if s[2] != ':' || s[5] != ':' {
+		return 0, false
+	}
+	h, ok1 := digits(s[0:2])
+	m, ok2 := digits(s[3:5])
+	sec, ok3 := digits(s[6:8])
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return h*3600 + m*60 + sec, true
 }
 
 // intern returns the string of a JSON string value, shared between events.

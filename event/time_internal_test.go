@@ -49,3 +49,23 @@ func TestParseTimeFastAgreesWithSlow(t *testing.T) {
 		}
 	}
 }
+
+// The reader's same-day shortcut gives what ParseTime gives, whatever came
+// before: other days, other offsets, fractions, dates, bad times.
+func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
+	r := &Reader{loc: London}
+	seq := []string{
+		"2018-04-25T09:00:00+01:00", "2018-04-25T09:00:07+01:00", "2018-04-25T23:59:59+01:00", "2018-04-25T00:00:00+01:00",
+		"2018-04-25T09:00:07Z", "2018-04-25T09:00:08Z", "2018-04-26T09:00:08Z", "2018-04-26T09:00:08.5Z", "2018-04-26T09:00:09Z",
+		"2018-04-26", "2018-04-26T09:00:09-05:30", "2018-04-26T08:00:09-05:30", "2018-04-26T08:61:09-05:30", "2018-04-26T08:01:09-05:30",
+		"2018-10-28T00:30:00+01:00", "2018-10-28T01:30:00+01:00", "2018-10-28T01:30:00+00:00", "2018-10-28T03:30:00+00:00",
+		"2018-04-26t08:01:10-05:30", "2018-04-26T08:01:11-05:30",
+	}
+	for _, s := range seq {
+		got, gd, gerr := r.time(s)
+		want, wd, werr := ParseTime(s, London)
+		if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+			t.Errorf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
+		}
+	}
+}

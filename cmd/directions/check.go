@@ -151,6 +151,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	prog := newProgress(env.stderr, *quiet)
 	defer prog.done()
+	tuneGC()
 	if code, done := checkTree(ctx, env, paths, *asOf, *format, prog); done {
 		return code
 	}
