@@ -103,6 +103,8 @@ func TestReadersAgreeOnTheRules(t *testing.T) {
 			`h.json:1:61: events[0].d: the value nests more than 64 levels deep (raise Limits.MaxDepth to read it)`},
 		{"nesting over 64", "h.yaml", "events:\n- {id: e1, type: report, at: 2018-04-20, d: " + deep(65) + "}\n",
 			`h.yaml:2:45: events[0].d: the value nests more than 64 levels deep (raise Limits.MaxDepth to read it)`},
+		{"nested duplicate key", "h.yaml", "- {id: e1, type: report, at: 2018-04-20, m: {k: 1, k: 2}}\n", `h.yaml:1:52: events[0].m.k: duplicate key "k"`},
+		{"lone surrogate", "h.yaml", "- {id: e1, type: report, at: 2018-04-20, note: \"e\\ud800\"}\n", `h.yaml:1:1: not valid YAML: found invalid Unicode character escape code`},
 		{"lone surrogate", "h.jsonl", `{"id":"e1","type":"report","at":"2018-04-20","note":"e\ud800"}`,
 			"h.jsonl:1:55: not valid JSON: invalid surrogate pair `\\ud800\"}` in string: strings must be UTF-8 text"},
 		{"lone surrogate", "h.json", `[{"id":"e1","type":"report","at":"2018-04-20","note":"e\ud800"}]`,

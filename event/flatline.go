@@ -104,12 +104,24 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 	if skipSpace(line, i) != len(line) {
 		return false // more after the object: the decoder words it
 	}
+	skip := r.skipsAttributes(line, spans[:n])
 	r.startEvent(base)
 	var seen [3]bool
 	for k := range n {
 		sp := &spans[k]
-		name := r.memberName(k, line[sp.name[0]:sp.name[1]])
-		r.member(name, sp.kind, line[sp.val[0]:sp.val[1]], int64(sp.name[1]), "", &seen)
+		nameVal, val := line[sp.name[0]:sp.name[1]], line[sp.val[0]:sp.val[1]]
+		if skip && !isReserved(nameVal) {
+			// Not read by the caller: checked against the rules only
+			// (strings and literals already are, by the scan above).
+			if sp.kind == '0' {
+				if _, err := number(string(val)); err != nil {
+					r.problem(r.errAt(r.valueAt(int64(sp.name[1])), r.memberName(k, nameVal), "%v", err))
+				}
+			}
+			continue
+		}
+		name := r.memberName(k, nameVal)
+		r.member(name, sp.kind, val, int64(sp.name[1]), "", &seen)
 	}
 	r.endEvent(base, "", &seen)
 	return true
@@ -187,4 +199,37 @@ func flatLiteral(b []byte, i int, lit string) (int, bool) {
 		return 0, false
 	}
 	return i + len(lit), true
+}
+
+// skipsAttributes reports whether the caller has said it will not read the
+// attributes of this line's event type (Options.ReadsAttributes); never
+// with a vocabulary, which checks them.
+func (r *Reader) skipsAttributes(line []byte, spans []flatSpan) bool {
+	if r.reads == nil || r.voc != nil {
+		return false
+	}
+	for _, sp := range spans {
+		if sp.kind != '"' || string(line[sp.name[0]:sp.name[1]]) != `"type"` {
+			continue
+		}
+		t := line[sp.val[0]+1 : sp.val[1]-1]
+		reads, known := r.readsType[string(t)]
+		if !known {
+			if r.readsType == nil {
+				r.readsType = map[string]bool{}
+			}
+			reads = r.reads(string(t))
+			if len(r.readsType) < 10_000 {
+				r.readsType[string(t)] = reads
+			}
+		}
+		return !reads
+	}
+	return false
+}
+
+// isReserved reports whether a quoted member name is id, type or at.
+func isReserved(quoted []byte) bool {
+	s := string(quoted)
+	return s == `"id"` || s == `"type"` || s == `"at"`
 }

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
 // readLines reads src as JSON Lines and describes every event or error.
-func readLines(src []byte) []string {
-	r := NewReader("h.jsonl", bytes.NewReader(src), Options{})
+func readLines(src []byte) []string { return readLinesWith(src, Options{}) }
+
+func readLinesWith(src []byte, opts Options) []string {
+	r := NewReader("h.jsonl", bytes.NewReader(src), opts)
 	var out []string
 	for {
 		ev, err := r.Next()
@@ -59,6 +62,15 @@ func TestFlatLineAgreesWithDecoder(t *testing.T) {
 		useFlatLine = true
 		if fmt.Sprint(fast) != fmt.Sprint(slow) {
 			t.Fatalf("%q:\nflat    %v\ndecoder %v", src, fast, slow)
+		}
+		// Skipping the attributes of a type changes nothing but Attrs:
+		// every error is still found.
+		skipped := readLinesWith(src, Options{ReadsAttributes: func(t string) bool { return t != "visit" && t != "report" }})
+		for i := range skipped {
+			if strings.HasPrefix(slow[i], "error") != strings.HasPrefix(skipped[i], "error") ||
+				(strings.HasPrefix(slow[i], "error") && slow[i] != skipped[i]) {
+				t.Fatalf("%q:\nskipping %v\ndecoder  %v", src, skipped, slow)
+			}
 		}
 	}
 	for _, s := range seeds {

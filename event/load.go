@@ -28,6 +28,11 @@ type Options struct {
 	// Vocabulary, when set, is the list of event types and attributes a
 	// history may use; anything else is an error at its position.
 	Vocabulary *Vocabulary
+	// ReadsAttributes, when set (and Vocabulary is not), tells a Reader
+	// which event types' attributes the caller will read: for the others
+	// Attrs is left empty, though every value is still checked against
+	// the rules (see evaluator.ReadsAttributes). Load ignores it.
+	ReadsAttributes func(eventType string) bool
 }
 
 func (o Options) loc() *time.Location {
@@ -117,6 +122,7 @@ func Open(path string, f Format, lim yamlx.Limits) (*os.File, error) {
 func Read(name string, f Format, r io.Reader, opts Options) ([]Event, error) {
 	switch f {
 	case JSON, JSONL:
+		opts.ReadsAttributes = nil // the events are returned whole
 		rd, _ := NewFormatReader(name, f, r, opts)
 		return collect(rd)
 	}

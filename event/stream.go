@@ -74,6 +74,9 @@ type Reader struct {
 	lastAt   string
 	lastTime time.Time
 	lastDate bool
+	// reads is Options.ReadsAttributes; readsType remembers its answers.
+	reads     func(string) bool
+	readsType map[string]bool
 	// The event being decoded: its line (JSON Lines), its at, and its
 	// problems so far.
 	cur      []byte
@@ -113,6 +116,7 @@ func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
 	lim := opts.Limits.ForHistory()
 	return &Reader{
 		name: name, format: f, loc: opts.loc(), voc: opts.Vocabulary, depth: lim.Depth(), names: map[string]string{},
+		reads: opts.ReadsAttributes,
 		in: &source{r: r, max: int64(lim.Bytes()), winLine: 1},
 	}
 }

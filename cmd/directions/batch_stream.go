@@ -45,7 +45,7 @@ func streamCouncil(c workspace.Council, asOf string, progress *progress) (r coun
 	if err != nil {
 		return r, false
 	}
-	opts := event.Options{Location: ws.Location, Vocabulary: direction.VocabularyOf(ws.Directions...)}
+	opts := event.Options{Location: ws.Location, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
 	src := &councilSource{files: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
 	defer src.close()
 	var findings []evaluator.Finding

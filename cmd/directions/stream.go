@@ -58,7 +58,8 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC()
-	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window, progress: newProgress(env.stderr, *quiet)}
+	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
+		window: *window, progress: newProgress(env.stderr, *quiet)}
 	defer src.close()
 	defer src.progress.done()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
