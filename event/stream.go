@@ -117,7 +117,7 @@ func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
 	return &Reader{
 		name: name, format: f, loc: opts.loc(), voc: opts.Vocabulary, depth: lim.Depth(), names: map[string]string{},
 		reads: opts.ReadsAttributes,
-		in: &source{r: r, max: int64(lim.Bytes()), winLine: 1},
+		in:    &source{r: r, max: int64(lim.Bytes()), winLine: 1},
 	}
 }
 

@@ -26,8 +26,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"cel.dev/cel-go/cel"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 func main() {
