@@ -116,3 +116,26 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 		})
 	}
 }
+
+// A fingerprint seen twice is only a candidate: reading the ids again
+// tells two ids sharing a fingerprint (the evaluation stands) from a
+// repeated id (loading reports it).
+func TestDistinctIDsSettlesSharedFingerprints(t *testing.T) {
+	evs, _ := synth.History(synth.Options{Seed: 4, Council: "town", Issued: civil.New(2018, time.January, 25), Years: 1, Noise: 0.5, Times: true})
+	c := streamedCouncil(t, map[string][]byte{"a.jsonl": jsonl(evs[:10]), "b.json": jsonDoc(evs[10:])})
+	var histories []string
+	for _, p := range c.Paths {
+		if streamable(p) {
+			histories = append(histories, p)
+		}
+	}
+	prints := event.NewIDPrints()
+	// As if evs[3] and evs[12] had shared a fingerprint: distinct ids.
+	shared := map[uint64]bool{prints.Print(evs[3].ID): true, prints.Print(evs[12].ID): true}
+	require.True(t, distinctIDs(histories, event.Options{}, prints, shared))
+
+	dup := append(append([]event.Event(nil), evs...), evs[3])
+	dup[len(dup)-1].At = evs[len(evs)-1].At
+	c = streamedCouncil(t, map[string][]byte{"h.jsonl": jsonl(dup)})
+	require.False(t, distinctIDs([]string{filepath.Join(c.Dir, "h.jsonl")}, event.Options{}, prints, shared))
+}
