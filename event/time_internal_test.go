@@ -69,3 +69,20 @@ func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
 		}
 	}
 }
+
+// A day the zone skipped is not read by the fast path; ParseTime refuses it.
+func TestParseTimeSkippedDay(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skip(err)
+	}
+	if _, _, ok := fastTime("2011-12-30", apia); ok {
+		t.Error("fast path read a day Apia skipped")
+	}
+	if _, _, err := ParseTime("2011-12-30", apia); err == nil {
+		t.Error("ParseTime read a day Apia skipped")
+	}
+	if _, _, err := ParseTime("2011-12-31", apia); err != nil {
+		t.Error(err)
+	}
+}
