@@ -141,3 +141,19 @@ func TestStandardInput(t *testing.T) {
 	assert.Contains(t, errs, "-:1:1: no line end in the first 16777216 bytes of a line: this is not JSON Lines")
 	assert.Less(t, zero.n, int64(64<<20), "a bounded read")
 }
+
+// stream refuses a repeated id, as check does, at both places.
+func TestStreamRefusesRepeatedIDs(t *testing.T) {
+	dir, _ := hostileFolder(t)
+	history := `{"id":"m1","type":"board-meeting","at":"2018-03-01T18:00:00+00:00"}` + "\n" +
+		`{"id":"v1","type":"inspection","at":"2018-03-02T09:00:00+00:00"}` + "\n" +
+		`{"id":"m1","type":"inspection","at":"2018-03-03T09:00:00+00:00"}` + "\n"
+	path := filepath.Join(dir, "h.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(history), 0o644))
+	code, _, errs := cliWithin(t, 20*time.Second, "stream", "--as-of", "2018-09-30", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, path+`:3:1: duplicate event id "m1" (also at `+path+`:1:1)`)
+	code, _, errs = cliWithin(t, 20*time.Second, "check", "--as-of", "2018-09-30", dir)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, path+`:3:1: events[2]: duplicate event id "m1" (also at `+path+`:1:1)`)
+}

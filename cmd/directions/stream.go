@@ -59,7 +59,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	}
 	tuneGC()
 	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
-		window: *window, progress: newProgress(env.stderr, *quiet)}
+		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
 	defer src.close()
 	defer src.progress.done()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
@@ -101,6 +101,11 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	}
 	if writeErr != nil {
 		env.errorf("directions stream: writing findings: %v", writeErr)
+		return exitInvalid
+	}
+	if dups := repeatedIDs(histories, src.opts, src.ids); len(dups) > 0 {
+		env.errorf("%v", dups.Err())
+		env.errorf("directions stream: event ids repeat, so the findings written are not valid (check reports the same)")
 		return exitInvalid
 	}
 	ev := res.Events
@@ -177,6 +182,7 @@ type streamSource struct {
 	r        *event.Reader
 	errs     diag.List
 	progress *progress
+	ids      *event.IDPrints
 	// The window: events read ahead, ordered by time then input order;
 	// spare holds event copies for reuse.
 	pending eventHeap
@@ -243,6 +249,7 @@ func (s *streamSource) read() (*event.Event, error) {
 			return nil, errStop
 		}
 		if err == nil {
+			s.ids.Add(ev.ID)
 			s.progress.event(s.r.Offset())
 		}
 		return ev, err
@@ -327,6 +334,48 @@ func (h *eventHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return x
+}
+
+// repeatedIDs settles the fingerprints seen more than once by reading the
+// histories again: each repeated id, at its second and later places, with
+// where it was first. Standard input cannot be read again; a fingerprint
+// seen twice there (two ids in 10^5 histories of ten million events share
+// one) is reported as possible, never as certain.
+func repeatedIDs(files []string, opts event.Options, prints *event.IDPrints) diag.List {
+	repeated := prints.Repeated()
+	if len(repeated) == 0 {
+		return nil
+	}
+	var errs diag.List
+	first := map[string]diag.Position{}
+	for _, name := range files {
+		if name == workspace.Stdin {
+			errs.Add(diag.Position{File: name, Line: 1, Column: 1}, "", "an event id may repeat in standard input (two ids share a fingerprint), and it cannot be read again to tell: give the history as a file")
+			continue
+		}
+		file, err := event.Open(name, event.JSONL, opts.Limits)
+		if err != nil {
+			errs.Add(diag.Position{File: name, Line: 1, Column: 1}, "", "%v", err)
+			continue
+		}
+		rd := event.NewReader(name, file, opts)
+		for {
+			ev, err := rd.Next()
+			if err != nil {
+				break // io.EOF; the first pass read every line without error
+			}
+			if !repeated[prints.Print(ev.ID)] {
+				continue
+			}
+			if at, seen := first[ev.ID]; seen {
+				errs.Add(ev.Pos, "", "duplicate event id %q (also at %s)", ev.ID, at)
+			} else {
+				first[ev.ID] = ev.Pos
+			}
+		}
+		file.Close()
+	}
+	return errs
 }
 
 // appendFinding appends f as one line of JSON with the members, order and
