@@ -69,3 +69,22 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 	}
 	return res, nil
 }
+
+// ReadsAttributes returns a function reporting whether evaluating set can
+// read any attribute of an event of a given type. It is false for a type
+// that no obligation's type guard admits when every obligation has a
+// guard: such an event costs the engine a map lookup and nothing else
+// (see dirState.observe), so a reader may leave its attributes undecoded.
+func ReadsAttributes(set *direction.Set) func(eventType string) bool {
+	types := map[string]bool{}
+	for _, d := range set.Directions {
+		p := planFor(d)
+		if len(p.anyType) > 0 {
+			return func(string) bool { return true }
+		}
+		for t := range p.byType {
+			types[t] = true
+		}
+	}
+	return func(t string) bool { return types[t] }
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -139,7 +140,12 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 			}
 		}
 		for k, v := range ev.Attrs {
-			ev.Attrs[k] = csvValue(v.(string), opts.Vocabulary, ev.Type, k)
+			nv, err := csvValue(v.(string), opts.Vocabulary, ev.Type, k)
+			if err != nil {
+				errs.Add(cellPos[k], path+"."+k, "%v", err)
+				good = false
+			}
+			ev.Attrs[k] = nv
 		}
 		if good && opts.Vocabulary != nil {
 			good = opts.Vocabulary.CheckEvent(&ev, path, func(key string) diag.Position {
@@ -165,27 +171,33 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 // csvValue reads a cell as a YAML plain scalar of the same text would be,
 // except that an attribute the vocabulary declares a string or a date stays
 // a string ("2018" as a meeting id).
-func csvValue(s string, v *Vocabulary, typ, attr string) any {
+// A whole number too big for 64 bits is refused, as in YAML and JSON,
+// rather than kept as text or rounded.
+func csvValue(s string, v *Vocabulary, typ, attr string) (any, error) {
 	if v != nil {
 		if want, ok := v.Types[typ][attr]; ok && (want == String || want == Date) {
-			return s
+			return s, nil
 		}
 	}
 	switch {
 	case s == "true":
-		return true
+		return true, nil
 	case s == "false":
-		return false
+		return false, nil
 	case csvIntRE.MatchString(s):
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("the whole number %s does not fit in 64 bits; declare the attribute a string in the vocabulary to keep it as text", s)
 		}
+		return i, nil
 	case csvFloatRE.MatchString(s):
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return f
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("the number %s does not fit a 64-bit float; declare the attribute a string in the vocabulary to keep it as text", s)
 		}
+		return f, nil
 	}
-	return s
+	return s, nil
 }
 
 // csvError places an encoding/csv error.

@@ -31,4 +31,16 @@
 // nothing in a file is ignored (data after the events, a second document,
 // whole numbers too big for 64 bits). Options.Limits bounds the size of a
 // file in every format; Load reads only regular files. See docs/limits.md.
+//
+// # One reader
+//
+// JSON and JSON Lines are read by Reader (NewReader, NewJSONReader), one
+// event at a time; Load, Read, Parse, ParseJSON and ParseJSONL collect its
+// events, so every command and loader applies the same rules with the
+// same messages: a key appears once, whole numbers fit 64 bits, values
+// nest at most Limits.MaxDepth levels, strings are UTF-8 without lone
+// surrogates. YAML and CSV follow the same rules in their own readers. An
+// empty JSON Lines file is a history with no events. ParseTime is the one
+// reader of at, used by every format. IDPrints finds repeated ids over
+// histories too long to hold.
 package event

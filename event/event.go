@@ -3,13 +3,10 @@ package event
 import (
 	"fmt"
 	"hash/maphash"
-	"regexp"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 )
 
@@ -46,42 +43,6 @@ func mustLoad(name string) *time.Location {
 		panic(fmt.Sprintf("time zone %s is not available: %v (import time/tzdata)", name, err))
 	}
 	return loc
-}
-
-var (
-	dateRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	dateTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}`)
-)
-
-// ParseTime reads a date (the first instant of that day in loc) or an
-// RFC 3339 time. The boolean reports a date.
-func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case dateRE.MatchString(s):
-		d, err := civil.Parse(s)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		t := d.Start(loc)
-		if civil.In(t, loc) != d { // the zone skipped the day (Apia, 30 Dec 2011)
-			return time.Time{}, false, fmt.Errorf("%w; give a date that exists there or an RFC 3339 time", d.CheckIn(loc))
-		}
-		return t, true, nil
-	case dateTimeRE.MatchString(s):
-		// RFC 3339 allows a lower-case t and z and, as ISO 8601 profiles
-		// often do, a space between date and time.
-		norm := strings.ToUpper(strings.Replace(s, " ", "T", 1))
-		t, err := time.Parse(time.RFC3339Nano, norm)
-		if err != nil {
-			if _, e2 := time.Parse("2006-01-02T15:04:05", norm); e2 == nil {
-				return time.Time{}, false, fmt.Errorf("time %q has no UTC offset: add one (2018-04-25T23:30:00+01:00) or Z, or give a plain date", s)
-			}
-			return time.Time{}, false, fmt.Errorf("%q is not a valid RFC 3339 time such as 2018-04-25T23:30:00+01:00", s)
-		}
-		return t, false, nil
-	}
-	return time.Time{}, false, fmt.Errorf("%q is neither a date (2018-04-25) nor an RFC 3339 time (2018-04-25T23:30:00+01:00)", s)
 }
 
 // Validate checks events made in code or gathered from several files: every

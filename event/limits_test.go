@@ -42,7 +42,7 @@ func TestJSONNestingLimit(t *testing.T) {
 	deep := strings.Repeat("[", 70) + strings.Repeat("]", 70)
 	_, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{})
 	require.Error(t, err)
-	assert.Equal(t, "h.jsonl:1:1: line 1.data: the value nests 70 levels deep, over the limit of 64", err.Error())
+	assert.Equal(t, "h.jsonl:1:60: data: the value nests more than 64 levels deep (raise Limits.MaxDepth to read it)", err.Error())
 
 	evs, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{Limits: yamlx.Limits{MaxDepth: 100}})
 	require.NoError(t, err)

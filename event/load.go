@@ -2,12 +2,12 @@ package event
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -28,6 +28,11 @@ type Options struct {
 	// Vocabulary, when set, is the list of event types and attributes a
 	// history may use; anything else is an error at its position.
 	Vocabulary *Vocabulary
+	// ReadsAttributes, when set (and Vocabulary is not), tells a Reader
+	// which event types' attributes the caller will read: for the others
+	// Attrs is left empty, though every value is still checked against
+	// the rules (see evaluator.ReadsAttributes). Load ignores it.
+	ReadsAttributes func(eventType string) bool
 }
 
 func (o Options) loc() *time.Location {
@@ -63,19 +68,110 @@ func FormatOf(name string) (Format, bool) {
 }
 
 // Load reads a history file, choosing the format by extension. It reads
-// only regular files and no more than the size limit for the format
-// (Limits.MaxBytes for YAML, Limits.MaxHistoryBytes for the others), so
-// that a path to a device or a pipe can neither hang nor flood it.
+// only regular files (see Open); JSON and JSON Lines go through the same
+// Reader that streams them, and YAML and CSV through their parsers, each
+// no more than the size limit for the format.
 func Load(path string, opts Options) ([]Event, error) {
-	lim := opts.Limits
-	if f, _ := FormatOf(path); f != YAML {
-		lim = lim.ForHistory()
+	f, ok := FormatOf(path)
+	file, err := Open(path, f, opts.Limits)
+	if err == nil && !ok {
+		file.Close()
+		return nil, unknownExtension(path)
 	}
-	data, err := yamlx.ReadFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data, opts)
+	defer file.Close()
+	return Read(path, f, file, opts)
+}
+
+func unknownExtension(name string) error {
+	return &diag.Error{Pos: diag.Position{File: name, Line: 1, Column: 1}, Msg: "unknown history file extension: use .yaml, .yml, .json, .jsonl, .ndjson or .csv"}
+}
+
+// limitFor is the size limit of a format: MaxBytes for YAML, which is
+// held in memory as a node tree, MaxHistoryBytes for the others.
+func limitFor(f Format, lim yamlx.Limits) yamlx.Limits {
+	if f == YAML {
+		return lim
+	}
+	return lim.ForHistory()
+}
+
+// Open opens a history file for reading. It refuses at once, without
+// opening it, anything but a regular file (a directory, a named pipe, a
+// device, a socket: opening a pipe would wait for a writer, and a device
+// such as /dev/zero never ends) and a file over the format's size limit.
+func Open(path string, f Format, lim yamlx.Limits) (*os.File, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := yamlx.CheckRegular(path, info); err != nil {
+		return nil, err
+	}
+	if big := yamlx.CheckSize(path, int(min(info.Size(), math.MaxInt)), limitFor(f, lim)); big != nil {
+		return nil, diag.List{big}
+	}
+	return os.Open(path)
+}
+
+// Read reads a whole history in format f from r; name is used in
+// positions. JSON and JSON Lines are collected from a Reader; YAML and CSV
+// are read whole, up to the size limit, and parsed.
+func Read(name string, f Format, r io.Reader, opts Options) ([]Event, error) {
+	switch f {
+	case JSON, JSONL:
+		opts.ReadsAttributes = nil // the events are returned whole
+		rd, _ := NewFormatReader(name, f, r, opts)
+		return collect(rd)
+	}
+	lim := limitFor(f, opts.Limits)
+	data, err := io.ReadAll(io.LimitReader(r, int64(lim.Bytes())+1))
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, f, data, opts)
+}
+
+// collect reads every event of rd into memory, gathering every problem.
+func collect(rd *Reader) ([]Event, error) {
+	var events []Event
+	var errs diag.List
+	for {
+		ev, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var list diag.List
+			if !errors.As(err, &list) {
+				return nil, err
+			}
+			errs = append(errs, list...)
+			continue
+		}
+		if len(errs) == 0 {
+			events = append(events, ev.Clone())
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := Validate(events); err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+// Clone returns a copy of ev that shares nothing a Reader reuses.
+func (ev *Event) Clone() Event {
+	c := *ev
+	c.Attrs = make(map[string]any, len(ev.Attrs))
+	for k, v := range ev.Attrs {
+		c.Attrs[k] = v
+	}
+	return c
 }
 
 // Parse reads a history from data; name gives the format (by extension) and
@@ -83,8 +179,12 @@ func Load(path string, opts Options) ([]Event, error) {
 func Parse(name string, data []byte, opts Options) ([]Event, error) {
 	f, ok := FormatOf(name)
 	if !ok {
-		return nil, &diag.Error{Pos: diag.Position{File: name, Line: 1, Column: 1}, Msg: "unknown history file extension: use .yaml, .yml, .json, .jsonl, .ndjson or .csv"}
+		return nil, unknownExtension(name)
 	}
+	return parse(name, f, data, opts)
+}
+
+func parse(name string, f Format, data []byte, opts Options) ([]Event, error) {
 	switch f {
 	case JSON:
 		return ParseJSON(name, data, opts)
@@ -99,7 +199,11 @@ func Parse(name string, data []byte, opts Options) ([]Event, error) {
 // ParseYAML reads a YAML history: a list of events, or a mapping whose
 // "events" key holds one.
 func ParseYAML(name string, data []byte, opts Options) ([]Event, error) {
-	doc := yamlx.Parse(name, data, opts.Limits)
+	// The document may nest as deep as its attributes may, plus the
+	// envelope: {events: [ {key: value} ]} is four levels.
+	lim := opts.Limits
+	lim.MaxDepth = lim.Depth() + yamlEnvelope
+	doc := yamlx.Parse(name, data, lim)
 	if doc.Root == nil {
 		return nil, doc.Errs.Err()
 	}
@@ -116,6 +220,13 @@ func ParseYAML(name string, data []byte, opts Options) ([]Event, error) {
 	}
 	return FromYAML(doc, list, "events", opts)
 }
+
+// yamlEnvelope is how many more levels the YAML parser counts than the
+// attribute depth limit: the mapping holding events, its list, the
+// event's mapping, the scalar at the bottom (YAML counts it, JSON does
+// not), and one more, so that the attribute check below words the
+// problem as the JSON readers do.
+const yamlEnvelope = 5
 
 // FromYAML reads a list node of events from a parsed document; other
 // loaders (scenarios) use it for inline histories. Problems go to doc.Errs
@@ -148,6 +259,10 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 				continue
 			}
 			v, ok := doc.Native(m.Value(k), yamlx.Join(p, k))
+			if ok && depth(v) > opts.Limits.Depth() {
+				doc.Errorf(m.Value(k), yamlx.Join(p, k), "%s", tooDeep(opts.Limits.Depth()))
+				ok = false
+			}
 			good = good && ok
 			ev.Attrs[k] = v
 		}
@@ -172,247 +287,27 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 	return events, nil
 }
 
-// lineIndex maps byte offsets to 1-based line and column.
-type lineIndex struct {
-	file   string
-	starts []int
-}
-
-func newLineIndex(file string, data []byte) *lineIndex {
-	li := &lineIndex{file: file, starts: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			li.starts = append(li.starts, i+1)
-		}
-	}
-	return li
-}
-
-func (li *lineIndex) pos(off int64) diag.Position {
-	i := sort.Search(len(li.starts), func(i int) bool { return int64(li.starts[i]) > off }) - 1
-	if i < 0 {
-		i = 0
-	}
-	return diag.Position{File: li.file, Line: i + 1, Column: int(off) - li.starts[i] + 1}
-}
-
 // ParseJSON reads a JSON history: an array of event objects, or an object
-// whose "events" member holds one.
+// whose "events" member holds one. It reads data through NewJSONReader.
 func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
-	data, bad := yamlx.CheckText(name, data)
-	if bad != nil {
-		return nil, diag.List{bad}
-	}
-	li := newLineIndex(name, data)
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, diag.List{{Pos: li.pos(0), Msg: "file is empty"}}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var errs diag.List
-	fail := func(err error, off int64) ([]Event, error) {
-		errs = append(errs, jsonError(li, err, off).Error)
-		return nil, errs.Err()
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return fail(err, dec.InputOffset())
-	}
-	wrapped := tok == json.Delim('{')
-	if wrapped {
-		// {"events": [...]}
-		key, err := dec.Token()
-		if err != nil {
-			return fail(err, dec.InputOffset())
-		}
-		if key != "events" {
-			return fail(fmt.Errorf("expected the member \"events\" holding the list of events, found %v", key), dec.InputOffset())
-		}
-		if tok, err = dec.Token(); err != nil {
-			return fail(err, dec.InputOffset())
-		}
-	}
-	if tok != json.Delim('[') {
-		return fail(fmt.Errorf("expected a list of events ([...]), found %s", describe(tok)), dec.InputOffset())
-	}
-	var events []Event
-	for i := 0; dec.More(); i++ {
-		start := dec.InputOffset()
-		var raw map[string]any
-		if err := dec.Decode(&raw); err != nil {
-			return fail(err, start)
-		}
-		// InputOffset is just past the previous token; step over the comma
-		// and blank space so the position is the object's brace.
-		for int(start) < len(data) && (data[start] == ',' || data[start] == ' ' || data[start] == '\n' || data[start] == '\r' || data[start] == '\t') {
-			start++
-		}
-		if ev, ok := fromMap(raw, li.pos(start), fmt.Sprintf("events[%d]", i), opts, &errs); ok {
-			events = append(events, ev)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fail(err, dec.InputOffset())
-	}
-	if wrapped {
-		// Nothing may follow the events list: a second member would be
-		// silently ignored otherwise.
-		off := dec.InputOffset()
-		if tok, err := dec.Token(); err != nil {
-			return fail(err, off)
-		} else if tok != json.Delim('}') {
-			return fail(fmt.Errorf("unexpected member %v after \"events\": the object holds only the events list", tok), off)
-		}
-	}
-	if off := dec.InputOffset(); dec.More() {
-		return fail(fmt.Errorf("unexpected data after the list of events: a file holds one JSON value"), off)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	if err := Validate(events); err != nil {
-		return nil, err
-	}
-	return events, nil
+	return collect(NewJSONReader(name, bytes.NewReader(data), opts))
 }
 
-// ParseJSONL reads JSON Lines: one event object per line; blank lines are
-// allowed.
+// ParseJSONL reads JSON Lines, one event object per line (blank lines are
+// allowed), through NewReader. A file with no events is an empty history.
 func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
 	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
-	data, bad := yamlx.CheckText(name, data)
-	if bad != nil {
-		return nil, diag.List{bad}
-	}
-	var errs diag.List
-	var events []Event
-	for lineNo, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimRight(line, "\r")
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		pos := diag.Position{File: name, Line: lineNo + 1, Column: 1}
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.UseNumber()
-		var raw map[string]any
-		if err := dec.Decode(&raw); err != nil {
-			e := jsonError(&lineIndex{file: name, starts: []int{0}}, err, 0).at(lineNo + 1)
-			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				e.Msg = "not valid JSON: the line ends before its object does (JSON Lines holds one whole object per line)"
-			}
-			errs = append(errs, e)
-			continue
-		}
-		if dec.More() {
-			errs.Add(pos, "", "a line holds one JSON object; found more after it")
-			continue
-		}
-		if ev, ok := fromMap(raw, pos, fmt.Sprintf("line %d", lineNo+1), opts, &errs); ok {
-			events = append(events, ev)
-		}
-	}
-	if len(events) == 0 && len(errs) == 0 {
-		errs.Add(diag.Position{File: name, Line: 1, Column: 1}, "", "file is empty")
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	if err := Validate(events); err != nil {
-		return nil, err
-	}
-	return events, nil
+	return collect(NewReader(name, bytes.NewReader(data), opts))
 }
 
-type posError struct{ *diag.Error }
-
-func (p posError) at(line int) *diag.Error {
-	p.Pos.Line = line
-	return p.Error
-}
-
-func jsonError(li *lineIndex, err error, fallback int64) posError {
-	off := fallback
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	msg := err.Error()
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset - 1
-		msg = "not valid JSON: " + se.Error()
-		if strings.Contains(msg, "after object key:value pair") || strings.Contains(msg, "after array element") {
-			msg += " (is a comma missing?)"
-		}
-	case errors.As(err, &te):
-		off = te.Offset - 1
-		msg = fmt.Sprintf("expected an event object, found a JSON %s", te.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		off = int64(len(li.starts))
-		msg = "not valid JSON: the file ends too early (an unclosed [ or {?)"
-		p := li.pos(fallback)
-		return posError{&diag.Error{Pos: p, Msg: msg}}
-	}
-	if off < 0 {
-		off = 0
-	}
-	return posError{&diag.Error{Pos: li.pos(off), Msg: msg}}
-}
-
-// fromMap builds an event from a decoded JSON object.
-func fromMap(raw map[string]any, pos diag.Position, path string, opts Options, errs *diag.List) (Event, bool) {
-	ev := Event{Pos: pos, Attrs: make(map[string]any, len(raw))}
-	ok := true
-	str := func(key, what string) string {
-		v, present := raw[key]
-		if !present {
-			errs.Add(pos, yamlx.Join(path, key), "missing required key %q: %s", key, what)
-			ok = false
-			return ""
-		}
-		s, isStr := v.(string)
-		if !isStr || strings.TrimSpace(s) == "" {
-			errs.Add(pos, yamlx.Join(path, key), "%q must be a non-empty string: %s; found %s", key, what, describe(v))
-			ok = false
-		}
-		return s
-	}
-	ev.ID = str("id", "the event's id, unique in the history")
-	ev.Type = str("type", "the event's type, such as report or board-meeting")
-	if at := str("at", "a date (2018-04-20) or an RFC 3339 time"); at != "" {
-		t, dateOnly, err := ParseTime(at, opts.loc())
-		if err != nil {
-			errs.Add(pos, yamlx.Join(path, "at"), "%v", err)
-			ok = false
-		}
-		ev.At, ev.DateOnly = t, dateOnly
-	}
-	for k, v := range raw {
-		if k == "id" || k == "type" || k == "at" {
-			continue
-		}
-		if d, limit := depth(v), opts.Limits.Depth(); d > limit {
-			errs.Add(pos, yamlx.Join(path, k), "the value nests %d levels deep, over the limit of %d", d, limit)
-			ok = false
-			continue
-		}
-		nv, good := normalise(v)
-		if !good {
-			errs.Add(pos, yamlx.Join(path, k), "the number %v does not fit a 64-bit integer or float; quote it to keep it as text", v)
-			ok = false
-		}
-		ev.Attrs[k] = nv
-	}
-	if ok && opts.Vocabulary != nil {
-		ok = opts.Vocabulary.CheckEvent(&ev, path, func(string) diag.Position { return pos }, errs)
-	}
-	return ev, ok
-}
-
-// depth counts how deeply lists and objects nest in v.
+// depth counts how deeply lists and mappings nest in an attribute value:
+// 0 for a scalar, 1 for a list of scalars. Every reader holds attribute
+// values to Limits.MaxDepth by this count.
 func depth(v any) int {
 	d := 0
 	switch x := v.(type) {
@@ -430,46 +325,18 @@ func depth(v any) int {
 	return d + 1
 }
 
-// normalise turns json.Number into int64 or float64, recursively.
-func normalise(v any) (any, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i, true
-		}
-		if !strings.ContainsAny(x.String(), ".eE") {
-			return nil, false // a whole number too big for int64: never round it silently
-		}
-		f, err := x.Float64()
-		return f, err == nil
-	case []any:
-		ok := true
-		for i := range x {
-			var good bool
-			x[i], good = normalise(x[i])
-			ok = ok && good
-		}
-		return x, ok
-	case map[string]any:
-		ok := true
-		for k := range x {
-			var good bool
-			x[k], good = normalise(x[k])
-			ok = ok && good
-		}
-		return x, ok
-	}
-	return v, true
+// tooDeep is the problem of an attribute value over the depth limit.
+func tooDeep(limit int) string {
+	return fmt.Sprintf("the value nests more than %d levels deep (raise Limits.MaxDepth to read it)", limit)
 }
 
+// describe names a value in a message.
 func describe(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
 	case string:
 		return fmt.Sprintf("%q", x)
-	case json.Number:
-		return "the number " + x.String()
 	case int64, float64:
 		return fmt.Sprintf("the number %v", x)
 	case bool:

@@ -8,64 +8,140 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
-// MaxLine is the longest line a Reader accepts, in bytes.
+// MaxLine is the longest JSON Lines line, and the longest event of a JSON
+// document, that a Reader accepts, in bytes.
 const MaxLine = 1 << 20
 
-// Reader reads a JSON Lines history one event at a time, holding one line
-// in memory, so that a history of any length can be evaluated as it is
-// read. It accepts what ParseJSONL accepts; problems are reported as
-// *diag.Error at the line and column, and reading may go on after one.
+// maxSkip is how far a Reader looks for the end of an overlong line.
+const maxSkip = 16 * MaxLine
+
+// Reader reads a JSON or JSON Lines history one event at a time, holding
+// one event in memory, so that a history of any length can be evaluated
+// as it is read. It is the only reader of these formats: Load and Parse
+// collect its events. Problems are reported as a diag.List at the line and
+// column; after a problem with one event, reading goes on with the next,
+// except after a JSON syntax error in a JSON document (where the next
+// event starts is then unknown) or a limit.
+//
+// The rules, the same wherever a history is read: a key appears at most
+// once in an object; a whole number must fit 64 bits (quote it to keep it
+// as text); attribute values nest at most Limits.MaxDepth levels; strings
+// are valid UTF-8 and escapes valid UTF-16 (no lone surrogates); an event
+// is at most MaxLine bytes; a history at most Limits.MaxHistoryBytes. An
+// empty JSON Lines file is a history with no events (JSON Lines has no
+// other way to write one); an empty JSON document is an error, as [] is
+// the empty list.
 //
 // The Event that Next returns, and its Attrs map, are reused by the next
-// call: copy what you keep (evaluator.Monitor does so for the events it
-// holds). A Reader does not check that ids are unique or that events are
-// in time order; see evaluator.Monitor and cmd/directions stream.
+// call: copy what you keep (Load and evaluator.Monitor do so). A Reader
+// does not check that ids are unique or that events are in time order;
+// see Validate, IDSet and evaluator.Monitor.
 type Reader struct {
-	name string
-	br   *bufio.Reader
-	line int
-	loc  *time.Location
-	voc  *Vocabulary
-	src  bytes.Reader
-	dec  *jsontext.Decoder
-	ev   Event
-	buf  []byte
+	name   string
+	format Format
+	in     *source
+	br     *bufio.Reader
+	line   int // JSON Lines: the line last read
+	loc    *time.Location
+	voc    *Vocabulary
+	depth  int
+	src    bytes.Reader
+	dec    *jsontext.Decoder
+	ev     Event
+	buf    []byte
+	// JSON documents: where the reader is in [ ... ] or {"events": [ ... ]}.
+	started, wrapped, done bool
+	index                  int // events[index] is the next event of a document
 	// names interns attribute names and event types, which repeat on
-	// every line; recent remembers the name last seen at each position
-	// of a line, which is nearly always the one there again.
+	// every event; recent remembers the name last seen at each position
+	// of an event, which is nearly always the one there again.
 	names    map[string]string
 	recent   [16]string
 	lastType string
-	// lastDay caches the last bare date read and its first instant:
-	// consecutive events of a time-ordered history mostly share a day.
-	lastDay  [10]byte
+	// lastAt and lastTime cache the last at read: consecutive events of
+	// a time-ordered history often share a day, and ParseTime is then
+	// skipped.
+	lastAt   string
 	lastTime time.Time
-	hasDay   bool
+	lastDate bool
+	// reads is Options.ReadsAttributes; readsType remembers its answers.
+	reads     func(string) bool
+	readsType map[string]bool
+	// The event being decoded: its line (JSON Lines), its at, and its
+	// problems so far.
+	cur      []byte
+	at       atValue
+	problems diag.List
 }
 
 // NewReader returns a Reader of the JSON Lines in r; name is used in
 // positions.
 func NewReader(name string, r io.Reader, opts Options) *Reader {
-	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10), loc: opts.loc(), voc: opts.Vocabulary, names: map[string]string{}}
+	rd := newReader(name, JSONL, r, opts)
+	rd.br = bufio.NewReaderSize(rd.in, 64<<10)
 	rd.dec = jsontext.NewDecoder(&rd.src)
 	return rd
 }
 
-// Line returns the number of the line last read.
-func (r *Reader) Line() int { return r.line }
+// NewJSONReader returns a Reader of a JSON document in r: a list of events,
+// or an object whose only member "events" holds one.
+func NewJSONReader(name string, r io.Reader, opts Options) *Reader {
+	rd := newReader(name, JSON, r, opts)
+	rd.in.track = true
+	return rd
+}
 
-// Next returns the next event, or io.EOF after the last. A line that is
-// not a valid event gives a *diag.Error; call Next again to go on.
+// NewFormatReader returns a Reader of format f, which must be JSON or JSONL.
+func NewFormatReader(name string, f Format, r io.Reader, opts Options) (*Reader, error) {
+	switch f {
+	case JSON:
+		return NewJSONReader(name, r, opts), nil
+	case JSONL:
+		return NewReader(name, r, opts), nil
+	}
+	return nil, fmt.Errorf("event: no streaming reader for %s histories", f)
+}
+
+func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
+	lim := opts.Limits.ForHistory()
+	return &Reader{
+		name: name, format: f, loc: opts.loc(), voc: opts.Vocabulary, depth: lim.Depth(), names: map[string]string{},
+		reads: opts.ReadsAttributes,
+		in:    &source{r: r, max: int64(lim.Bytes()), winLine: 1},
+	}
+}
+
+// Line returns the line of the event last read.
+func (r *Reader) Line() int {
+	if r.format == JSON {
+		return r.ev.Pos.Line
+	}
+	return r.line
+}
+
+// Offset returns how many bytes of the input have been read, for progress.
+func (r *Reader) Offset() int64 { return r.in.read }
+
+// Next returns the next event, or io.EOF after the last. An event that is
+// not valid gives a diag.List of its problems; call Next again to go on.
+// Any other error (reading the input) ends the history.
 func (r *Reader) Next() (*Event, error) {
+	if r.format == JSON {
+		return r.nextInDocument()
+	}
+	if r.done {
+		return nil, io.EOF
+	}
 	for {
 		line, err := r.readLine()
 		if err != nil {
@@ -77,7 +153,30 @@ func (r *Reader) Next() (*Event, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if err := r.decode(line); err != nil {
+		r.cur = line
+		base := diag.Position{File: r.name, Line: r.line, Column: 1}
+		if r.flatLine(line, base) {
+			if err := r.check(base, ""); err != nil {
+				return nil, err
+			}
+			return &r.ev, nil
+		}
+		r.src.Reset(line)
+		r.dec.Reset(&r.src)
+		if k := r.dec.PeekKind(); k != '{' {
+			if k == 0 {
+				_, err := r.dec.ReadToken()
+				return nil, diag.List{r.jsonErr(err)}
+			}
+			return nil, diag.List{r.errAt(0, "", "expected an event object ({...}), found a JSON %s", kindName(k))}
+		}
+		if err := r.decodeObject(base, ""); err != nil {
+			return nil, err
+		}
+		if _, err := r.dec.ReadToken(); !errors.Is(err, io.EOF) {
+			return nil, diag.List{r.errAt(r.dec.InputOffset(), "", "a line holds one JSON object; found more after it")}
+		}
+		if err := r.check(base, ""); err != nil {
 			return nil, err
 		}
 		return &r.ev, nil
@@ -92,11 +191,22 @@ func (r *Reader) readLine() ([]byte, error) {
 		r.buf = append(r.buf, chunk...)
 		if len(r.buf) > MaxLine {
 			r.line++
-			// Skip the rest of the line so that reading can go on.
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.br.ReadSlice('\n')
+			// Skip the rest of the line so that reading can go on, but
+			// not forever: input with no line end in sight (a device, a
+			// binary file) ends the history.
+			skipped := len(r.buf)
+			for errors.Is(err, bufio.ErrBufferFull) && skipped <= maxSkip {
+				chunk, err = r.br.ReadSlice('\n')
+				skipped += len(chunk)
 			}
-			return nil, r.errorf(1, "line is longer than %d bytes: JSON Lines holds one event object per line", MaxLine)
+			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+				return nil, r.readErr(err)
+			}
+			if skipped > maxSkip {
+				r.done = true
+				return nil, diag.List{r.errAt(0, "", "no line end in the first %d bytes of a line: this is not JSON Lines", maxSkip)}
+			}
+			return nil, diag.List{r.errAt(0, "", "line is longer than %d bytes: JSON Lines holds one event object per line", MaxLine)}
 		}
 		switch {
 		case err == nil:
@@ -108,152 +218,394 @@ func (r *Reader) readLine() ([]byte, error) {
 		case errors.Is(err, io.EOF) && len(r.buf) > 0:
 			r.line++
 			return bytes.TrimSuffix(r.buf, []byte("\r")), nil
+		case errors.Is(err, io.EOF):
+			return nil, io.EOF
 		default:
-			return nil, err
+			return nil, r.readErr(err)
 		}
 	}
 }
 
-func (r *Reader) errorf(col int, format string, args ...any) *diag.Error {
-	return &diag.Error{Pos: diag.Position{File: r.name, Line: r.line, Column: col}, Msg: fmt.Sprintf(format, args...)}
+// readErr words an error from the input: a limit is a positioned problem,
+// anything else (an I/O error) is returned as it is.
+func (r *Reader) readErr(err error) error {
+	r.done = true
+	switch {
+	case errors.Is(err, errHistoryTooBig):
+		return diag.List{{Pos: diag.Position{File: r.name, Line: 1, Column: 1}, Msg: fmt.Sprintf(
+			"file is over the limit of %d bytes (raise Limits.MaxHistoryBytes to read it)", r.in.max)}}
+	case errors.Is(err, errEventTooLong):
+		return diag.List{{Pos: r.ev.Pos, Msg: fmt.Sprintf(
+			"event is longer than %d bytes: an event of a JSON history is at most %d bytes", MaxLine, MaxLine)}}
+	}
+	return err
 }
 
-func (r *Reader) jsonErr(line []byte, err error) *diag.Error {
-	col := int(r.dec.InputOffset()) + 1
+// nextInDocument reads the next event of a JSON document.
+func (r *Reader) nextInDocument() (*Event, error) {
+	if r.done {
+		return nil, io.EOF
+	}
+	// After a syntax error or a limit, where the next event starts is
+	// unknown: the error is reported once and the history ends.
+	fail := func(err error) (*Event, error) {
+		r.done = true
+		return nil, err
+	}
+	if !r.started {
+		r.started = true
+		var in io.Reader = r.in
+		head := make([]byte, 3)
+		n, err := io.ReadFull(r.in, head)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return fail(r.readErr(err))
+		}
+		if bytes.Equal(head[:n], []byte("\xef\xbb\xbf")) {
+			r.in.skipped = 3
+		} else {
+			in = io.MultiReader(bytes.NewReader(head[:n]), r.in)
+		}
+		r.dec = jsontext.NewDecoder(in)
+		switch r.dec.PeekKind() {
+		case 0:
+			_, err := r.dec.ReadToken()
+			if errors.Is(err, io.EOF) {
+				return fail(diag.List{r.errAt(0, "", "file is empty")})
+			}
+			return fail(r.syntaxErr(err))
+		case '{':
+			// {"events": [...]}
+			r.wrapped = true
+			r.dec.ReadToken()
+			if r.dec.PeekKind() == '}' {
+				return fail(diag.List{r.errAt(r.dec.InputOffset(), "", "expected the member \"events\" holding the list of events, found the end of the object")})
+			}
+			off := r.dec.InputOffset()
+			key, err := r.dec.ReadToken()
+			if err != nil {
+				return fail(r.syntaxErr(err))
+			}
+			if key.String() != "events" {
+				return fail(diag.List{r.errAt(r.in.afterSpace(off), "", "expected the member \"events\" holding the list of events, found %q", key.String())})
+			}
+		}
+		if k := r.dec.PeekKind(); k != '[' {
+			if k == 0 {
+				_, err := r.dec.ReadToken()
+				return fail(r.syntaxErr(err))
+			}
+			return fail(diag.List{r.errAt(r.in.afterSpace(r.dec.InputOffset()), "", "expected a list of events ([...]), found a JSON %s", kindName(k))})
+		}
+		r.dec.ReadToken()
+	}
+	r.in.markAt(r.dec.InputOffset())
+	switch k := r.dec.PeekKind(); k {
+	case ']':
+		r.dec.ReadToken()
+		return fail(r.end())
+	case '{':
+	case 0:
+		_, err := r.dec.ReadToken()
+		return fail(r.syntaxErr(err))
+	default:
+		off := r.in.afterSpace(r.dec.InputOffset())
+		if _, err := r.dec.ReadValue(); err != nil {
+			return fail(r.syntaxErr(err))
+		}
+		r.index++
+		return nil, diag.List{r.errAt(off, "", "expected an event object, found a JSON %s", kindName(k))}
+	}
+	start := r.in.afterSpace(r.dec.InputOffset())
+	r.in.markAt(start)
+	path := fmt.Sprintf("events[%d]", r.index)
+	r.index++
+	base := r.in.pos(r.name, start)
+	if err := r.decodeObject(base, path); err != nil {
+		return fail(err) // a syntax error or limit: where the next event starts is unknown
+	}
+	if err := r.check(base, path); err != nil {
+		return nil, err
+	}
+	return &r.ev, nil
+}
+
+// end checks what follows the list of events: nothing, or the closing
+// brace of {"events": [...]}; it returns io.EOF when all is well.
+func (r *Reader) end() error {
+	if r.wrapped {
+		off := r.dec.InputOffset()
+		tok, err := r.dec.ReadToken()
+		if err != nil {
+			return r.syntaxErr(err)
+		}
+		if tok.Kind() != '}' {
+			return diag.List{r.errAt(r.in.afterSpace(off), "", "unexpected member %q after \"events\": the object holds only the events list", tok.String())}
+		}
+	}
+	off := r.dec.InputOffset()
+	if _, err := r.dec.ReadToken(); !errors.Is(err, io.EOF) {
+		if err != nil && !isSyntax(err) {
+			return r.readErr(err)
+		}
+		return diag.List{r.errAt(r.in.afterSpace(off), "", "unexpected data after the list of events: a file holds one JSON value")}
+	}
+	r.done = true
+	return io.EOF
+}
+
+func isSyntax(err error) bool {
+	var se *jsontext.SyntacticError
+	return errors.As(err, &se)
+}
+
+// errAt makes a problem at a byte offset: in a JSON Lines line, or in a
+// JSON document.
+func (r *Reader) errAt(off int64, path, format string, args ...any) *diag.Error {
+	var pos diag.Position
+	if r.format == JSON {
+		pos = r.in.pos(r.name, off)
+	} else {
+		pos = diag.Position{File: r.name, Line: r.line, Column: int(off) + 1}
+	}
+	return &diag.Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// syntaxErr words a jsontext error in a JSON document.
+func (r *Reader) syntaxErr(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return diag.List{r.errAt(r.in.read, "", "not valid JSON: the file ends too early (an unclosed [ or {?)")}
+	}
+	if !isSyntax(err) {
+		return r.readErr(err)
+	}
+	return diag.List{r.jsonErr(err)}
+}
+
+// jsonErr words a jsontext error at its place.
+func (r *Reader) jsonErr(err error) *diag.Error {
+	off := r.dec.InputOffset()
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
-		col = int(se.ByteOffset) + 1
+		off = se.ByteOffset
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return r.errorf(col, "not valid JSON: the line ends before its object does (JSON Lines holds one whole object per line)")
+		if r.format == JSON {
+			return r.errAt(r.in.read, "", "not valid JSON: the file ends too early (an unclosed [ or {?)")
+		}
+		return r.errAt(off, "", "not valid JSON: the line ends before its object does (JSON Lines holds one whole object per line)")
 	}
 	msg := err.Error()
-	if se != nil && se.Err != nil {
+	switch {
+	case se != nil && errors.Is(se.Err, jsontext.ErrDuplicateName):
+		msg = fmt.Sprintf("duplicate key %s: a key appears at most once in an object", duplicateName(se))
+	case se != nil && se.Err != nil:
 		msg = se.Err.Error()
+		if strings.Contains(msg, "after object value") || strings.Contains(msg, "after array element") {
+			msg += " (is a comma missing?)"
+		}
+		if strings.Contains(msg, "surrogate") || strings.Contains(msg, "invalid UTF-8") {
+			msg += ": strings must be UTF-8 text, and a \\u escape of half a surrogate pair is not a character"
+		}
 	}
-	if !utf8.Valid(line) {
-		msg = "the line is not valid UTF-8"
-	}
-	return r.errorf(col, "not valid JSON: %s", msg)
+	return r.errAt(off, "", "not valid JSON: %s", msg)
 }
 
-// decode fills r.ev from one line.
-func (r *Reader) decode(line []byte) error {
-	r.src.Reset(line)
-	r.dec.Reset(&r.src)
+// duplicateName reads the repeated name from the error's JSON pointer.
+func duplicateName(se *jsontext.SyntacticError) string {
+	p := string(se.JSONPointer)
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	p = strings.NewReplacer("~1", "/", "~0", "~").Replace(p)
+	return strconv.Quote(p)
+}
+
+// decodeObject fills r.ev from the object the decoder is at. path is the
+// event's data path in a JSON document ("" in JSON Lines). Problems with
+// keys or values are gathered; a syntax error or limit is returned at once.
+func (r *Reader) decodeObject(base diag.Position, path string) error {
+	r.startEvent(base)
+	if _, err := r.dec.ReadToken(); err != nil {
+		return r.syntaxOrLine(err)
+	}
+	var seen [3]bool
+	for i := 0; r.dec.PeekKind() != '}'; i++ {
+		nameVal, err := r.dec.ReadValue()
+		if err != nil {
+			return r.syntaxOrLine(err)
+		}
+		name := r.memberName(i, nameVal) // before the decoder reuses nameVal
+		valOff := r.dec.InputOffset()    // before the colon: see valueAt
+		kind := r.dec.PeekKind()
+		val, err := r.dec.ReadValue()
+		if err != nil {
+			return r.syntaxOrLine(err)
+		}
+		r.member(name, kind, val, valOff, path, &seen)
+	}
+	if _, err := r.dec.ReadToken(); err != nil {
+		return r.syntaxOrLine(err)
+	}
+	r.endEvent(base, path, &seen)
+	return nil
+}
+
+// startEvent clears the event for decoding.
+func (r *Reader) startEvent(base diag.Position) {
 	ev := &r.ev
 	if ev.Attrs == nil {
 		ev.Attrs = map[string]any{}
 	}
 	clear(ev.Attrs)
-	*ev = Event{Attrs: ev.Attrs, Pos: diag.Position{File: r.name, Line: r.line, Column: 1}}
-	if k := r.dec.PeekKind(); k != '{' {
-		if k == 0 {
-			_, err := r.dec.ReadToken()
-			return r.jsonErr(line, err)
-		}
-		return r.errorf(1, "expected an event object ({...}), found a JSON %s", kindName(k))
+	*ev = Event{Attrs: ev.Attrs, Pos: base}
+	r.at = atValue{}
+	r.problems = r.problems[:0]
+}
+
+// memberName returns the name of the i-th member of an event from its
+// quoted text, interned.
+func (r *Reader) memberName(i int, nameVal []byte) string {
+	if i < len(r.recent) && len(nameVal) > 2 && r.recent[i] == string(nameVal[1:len(nameVal)-1]) {
+		return r.recent[i]
 	}
-	if _, err := r.dec.ReadToken(); err != nil {
-		return r.jsonErr(line, err)
+	name := r.intern(nameVal)
+	if i < len(r.recent) {
+		r.recent[i] = name
 	}
-	var at string
-	var atCol int
-	var problem *diag.Error
-	note := func(e *diag.Error) {
-		if problem == nil {
-			problem = e
+	return name
+}
+
+// member takes a member of an event object: its name, the kind and text of
+// its value, and the offset just past the name.
+func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int64, path string, seen *[3]bool) {
+	ev := &r.ev
+	switch name {
+	case "id", "type", "at":
+		p := joinPath(path, name)
+		seen[reservedIndex(name)] = true
+		if kind != '"' {
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
+			return
 		}
-	}
-	for i := 0; r.dec.PeekKind() != '}'; i++ {
-		nameVal, err := r.dec.ReadValue()
-		if err != nil {
-			return r.jsonErr(line, err)
-		}
-		var name string
-		if i < len(r.recent) && len(nameVal) > 2 && r.recent[i] == string(nameVal[1:len(nameVal)-1]) {
-			name = r.recent[i]
-		} else {
-			name = r.intern(nameVal)
-			if i < len(r.recent) {
-				r.recent[i] = name
+		var s string
+		if name == "type" {
+			if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
+				s = r.lastType
+			} else {
+				s = r.intern(val)
+				r.lastType = s
 			}
+		} else {
+			s = unquote(val)
 		}
-		col := int(r.dec.InputOffset()) + 2 // just past the colon, roughly where the value starts
-		kind := r.dec.PeekKind()
-		val, err := r.dec.ReadValue()
-		if err != nil {
-			return r.jsonErr(line, err)
+		if strings.TrimSpace(s) == "" {
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %q", name, reservedWhat[name], s))
+			return
 		}
 		switch name {
-		case "id", "type", "at":
-			if kind != '"' {
-				note(r.errorf(col, "%q must be a non-empty string: %s; found a JSON %s", name, reservedWhat[name], kindName(kind)))
-				continue
-			}
-			var s string
-			if name == "type" {
-				if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
-					s = r.lastType
-				} else {
-					s = r.intern(val)
-					r.lastType = s
-				}
-			} else {
-				s = unquote(val)
-			}
-			switch name {
-			case "id":
-				ev.ID = s
-			case "type":
-				ev.Type = s
-			case "at":
-				at, atCol = s, col
-			}
-		default:
-			v, err := r.value(kind, val)
-			if err != nil {
-				note(r.errorf(col, "%s: %v", name, err))
-				continue
-			}
-			ev.Attrs[name] = v
-		}
-	}
-	if _, err := r.dec.ReadToken(); err != nil {
-		return r.jsonErr(line, err)
-	}
-	if _, err := r.dec.ReadToken(); !errors.Is(err, io.EOF) {
-		return r.errorf(int(r.dec.InputOffset())+1, "a line holds one JSON object; found more after it")
-	}
-	if problem != nil {
-		return problem
-	}
-	for _, k := range []string{"id", "type", "at"} {
-		var s string
-		switch k {
 		case "id":
-			s = ev.ID
+			ev.ID = s
 		case "type":
-			s = ev.Type
+			ev.Type = s
 		case "at":
-			s = at
+			r.at = atValue{s: s, off: valOff, set: true}
 		}
-		if len(bytes.TrimSpace([]byte(s))) == 0 {
-			return r.errorf(1, "missing required key %q: %s", k, reservedWhat[k])
+	default:
+		v, err := r.value(kind, val, 1)
+		if err != nil {
+			r.problem(r.errAt(r.valueAt(valOff), joinPath(path, name), "%v", err))
+			return
+		}
+		ev.Attrs[name] = v
+	}
+}
+
+// endEvent notes the reserved keys an event lacks.
+func (r *Reader) endEvent(base diag.Position, path string, seen *[3]bool) {
+	for i, k := range Reserved {
+		if !seen[i] {
+			r.problem(&diag.Error{Pos: base, Path: path, Msg: fmt.Sprintf("missing required key %q: %s", k, reservedWhat[k])})
 		}
 	}
-	t, dateOnly, err := r.time(at)
-	if err != nil {
-		return r.errorf(atCol, "%v", err)
+}
+
+// syntaxOrLine words a decoder error inside an event.
+func (r *Reader) syntaxOrLine(err error) error {
+	if r.format == JSON {
+		return r.syntaxErr(err)
 	}
-	ev.At, ev.DateOnly = t, dateOnly
-	if r.voc != nil {
+	if !utf8.Valid(r.cur) && isSyntax(err) {
+		var se *jsontext.SyntacticError
+		errors.As(err, &se)
+		return diag.List{r.errAt(se.ByteOffset, "", "not valid JSON: the line is not valid UTF-8")}
+	}
+	return diag.List{r.jsonErr(err)}
+}
+
+// valueAt steps a decoder offset just past a member's name over the
+// colon and blank space to where its value starts; it is called only for
+// problems.
+func (r *Reader) valueAt(off int64) int64 {
+	if r.format == JSON {
+		return r.in.afterSpace(off)
+	}
+	line := r.cur
+	for int(off) < len(line) && (line[off] == ' ' || line[off] == '\t' || line[off] == ':') {
+		off++
+	}
+	return off
+}
+
+// check finishes an event: its time, the vocabulary, and the problems
+// gathered while decoding it.
+func (r *Reader) check(base diag.Position, path string) error {
+	ev := &r.ev
+	if r.at.set {
+		t, dateOnly, err := r.time(r.at.s)
+		if err != nil {
+			r.problem(r.errAt(r.valueAt(r.at.off), joinPath(path, "at"), "%v", err))
+		}
+		ev.At, ev.DateOnly = t, dateOnly
+	}
+	if len(r.problems) == 0 && r.voc != nil {
 		var errs diag.List
-		if !r.voc.CheckEvent(ev, fmt.Sprintf("line %d", r.line), func(string) diag.Position { return ev.Pos }, &errs) && len(errs) > 0 {
-			return errs[0]
+		p := path
+		if p == "" {
+			p = fmt.Sprintf("line %d", r.line)
 		}
+		if !r.voc.CheckEvent(ev, p, func(string) diag.Position { return base }, &errs) {
+			r.problems = append(r.problems, errs...)
+		}
+	}
+	if len(r.problems) > 0 {
+		return append(diag.List(nil), r.problems...)
 	}
 	return nil
+}
+
+type atValue struct {
+	s   string
+	off int64
+	set bool
+}
+
+func (r *Reader) problem(e *diag.Error) { r.problems = append(r.problems, e) }
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return yamlx.Join(path, key)
+}
+
+func reservedIndex(name string) int {
+	switch name {
+	case "id":
+		return 0
+	case "type":
+		return 1
+	}
+	return 2
 }
 
 var reservedWhat = map[string]string{
@@ -262,23 +614,58 @@ var reservedWhat = map[string]string{
 	"at":   "a date (2018-04-20) or an RFC 3339 time",
 }
 
-// time reads at, quickly for a bare date (the common case, and often the
-// same as the line before).
+// time reads at through ParseTime, remembering the last answer: a
+// time-ordered history often gives the same at many times running, or
+// the same day at another time of day (sameDayAs).
 func (r *Reader) time(at string) (time.Time, bool, error) {
-	if len(at) == 10 && at[4] == '-' && at[7] == '-' {
-		if r.hasDay && string(r.lastDay[:]) == at {
-			return r.lastTime, true, nil
-		}
-		if d, err := civil.Parse(at); err == nil && d.ExistsIn(r.loc) {
-			r.lastTime, r.hasDay = d.Start(r.loc), true
-			copy(r.lastDay[:], at)
-			return r.lastTime, true, nil
-		}
+	if at == r.lastAt && at != "" {
+		return r.lastTime, r.lastDate, nil
 	}
-	return ParseTime(at, r.loc)
+	if t, ok := sameDayAs(at, r.lastAt, r.lastTime); ok {
+		r.lastAt, r.lastTime, r.lastDate = at, t, false
+		return t, false, nil
+	}
+	t, dateOnly, err := ParseTime(at, r.loc)
+	if err == nil {
+		r.lastAt, r.lastTime, r.lastDate = at, t, dateOnly
+	}
+	return t, dateOnly, err
 }
 
-// intern returns the string of a JSON string value, shared between lines.
+// sameDayAs reads at, an RFC 3339 time, from the last one read (prev at
+// prevT) when the two differ only in the clock time (same date, same
+// offset, no fraction): prevT moved by the difference in seconds, which
+// in a fixed offset is exact. It declines anything else.
+func sameDayAs(at, prev string, prevT time.Time) (time.Time, bool) {
+	// 2018-04-25T09:00:07+01:00: date and T are bytes 0-10, the clock
+	// 11-18, the offset from 19.
+	if len(at) != len(prev) || len(at) < 20 || at[10] != 'T' || at[:11] != prev[:11] || at[19:] != prev[19:] ||
+		(at[19] != 'Z' && at[19] != '+' && at[19] != '-') {
+		return time.Time{}, false
+	}
+	a, ok1 := clockSeconds(at[11:19])
+	b, ok2 := clockSeconds(prev[11:19])
+	if !ok1 || !ok2 {
+		return time.Time{}, false
+	}
+	return prevT.Add(time.Duration(a-b) * time.Second), true
+}
+
+// clockSeconds reads HH:MM:SS as seconds since midnight, in range.
+func clockSeconds(s string) (int, bool) {
+	if s[2] != ':' || s[5] != ':' {
+		return 0, false
+	}
+	h, ok1 := digits(s[0:2])
+	m, ok2 := digits(s[3:5])
+	sec, ok3 := digits(s[6:8])
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return h*3600 + m*60 + sec, true
+}
+
+// intern returns the string of a JSON string value, shared between events.
 func (r *Reader) intern(quoted []byte) string {
 	raw := quoted[1 : len(quoted)-1]
 	if bytes.IndexByte(raw, '\\') >= 0 {
@@ -304,9 +691,9 @@ func unquote(quoted []byte) string {
 	return string(b)
 }
 
-// value converts an attribute value as ParseJSONL does: numbers to int64
-// when whole and in range, else float64; arrays and objects recursively.
-func (r *Reader) value(kind jsontext.Kind, val jsontext.Value) (any, error) {
+// value converts an attribute value: numbers to int64 when whole, else
+// float64; arrays and objects recursively, depth levels down.
+func (r *Reader) value(kind jsontext.Kind, val jsontext.Value, depth int) (any, error) {
 	switch kind {
 	case '"':
 		return unquote(val), nil
@@ -321,15 +708,15 @@ func (r *Reader) value(kind jsontext.Kind, val jsontext.Value) (any, error) {
 	}
 	// Arrays and objects are rare in histories: decode them generically.
 	d := jsontext.NewDecoder(bytes.NewReader(val))
-	return r.nested(d, 0)
+	return r.nested(d, depth)
 }
 
 func (r *Reader) nested(d *jsontext.Decoder, depth int) (any, error) {
-	if depth > 100 {
-		return nil, fmt.Errorf("value nests deeper than 100 levels")
-	}
 	switch k := d.PeekKind(); k {
 	case '[', '{':
+		if depth > r.depth {
+			return nil, errors.New(tooDeep(r.depth))
+		}
 		if _, err := d.ReadToken(); err != nil {
 			return nil, err
 		}
@@ -365,19 +752,42 @@ func (r *Reader) nested(d *jsontext.Decoder, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return r.value(k, val)
+		return r.value(k, val, depth)
 	}
 }
 
+// number reads a JSON number as int64 when it is whole, else float64. A
+// whole number too big for 64 bits is refused, never rounded.
 func number(s string) (any, error) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i, nil
 	}
+	if !strings.ContainsAny(s, ".eE") {
+		return nil, fmt.Errorf("the number %s does not fit a 64-bit integer; quote it to keep it as text", s)
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("the number %s does not fit a 64-bit integer or float", s)
+		return nil, fmt.Errorf("the number %s does not fit a 64-bit float; quote it to keep it as text", s)
 	}
 	return f, nil
+}
+
+// describeJSON names a JSON value in a message, as describe does a
+// decoded one.
+func describeJSON(k jsontext.Kind, val jsontext.Value) string {
+	switch k {
+	case '0':
+		return "the number " + string(val)
+	case 't', 'f':
+		return "the boolean " + string(val)
+	case 'n':
+		return "null"
+	case '[':
+		return "a list"
+	case '{':
+		return "an object"
+	}
+	return string(val)
 }
 
 func kindName(k jsontext.Kind) string {
@@ -396,4 +806,106 @@ func kindName(k jsontext.Kind) string {
 		return "object"
 	}
 	return "value"
+}
+
+// source is the input of a Reader. It stops the history at the size
+// limit and, in a JSON document, an event at MaxLine bytes; there it keeps
+// the bytes from the current event's start (a window of at most MaxLine
+// and the decoder's read-ahead), so that an offset can be given as a line
+// and column without holding the file.
+type source struct {
+	r    io.Reader
+	max  int64 // the history's size limit
+	read int64 // bytes handed on
+	// JSON documents only.
+	track   bool
+	win     []byte // the bytes from winAt to read
+	winAt   int64
+	winLine int   // the line number at winAt
+	winBOL  int64 // where that line starts
+	skipped int64 // bytes dropped before the decoder's offset 0 (a byte order mark)
+}
+
+// readAhead is how far past an event's MaxLine bytes the decoder may read.
+const readAhead = 256 << 10
+
+var (
+	errEventTooLong  = errors.New("event too long")
+	errHistoryTooBig = errors.New("history too big")
+)
+
+func (s *source) Read(p []byte) (int, error) {
+	if s.read > s.max {
+		return 0, errHistoryTooBig
+	}
+	if s.track {
+		room := s.winAt + MaxLine + readAhead - s.read
+		if room <= 0 {
+			return 0, errEventTooLong
+		}
+		if int64(len(p)) > room {
+			p = p[:room]
+		}
+	}
+	n, err := s.r.Read(p)
+	if s.track {
+		s.win = append(s.win, p[:n]...)
+	}
+	s.read += int64(n)
+	if s.read > s.max {
+		return n, errHistoryTooBig
+	}
+	return n, err
+}
+
+// markAt records that an event starts at off (a decoder offset): the
+// bytes before it are no longer needed.
+func (s *source) markAt(off int64) {
+	off += s.skipped
+	k := off - s.winAt
+	if k <= 0 {
+		return
+	}
+	k = min(k, int64(len(s.win)))
+	for i, b := range s.win[:k] {
+		if b == '\n' {
+			s.winLine++
+			s.winBOL = s.winAt + int64(i) + 1
+		}
+	}
+	s.win = s.win[k:] // append copies the rest to a new array when it grows
+	s.winAt += k
+}
+
+// pos gives a decoder offset at or after the mark as a position.
+func (s *source) pos(file string, off int64) diag.Position {
+	off += s.skipped
+	line, bol := s.winLine, s.winBOL
+	for i := int64(0); i < off-s.winAt && i < int64(len(s.win)); i++ {
+		if s.win[i] == '\n' {
+			line, bol = line+1, s.winAt+i+1
+		}
+	}
+	col := off - bol + 1
+	if line == 1 {
+		col -= s.skipped
+	}
+	return diag.Position{File: file, Line: line, Column: int(col)}
+}
+
+// afterSpace steps a decoder offset over blank space, commas and colons,
+// which the decoder's offsets include before a value.
+func (s *source) afterSpace(off int64) int64 {
+	for {
+		i := off + s.skipped - s.winAt
+		if i < 0 || i >= int64(len(s.win)) {
+			return off
+		}
+		switch s.win[i] {
+		case ' ', '\t', '\n', '\r', ',', ':':
+			off++
+		default:
+			return off
+		}
+	}
 }

@@ -21,7 +21,7 @@ import (
 // when it handled the command: when the paths hold two or more council
 // folders, or when CSV output was asked for. Otherwise check goes on as for
 // one council (and reports any loading error itself).
-func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string) (code int, done bool) {
+func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string, prog *progress) (code int, done bool) {
 	tree, err := workspace.SplitTree(paths)
 	if err != nil || len(tree.Councils) == 0 || (len(tree.Councils) == 1 && format != "csv") {
 		return 0, false
@@ -34,7 +34,8 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 		env.errorf("directions check: %d file(s) lie in no council folder (a folder holding a direction file), so no council's directions apply to them:\n  %s\nmove each into its council's folder, or check it with that council's files", len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
 		return exitInvalid, true
 	}
-	results := checkCouncils(ctx, tree.Councils, asOf, runtime.GOMAXPROCS(0))
+	results := checkCouncils(ctx, tree.Councils, asOf, runtime.GOMAXPROCS(0), prog)
+	prog.done()
 	switch format {
 	case "json":
 		err = writeBatchJSON(env.stdout, results)
@@ -73,7 +74,7 @@ type councilResult struct {
 // checkCouncils evaluates each council on a pool of at most workers
 // goroutines. Results come back in the councils' order, whatever order the
 // work finishes in.
-func checkCouncils(ctx context.Context, councils []workspace.Council, asOf string, workers int) []councilResult {
+func checkCouncils(ctx context.Context, councils []workspace.Council, asOf string, workers int, prog *progress) []councilResult {
 	out := make([]councilResult, len(councils))
 	if workers < 1 {
 		workers = 1
@@ -85,7 +86,7 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out[i] = checkCouncil(councils[i], asOf)
+				out[i] = checkCouncil(councils[i], asOf, prog)
 			}
 		}()
 	}
@@ -101,8 +102,10 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 	return out
 }
 
-func checkCouncil(c workspace.Council, asOf string) councilResult {
-	if r, ok := streamCouncil(c, asOf); ok {
+// checkCouncil evaluates one council: streamed when it can be, loaded
+// otherwise, with the same findings either way.
+func checkCouncil(c workspace.Council, asOf string, prog *progress) councilResult {
+	if r, ok := streamCouncil(c, asOf, prog); ok {
 		return r
 	}
 	return loadCouncil(c, asOf)
@@ -122,9 +125,13 @@ func loadCouncil(c workspace.Council, asOf string) councilResult {
 		r.Err = err
 		return r
 	}
+	if len(set.Directions) == 0 {
+		r.Err = fmt.Errorf("directions check: no direction file among %s (a direction is a YAML mapping with an obligations key)", strings.Join(c.Paths, ", "))
+		return r
+	}
 	at, err := parseAsOf(asOf, ws.Location)
 	if err != nil {
-		r.Err = err
+		r.Err = fmt.Errorf("directions check: %v", err)
 		return r
 	}
 	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at})

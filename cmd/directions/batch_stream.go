@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash"
-	"hash/maphash"
 	"io"
 	"os"
 	"slices"
@@ -15,46 +14,47 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
-// streamCouncil evaluates a council whose histories are all JSON Lines by
-// streaming them through evaluator.Stream, one line at a time, instead of
-// loading them: a national check then holds one council's findings and
-// open instances, not its ten years of events. It gives exactly what
-// workspace.Load and evaluator.Evaluate give, or reports ok false, and the
-// caller takes that path, for anything that path would treat differently
-// or word as an error: other history formats, a file too large or not a
-// regular file, a bad line, events out of time order (Evaluate sorts
-// them), a repeated id (Evaluate refuses it), an expression failing on an
-// event, a file without events. Findings are put in Evaluate's order (direction, obligation,
-// instance); each file's SHA-256 is computed as it is read.
-func streamCouncil(c workspace.Council, asOf string) (r councilResult, ok bool) {
-	ws, histories, err := workspace.LoadDeferred(c.Paths, direction.Options{})
+// streamCouncil evaluates a council whose histories are JSON or JSON
+// Lines by streaming them through evaluator.Stream, one event at a time,
+// instead of loading them: a national check then holds one council's
+// findings and open instances and 8 bytes an event for the id check, not
+// its ten years of events. It gives exactly what workspace.Load and
+// evaluator.Evaluate give, or reports ok false, and the caller loads
+// instead, for anything loading would treat differently or word as an
+// error: a YAML or CSV history beside them, a bad event, events out of
+// time order (Evaluate sorts them: the one case where check needs the
+// history in memory), a repeated id, an expression failing on an event.
+// Standard input is loaded, since it cannot be read twice. Findings are
+// put in Evaluate's order (direction, obligation, instance); each file's
+// SHA-256 is computed as it is read.
+func streamCouncil(c workspace.Council, asOf string, progress *progress) (r councilResult, ok bool) {
+	if slices.Contains(c.Paths, workspace.Stdin) {
+		return r, false
+	}
+	ws, histories, err := workspace.LoadDeferred(c.Paths, direction.Options{}, streamable)
 	if err != nil || len(histories) == 0 || len(ws.Events) > 0 {
 		return r, false
 	}
-	limit := yamlx.DefaultLimits.ForHistory().MaxBytes
-	for _, h := range histories {
-		if info, err := os.Stat(h); err != nil || !info.Mode().IsRegular() || info.Size() > int64(limit) {
-			return r, false
-		}
-	}
 	set, err := ws.Set()
-	if err != nil {
+	if err != nil || len(set.Directions) == 0 {
 		return r, false
 	}
 	at, err := parseAsOf(asOf, ws.Location)
 	if err != nil {
 		return r, false
 	}
-	src := &councilSource{files: histories, opts: event.Options{Location: ws.Location, Vocabulary: direction.VocabularyOf(ws.Directions...)},
-		ids: newHashSet(), seed: maphash.MakeSeed(), digests: map[string]string{}}
+	opts := event.Options{Location: ws.Location, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
+	src := &councilSource{files: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
 	defer src.close()
 	var findings []evaluator.Finding
 	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) { findings = append(findings, f) })
 	if err != nil {
 		return r, false
+	}
+	if repeated := src.ids.Repeated(); len(repeated) > 0 && !distinctIDs(histories, opts, src.ids, repeated) {
+		return r, false // a real repeated id: loading words it with both positions
 	}
 	for i := range ws.Files {
 		if d, read := src.digests[ws.Files[i].Path]; read {
@@ -79,21 +79,61 @@ func streamCouncil(c workspace.Council, asOf string) (r councilResult, ok bool) 
 	return r, true
 }
 
+// streamable reports the histories check streams: JSON and JSON Lines,
+// which event.Reader reads an event at a time.
+func streamable(path string) bool {
+	f, _ := event.FormatOf(path)
+	return f == event.JSON || f == event.JSONL
+}
+
+// distinctIDs settles the fingerprints seen more than once by reading the
+// histories again and comparing the ids that have them: true when every
+// candidate was two different ids sharing a fingerprint.
+func distinctIDs(files []string, opts event.Options, prints *event.IDPrints, repeated map[uint64]bool) bool {
+	seen := map[string]bool{}
+	for _, name := range files {
+		f, _ := event.FormatOf(name)
+		file, err := event.Open(name, f, opts.Limits)
+		if err != nil {
+			return false
+		}
+		rd, _ := event.NewFormatReader(name, f, file, opts)
+		for {
+			ev, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				file.Close()
+				return false
+			}
+			if repeated[prints.Print(ev.ID)] {
+				if seen[ev.ID] {
+					file.Close()
+					return false
+				}
+				seen[ev.ID] = true
+			}
+		}
+		file.Close()
+	}
+	return true
+}
+
 // errNotStreamable stops a stream that the loading path must handle.
 var errNotStreamable = errors.New("not streamable")
 
-// councilSource reads a council's JSON Lines files one after another,
-// hashing each as it goes and refusing a repeated id.
+// councilSource reads a council's histories one after another, hashing
+// each as it goes and fingerprinting ids.
 type councilSource struct {
-	files   []string
-	opts    event.Options
-	f       *os.File
-	h       hash.Hash
-	r       *event.Reader
-	ids     *hashSet
-	seed    maphash.Seed
-	digests map[string]string
-	read    int // events read from the current file
+	files    []string
+	opts     event.Options
+	f        *os.File
+	h        hash.Hash
+	r        *event.Reader
+	ids      *event.IDPrints
+	digests  map[string]string
+	progress *progress
 }
 
 func (s *councilSource) next() (*event.Event, error) {
@@ -102,20 +142,20 @@ func (s *councilSource) next() (*event.Event, error) {
 			if len(s.files) == 0 {
 				return nil, io.EOF
 			}
-			f, err := os.Open(s.files[0])
+			f, _ := event.FormatOf(s.files[0])
+			file, err := event.Open(s.files[0], f, s.opts.Limits)
 			if err != nil {
 				return nil, errNotStreamable
 			}
-			s.f, s.h = f, sha256.New()
-			s.r = event.NewReader(s.files[0], io.TeeReader(f, s.h), s.opts)
+			s.f, s.h = file, sha256.New()
+			s.r, _ = event.NewFormatReader(s.files[0], f, io.TeeReader(file, s.h), s.opts)
+			if info, err := file.Stat(); err == nil {
+				s.progress.file(s.files[0], info.Size())
+			}
 		}
 		ev, err := s.r.Next()
 		if errors.Is(err, io.EOF) {
-			if s.read == 0 {
-				return nil, errNotStreamable // loading calls a file without events empty
-			}
 			s.digests[s.files[0]] = hex.EncodeToString(s.h.Sum(nil))
-			s.read = 0
 			s.close()
 			s.files = s.files[1:]
 			continue
@@ -123,10 +163,8 @@ func (s *councilSource) next() (*event.Event, error) {
 		if err != nil {
 			return nil, errNotStreamable
 		}
-		s.read++
-		if !s.ids.add(maphash.String(s.seed, ev.ID)) {
-			return nil, errNotStreamable // a duplicate, or two ids sharing a hash: Load settles it
-		}
+		s.ids.Add(ev.ID)
+		s.progress.event(s.r.Offset())
 		return ev, nil
 	}
 }
@@ -135,41 +173,5 @@ func (s *councilSource) close() {
 	if s.f != nil {
 		s.f.Close()
 		s.f, s.r = nil, nil
-	}
-}
-
-// hashSet is a set of 64-bit hashes in a flat open-addressing table: 8 to
-// 16 bytes an event, where loading a history costs hundreds.
-type hashSet struct {
-	slots []uint64
-	n     int
-}
-
-func newHashSet() *hashSet { return &hashSet{slots: make([]uint64, 1024)} }
-
-// add inserts h and reports whether it was new.
-func (s *hashSet) add(h uint64) bool {
-	if h == 0 {
-		h = 1 // 0 marks an empty slot
-	}
-	if 2*(s.n+1) > len(s.slots) {
-		old := s.slots
-		s.slots, s.n = make([]uint64, 2*len(old)), 0
-		for _, x := range old {
-			if x != 0 {
-				s.add(x)
-			}
-		}
-	}
-	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.slots[i] {
-		case 0:
-			s.slots[i] = h
-			s.n++
-			return true
-		case h:
-			return false
-		}
 	}
 }

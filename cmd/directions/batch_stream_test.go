@@ -40,6 +40,18 @@ func jsonl(evs []event.Event) []byte {
 	return b
 }
 
+// jsonDoc writes events as a JSON document, {"events": [...]}.
+func jsonDoc(evs []event.Event) []byte {
+	b := []byte("{\"events\": [\n")
+	for i := range evs {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = bytes.TrimSuffix(synth.AppendJSONL(b, &evs[i]), []byte("\n"))
+	}
+	return append(b, "\n]}\n"...)
+}
+
 func reportJSON(t *testing.T, r councilResult) string {
 	t.Helper()
 	require.NoError(t, r.Err)
@@ -60,12 +72,15 @@ func TestStreamCouncilAgreesWithLoading(t *testing.T) {
 		evs, _ := synth.History(synth.Options{Seed: seed, Council: "town", Issued: civil.New(2018, time.January, 25), Years: 3, Noise: 0.5, RequestsPerMonth: 3})
 		half := len(evs) / 2
 		files := map[string][]byte{"a.jsonl": jsonl(evs[:half]), "b.ndjson": jsonl(evs[half:])}
-		if seed == 0 {
+		switch seed {
+		case 0:
 			files = map[string][]byte{"history.jsonl": jsonl(evs)}
+		case 1:
+			files = map[string][]byte{"a.json": jsonDoc(evs[:half]), "b.jsonl": jsonl(evs[half:]), "c.jsonl": nil}
 		}
 		c := streamedCouncil(t, files)
 		for _, asOf := range []string{"2018-06-30", "2020-12-31"} {
-			got, ok := streamCouncil(c, asOf)
+			got, ok := streamCouncil(c, asOf, nil)
 			require.True(t, ok, "seed %d: a sorted JSON Lines council should stream", seed)
 			want := loadCouncil(c, asOf)
 			require.Equal(t, reportJSON(t, want), reportJSON(t, got), "seed %d as of %s", seed, asOf)
@@ -89,15 +104,38 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 		"files interleaved":    {"a.jsonl": jsonl(evs[1:]), "b.jsonl": jsonl(evs[:1])},
 		"another format too":   {"a.jsonl": jsonl(evs[:5]), "b.yaml": []byte("- {id: y1, type: visit, at: 2030-01-01}\n")},
 		"no JSON Lines at all": {"h.yaml": []byte("- {id: y1, type: visit, at: 2018-03-01}\n")},
-		"an empty file":        {"a.jsonl": jsonl(evs), "b.jsonl": []byte("\n \n")},
+		"an empty JSON file":   {"a.jsonl": jsonl(evs), "b.json": []byte("\n \n")},
 	}
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			c := streamedCouncil(t, files)
-			_, ok := streamCouncil(c, "2018-12-31")
+			_, ok := streamCouncil(c, "2018-12-31", nil)
 			require.False(t, ok)
 			// And the answer is loading's, since checkCouncil falls back.
-			require.Equal(t, loadCouncil(c, "2018-12-31").Row, checkCouncil(c, "2018-12-31").Row)
+			require.Equal(t, loadCouncil(c, "2018-12-31").Row, checkCouncil(c, "2018-12-31", nil).Row)
 		})
 	}
+}
+
+// A fingerprint seen twice is only a candidate: reading the ids again
+// tells two ids sharing a fingerprint (the evaluation stands) from a
+// repeated id (loading reports it).
+func TestDistinctIDsSettlesSharedFingerprints(t *testing.T) {
+	evs, _ := synth.History(synth.Options{Seed: 4, Council: "town", Issued: civil.New(2018, time.January, 25), Years: 1, Noise: 0.5, Times: true})
+	c := streamedCouncil(t, map[string][]byte{"a.jsonl": jsonl(evs[:10]), "b.json": jsonDoc(evs[10:])})
+	var histories []string
+	for _, p := range c.Paths {
+		if streamable(p) {
+			histories = append(histories, p)
+		}
+	}
+	prints := event.NewIDPrints()
+	// As if evs[3] and evs[12] had shared a fingerprint: distinct ids.
+	shared := map[uint64]bool{prints.Print(evs[3].ID): true, prints.Print(evs[12].ID): true}
+	require.True(t, distinctIDs(histories, event.Options{}, prints, shared))
+
+	dup := append(append([]event.Event(nil), evs...), evs[3])
+	dup[len(dup)-1].At = evs[len(evs)-1].At
+	c = streamedCouncil(t, map[string][]byte{"h.jsonl": jsonl(dup)})
+	require.False(t, distinctIDs([]string{filepath.Join(c.Dir, "h.jsonl")}, event.Options{}, prints, shared))
 }

@@ -112,7 +112,7 @@ func TestCheckCouncilsDeterministic(t *testing.T) {
 	var outs []string
 	for _, workers := range []int{1, 3, 16} {
 		var b bytes.Buffer
-		require.NoError(t, writeBatchJSON(&b, checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers)))
+		require.NoError(t, writeBatchJSON(&b, checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers, nil)))
 		outs = append(outs, b.String())
 	}
 	assert.Equal(t, outs[0], outs[1])
@@ -169,7 +169,7 @@ func BenchmarkCheckCouncils(b *testing.B) {
 	for _, workers := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
-				for _, r := range checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers) {
+				for _, r := range checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers, nil) {
 					if r.Err != nil {
 						b.Fatal(r.Err)
 					}

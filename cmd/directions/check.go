@@ -144,31 +144,31 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	format := fs.String("format", "text", "output format: text, json or csv; a tree of council folders (or csv) prints one summary row per council, then the details")
+	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
 	}
-	if code, done := checkTree(ctx, env, paths, *asOf, *format); done {
+	prog := newProgress(env.stderr, *quiet)
+	defer prog.done()
+	tuneGC()
+	if code, done := checkTree(ctx, env, paths, *asOf, *format, prog); done {
 		return code
 	}
 	if *format != "text" && *format != "json" {
 		env.errorf("directions check: --format must be text or json, not %q", *format)
 		return exitInvalid
 	}
-	ws, set, ok := loadWorkspace(env, "check", paths)
-	if !ok {
+	// One council, given as a folder or as files: the same streaming path
+	// as each council of a tree.
+	r := checkCouncil(workspace.Council{Paths: paths}, *asOf, prog)
+	prog.done()
+	if r.Err != nil {
+		env.errorf("%v", r.Err)
 		return exitInvalid
 	}
-	at, err := parseAsOf(*asOf, ws.Location)
-	if err != nil {
-		env.errorf("directions check: %v", err)
-		return exitInvalid
-	}
-	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at})
-	if err != nil {
-		env.errorf("%v", err)
-		return exitInvalid
-	}
+	ws, res := r.WS, r.Res
+	var err error
 	switch *format {
 	case "json":
 		err = writeJSON(env.stdout, ws, res)

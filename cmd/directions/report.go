@@ -38,7 +38,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions report: %d file(s) lie in no council folder (a folder holding a direction file):\n  %s", len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
 		return exitInvalid
 	}
-	results := checkCouncils(ctx, tree.Councils, *asOf, runtime.GOMAXPROCS(0))
+	results := checkCouncils(ctx, tree.Councils, *asOf, runtime.GOMAXPROCS(0), nil)
 	var councils []report.Council
 	for _, r := range results {
 		if r.Err != nil {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 func init() {
@@ -37,6 +37,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "stream", "stream [--as-of DATE] [--window N] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	window := fs.Int("window", 0, "sort events that are up to N places out of time order (0: report any event out of order)")
+	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -57,8 +58,10 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC()
-	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab}, window: *window}
+	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
+		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
 	defer src.close()
+	defer src.progress.done()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
 	counts := map[evaluator.Status]int{}
 	breaches, unmet := 0, 0
@@ -80,6 +83,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	if ferr := out.Flush(); writeErr == nil {
 		writeErr = ferr
 	}
+	src.progress.done()
 	if errors.Is(err, errStop) || src.errs.Len() > 0 {
 		src.drain()
 		env.errorf("%v", src.errs.Err())
@@ -97,6 +101,11 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	}
 	if writeErr != nil {
 		env.errorf("directions stream: writing findings: %v", writeErr)
+		return exitInvalid
+	}
+	if dups := repeatedIDs(histories, src.opts, src.ids); len(dups) > 0 {
+		env.errorf("%v", dups.Err())
+		env.errorf("directions stream: event ids repeat, so the findings written are not valid (check reports the same)")
 		return exitInvalid
 	}
 	ev := res.Events
@@ -123,16 +132,15 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 	var histories []string
 	var errs diag.List
 	for _, name := range names {
-		switch strings.ToLower(filepath.Ext(name)) {
-		case ".jsonl", ".ndjson":
+		if name == workspace.Stdin || workspace.IsJSONLines(name) {
 			histories = append(histories, name)
 			continue
 		}
-		data, err := os.ReadFile(name)
+		kind, data, err := workspace.Probe(name, yamlx.Limits{})
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		switch workspace.Classify(name, data) {
+		switch kind {
 		case workspace.Direction:
 			d, err := direction.Parse(name, data, direction.Options{})
 			if err != nil {
@@ -174,9 +182,11 @@ type streamSource struct {
 	opts   event.Options
 	window int
 
-	f    *os.File
-	r    *event.Reader
-	errs diag.List
+	f        *os.File
+	r        *event.Reader
+	errs     diag.List
+	progress *progress
+	ids      *event.IDPrints
 	// The window: events read ahead, ordered by time then input order;
 	// spare holds event copies for reuse.
 	pending eventHeap
@@ -195,6 +205,7 @@ type pendingEvent struct {
 func (s *streamSource) close() {
 	if s.f != nil {
 		s.f.Close()
+		s.f = nil
 	}
 }
 
@@ -202,6 +213,9 @@ func (s *streamSource) close() {
 func (s *streamSource) pos() string {
 	if s.last != nil {
 		return s.last.Pos.String()
+	}
+	if len(s.files) == 0 {
+		return "the history"
 	}
 	return s.files[0]
 }
@@ -213,12 +227,19 @@ func (s *streamSource) read() (*event.Event, error) {
 			if len(s.files) == 0 {
 				return nil, io.EOF
 			}
-			f, err := os.Open(s.files[0])
-			if err != nil {
-				return nil, err
-			}
 			s.close()
-			s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
+			if s.files[0] == workspace.Stdin {
+				s.f, s.r = nil, event.NewReader(s.files[0], workspace.StdinReader, s.opts)
+			} else {
+				f, err := event.Open(s.files[0], event.JSONL, s.opts.Limits)
+				if err != nil {
+					return nil, err
+				}
+				s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
+				if info, err := f.Stat(); err == nil {
+					s.progress.file(s.files[0], info.Size())
+				}
+			}
 			s.files = s.files[1:]
 		}
 		ev, err := s.r.Next()
@@ -226,10 +247,14 @@ func (s *streamSource) read() (*event.Event, error) {
 			s.r = nil
 			continue
 		}
-		var de *diag.Error
-		if errors.As(err, &de) {
-			s.errs = append(s.errs, de)
+		var list diag.List
+		if errors.As(err, &list) {
+			s.errs = append(s.errs, list...)
 			return nil, errStop
+		}
+		if err == nil {
+			s.ids.Add(ev.ID)
+			s.progress.event(s.r.Offset())
 		}
 		return ev, err
 	}
@@ -313,6 +338,48 @@ func (h *eventHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return x
+}
+
+// repeatedIDs settles the fingerprints seen more than once by reading the
+// histories again: each repeated id, at its second and later places, with
+// where it was first. Standard input cannot be read again; a fingerprint
+// seen twice there (two ids in 10^5 histories of ten million events share
+// one) is reported as possible, never as certain.
+func repeatedIDs(files []string, opts event.Options, prints *event.IDPrints) diag.List {
+	repeated := prints.Repeated()
+	if len(repeated) == 0 {
+		return nil
+	}
+	var errs diag.List
+	first := map[string]diag.Position{}
+	for _, name := range files {
+		if name == workspace.Stdin {
+			errs.Add(diag.Position{File: name, Line: 1, Column: 1}, "", "an event id may repeat in standard input (two ids share a fingerprint), and it cannot be read again to tell: give the history as a file")
+			continue
+		}
+		file, err := event.Open(name, event.JSONL, opts.Limits)
+		if err != nil {
+			errs.Add(diag.Position{File: name, Line: 1, Column: 1}, "", "%v", err)
+			continue
+		}
+		rd := event.NewReader(name, file, opts)
+		for {
+			ev, err := rd.Next()
+			if err != nil {
+				break // io.EOF; the first pass read every line without error
+			}
+			if !repeated[prints.Print(ev.ID)] {
+				continue
+			}
+			if at, seen := first[ev.ID]; seen {
+				errs.Add(ev.Pos, "", "duplicate event id %q (also at %s)", ev.ID, at)
+			} else {
+				first[ev.ID] = ev.Pos
+			}
+		}
+		file.Close()
+	}
+	return errs
 }
 
 // appendFinding appends f as one line of JSON with the members, order and

@@ -22,6 +22,12 @@ import (
 // share noise of them noise, and returns its folder, history file and
 // exact event count. Files go to a temporary folder and are never kept.
 func benchCouncil(b *testing.B, n int, noise float64) (dir, history string, events int) {
+	return benchCouncilTimes(b, n, noise, false)
+}
+
+// benchCouncilTimes is benchCouncil, with RFC 3339 times and offsets
+// instead of bare dates when times is set.
+func benchCouncilTimes(b *testing.B, n int, noise float64, times bool) (dir, history string, events int) {
 	b.Helper()
 	dir = b.TempDir()
 	issued := civil.New(2018, time.January, 25)
@@ -36,7 +42,7 @@ func benchCouncil(b *testing.B, n int, noise float64) (dir, history string, even
 	if err != nil {
 		b.Fatal(err)
 	}
-	events, _, err = synth.WriteHistory(f, synth.Options{Seed: 1, Council: "bench", Issued: issued, Years: 10, Noise: noise, RequestsPerMonth: perMonth})
+	events, _, err = synth.WriteHistory(f, synth.Options{Seed: 1, Council: "bench", Issued: issued, Years: 10, Noise: noise, RequestsPerMonth: perMonth, Times: times})
 	if err == nil {
 		err = f.Close()
 	}
@@ -63,6 +69,25 @@ func BenchmarkStreamEndToEnd(b *testing.B) {
 				code := run(context.Background(), []string{"stream", "--as-of", "2028-12-31", dir}, io.Discard, io.Discard)
 				if code == exitInvalid {
 					b.Fatal("stream failed")
+				}
+			}
+			perEvent(b, events)
+		})
+	}
+}
+
+// BenchmarkCheckEndToEnd runs `directions check --format json` in process
+// on one council folder with a JSON Lines history of RFC 3339 times, as
+// exports write them, and 99.8% case-level noise: the issue's workload.
+func BenchmarkCheckEndToEnd(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			dir, _, events := benchCouncilTimes(b, n, 0.998, true)
+			b.ReportAllocs()
+			for b.Loop() {
+				code := run(context.Background(), []string{"check", "--as-of", "2028-12-31", "--format", "json", dir}, io.Discard, io.Discard)
+				if code == exitInvalid {
+					b.Fatal("check failed")
 				}
 			}
 			perEvent(b, events)

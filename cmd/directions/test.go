@@ -9,6 +9,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/scenario"
 )
 
@@ -139,11 +140,11 @@ func scenarioFiles(paths []string) (scenarios, directions []string, err error) {
 		}
 		explicit := len(names) == 1 && names[0] == p
 		for _, n := range names {
-			data, err := os.ReadFile(n)
+			kind, _, err := workspace.Probe(n, yamlx.Limits{})
 			if err != nil {
 				return nil, nil, err
 			}
-			switch kind := workspace.Classify(n, data); {
+			switch {
 			case kind == workspace.Scenario:
 				scenarios = append(scenarios, n)
 			case explicit:

@@ -39,6 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	late := fs.Float64("late", 0.05, "share of duties planted late")
 	missed := fs.Float64("missed", 0.03, "share of duties planted missed")
 	seed := fs.Uint64("seed", 1, "random seed")
+	dates := fs.Bool("dates", false, "write bare dates (2018-04-25) instead of RFC 3339 times with the UTC offset (2018-04-25T09:00:00+01:00), as exports write them")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -64,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// differ from council to council.
 		issued := civil.New(2018, time.January, 10).AddDays((c * 37) % 330)
 		o := synth.Options{Seed: *seed*1_000_003 + uint64(c), Council: name, Issued: issued, Years: *years, Noise: *noise,
-			RequestsPerMonth: *requests, Late: orNone(*late), Missed: orNone(*missed)}
+			RequestsPerMonth: *requests, Late: orNone(*late), Missed: orNone(*missed), Times: !*dates}
 		n, p, err := writeCouncil(filepath.Join(*out, name), o)
 		if err != nil {
 			fmt.Fprintf(stderr, "gendata: %v\n", err)

@@ -41,6 +41,24 @@ type Options struct {
 	// Late and Missed are the shares of duties planted late or missed;
 	// negative means none, zero the defaults of 5% and 3%.
 	Late, Missed float64
+	// Times gives events an RFC 3339 time with the UTC offset in force in
+	// London (2018-04-25T09:00:00+01:00, 2018-12-03T09:00:07Z), as case
+	// management exports write them, instead of a bare date. Duty events
+	// fall at 09:00 and case-level noise in the seconds after, so that the
+	// order of events, and every finding's verdict, is as with dates.
+	Times bool
+}
+
+// dutyHour is the time of day of duty events when Options.Times is set.
+const dutyHour = 9 * time.Hour
+
+// at is when an event on day d happens: the day, or with Options.Times
+// 09:00 plus offset.
+func (g *gen) at(d civil.Date, offset time.Duration) (time.Time, bool) {
+	if !g.o.Times {
+		return d.Start(g.loc), true
+	}
+	return d.Start(g.loc).Add(dutyHour + offset), false
 }
 
 // Planted counts what the generator meant to happen, for tests and
@@ -83,7 +101,8 @@ func History(o Options) ([]event.Event, Planted) {
 func (g *gen) add(typ string, d civil.Date, attrs map[string]any) string {
 	g.n++
 	id := g.o.Council + "-" + strconv.Itoa(g.n)
-	g.events = append(g.events, event.Event{ID: id, Type: typ, At: d.Start(g.loc), DateOnly: true, Attrs: attrs})
+	at, dateOnly := g.at(d, 0)
+	g.events = append(g.events, event.Event{ID: id, Type: typ, At: at, DateOnly: dateOnly, Attrs: attrs})
 	return id
 }
 
@@ -110,7 +129,8 @@ func (g *gen) duties() {
 		late, missed := g.fate()
 		g.n++
 		meeting := g.o.Council + "-" + strconv.Itoa(g.n)
-		g.events = append(g.events, event.Event{ID: meeting, Type: "board-meeting", At: d.Start(g.loc), DateOnly: true, Attrs: map[string]any{}})
+		at, dateOnly := g.at(d, 0)
+		g.events = append(g.events, event.Event{ID: meeting, Type: "board-meeting", At: at, DateOnly: dateOnly, Attrs: map[string]any{}})
 		if missed {
 			continue
 		}
@@ -293,8 +313,8 @@ func WriteHistory(w io.Writer, o Options) (int, Planted, error) {
 	attrs := map[string]any{}
 	for day := 0; day < days; day++ {
 		d := start.AddDays(day)
-		at := d.Start(g.loc)
-		for next < len(duties) && !duties[next].At.After(at) {
+		dayAt, _ := g.at(d, 0) // duties of the day come first
+		for next < len(duties) && !duties[next].At.After(dayAt) {
 			if err := emit(&duties[next]); err != nil {
 				return written, p, err
 			}
@@ -305,11 +325,12 @@ func WriteHistory(w io.Writer, o Options) (int, Planted, error) {
 		if day < want%days {
 			n++
 		}
-		for range n {
+		for i := range n {
 			g.n++
 			attrs["child"] = "c" + strconv.Itoa(g.r.IntN(5000))
 			attrs["worker"] = "w" + strconv.Itoa(g.r.IntN(300))
-			ev := event.Event{ID: o.Council + "-" + strconv.Itoa(g.n), Type: types[g.r.IntN(len(types))], At: at, DateOnly: true, Attrs: attrs}
+			at, dateOnly := g.at(d, time.Duration(1+i%50_000)*time.Second)
+			ev := event.Event{ID: o.Council + "-" + strconv.Itoa(g.n), Type: types[g.r.IntN(len(types))], At: at, DateOnly: dateOnly, Attrs: attrs}
 			if err := emit(&ev); err != nil {
 				return written, p, err
 			}

@@ -2,11 +2,12 @@ package workspace
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // Council is one council's folder in a tree of councils: the files that
@@ -60,13 +61,10 @@ func SplitTree(paths []string) (*Tree, error) {
 		// Only YAML needs reading to be classified: JSON, JSON Lines and
 		// CSV files are histories by their extension, and a national
 		// tree's histories run to gigabytes.
-		var data []byte
-		if isYAML(n) {
-			if data, err = os.ReadFile(n); err != nil {
-				return nil, err
-			}
+		kind, _, err := Probe(n, yamlx.Limits{})
+		if err != nil {
+			return nil, err
 		}
-		kind := Classify(n, data)
 		if kind == WhatIf {
 			// A supposed direction in a scenarios folder: left out when
 			// found by walking; named as a file it is loaded with the

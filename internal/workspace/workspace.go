@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/dfe-tools/directions/internal/yamlx"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,17 +63,34 @@ type Workspace struct {
 // Extensions are the file extensions read from directories.
 var Extensions = []string{".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv"}
 
+// Stdin is the name of standard input among paths: a JSON Lines history.
+const Stdin = "-"
+
+// StdinReader is what Stdin reads; tests replace it.
+var StdinReader io.Reader = os.Stdin
+
 // Expand turns paths into the list of files they name: files as given,
 // directories walked recursively for files with a known extension, in
-// lexical order. Hidden files and directories are skipped.
+// lexical order. Hidden files and directories are skipped. Anything that
+// is not a regular file or a directory (a named pipe, a device, a socket,
+// or a link to one) is refused at once, before it is opened: opening a
+// pipe waits for a writer and a device may never end. Stdin ("-") is kept
+// as it is.
 func Expand(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		if p == Stdin {
+			out = append(out, p)
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !info.IsDir() {
+			if err := yamlx.CheckRegular(p, info); err != nil {
+				return nil, err
+			}
 			out = append(out, p)
 			continue
 		}
@@ -86,6 +105,15 @@ func Expand(paths []string) ([]string, error) {
 				return nil
 			}
 			if !d.IsDir() && hasExt(path) {
+				if !d.Type().IsRegular() {
+					info, err := os.Stat(path) // follows a link
+					if err != nil {
+						return err
+					}
+					if err := yamlx.CheckRegular(path, info); err != nil {
+						return err
+					}
+				}
 				out = append(out, path)
 			}
 			return nil
@@ -150,6 +178,20 @@ func inScenarios(path string) bool {
 	return false
 }
 
+// Probe reads what Classify needs of a file and classifies it: YAML files
+// are read whole (they are small, and bounded by Limits.MaxBytes), every
+// other file is a history by its extension and is not read.
+func Probe(path string, lim yamlx.Limits) (Kind, []byte, error) {
+	if !isYAML(path) {
+		return History, nil, nil
+	}
+	data, err := yamlx.ReadFile(path, lim)
+	if err != nil {
+		return "", nil, err
+	}
+	return Classify(path, data), data, nil
+}
+
 // isYAML reports whether path has a YAML extension: only YAML files can be
 // anything but a history.
 func isYAML(path string) bool {
@@ -160,17 +202,19 @@ func isYAML(path string) bool {
 // Load reads every file under paths. Directions are loaded first, so that
 // bare dates in histories are read in their time zone. Scenario files are
 // skipped: they are not inputs to an evaluation (directions test runs them).
+// Histories are read through event.Read, as every command reads them, and
+// each file's SHA-256 is computed as it is read.
 func Load(paths []string, opts direction.Options) (*Workspace, error) {
-	ws, _, err := load(paths, opts, false)
+	ws, _, err := load(paths, opts, nil)
 	return ws, err
 }
 
-// LoadDeferred is Load, except that JSON Lines histories are not read: they
-// are listed in Files without a digest (the caller reads them, and can
-// fill it in) and returned in the order Load would have read them, so
-// that the caller can stream them.
-func LoadDeferred(paths []string, opts direction.Options) (*Workspace, []string, error) {
-	return load(paths, opts, true)
+// LoadDeferred is Load, except that the histories for which stream reports
+// true are not read: they are listed in Files without a digest (the
+// caller reads them, and can fill it in) and returned in the order Load
+// would have read them, so that the caller can stream them.
+func LoadDeferred(paths []string, opts direction.Options, stream func(path string) bool) (*Workspace, []string, error) {
+	return load(paths, opts, stream)
 }
 
 // IsJSONLines reports whether path is a JSON Lines history by extension.
@@ -179,8 +223,8 @@ func IsJSONLines(path string) bool {
 	return ext == ".jsonl" || ext == ".ndjson"
 }
 
-func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, []string, error) {
-	var deferred []string
+func load(paths []string, opts direction.Options, deferred func(string) bool) (*Workspace, []string, error) {
+	var later []string
 	names, err := Expand(paths)
 	if err != nil {
 		return nil, nil, err
@@ -191,24 +235,22 @@ func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, 
 	ws := &Workspace{}
 	var errs diag.List
 	for _, name := range names {
-		if deferJSONL && IsJSONLines(name) {
-			ws.Files = append(ws.Files, File{Path: name, Kind: History})
-			deferred = append(deferred, name)
-			continue
-		}
-		data, err := os.ReadFile(name)
+		kind, data, err := Probe(name, opts.Limits)
 		if err != nil {
 			return nil, nil, err
 		}
-		sum := sha256.Sum256(data)
-		kind := Classify(name, data)
 		if kind == WhatIf && slices.Contains(paths, name) {
 			kind = Direction
 		}
 		if kind == Scenario || kind == WhatIf {
 			continue
 		}
-		ws.Files = append(ws.Files, File{Path: name, Kind: kind, SHA256: hex.EncodeToString(sum[:]), data: data})
+		f := File{Path: name, Kind: kind, data: data}
+		if data != nil {
+			sum := sha256.Sum256(data)
+			f.SHA256 = hex.EncodeToString(sum[:])
+		}
+		ws.Files = append(ws.Files, f)
 	}
 	for _, f := range ws.Files {
 		if f.Kind != Direction {
@@ -232,11 +274,22 @@ func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, 
 		loc = event.London
 	}
 	vocab := direction.VocabularyOf(ws.Directions...)
-	for _, f := range ws.Files {
-		if f.Kind != History || (deferJSONL && IsJSONLines(f.Path)) {
+	eopts := event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab}
+	for i := range ws.Files {
+		f := &ws.Files[i]
+		if f.Kind != History {
 			continue
 		}
-		evs, err := event.Parse(f.Path, f.data, event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab})
+		if deferred != nil && f.Path != Stdin && deferred(f.Path) {
+			later = append(later, f.Path)
+			continue
+		}
+		var evs []event.Event
+		if f.data != nil {
+			evs, err = event.Parse(f.Path, f.data, eopts)
+		} else {
+			evs, f.SHA256, err = readHistory(f.Path, eopts)
+		}
 		if err != nil {
 			errs.Append(diag.Position{File: f.Path}, err)
 			continue
@@ -251,8 +304,35 @@ func load(paths []string, opts direction.Options, deferJSONL bool) (*Workspace, 
 	if err := errs.Err(); err != nil {
 		return nil, nil, err
 	}
+	for i := range ws.Files {
+		ws.Files[i].data = nil // parsed: the bytes are no longer needed
+	}
 	sort.SliceStable(ws.Files, func(i, j int) bool { return ws.Files[i].Path < ws.Files[j].Path })
-	return ws, deferred, nil
+	return ws, later, nil
+}
+
+// readHistory reads a history file that is not YAML through event.Read,
+// computing its digest on the way; Stdin is JSON Lines.
+func readHistory(path string, opts event.Options) ([]event.Event, string, error) {
+	h := sha256.New()
+	var evs []event.Event
+	var err error
+	if path == Stdin {
+		evs, err = event.Read(path, event.JSONL, io.TeeReader(StdinReader, h), opts)
+	} else {
+		f, ok := event.FormatOf(path)
+		if !ok {
+			evs, err = event.Load(path, opts) // words the unknown extension
+			return evs, "", err
+		}
+		var file *os.File
+		if file, err = event.Open(path, f, opts.Limits); err != nil {
+			return nil, "", err
+		}
+		defer file.Close()
+		evs, err = event.Read(path, f, io.TeeReader(file, h), opts)
+	}
+	return evs, hex.EncodeToString(h.Sum(nil)), err
 }
 
 // addVocabularies lists the vocabulary files the directions read, wherever

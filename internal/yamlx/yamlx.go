@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -88,8 +89,8 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+	if err := CheckRegular(path, info); err != nil {
+		return nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -97,6 +98,28 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
+}
+
+// CheckRegular refuses a path that is not a regular file, saying what it
+// is: every loader checks before opening, since opening a named pipe waits
+// for a writer and a device such as /dev/zero never ends.
+func CheckRegular(path string, info fs.FileInfo) error {
+	m := info.Mode()
+	if m.IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case m.IsDir():
+		what = "a directory, not a file"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO), not a regular file"
+	case m&fs.ModeSocket != 0:
+		what = "a socket, not a regular file"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		what = "a device, not a regular file"
+	}
+	return fmt.Errorf("%s is %s", path, what)
 }
 
 // Doc is a parsed file and the list its walkers add problems to.

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// progress shows how far a long read has got, on one line of a terminal:
+// events read, events a second, and the share of the current file read.
+// A nil *progress shows nothing: that is what commands get when standard
+// error is not a terminal or --quiet is given. Councils of a tree are read
+// by several workers at once, so the counts are shared under a lock taken
+// once every progressEvery events.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	mu    sync.Mutex
+	next  time.Time
+	n     atomic.Int64 // events read
+	name  string
+	size  int64
+	shown bool
+}
+
+// progressEvery is how many events pass between looks at the clock.
+const progressEvery = 1 << 14
+
+// newProgress returns a progress line on w when w is a terminal and quiet
+// is false, and nil otherwise.
+func newProgress(w io.Writer, quiet bool) *progress {
+	f, ok := w.(*os.File)
+	if quiet || !ok {
+		return nil
+	}
+	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	now := time.Now()
+	return &progress{w: w, start: now, next: now.Add(time.Second)}
+}
+
+// file notes that a file of size bytes is being read.
+func (p *progress) file(name string, size int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.name, p.size = filepath.Base(name), size
+	p.mu.Unlock()
+}
+
+// events counts events read; off is how far into the current file.
+func (p *progress) event(off int64) {
+	if p == nil {
+		return
+	}
+	n := p.n.Add(1)
+	if n%progressEvery != 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Before(p.next) {
+		return
+	}
+	p.next = now.Add(250 * time.Millisecond)
+	rate := float64(n) / now.Sub(p.start).Seconds()
+	share := ""
+	if p.size > 0 {
+		share = fmt.Sprintf(", %d%% of %s", min(100, 100*off/p.size), p.name)
+	}
+	fmt.Fprintf(p.w, "\r\033[K%d events read, %.0f events/s%s", n, rate, share)
+	p.shown = true
+}
+
+// done clears the progress line.
+func (p *progress) done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
+	}
+}

@@ -1,0 +1,88 @@
+package event
+
+import (
+	"testing"
+	"time"
+)
+
+// fastTime is a speed path: for every string it accepts, it must give what
+// the general path (time.Parse) gives, instant and printed offset alike;
+// it may decline anything, never answer differently.
+func TestParseTimeFastAgreesWithSlow(t *testing.T) {
+	inputs := []string{
+		"2018-04-25", "2016-02-29", "2017-02-29", "2018-02-30", "2018-13-01", "2018-00-10", "0000-01-01", "9999-12-31",
+		"2018-04-25T23:30:00+01:00", "2018-04-25T23:30:00Z", "2018-04-25T23:30:00-05:30", "2018-04-25T23:30:00+00:00",
+		"2018-04-25T23:30:00.5Z", "2018-04-25T23:30:00.123456789+01:00", "2018-04-25T23:30:00.1234567891Z",
+		"2018-04-25T24:00:00Z", "2018-04-25T23:60:00Z", "2018-04-25T23:30:60Z", "2018-04-25T23:30:00+24:00",
+		"2018-04-25T23:30:00+01:60", "2018-04-25t23:30:00z", "2018-04-25 23:30:00Z", "2018-04-25T23:30:00",
+		"2018-04-25T23:30Z", "2018-04-25T23:30:00.Z", "2018-04-25T23:30:00+0100", "2018-4-25", " 2018-04-25",
+		"2018-04-25T23:30:00+01:00 ", "2018-10-28T01:30:00+01:00", "2018-03-25T01:30:00+00:00", "+018-04-25",
+		"2018-04-2a", "２０１８-04-25",
+	}
+	for _, s := range inputs {
+		ft, fd, ok := fastTime(s, London)
+		st, sd, err := slowTime(s, London)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: fast path accepts, general path refuses: %v", s, err)
+			continue
+		}
+		if !ft.Equal(st) || fd != sd || ft.Format(time.RFC3339Nano) != st.Format(time.RFC3339Nano) {
+			t.Errorf("%q: fast %v (%s, date %v), general %v (%s, date %v)", s, ft, ft.Format(time.RFC3339Nano), fd, st, st.Format(time.RFC3339Nano), sd)
+		}
+	}
+	// The forms exports write take the fast path.
+	for _, s := range []string{"2018-04-25", "2018-04-25T23:30:00+01:00", "2018-04-25T22:30:00Z", "2018-04-25T23:30:00.250+01:00"} {
+		if _, _, ok := fastTime(s, London); !ok {
+			t.Errorf("%q: not read by the fast path", s)
+		}
+	}
+	// Every instant of a year, in both UK offsets, agrees.
+	for tm := time.Date(2018, 1, 1, 0, 0, 0, 0, London); tm.Year() == 2018; tm = tm.Add(97 * time.Minute) {
+		s := tm.Format(time.RFC3339)
+		ft, _, ok := fastTime(s, London)
+		st, _, _ := slowTime(s, London)
+		if !ok || !ft.Equal(st) || ft.Format(time.RFC3339) != s {
+			t.Fatalf("%s: fast %v ok %v, general %v", s, ft, ok, st)
+		}
+	}
+}
+
+// The reader's same-day shortcut gives what ParseTime gives, whatever came
+// before: other days, other offsets, fractions, dates, bad times.
+func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
+	r := &Reader{loc: London}
+	seq := []string{
+		"2018-04-25T09:00:00+01:00", "2018-04-25T09:00:07+01:00", "2018-04-25T23:59:59+01:00", "2018-04-25T00:00:00+01:00",
+		"2018-04-25T09:00:07Z", "2018-04-25T09:00:08Z", "2018-04-26T09:00:08Z", "2018-04-26T09:00:08.5Z", "2018-04-26T09:00:09Z",
+		"2018-04-26", "2018-04-26T09:00:09-05:30", "2018-04-26T08:00:09-05:30", "2018-04-26T08:61:09-05:30", "2018-04-26T08:01:09-05:30",
+		"2018-10-28T00:30:00+01:00", "2018-10-28T01:30:00+01:00", "2018-10-28T01:30:00+00:00", "2018-10-28T03:30:00+00:00",
+		"2018-04-26t08:01:10-05:30", "2018-04-26T08:01:11-05:30",
+	}
+	for _, s := range seq {
+		got, gd, gerr := r.time(s)
+		want, wd, werr := ParseTime(s, London)
+		if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+			t.Errorf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
+		}
+	}
+}
+
+// A day the zone skipped is not read by the fast path; ParseTime refuses it.
+func TestParseTimeSkippedDay(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skip(err)
+	}
+	if _, _, ok := fastTime("2011-12-30", apia); ok {
+		t.Error("fast path read a day Apia skipped")
+	}
+	if _, _, err := ParseTime("2011-12-30", apia); err == nil {
+		t.Error("ParseTime read a day Apia skipped")
+	}
+	if _, _, err := ParseTime("2011-12-31", apia); err != nil {
+		t.Error(err)
+	}
+}
