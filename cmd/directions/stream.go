@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,6 +140,10 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 		kind, data, err := workspace.Probe(name, yamlx.Limits{})
 		if err != nil {
 			return nil, nil, nil, err
+		}
+		if kind == workspace.WhatIf && slices.Contains(paths, name) {
+			// A supposed direction named as a file is read, as check reads it.
+			kind = workspace.Direction
 		}
 		switch kind {
 		case workspace.Direction:
