@@ -125,7 +125,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 // loadForStream loads the direction (and vocabulary) files under paths and
 // lists the JSON Lines histories, which are read later, as evaluated.
 func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary, error) {
-	names, err := workspace.Expand(paths)
+	names, root, err := workspace.ExpandFrom(paths)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -141,6 +141,7 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		kind = workspace.Under(root[name], name, kind)
 		if kind == workspace.WhatIf && slices.Contains(paths, name) {
 			// A supposed direction named as a file is read, as check reads it.
 			kind = workspace.Direction

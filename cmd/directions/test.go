@@ -144,6 +144,7 @@ func scenarioFiles(paths []string) (scenarios, directions []string, err error) {
 			if err != nil {
 				return nil, nil, err
 			}
+			kind = workspace.Under(p, n, kind)
 			switch {
 			case kind == workspace.Scenario:
 				scenarios = append(scenarios, n)

@@ -65,6 +65,9 @@ func SplitTree(paths []string) (*Tree, error) {
 		if err != nil {
 			return nil, err
 		}
+		if kind == WhatIf && !slices.Contains(paths, n) && Under(root[n], n, kind) == Direction {
+			kind = Direction // a council kept in a folder called scenarios
+		}
 		if kind == WhatIf {
 			// A supposed direction in a scenarios folder: left out when
 			// found by walking; named as a file it is loaded with the

@@ -101,3 +101,34 @@ func TestWhatIfDirectionsInScenarioFolders(t *testing.T) {
 	assert.Equal(t, []string{"d"}, ids(council))
 	assert.Equal(t, []string{"d", "s"}, ids(real, supposed))
 }
+
+// Only a scenarios folder below the folder walked makes a direction
+// supposed: a council kept in, or run from, a folder that happens to be
+// called scenarios (/srv/scenarios/barnet) is read like any other, whatever
+// the working directory.
+func TestWhatIfOnlyBelowTheFolderWalked(t *testing.T) {
+	root := t.TempDir()
+	council := filepath.Join(root, "scenarios", "barnet")
+	real := filepath.Join(council, "direction.yaml")
+	supposed := filepath.Join(council, "scenarios", "revokes.yaml")
+	const parties = "council: c\nissued_by: s\nparties: {c: {name: C}, s: {name: S}}\n"
+	write(t, real, "id: d\ntitle: t\nissued: 2018-01-01\n"+parties+`obligations:
+  - {id: o, clause: "1", holder: c, summary: s, source: s, once: {date: 2018-12-31}, satisfied_by: event.type == "x"}
+`)
+	write(t, supposed, "id: s\ntitle: t\nissued: 2018-06-01\nrevokes: [d]\n"+parties)
+
+	ws, err := Load([]string{council}, direction.Options{})
+	require.NoError(t, err)
+	require.Len(t, ws.Directions, 1, "the council's own direction is read; the one in its scenarios folder is not")
+	assert.Equal(t, "d", ws.Directions[0].ID)
+
+	tree, err := SplitTree([]string{council})
+	require.NoError(t, err)
+	require.Len(t, tree.Councils, 1)
+	assert.Equal(t, []string{real}, tree.Councils[0].Paths)
+
+	tree, err = SplitTree([]string{filepath.Join(root, "scenarios")})
+	require.NoError(t, err)
+	require.Len(t, tree.Councils, 1, "a tree of councils kept in a folder called scenarios")
+	assert.Equal(t, []string{real}, tree.Councils[0].Paths)
+}

@@ -168,6 +168,42 @@ func Classify(path string, data []byte) Kind {
 	return History
 }
 
+// Under refines k, the Classify kind of path as found by walking root (a
+// path given on the command line): a direction is WhatIf only when a
+// folder named scenarios lies below root on the way to it, so that where
+// the tree is kept, and the working directory, do not matter
+// (/srv/scenarios/barnet is a council like any other). Given as root
+// itself, it is a Direction.
+func Under(root, path string, k Kind) Kind {
+	if k != WhatIf {
+		return k
+	}
+	if rel, err := filepath.Rel(root, path); err != nil || !inScenarios(rel) {
+		return Direction
+	}
+	return WhatIf
+}
+
+// ExpandFrom is Expand, also saying for each file the path it was found
+// under (the first, when several paths reach it).
+func ExpandFrom(paths []string) ([]string, map[string]string, error) {
+	var names []string
+	root := map[string]string{}
+	for _, p := range paths {
+		sub, err := Expand([]string{p})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, n := range sub {
+			if _, seen := root[n]; !seen {
+				root[n] = p
+			}
+		}
+		names = append(names, sub...)
+	}
+	return names, root, nil
+}
+
 // inScenarios reports whether path is below a folder named scenarios.
 func inScenarios(path string) bool {
 	for _, part := range strings.Split(filepath.ToSlash(filepath.Dir(path)), "/") {
@@ -225,7 +261,7 @@ func IsJSONLines(path string) bool {
 
 func load(paths []string, opts direction.Options, deferred func(string) bool) (*Workspace, []string, error) {
 	var later []string
-	names, err := Expand(paths)
+	names, root, err := ExpandFrom(paths)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,6 +275,7 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 		if err != nil {
 			return nil, nil, err
 		}
+		kind = Under(root[name], name, kind)
 		if kind == WhatIf && slices.Contains(paths, name) {
 			kind = Direction
 		}
