@@ -528,11 +528,16 @@ func (r *Result) check(name string, e scenario.Expected) *Check {
 }
 
 // Check asserts on one instance. Each method reports a failure naming the
-// clause and instance and returns the Check for chaining.
+// clause and instance and returns the Check for chaining. Asserting a field
+// (due, role, assumed, discharge, extension) of an instance that does not
+// exist fails.
 type Check struct {
 	r *Result
 	e scenario.Expected
 	f *evaluator.Finding
+	// reported is set once the instance's absence has been reported, so
+	// that a chain of assertions on it fails once.
+	reported bool
 }
 
 // Finding returns the finding, or nil when there is no such instance.
@@ -558,9 +563,28 @@ func (k *Check) errorf(field string, want, got any) {
 	assert.Equal(k.r.c.t, fmt.Sprint(want), fmt.Sprint(got), msg)
 }
 
+// missing reports that there is no such instance, once, for an assertion
+// about one of its fields: an assertion on an instance that does not exist
+// fails rather than pass unchecked. It tells whether the instance is missing.
+func (k *Check) missing(field string, want any) bool {
+	k.r.c.t.Helper()
+	if k.f != nil {
+		return false
+	}
+	if !k.reported {
+		k.reported = true
+		k.errorf(field, want, "no such instance")
+	}
+	return true
+}
+
 func (k *Check) status(want evaluator.Status) *Check {
 	k.r.c.t.Helper()
+	if k.f == nil && k.reported {
+		return k
+	}
 	if k.f == nil {
+		k.reported = true
 		var have []string
 		for _, f := range k.r.res.Findings {
 			if f.Direction == k.e.Direction && f.Obligation == k.e.Obligation {
@@ -615,7 +639,7 @@ func (k *Check) Absent() *Check {
 // Due asserts the due date (YYYY-MM-DD).
 func (k *Check) Due(date string) *Check {
 	k.r.c.t.Helper()
-	if k.f != nil && k.f.Due != date {
+	if !k.missing("due", date) && k.f.Due != date {
 		k.errorf("due", date, k.f.Due)
 	}
 	return k
@@ -630,7 +654,7 @@ func (k *Check) Expectation() *Check { k.r.c.t.Helper(); return k.role(obligatio
 
 func (k *Check) role(want obligation.Role) *Check {
 	k.r.c.t.Helper()
-	if k.f == nil {
+	if k.missing("role", want) {
 		return k
 	}
 	got := k.f.Role
@@ -650,7 +674,7 @@ func (k *Check) Waived() *Check { k.r.c.t.Helper(); return k.status(evaluator.Wa
 // extended (both YYYY-MM-DD).
 func (k *Check) ExtendedTo(original, extended string) *Check {
 	k.r.c.t.Helper()
-	if k.f != nil && (k.f.OriginalDue != original || k.f.ExtendedTo != extended) {
+	if !k.missing("extension", original+" -> "+extended) && (k.f.OriginalDue != original || k.f.ExtendedTo != extended) {
 		k.errorf("extension", original+" -> "+extended, orDash(k.f.OriginalDue)+" -> "+orDash(k.f.ExtendedTo))
 	}
 	return k
@@ -660,7 +684,7 @@ func (k *Check) ExtendedTo(original, extended string) *Check {
 // rather than the text.
 func (k *Check) Assumed(want bool) *Check {
 	k.r.c.t.Helper()
-	if k.f != nil && (k.f.Assumed != "") != want {
+	if !k.missing("assumed", want) && (k.f.Assumed != "") != want {
 		k.errorf("assumed", want, k.f.Assumed != "")
 	}
 	return k
@@ -670,7 +694,7 @@ func (k *Check) Assumed(want bool) *Check {
 // extended instance was discharged.
 func (k *Check) DaysLateOriginal(days int) *Check {
 	k.r.c.t.Helper()
-	if k.f != nil && k.f.DaysLateOriginal != days {
+	if !k.missing("days late by the original due date", days) && k.f.DaysLateOriginal != days {
 		k.errorf("days late by the original due date", days, k.f.DaysLateOriginal)
 	}
 	return k
@@ -686,7 +710,7 @@ func orDash(s string) string {
 // DischargedBy asserts which event discharged the instance.
 func (k *Check) DischargedBy(eventID string) *Check {
 	k.r.c.t.Helper()
-	if k.f == nil {
+	if k.missing("discharged by", eventID) {
 		return k
 	}
 	got := "nothing"

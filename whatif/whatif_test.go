@@ -181,3 +181,27 @@ func TestExtensionsAndWaivers(t *testing.T) {
 	assert.True(t, r.failed)
 	assert.Contains(t, r.String(), "2018-04-25 -> 2018-05-09")
 }
+
+// An assertion about an instance that does not exist fails, whatever it
+// asserts, once per instance. As of 30 Sep 2018, 8(f) has instances 1-3
+// (due 25 Apr, 25 Jul, 25 Oct 2018); instance 4 (due 25 Jan 2019) opens
+// only after 25 Oct, and Annex A 3 has three instances too.
+func TestAssertionsOnAMissingInstanceFail(t *testing.T) {
+	r := record(func(tt whatif.TestingT) {
+		res := whatif.Load(tt, barnet2017, barnet2018).History(history).AsOf(whatif.On("2018-09-30"))
+		res.Instance("8(f)", 4).Duty()
+		res.Instance("Annex A 3", 9).Expectation().Assumed(true)
+		res.Instance("8(f)", 5).Due("2019-04-25").DischargedBy("chair-q1")
+		res.Instance("8(f)", 6).Open().Duty()           // reported by Open alone
+		res.Instance("8(f)", 7).Absent().Assumed(false) // absent, yet asserts about it
+		res.Instance("8(f)", 8).ExtendedTo("2019-10-25", "2019-11-25").DaysLateOriginal(0)
+	})
+	require.Len(t, r.msgs, 6, r.String())
+	assert.Contains(t, r.msgs[0], "instance 4: role")
+	assert.Contains(t, r.msgs[0], "no such instance")
+	assert.Contains(t, r.msgs[1], "clause Annex A 3 (essex-reports-to-dfe, barnet-2018-01) instance 9: role")
+	assert.Contains(t, r.msgs[2], "instance 5: due")
+	assert.Contains(t, r.msgs[3], "instance 6: status")
+	assert.Contains(t, r.msgs[4], "instance 7: assumed")
+	assert.Contains(t, r.msgs[5], "instance 8: extension")
+}
