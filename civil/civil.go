@@ -10,6 +10,7 @@ package civil
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -187,3 +188,79 @@ func floorDiv(a, b int) int {
 }
 
 func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+// Range is a day known only to lie between First and Last inclusive: a
+// month ("2018-06") or an explicit range ("2018-06-01..2018-06-30"). A
+// day known exactly is a Range whose First and Last are equal.
+type Range struct {
+	First, Last Date
+}
+
+// ParseRange reads a date (YYYY-MM-DD), a month (YYYY-MM, any day of that
+// month) or a range of days (YYYY-MM-DD..YYYY-MM-DD, both ends included,
+// the first not after the last). It is the one parser of uncertain dates:
+// direction dates and event dates both go through it.
+func ParseRange(s string) (Range, error) {
+	if a, b, ok := strings.Cut(s, ".."); ok {
+		first, err1 := Parse(a)
+		last, err2 := Parse(b)
+		if err1 != nil || err2 != nil {
+			return Range{}, fmt.Errorf("%q is not a range of days of the form 2018-06-01..2018-06-30", s)
+		}
+		if last.Before(first) {
+			return Range{}, fmt.Errorf("the range %q ends before it begins; write the earlier day first", s)
+		}
+		return Range{first, last}, nil
+	}
+	if len(s) == 7 && s[4] == '-' {
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			return Range{}, fmt.Errorf("%q is not a month of the form YYYY-MM (2018-06)", s)
+		}
+		first := Of(t)
+		return Range{first, first.EndOfMonth()}, nil
+	}
+	d, err := Parse(s)
+	if err != nil {
+		return Range{}, fmt.Errorf("%q is not a date (2018-06-25), a month (2018-06) or a range of days (2018-06-01..2018-06-30)", s)
+	}
+	return Range{d, d}, nil
+}
+
+// Exact reports whether the range is a single day.
+func (r Range) Exact() bool { return r.First == r.Last }
+
+// Days returns the number of days in the range.
+func (r Range) Days() int { return r.First.DaysUntil(r.Last) + 1 }
+
+// String formats r as it is written: a date, a month, or a range.
+func (r Range) String() string {
+	switch {
+	case r.Exact():
+		return r.First.String()
+	case r.isMonth():
+		return r.First.String()[:7]
+	}
+	return r.First.String() + ".." + r.Last.String()
+}
+
+// Long formats r for people: "25 Apr 2018", "April 2018", "1–25 Apr 2018",
+// "28 Apr–3 May 2018" or "28 Dec 2018–3 Jan 2019".
+func (r Range) Long() string {
+	f, l := r.First, r.Last
+	switch {
+	case r.Exact():
+		return f.Long()
+	case r.isMonth():
+		return fmt.Sprintf("%s %d", f.Month, f.Year)
+	case f.Year == l.Year && f.Month == l.Month:
+		return fmt.Sprintf("%d–%s", f.Day, l.Long())
+	case f.Year == l.Year:
+		return fmt.Sprintf("%d %s–%s", f.Day, f.Month.String()[:3], l.Long())
+	}
+	return f.Long() + "–" + l.Long()
+}
+
+func (r Range) isMonth() bool {
+	return r.First.Day == 1 && r.Last == r.First.EndOfMonth()
+}

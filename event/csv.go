@@ -127,12 +127,12 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 			case "type":
 				ev.Type = cell
 			case "at":
-				t, dateOnly, err := ParseTime(cell, opts.loc())
+				t, dateOnly, through, err := ParseAt(cell, opts.loc())
 				if err != nil {
 					errs.Add(at(cl, cc), path+".at", "%v", err)
 					good = false
 				}
-				ev.At, ev.DateOnly = t, dateOnly
+				ev.At, ev.DateOnly, ev.Through = t, dateOnly, through
 			default:
 				if cell != "" {
 					ev.Attrs[col] = cell

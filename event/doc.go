@@ -40,7 +40,8 @@
 // same messages: a key appears once, whole numbers fit 64 bits, values
 // nest at most Limits.MaxDepth levels, strings are UTF-8 without lone
 // surrogates. YAML and CSV follow the same rules in their own readers. An
-// empty JSON Lines file is a history with no events. ParseTime is the one
-// reader of at, used by every format. IDPrints finds repeated ids over
+// empty JSON Lines file is a history with no events. ParseAt is the one
+// reader of at, used by every format: ParseTime's forms, or a day known
+// only to a month or a range of days (Event.Through). IDPrints finds repeated ids over
 // histories too long to hold.
 package event

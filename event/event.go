@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 )
 
@@ -18,11 +19,29 @@ type Event struct {
 	// the first instant of that day and DateOnly is true.
 	At       time.Time
 	DateOnly bool
+	// Through is zero for an event whose day is known. For one known only
+	// to a month or a range of days ("at: 2018-04" or
+	// "2018-04-01..2018-04-30"), At is the first instant of the first day
+	// it may be and Through the last day; evaluator.Evaluate then weighs
+	// every day in between (docs/uncertain-dates.md).
+	Through civil.Date
 	// Attrs holds the event's other keys. Values are string, int64,
 	// float64, bool, nil, []any or map[string]any.
 	Attrs map[string]any
 	// Pos is where the event was read; zero for events made in code.
 	Pos diag.Position
+}
+
+// Uncertain reports whether the event's day is known only to a range.
+func (e *Event) Uncertain() bool { return !e.Through.IsZero() }
+
+// Days returns the range of days the event may have happened on, in loc.
+func (e *Event) Days(loc *time.Location) civil.Range {
+	first := civil.In(e.At, loc)
+	if e.Through.IsZero() {
+		return civil.Range{First: first, Last: first}
+	}
+	return civil.Range{First: first, Last: e.Through}
 }
 
 // Reserved names the keys that are not attributes.

@@ -247,11 +247,11 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 		ev.ID, _ = m.String("id", true, "the event's id, unique in the history")
 		ev.Type, _ = m.String("type", true, "the event's type, such as report or board-meeting")
 		if at, n := m.String("at", true, "a date (2018-04-20) or an RFC 3339 time"); n != nil {
-			t, dateOnly, err := ParseTime(at, opts.loc())
+			t, dateOnly, through, err := ParseAt(at, opts.loc())
 			if err != nil {
 				doc.Errorf(n, yamlx.Join(p, "at"), "%v", err)
 			}
-			ev.At, ev.DateOnly = t, dateOnly
+			ev.At, ev.DateOnly, ev.Through = t, dateOnly, through
 		}
 		good := true
 		for _, k := range m.Keys() {

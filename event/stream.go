@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
@@ -561,11 +562,11 @@ func (r *Reader) valueAt(off int64) int64 {
 func (r *Reader) check(base diag.Position, path string) error {
 	ev := &r.ev
 	if r.at.set {
-		t, dateOnly, err := r.time(r.at.s)
+		t, dateOnly, through, err := r.time(r.at.s)
 		if err != nil {
 			r.problem(r.errAt(r.valueAt(r.at.off), joinPath(path, "at"), "%v", err))
 		}
-		ev.At, ev.DateOnly = t, dateOnly
+		ev.At, ev.DateOnly, ev.Through = t, dateOnly, through
 	}
 	if len(r.problems) == 0 && r.voc != nil {
 		var errs diag.List
@@ -617,19 +618,20 @@ var reservedWhat = map[string]string{
 // time reads at through ParseTime, remembering the last answer: a
 // time-ordered history often gives the same at many times running, or
 // the same day at another time of day (sameDayAs).
-func (r *Reader) time(at string) (time.Time, bool, error) {
+func (r *Reader) time(at string) (time.Time, bool, civil.Date, error) {
 	if at == r.lastAt && at != "" {
-		return r.lastTime, r.lastDate, nil
+		return r.lastTime, r.lastDate, civil.Date{}, nil
 	}
 	if t, ok := sameDayAs(at, r.lastAt, r.lastTime); ok {
 		r.lastAt, r.lastTime, r.lastDate = at, t, false
-		return t, false, nil
+		return t, false, civil.Date{}, nil
 	}
-	t, dateOnly, err := ParseTime(at, r.loc)
-	if err == nil {
+	t, dateOnly, through, err := ParseAt(at, r.loc)
+	if err == nil && through.IsZero() {
+		// Only a time known to the day is remembered.
 		r.lastAt, r.lastTime, r.lastDate = at, t, dateOnly
 	}
-	return t, dateOnly, err
+	return t, dateOnly, through, err
 }
 
 // sameDayAs reads at, an RFC 3339 time, from the last one read (prev at

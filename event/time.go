@@ -27,6 +27,35 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
 	return slowTime(s, loc)
 }
 
+// ParseAt reads an event's at as every history reader does: what ParseTime
+// reads, or a day known only to a month (2018-04) or a range
+// (2018-04-01..2018-04-30). For the last two, t is the first instant of the
+// first day, dateOnly is true, and through is the last day it may be;
+// otherwise through is zero. A range of one day is that day.
+func ParseAt(s string, loc *time.Location) (t time.Time, dateOnly bool, through civil.Date, err error) {
+	if t, dateOnly, ok := fastTime(s, loc); ok {
+		return t, dateOnly, civil.Date{}, nil
+	}
+	if r := strings.TrimSpace(s); len(r) == 7 || strings.Contains(r, "..") {
+		rng, err := civil.ParseRange(r)
+		if err == nil {
+			err = rng.First.CheckIn(loc)
+		}
+		if err == nil {
+			err = rng.Last.CheckIn(loc)
+		}
+		if err != nil {
+			return time.Time{}, false, civil.Date{}, err
+		}
+		if !rng.Exact() {
+			through = rng.Last
+		}
+		return rng.First.Start(loc), true, through, nil
+	}
+	t, dateOnly, err = slowTime(s, loc)
+	return t, dateOnly, civil.Date{}, err
+}
+
 // fastTime reads YYYY-MM-DD and YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
 // when every field is in range; ok false sends the caller to slowTime.
 func fastTime(s string, loc *time.Location) (t time.Time, dateOnly, ok bool) {
