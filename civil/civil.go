@@ -221,10 +221,10 @@ func ParseRange(s string) (Range, error) {
 		return Range{first, first.EndOfMonth()}, nil
 	}
 	d, err := Parse(s)
-	if err != nil {
-		return Range{}, fmt.Errorf("%q is not a date (2018-06-25), a month (2018-06) or a range of days (2018-06-01..2018-06-30)", s)
+	if err != nil && len(s) != len("2018-06-25") {
+		err = fmt.Errorf("%q is not a date (2018-06-25), a month (2018-06) or a range of days (2018-06-01..2018-06-30)", s)
 	}
-	return Range{d, d}, nil
+	return Range{d, d}, err
 }
 
 // Exact reports whether the range is a single day.

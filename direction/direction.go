@@ -35,8 +35,13 @@ type Direction struct {
 	Issued civil.Date
 	// Ends is the last day it is in force, when it says; zero means until
 	// revoked.
-	Ends     civil.Date
-	Location *time.Location
+	Ends civil.Date
+	// IssuedThrough and EndsThrough are zero when the day is known. When
+	// the file gives only a month or a range of days (issued: 2018-06),
+	// Issued (or Ends) is the first day it may be and these the last;
+	// evaluator.Evaluate weighs every day in between.
+	IssuedThrough, EndsThrough civil.Date
+	Location                   *time.Location
 	// Revokes lists the ids of the directions it revokes whole.
 	Revokes []string
 	// Varies lists the obligations of earlier directions it revokes or
@@ -122,6 +127,56 @@ func (d *Direction) Grantors(o *obligation.Obligation) []string {
 // obligations. Each goroutine needs its own.
 func (d *Direction) Vars() *obligation.Vars {
 	return &obligation.Vars{Direction: d.dirV, Params: d.parV}
+}
+
+// IssuedRange returns the days the direction may have been made on.
+func (d *Direction) IssuedRange() civil.Range { return span(d.Issued, d.IssuedThrough) }
+
+// EndsRange returns the days its last day in force may be; zero when it
+// has no end date.
+func (d *Direction) EndsRange() civil.Range { return span(d.Ends, d.EndsThrough) }
+
+func span(first, through civil.Date) civil.Range {
+	if through.IsZero() {
+		return civil.Range{First: first, Last: first}
+	}
+	return civil.Range{First: first, Last: through}
+}
+
+// Uncertain reports whether its issue or end date is known only to a range.
+func (d *Direction) Uncertain() bool { return !d.IssuedThrough.IsZero() || !d.EndsThrough.IsZero() }
+
+// Fixed returns a copy of d made on issued and ending on ends (zero: no
+// end), with everything that depends on those dates recomputed: the
+// direction's CEL bindings and the anchor of recurring obligations that
+// count from the issue date. The evaluator uses it for each case of a
+// direction whose dates are known only to a range; d is not changed.
+func (d *Direction) Fixed(issued, ends civil.Date) *Direction {
+	c := *d
+	c.Issued, c.Ends, c.IssuedThrough, c.EndsThrough = issued, ends, civil.Date{}, civil.Date{}
+	c.bind()
+	c.Obligations = make([]*obligation.Obligation, len(d.Obligations))
+	for i, o := range d.Obligations {
+		if o.Kind == obligation.Recurring && o.Schedule.AnchorIs == anchorIssued && o.Schedule.Anchor == d.Issued {
+			oc := *o
+			oc.Schedule.Anchor = issued
+			o = &oc
+		}
+		c.Obligations[i] = o
+	}
+	return &c
+}
+
+// bind sets the direction's CEL bindings from its fields.
+func (d *Direction) bind() {
+	dirMap := map[string]any{"id": d.ID, "council": d.Council, "issued_by": d.IssuedBy}
+	if !d.Issued.IsZero() {
+		dirMap["issued"] = d.Issued.Start(d.Location)
+	}
+	if !d.Ends.IsZero() {
+		dirMap["ends"] = d.Ends.End(d.Location)
+	}
+	d.dirV = celenv.Map(dirMap)
 }
 
 // Start returns the first instant the direction is in force.

@@ -34,6 +34,10 @@ var (
 	extensionKeys   = []string{"granted_by"}
 )
 
+// anchorIssued marks a recurring schedule counted from the issue date, so
+// that Fixed can move it with the date.
+const anchorIssued = "the direction's date"
+
 // Parse reads a direction from src; name is used in error positions.
 func Parse(name string, src []byte, opts Options) (*Direction, error) {
 	doc := yamlx.Parse(name, src, opts.Limits)
@@ -76,6 +80,34 @@ func (p *parser) date(m *yamlx.Map, key string, required bool, what string) (civ
 	return dt, n
 }
 
+// dateRange reads a date that may be known only to a month or a range of
+// days (civil.ParseRange): the first day it may be, and the last when that
+// differs.
+func (p *parser) dateRange(m *yamlx.Map, key string, required bool, what string) (first, through civil.Date, n *yaml.Node) {
+	s, n := m.String(key, required, what)
+	if n == nil {
+		return civil.Date{}, civil.Date{}, nil
+	}
+	r, err := civil.ParseRange(s)
+	if err == nil {
+		err = r.First.CheckIn(p.d.Location)
+		if err == nil {
+			err = r.Last.CheckIn(p.d.Location)
+		}
+		if err != nil {
+			err = fmt.Errorf("%w; the direction's dates are days in its time_zone", err)
+		}
+	}
+	if err != nil {
+		p.doc.Errorf(n, yamlx.Join(m.Path, key), "%v", err)
+		return civil.Date{}, civil.Date{}, nil
+	}
+	if !r.Exact() {
+		through = r.Last
+	}
+	return r.First, through, n
+}
+
 func (p *parser) parse() {
 	doc, d := p.doc, p.d
 	m := doc.Map(doc.Root, "", topKeys...)
@@ -96,11 +128,11 @@ func (p *parser) parse() {
 			d.Location = loc
 		}
 	}
-	d.Issued, _ = p.date(m, "issued", true, "the date the direction was made (YYYY-MM-DD)")
+	d.Issued, d.IssuedThrough, _ = p.dateRange(m, "issued", true, "the date the direction was made (YYYY-MM-DD, or YYYY-MM when only the month is known)")
 	var endsNode *yaml.Node
-	d.Ends, endsNode = p.date(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD)")
-	if endsNode != nil && !d.Issued.IsZero() && d.Ends.Before(d.Issued) {
-		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s; ends is the last day in force, on or after issued", d.Ends, d.Issued)
+	d.Ends, d.EndsThrough, endsNode = p.dateRange(m, "ends", false, "the last day the direction is in force (YYYY-MM-DD, or YYYY-MM when only the month is known)")
+	if endsNode != nil && !d.Issued.IsZero() && d.EndsRange().Last.Before(d.Issued) {
+		doc.Errorf(endsNode, "ends", "the direction ends on %s, before it was issued on %s; ends is the last day in force, on or after issued", d.EndsRange(), d.IssuedRange())
 	}
 	if n := m.Value("assumptions"); n != nil {
 		d.Assumptions = doc.Strings(n, "assumptions", "assumptions")
@@ -142,14 +174,7 @@ func (p *parser) parse() {
 	}
 	env.SetCostLimits(p.opts.Cost)
 	d.env = env
-	dirMap := map[string]any{"id": d.ID, "council": d.Council, "issued_by": d.IssuedBy}
-	if !d.Issued.IsZero() {
-		dirMap["issued"] = d.Issued.Start(d.Location)
-	}
-	if !d.Ends.IsZero() {
-		dirMap["ends"] = d.Ends.End(d.Location)
-	}
-	d.dirV = celenv.Map(dirMap)
+	d.bind()
 	if d.Params == nil {
 		d.Params = map[string]any{}
 	}
@@ -577,7 +602,7 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 		return
 	}
 	s := &o.Schedule
-	s.Anchor, s.AnchorIs = p.d.Issued, "the direction's date"
+	s.Anchor, s.AnchorIs = p.d.Issued, anchorIssued
 	lead := ""
 	switch {
 	case m.Has("after") && m.Has("dates"):
@@ -649,7 +674,7 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 		}
 	}
 	if !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && computable {
-		if first, _ := o.DueDate(1); first.After(p.d.Ends) {
+		if first, _ := o.DueDate(1); first.After(p.d.EndsRange().Last) {
 			p.doc.Errorf(m.Node, m.Path, "the first instance is due on %s, after the direction ends on %s, so the obligation would never fall due", first, p.d.Ends)
 		}
 	}
@@ -778,6 +803,10 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 		if prog == nil {
 			return
 		}
+		if prog.Uses["direction"] && p.d.Uncertain() {
+			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "this due date is computed from the direction, whose dates are known only to a range (%s); give the due date as date: YYYY-MM-DD", p.d.IssuedRange().Long())
+			return
+		}
 		t, err := prog.EvalTime(p.d.Vars())
 		if err != nil {
 			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "cannot compute the due date: %v", err)
@@ -791,7 +820,7 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 	default:
 		p.doc.Errorf(m.Node, m.Path, "a once obligation needs date (YYYY-MM-DD) or due (a CEL timestamp such as endOfMonth(date(\"2018-05-01\")))")
 	}
-	if !s.On.IsZero() && !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && s.On.After(p.d.Ends) {
+	if !s.On.IsZero() && !p.d.Ends.IsZero() && !p.d.Ends.Before(p.d.Issued) && s.On.After(p.d.EndsRange().Last) {
 		n := dateNode
 		if n == nil {
 			n = dueNode

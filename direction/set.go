@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 )
 
@@ -58,8 +59,11 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 			} else {
 				s.revokedBy[r] = d
 			}
-			if old.Issued.After(d.Issued) {
-				errs.Add(d.revokesAt(), "revokes", "direction %q (issued %s) cannot revoke %q, which was issued later, on %s; a direction revokes only earlier ones", d.ID, d.Issued, r, old.Issued)
+			// With dates known only to a range, only a revocation that
+			// is certainly earlier is refused; the evaluator leaves out the
+			// cases where it would be.
+			if old.Issued.After(d.IssuedRange().Last) {
+				errs.Add(d.revokesAt(), "revokes", "direction %q (issued %s) cannot revoke %q, which was issued later, on %s; a direction revokes only earlier ones", d.ID, d.IssuedRange(), r, old.IssuedRange())
 			}
 		}
 	}
@@ -166,6 +170,10 @@ type Force struct {
 	// Until is the first instant no longer in force; zero while it is in
 	// force with no end.
 	Until time.Time
+	// FromLatest and UntilLatest are zero when the dates are known to the
+	// day. When an issue, end or revocation date is known only to a range,
+	// From and Until are the earliest they may be and these the latest.
+	FromLatest, UntilLatest time.Time
 	// RevokedBy is the id of the direction that revoked it, if any;
 	// RevokedByInstrument names in words the instrument that revoked it
 	// when the direction records that itself (Direction.Revoked).
@@ -186,9 +194,16 @@ func (f Force) InForce(t time.Time) bool {
 // Force returns when d is in force within the set.
 func (s *Set) Force(d *Direction) Force {
 	f := Force{From: d.Start(), Reason: "in force until revoked"}
+	if !d.IssuedThrough.IsZero() {
+		f.FromLatest = d.IssuedThrough.Start(d.Location)
+	}
 	if !d.Ends.IsZero() {
 		f.Until = d.Ends.AddDays(1).Start(d.Location)
 		f.Reason = fmt.Sprintf("in force until the end of %s, its end date", d.Ends.Long())
+		if !d.EndsThrough.IsZero() {
+			f.UntilLatest = d.EndsThrough.AddDays(1).Start(d.Location)
+			f.Reason = fmt.Sprintf("in force until the end of a day in %s, its end date (the day is not known)", d.EndsRange().Long())
+		}
 	}
 	// A revocation the direction records itself and one by a loaded
 	// direction: the earliest counts; on the same day the loaded one,
@@ -210,9 +225,13 @@ func (s *Set) Force(d *Direction) Force {
 			if d.Revoked != nil && f.RevokedByInstrument != "" {
 				stated = fmt.Sprintf("; the file also records a revocation by %s on %s, which is not earlier", d.Revoked.By, d.Revoked.On.Long())
 			}
-			f.Until, f.RevokedBy, f.RevokedByInstrument = until, r.ID, ""
+			f.Until, f.UntilLatest, f.RevokedBy, f.RevokedByInstrument = until, time.Time{}, r.ID, ""
 			f.Reason = fmt.Sprintf("revoked by %s, issued %s: in force until the end of %s", r.ID, r.Issued.Long(), r.Issued.AddDays(-1).Long())
-			if !until.After(f.From) {
+			if !r.IssuedThrough.IsZero() {
+				f.UntilLatest = r.IssuedThrough.Start(d.Location)
+				last := civil.Range{First: r.Issued.AddDays(-1), Last: r.IssuedThrough.AddDays(-1)}
+				f.Reason = fmt.Sprintf("revoked by %s, issued on a day in %s that is not known: in force until the end of a day in %s", r.ID, r.IssuedRange().Long(), last.Long())
+			} else if !until.After(f.From) {
 				f.Reason = fmt.Sprintf("revoked by %s, issued the same day, %s: never in force", r.ID, r.Issued.Long())
 			}
 			f.Reason += stated

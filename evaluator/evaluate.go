@@ -19,6 +19,11 @@ type Options struct {
 	AsOf time.Time
 	// Trace, when set, is told each step of the evaluation (see Trace).
 	Trace Trace
+	// MaxCases bounds the number of cases Evaluate weighs when dates are
+	// known only to a range (the product of the ranges' lengths in days);
+	// zero means DefaultMaxCases. Over it, Evaluate refuses with an
+	// *UncertainError rather than guess.
+	MaxCases int
 }
 
 // ErrNoAsOf is returned when Options.AsOf is zero.
@@ -33,6 +38,12 @@ func EndOfDay(year int, month time.Month, day int, loc *time.Location) time.Time
 // Evaluate checks events against every direction in set as of opts.AsOf.
 // It does not modify set or events. An expression that fails on an event
 // gives an *obligation.EvalError naming the obligation and the event.
+//
+// When a direction's issue or end date, or an event's date, is known only
+// to a month or a range of days, Evaluate weighs every day it may be and
+// reports a verdict that depends on the day as Indeterminate, and an
+// instance that exists only for some days as Possible, each with its
+// Cases (see uncertain.go and docs/uncertain-dates.md).
 func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, error) {
 	if opts.AsOf.IsZero() {
 		return nil, ErrNoAsOf
@@ -40,6 +51,14 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 	if err := event.Validate(events); err != nil {
 		return nil, err
 	}
+	if u := unknownsOf(set, events, opts.AsOf); len(u) > 0 {
+		return evaluateCases(set, events, opts, u)
+	}
+	return evaluate(set, events, opts)
+}
+
+// evaluate is Evaluate for inputs whose dates are all known to the day.
+func evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, error) {
 	sorted := events
 	if !isSorted(events) {
 		sorted = event.Sort(events)

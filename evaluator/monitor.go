@@ -40,6 +40,8 @@ type Monitor struct {
 	lastID string
 	read   int
 	done   bool
+	// uncertain refuses a set with dates known only to a range.
+	uncertain error
 }
 
 // OrderError is an event that arrived out of time order.
@@ -65,7 +67,7 @@ var ErrFinished = errors.New("evaluator: the monitor has finished")
 // with each finding as it becomes known. report runs on the caller's
 // goroutine, inside Observe, Advance and Finish.
 func NewMonitor(set *direction.Set, report func(Finding)) *Monitor {
-	m := &Monitor{report: report}
+	m := &Monitor{report: report, uncertain: uncertainDirection(set)}
 	m.e = newEngine(set, nil, func(_ *dirState, _ *oblState, f Finding) { m.report(f) })
 	m.e.keep, m.e.deadlines = true, true
 	for _, ds := range m.e.states {
@@ -96,6 +98,10 @@ func (m *Monitor) Observe(ev *event.Event) error {
 		return fmt.Errorf("evaluator: event %q has no time (at)", ev.ID)
 	case ev.At.Before(m.last):
 		return &OrderError{Event: ev.ID, At: ev.At, LastEvent: m.lastID, Last: m.last}
+	case !ev.Through.IsZero():
+		return uncertainEvent(ev)
+	case m.uncertain != nil:
+		return m.uncertain
 	}
 	for _, ds := range m.e.states {
 		ds.advance(ev.At)
@@ -111,6 +117,9 @@ func (m *Monitor) Observe(ev *event.Event) error {
 func (m *Monitor) Advance(t time.Time) error {
 	if m.done {
 		return ErrFinished
+	}
+	if m.uncertain != nil {
+		return m.uncertain
 	}
 	if t.Before(m.last) {
 		return fmt.Errorf("evaluator: cannot advance to %s, before %s already reached", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
@@ -131,6 +140,9 @@ func (m *Monitor) Advance(t time.Time) error {
 func (m *Monitor) Finish(asOf time.Time) (EventCounts, error) {
 	if m.done {
 		return EventCounts{}, ErrFinished
+	}
+	if m.uncertain != nil {
+		return EventCounts{}, m.uncertain
 	}
 	if asOf.Before(m.last) {
 		return EventCounts{}, fmt.Errorf("evaluator: cannot finish as of %s, before %s already reached", asOf.Format(time.RFC3339), m.last.Format(time.RFC3339))

@@ -21,6 +21,12 @@ const (
 	// Waived: excused by a waiver event from a party allowed to grant
 	// one (docs/extensions.md); neither a breach nor open.
 	Waived Status = "waived"
+	// Indeterminate: the verdict depends on a day known only to a range;
+	// Cases say which days give which verdict.
+	Indeterminate Status = "indeterminate"
+	// Possible: the instance exists only for some days of a range (a
+	// revocation known only to the month, say); Cases say which.
+	Possible Status = "possible"
 )
 
 // IsBreach reports whether s is a failure: late, missed or breached. Whether
@@ -89,6 +95,11 @@ type Finding struct {
 	// Assumed is the modelling assumption the due date rests on (the
 	// obligation's deadline_assumed); empty when the date is the text's.
 	Assumed string `json:"assumed,omitempty"`
+	// Cases, when an input date is known only to a range and the finding
+	// is not the same for every day of it, say which days give which
+	// status (Status is then Indeterminate or Possible, or a definite
+	// status whose days late or dates vary).
+	Cases []Case `json:"cases,omitempty"`
 }
 
 // IsBreach reports whether f is a breach of the direction: a late, missed
@@ -103,6 +114,30 @@ func (f Finding) IsUnmetExpectation() bool {
 	return f.Status.IsBreach() && f.Role == obligation.Expectation
 }
 
+// Case is one outcome of an instance and the days of the unknown dates
+// that give it.
+type Case struct {
+	When   []Span `json:"when"`
+	Status Status `json:"status"`
+	// DaysLate is the fewest days late in the case and DaysLateMax the
+	// most, when they differ.
+	DaysLate    int `json:"days_late,omitempty"`
+	DaysLateMax int `json:"days_late_max,omitempty"`
+}
+
+// Span is the days an unknown date takes in a case.
+type Span struct {
+	// Unknown names the date: "the date of event chair-q1", "the issue
+	// date of barnet-2018-06", "the end date of ...".
+	Unknown string `json:"unknown"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	// AfterAsOf is set when the days are after the as-of time (an event
+	// not yet happened).
+	AfterAsOf bool `json:"after_as_of,omitempty"`
+	words     string
+}
+
 // DirectionStatus says when a direction was in force.
 type DirectionStatus struct {
 	ID      string    `json:"id"`
@@ -112,8 +147,12 @@ type DirectionStatus struct {
 	SHA256  string    `json:"sha256"`
 	From    time.Time `json:"in_force_from"`
 	// Until is the first instant no longer in force; zero if in force.
-	Until     time.Time `json:"in_force_until,omitzero"`
-	RevokedBy string    `json:"revoked_by,omitempty"`
+	Until time.Time `json:"in_force_until,omitzero"`
+	// FromLatest and UntilLatest, when a date is known only to a range,
+	// are the latest From and Until may be (From and Until the earliest).
+	FromLatest  time.Time `json:"in_force_from_latest,omitzero"`
+	UntilLatest time.Time `json:"in_force_until_latest,omitzero"`
+	RevokedBy   string    `json:"revoked_by,omitempty"`
 	// RevokedByInstrument names in words the instrument that revoked it
 	// when the direction file records that itself (not a loaded direction).
 	RevokedByInstrument string `json:"revoked_by_instrument,omitempty"`
@@ -194,12 +233,18 @@ const Version = "0.1.0"
 // from 25 Jan 2018", "in force from 12 Sep 2017 to 24 Jan 2018", or "never
 // in force" for one revoked on the day it was made.
 func (d DirectionStatus) Period(loc *time.Location) string {
-	from := civil.In(d.From, loc)
+	from := civil.In(d.From, loc).Long()
+	if !d.FromLatest.IsZero() {
+		from = "a day in " + civil.Range{First: civil.In(d.From, loc), Last: civil.In(d.FromLatest, loc)}.Long()
+	}
 	switch {
 	case d.Until.IsZero():
-		return "in force from " + from.Long()
-	case !d.Until.After(d.From):
+		return "in force from " + from
+	case d.UntilLatest.IsZero() && !d.Until.After(d.From):
 		return "never in force"
+	case !d.UntilLatest.IsZero():
+		last := civil.Range{First: civil.In(d.Until, loc).AddDays(-1), Last: civil.In(d.UntilLatest, loc).AddDays(-1)}
+		return "in force from " + from + " to a day in " + last.Long()
 	}
-	return "in force from " + from.Long() + " to " + civil.In(d.Until, loc).AddDays(-1).Long()
+	return "in force from " + from + " to " + civil.In(d.Until, loc).AddDays(-1).Long()
 }

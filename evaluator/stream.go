@@ -29,6 +29,9 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 	if opts.AsOf.IsZero() {
 		return nil, ErrNoAsOf
 	}
+	if err := uncertainDirection(set); err != nil {
+		return nil, err
+	}
 	e := newEngine(set, opts.Trace, func(_ *dirState, _ *oblState, f Finding) { report(f) })
 	e.keep = true
 	res := &Result{AsOf: opts.AsOf}
@@ -47,6 +50,8 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 			return nil, fmt.Errorf("%s: event %q needs an id, a type and a time", ev.Pos, ev.ID)
 		case ev.At.Before(last):
 			return nil, &OrderError{Event: ev.ID, At: ev.At, LastEvent: lastID, Last: last}
+		case !ev.Through.IsZero():
+			return nil, uncertainEvent(ev)
 		}
 		last, lastID = ev.At, ev.ID
 		res.Events.Read++
