@@ -60,6 +60,10 @@ type Finding struct {
 	// both are empty for a prohibition.
 	Due   string    `json:"due,omitempty"`
 	DueAt time.Time `json:"due_at,omitzero"`
+	// DueLatest is set when the due date depends on a date known only to
+	// a range (a period counted from an issue date known only to the
+	// month): Due is then the earliest it may be, DueLatest the latest.
+	DueLatest string `json:"due_latest,omitempty"`
 	// Trigger is the event that created a triggered instance or breached
 	// a prohibition.
 	Trigger *EventRef `json:"trigger,omitempty"`
@@ -103,15 +107,17 @@ type Finding struct {
 }
 
 // IsBreach reports whether f is a breach of the direction: a late, missed
-// or breached finding of a council duty. An empty Role counts as a duty.
+// or breached finding of a council duty, or an indeterminate one that is a
+// breach whatever the unknown day (late on some days, missed on the
+// others). An empty Role counts as a duty.
 func (f Finding) IsBreach() bool {
-	return f.Status.IsBreach() && f.Role != obligation.Expectation
+	return (f.Status.IsBreach() || f.breachEveryDay()) && f.Role != obligation.Expectation
 }
 
 // IsUnmetExpectation reports whether f is another party's expectation
 // that was met late, missed or breached: shown, never a breach.
 func (f Finding) IsUnmetExpectation() bool {
-	return f.Status.IsBreach() && f.Role == obligation.Expectation
+	return (f.Status.IsBreach() || f.breachEveryDay()) && f.Role == obligation.Expectation
 }
 
 // Case is one outcome of an instance and the days of the unknown dates
@@ -212,6 +218,40 @@ func (r *Result) UnmetExpectations() []Finding {
 		}
 	}
 	return out
+}
+
+// Indeterminate returns the indeterminate findings of council duties that
+// are a breach on some days of a date known only to a range and not on
+// others: what a strict check counts as breaches too.
+func (r *Result) Indeterminate() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Status == Indeterminate && f.Role != obligation.Expectation && !f.breachEveryDay() && f.breachSomeDay() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (f *Finding) breachEveryDay() bool {
+	if f.Status != Indeterminate || len(f.Cases) == 0 {
+		return false
+	}
+	for _, c := range f.Cases {
+		if !c.Status.IsBreach() {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Finding) breachSomeDay() bool {
+	for _, c := range f.Cases {
+		if c.Status.IsBreach() {
+			return true
+		}
+	}
+	return false
 }
 
 // Count returns how many findings have status s.

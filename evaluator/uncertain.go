@@ -401,6 +401,7 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 		fmt.Fprintf(&b, "due %s", civil.Range{First: dueMin, Last: dueMax}.Long())
 		if dueMin != dueMax {
 			b.WriteString(" (depending on the unknown day)")
+			f.DueLatest = dueMax.String()
 		}
 		b.WriteString("; ")
 	}
@@ -408,7 +409,7 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	case Possible:
 		b.WriteString("this instance exists only in some cases: ")
 		b.WriteString(m.caseWords(f.Cases))
-		b.WriteString("; on the other days it does not fall due under this direction")
+		b.WriteString("; on the other days there is no such instance by the as-of date")
 	case Indeterminate:
 		b.WriteString("depends on the unknown day: ")
 		b.WriteString(m.caseWords(f.Cases))

@@ -99,6 +99,10 @@ type Expected struct {
 	Extension, Waiver       string
 	DaysLateOriginal        int
 	HasDaysLateOriginal     bool
+	// Cases, when given, are compared with the finding's cases (dates
+	// known only to a range), each written as CaseText does.
+	Cases    []string
+	HasCases bool
 }
 
 // Name describes the expected instance: "8(f) chair-quarterly-report #1".
@@ -114,8 +118,9 @@ var (
 	fileKeys     = []string{"directions", "history", "description", "scenarios"}
 	scenarioKeys = []string{"name", "description", "directions", "revoked", "history", "without", "events", "as_of", "expect"}
 	expectKeys   = []string{"breaches", "expectations_unmet", "in_force", "findings"}
-	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed", "attribution", "original_due", "extended_to", "extension", "waiver", "days_late_original"}
-	statusNames  = []string{"met", "late", "missed", "open", "breached", "waived", "absent"}
+	findingKeys  = []string{"direction", "obligation", "clause", "instance", "trigger", "status", "days_late", "due", "discharged_by", "version", "role", "assumed", "attribution", "original_due", "extended_to", "extension", "waiver", "days_late_original", "cases"}
+	statusNames  = []string{"met", "late", "missed", "open", "breached", "waived", "indeterminate", "possible", "absent"}
+	caseKeys     = []string{"status", "from", "to", "days_late", "days_late_max"}
 )
 
 // Loader loads scenario files, reading each direction and history file once
@@ -437,6 +442,72 @@ func (p *parser) revoke(dirs []*direction.Direction, n *yaml.Node, path string) 
 	return out
 }
 
+// cases reads expected cases: {status, from, to, days_late, days_late_max}
+// each, from and to the days of the one unknown date the case depends on.
+func (p *parser) cases(n *yaml.Node, path string) []string {
+	doc := p.doc
+	items, ok := doc.Seq(n, path, "cases")
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for i, item := range items {
+		ip := yamlx.Index(path, i)
+		m := doc.Map(item, ip, caseKeys...)
+		if m == nil {
+			continue
+		}
+		c := evaluator.Case{}
+		st, sn := m.String("status", true, "met, late, missed, open or breached")
+		if sn != nil && !slices.Contains(statusNames[:5], st) {
+			doc.Errorf(sn, yamlx.Join(ip, "status"), "unknown case status %q%s", st, yamlx.Suggest(st, statusNames[:5]))
+		}
+		c.Status = evaluator.Status(st)
+		var span evaluator.Span
+		for _, k := range []string{"from", "to"} {
+			v, vn := m.String(k, true, "a date (YYYY-MM-DD)")
+			if vn == nil {
+				continue
+			}
+			if _, err := civil.Parse(v); err != nil {
+				doc.Errorf(vn, yamlx.Join(ip, k), "%v", err)
+			}
+			if k == "from" {
+				span.From = v
+			} else {
+				span.To = v
+			}
+		}
+		c.When = []evaluator.Span{span}
+		if dn := m.Value("days_late"); dn != nil {
+			c.DaysLate, _ = doc.Int(dn, yamlx.Join(ip, "days_late"), "the fewest days late in the case")
+		}
+		if dn := m.Value("days_late_max"); dn != nil {
+			c.DaysLateMax, _ = doc.Int(dn, yamlx.Join(ip, "days_late_max"), "the most days late in the case")
+		}
+		out = append(out, CaseText(c))
+	}
+	return out
+}
+
+// CaseText writes a case as scenarios compare it: "late 1-5 days
+// 2018-04-26..2018-04-30"; with several unknown dates, the last one's days.
+func CaseText(c evaluator.Case) string {
+	s := string(c.Status)
+	if c.Status == evaluator.Late {
+		s += fmt.Sprintf(" %d", c.DaysLate)
+		if c.DaysLateMax > c.DaysLate {
+			s += fmt.Sprintf("-%d", c.DaysLateMax)
+		}
+		s += " days"
+	}
+	if len(c.When) > 0 {
+		w := c.When[len(c.When)-1]
+		s += " " + w.From + ".." + w.To
+	}
+	return s
+}
+
 func eventIDs(evs []event.Event) []string {
 	out := make([]string, len(evs))
 	for i := range evs {
@@ -566,6 +637,9 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 			doc.Errorf(dn, yamlx.Join(path, "due"), "%v", err)
 		}
 		e.Due = due
+	}
+	if cn := m.Value("cases"); cn != nil {
+		e.Cases, e.HasCases = p.cases(cn, yamlx.Join(path, "cases")), true
 	}
 	var dbNode *yaml.Node
 	e.DischargedBy, dbNode = m.String("discharged_by", false, "the id of the event that discharged the instance")
@@ -713,7 +787,7 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 		if e.HasDaysLate || e.Due != "" || e.DischargedBy != "" || e.Assumed != nil {
 			doc.Errorf(m.Node, path, "%s is a prohibition: its findings have no due date, discharge, lateness or assumed deadline", c.o.ID)
 		}
-		if e.Status != evaluator.Breached && e.Status != Absent {
+		if e.Status != evaluator.Breached && e.Status != Absent && e.Status != evaluator.Possible {
 			doc.Errorf(m.Node, yamlx.Join(path, "status"), "%s is a prohibition: its findings are breached (or absent), never %s", c.o.ID, e.Status)
 		}
 	} else if e.Status == evaluator.Breached {

@@ -218,6 +218,13 @@ func compareFinding(e *Expected, res *evaluator.Result) (Failure, bool) {
 	if e.HasDaysLateOriginal {
 		fail.Rows = append(fail.Rows, Row{"days_late_original", strconv.Itoa(e.DaysLateOriginal), strconv.Itoa(got.DaysLateOriginal)})
 	}
+	if e.HasCases {
+		var have []string
+		for _, c := range got.Cases {
+			have = append(have, CaseText(c))
+		}
+		fail.Rows = append(fail.Rows, Row{"cases", orNone(strings.Join(e.Cases, "; ")), orNone(strings.Join(have, "; "))})
+	}
 	for _, r := range fail.Rows {
 		if r.Differs() {
 			fail.Note = got.Reason

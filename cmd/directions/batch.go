@@ -21,7 +21,7 @@ import (
 // when it handled the command: when the paths hold two or more council
 // folders, or when CSV output was asked for. Otherwise check goes on as for
 // one council (and reports any loading error itself).
-func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string, prog *progress) (code int, done bool) {
+func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string, strict bool, prog *progress) (code int, done bool) {
 	tree, err := workspace.SplitTree(paths)
 	if err != nil || len(tree.Councils) == 0 || (len(tree.Councils) == 1 && format != "csv") {
 		return 0, false
@@ -54,6 +54,8 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 		case r.Err != nil:
 			code = exitInvalid
 		case code == exitOK && r.Row.Breaches > 0:
+			code = exitBreaches
+		case code == exitOK && strict && r.Res != nil && len(r.Res.Indeterminate()) > 0:
 			code = exitBreaches
 		}
 	}

@@ -145,6 +145,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	format := fs.String("format", "text", "output format: text, json or csv; a tree of council folders (or csv) prints one summary row per council, then the details")
 	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
+	strict := fs.Bool("strict", false, "count indeterminate findings (a breach on some days of a date known only to a range) as breaches for the exit code")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -152,7 +153,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	prog := newProgress(env.stderr, *quiet)
 	defer prog.done()
 	tuneGC()
-	if code, done := checkTree(ctx, env, paths, *asOf, *format, prog); done {
+	if code, done := checkTree(ctx, env, paths, *asOf, *format, *strict, prog); done {
 		return code
 	}
 	if *format != "text" && *format != "json" {
@@ -179,7 +180,13 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions check: %v", err)
 		return exitInvalid
 	}
-	if len(res.Breaches()) > 0 {
+	return exitFor(res, *strict)
+}
+
+// exitFor is 1 when there is a definite breach, or with strict an
+// indeterminate one, and 0 otherwise.
+func exitFor(res *evaluator.Result, strict bool) int {
+	if len(res.Breaches()) > 0 || (strict && len(res.Indeterminate()) > 0) {
 		return exitBreaches
 	}
 	return exitOK
@@ -192,6 +199,19 @@ func whose(f evaluator.Finding) string {
 		return "expectation of " + f.Holder
 	}
 	return "duty"
+}
+
+// dueText is a finding's due date for people: "25 Apr 2018", or the range
+// it may be when it depends on a date known only to a range, or "-".
+func dueText(f evaluator.Finding, loc *time.Location) string {
+	if f.Due == "" {
+		return "-"
+	}
+	first := civil.In(f.DueAt, loc)
+	if last, err := civil.Parse(f.DueLatest); err == nil {
+		return civil.Range{First: first, Last: last}.Long()
+	}
+	return first.Long()
 }
 
 // Report is the JSON document `check --format json` writes. Its schema is
@@ -220,14 +240,20 @@ type Summary struct {
 	// Breaches counts late, missed and breached findings of the council's
 	// duties; ExpectationsUnmet those of other parties' expectations, which
 	// are never breaches of the direction.
-	Breaches          int `json:"breaches"`
 	ExpectationsUnmet int `json:"expectations_unmet"`
+	// Indeterminate and Possible count findings that depend on a date
+	// known only to a range; they are not breaches (Breaches counts only
+	// definite ones) unless every case is one.
+	Indeterminate int `json:"indeterminate"`
+	Possible      int `json:"possible"`
+	Breaches      int `json:"breaches"`
 }
 
 func summarise(res *evaluator.Result) Summary {
 	return Summary{
 		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
 		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
+		Indeterminate: res.Count(evaluator.Indeterminate), Possible: res.Count(evaluator.Possible),
 		Waived: res.Count(evaluator.Waived), Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
 	}
 }
@@ -272,10 +298,7 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 				continue
 			}
 			n++
-			due := "-"
-			if f.Due != "" {
-				due = civil.In(f.DueAt, loc).Long()
-			}
+			due := dueText(f, loc)
 			if f.Assumed != "" {
 				due += "*"
 				if !noted[f.Obligation] {
@@ -319,6 +342,10 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 	}
 	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event%s; %d breaches of the council's duties; %d expectations of others not met.\n",
 		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, waived, s.Breaches, s.ExpectationsUnmet)
+	if s.Indeterminate+s.Possible > 0 {
+		fmt.Fprintf(w, "Dates known only to a range: %d indeterminate (the verdict depends on the day), %d possible (the instance exists only on some days); not counted as breaches.\n",
+			s.Indeterminate, s.Possible)
+	}
 	e := res.Events
 	_, err := fmt.Fprintf(w, "%d events read: %d used, %d irrelevant, %d after the as-of time.\n", e.Read, e.Used, e.Irrelevant, e.AfterAsOf)
 	return err
