@@ -18,6 +18,8 @@ type Options struct {
 	// reads the clock. Use EndOfDay to evaluate as of a whole day.
 	AsOf time.Time
 	// Trace, when set, is told each step of the evaluation (see Trace).
+	// When dates are known only to a range it is told the steps of one
+	// case only: every such date at the earliest day it may be.
 	Trace Trace
 	// MaxCases bounds the number of cases Evaluate weighs when dates are
 	// known only to a range (the product of the ranges' lengths in days);

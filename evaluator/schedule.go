@@ -33,6 +33,10 @@ const (
 	StateOverdue DeadlineState = "overdue" // not discharged, and due before Now
 	StateDue     DeadlineState = "due"     // not discharged, not yet overdue
 	StateWaived  DeadlineState = "waived"  // excused by a waiver event
+	// The finding is Indeterminate or Possible: it depends on a date known
+	// only to a range (Deadline.Cases say how).
+	StateIndeterminate DeadlineState = "indeterminate"
+	StatePossible      DeadlineState = "possible"
 )
 
 // Deadline is one obligation instance falling due in a schedule's range.
@@ -73,6 +77,12 @@ type Deadline struct {
 	OriginalDue string    `json:"original_due,omitempty"`
 	Extension   *EventRef `json:"extension,omitempty"`
 	Waiver      *EventRef `json:"waiver,omitempty"`
+	// DueLatest, Cases and Uncertain are set when the deadline depends on
+	// a date known only to a range: the latest due date when it varies,
+	// the finding's cases, and its reason in words.
+	DueLatest string `json:"due_latest,omitempty"`
+	Cases     []Case `json:"cases,omitempty"`
+	Uncertain string `json:"uncertain,omitempty"`
 }
 
 // Discharged reports whether an event has discharged the deadline.
@@ -112,7 +122,10 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 			Direction: f.Direction, Obligation: f.Obligation, Clause: f.Clause, Holder: f.Holder, Role: f.Role, Kind: f.Kind,
 			Instance: f.Instance, Assumed: f.Assumed, Due: f.Due, DueAt: f.DueAt, Basis: f.Basis, Trigger: f.Trigger,
 			DischargedBy: f.DischargedBy, DaysLate: f.DaysLate, Version: f.Version,
-			OriginalDue: f.OriginalDue, Extension: f.Extension, Waiver: f.Waiver,
+			OriginalDue: f.OriginalDue, Extension: f.Extension, Waiver: f.Waiver, DueLatest: f.DueLatest, Cases: f.Cases,
+		}
+		if f.Status == Indeterminate || f.Status == Possible {
+			dl.Uncertain = f.Reason
 		}
 		if f.Trigger != nil {
 			dl.Key = fmt.Sprintf("%s/%s@%s", f.Direction, f.Obligation, f.Trigger.ID)
@@ -124,6 +137,10 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 			}
 		}
 		switch {
+		case f.Status == Indeterminate:
+			dl.State = StateIndeterminate
+		case f.Status == Possible:
+			dl.State = StatePossible
 		case f.Status == Met:
 			dl.State = StateMet
 		case f.Status == Late:

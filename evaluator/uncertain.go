@@ -151,9 +151,6 @@ func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []
 		err.Cases = total
 		return nil, err
 	}
-	if opts.Trace != nil {
-		return nil, fmt.Errorf("evaluator: cannot trace an evaluation with dates known only to a range (%s); give them to the day to explain", us[0].name)
-	}
 	dirIdx := map[string]int{}
 	oblIdx := map[[2]string]int{}
 	for i, d := range set.Directions {
@@ -185,7 +182,13 @@ func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []
 		if !ok {
 			continue
 		}
-		res, err := evaluate(wset, wevents, Options{AsOf: opts.AsOf})
+		wopts := Options{AsOf: opts.AsOf}
+		if first == nil {
+			// Only one case can be traced: the first consistent one,
+			// each unknown date at the earliest day it may be.
+			wopts.Trace = opts.Trace
+		}
+		res, err := evaluate(wset, wevents, wopts)
 		if err != nil {
 			return nil, err
 		}
@@ -336,12 +339,25 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	all := len(g.cases) == len(m.valid)
 	same := all
 	for _, c := range g.cases[1:] {
-		if same && !reflect.DeepEqual(c.f, g.cases[0].f) {
+		// A triggered instance's number may differ between cases (an
+		// earlier one exists only in some); it is numbered afresh anyway.
+		// Opens follows the direction's start, which may be the unknown
+		// day; the earliest is reported.
+		a, b := c.f, g.cases[0].f
+		a.Instance, b.Instance = 0, 0
+		a.Opens, b.Opens = time.Time{}, time.Time{}
+		if same && !reflect.DeepEqual(a, b) {
 			same = false
 		}
 	}
 	if same {
-		return g.cases[0].f
+		f := g.cases[0].f
+		for _, c := range g.cases {
+			if c.f.Opens.Before(f.Opens) {
+				f.Opens = c.f.Opens
+			}
+		}
+		return f
 	}
 	f := g.cases[0].f
 	f.DaysLate = 0
@@ -391,7 +407,10 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 			f.DaysLate = lateMin
 		}
 	}
-	f.Cases = m.cases(g)
+	// A definite status keeps its cases only when the days late vary.
+	if f.Status == Possible || f.Status == Indeterminate || lateMin != lateMax {
+		f.Cases = m.cases(g)
+	}
 	// The reason, in words.
 	var b strings.Builder
 	if f.Trigger != nil {
@@ -402,6 +421,7 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 		if dueMin != dueMax {
 			b.WriteString(" (depending on the unknown day)")
 			f.DueLatest = dueMax.String()
+			f.Basis = "depending on the unknown day, from " + g.cases[0].f.Basis + " to " + g.cases[len(g.cases)-1].f.Basis
 		}
 		b.WriteString("; ")
 	}
@@ -421,6 +441,9 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 		if f.Status == Late && lateMin != lateMax {
 			b.WriteString(": ")
 			b.WriteString(m.caseWords(f.Cases))
+		}
+		if f.DischargedBy == nil && len(ids) > 1 {
+			b.WriteString(", by a different event on different days")
 		}
 	}
 	f.Reason = b.String()

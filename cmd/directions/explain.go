@@ -384,6 +384,10 @@ func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
 	switch o.Kind {
 	case obligation.Recurring:
 		var w string
+		anchor := s.Anchor.Long()
+		if !d.IssuedThrough.IsZero() && s.Anchor == d.Issued && s.AnchorIs == "the direction's date" {
+			anchor = "a day in " + d.IssuedRange().Long() + " that is not known"
+		}
 		switch {
 		case len(s.Dates) > 0:
 			ds := make([]string, len(s.Dates))
@@ -399,7 +403,7 @@ func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
 			for i, p := range s.After {
 				ps[i] = p.String()
 			}
-			w = fmt.Sprintf("recurring: due %s after %s", strings.Join(ps, ", "), s.Anchor.Long())
+			w = fmt.Sprintf("recurring: due %s after %s", strings.Join(ps, ", "), anchor)
 			if s.AnchorIs != "" {
 				w += " (" + s.AnchorIs + ")"
 			}
@@ -407,7 +411,7 @@ func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
 				w += fmt.Sprintf(", then every %s counted from the last of them", s.Every)
 			}
 		default:
-			w = fmt.Sprintf("recurring: every %s, counted from %s", s.Every, s.Anchor.Long())
+			w = fmt.Sprintf("recurring: every %s, counted from %s", s.Every, anchor)
 			if s.AnchorIs != "" {
 				w += " (" + s.AnchorIs + ")"
 			}
@@ -508,7 +512,14 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 		ext, _ := civil.Parse(f.ExtendedTo)
 		out = append(out, fmt.Sprintf("extended from %s to %s by %s, the latest extension granted, which applies", orig.Long(), ext.Long(), f.Extension.ID))
 	}
-	out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
+	if f.DueLatest != "" {
+		out = append(out, fmt.Sprintf("the deadline is the end of that day, a day in %s that depends on a date known only to a range", dueText(f, loc)))
+	} else {
+		out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
+	}
+	if len(f.Cases) > 0 || f.DueLatest != "" {
+		out = append(out, "a date is known only to a range: the events considered below are those of one case, each such date at the earliest day it may be; the outcome covers every day")
+	}
 	return out
 }
 

@@ -135,6 +135,10 @@ type ScheduleSummary struct {
 	// Expectations counts the deadlines that are other parties'
 	// expectations rather than the council's duties (any state).
 	Expectations int `json:"expectations"`
+	// Indeterminate and Possible count deadlines that depend on a date
+	// known only to a range.
+	Indeterminate int `json:"indeterminate"`
+	Possible      int `json:"possible"`
 }
 
 func summariseSchedule(ds []evaluator.Deadline) ScheduleSummary {
@@ -154,6 +158,10 @@ func summariseSchedule(ds []evaluator.Deadline) ScheduleSummary {
 			s.Due++
 		case evaluator.StateWaived:
 			s.Waived++
+		case evaluator.StateIndeterminate:
+			s.Indeterminate++
+		case evaluator.StatePossible:
+			s.Possible++
 		}
 	}
 	return s
@@ -195,6 +203,10 @@ func stateWords(d evaluator.Deadline, loc *time.Location) string {
 		return "overdue: not discharged" + extendedWords(d, loc)
 	case evaluator.StateWaived:
 		return fmt.Sprintf("waived by %s on %s", d.Waiver.ID, civil.In(d.Waiver.At, loc).Long())
+	case evaluator.StateIndeterminate:
+		return "indeterminate: depends on a date known only to a range"
+	case evaluator.StatePossible:
+		return "possible: falls due only on some days of a date known only to a range"
 	}
 	return "due: not yet discharged" + extendedWords(d, loc)
 }
@@ -230,7 +242,7 @@ func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, lo
 			if d.Trigger != nil {
 				what = fmt.Sprintf("%s (for %s)", what, d.Trigger.ID)
 			}
-			due := civil.In(d.DueAt, loc).Long()
+			due := deadlineDue(d, loc).Long()
 			if d.Assumed != "" {
 				due += "*"
 				if k := d.Direction + "/" + d.Obligation; !noted[k] {
@@ -262,7 +274,21 @@ func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, lo
 	if s.Expectations > 0 {
 		_, err = fmt.Fprintf(w, "%d of them are other parties' expectations (holder marked \"expectation\"), tracked but never breaches of the direction.\n", s.Expectations)
 	}
+	if err == nil && s.Indeterminate+s.Possible > 0 {
+		_, err = fmt.Fprintf(w, "Dates known only to a range: %d indeterminate, %d possible (check explains each).\n", s.Indeterminate, s.Possible)
+	}
 	return err
+}
+
+// deadlineDue is the day a deadline falls due, or the days it may when it
+// depends on a date known only to a range.
+func deadlineDue(d evaluator.Deadline, loc *time.Location) civil.Range {
+	first := civil.In(d.DueAt, loc)
+	r := civil.Range{First: first, Last: first}
+	if last, err := civil.Parse(d.DueLatest); err == nil {
+		r.Last = last
+	}
+	return r
 }
 
 // icsUID is a deadline's stable UID: a hash of its key, so that importing
@@ -287,13 +313,15 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 	cal.SetXWRCalDesc(fmt.Sprintf("Deadlines from %s to %s under the statutory directions, as of %s",
 		civil.In(f.from, loc).Long(), civil.In(f.until, loc).Long(), civil.In(f.readAt, loc).Long()))
 	for _, d := range ds {
-		due := civil.In(d.DueAt, loc)
+		days := deadlineDue(d, loc)
+		due := days.First
 		ev := cal.AddEvent(icsUID(d.Key))
 		ev.SetDtStampTime(f.readAt)
 		ev.SetModifiedAt(f.readAt)
 		ev.SetSequence(icsSequence(f.readAt))
+		// A due date known only to a range spans the whole range.
 		ev.SetAllDayStartAt(time.Date(due.Year, due.Month, due.Day, 0, 0, 0, 0, time.UTC))
-		next := due.AddDays(1)
+		next := days.Last.AddDays(1)
 		ev.SetAllDayEndAt(time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, time.UTC))
 		ev.SetTimeTransparency(ics.TransparencyTransparent)
 		prefix := "Due"
@@ -304,15 +332,19 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 			prefix = "OVERDUE"
 		case evaluator.StateWaived:
 			prefix = "Waived"
+		case evaluator.StateIndeterminate:
+			prefix = "Indeterminate"
+		case evaluator.StatePossible:
+			prefix = "Possible"
 		}
 		ev.SetSummary(fmt.Sprintf("%s: %s %s (%s)", prefix, d.Clause, d.Obligation, d.Direction))
 		var b strings.Builder
 		fmt.Fprintf(&b, "Clause %s of %s (%s).\n", d.Clause, d.Direction, d.Title)
 		fmt.Fprintf(&b, "What is due: %s\n", d.Summary)
 		if d.Role == obligation.Expectation {
-			fmt.Fprintf(&b, "Held by %s: an expectation of %s, not a duty of the council (never a breach of the direction). Instance %d, due %s.\n", d.Holder, d.Holder, d.Instance, due.Long())
+			fmt.Fprintf(&b, "Held by %s: an expectation of %s, not a duty of the council (never a breach of the direction). Instance %d, due %s.\n", d.Holder, d.Holder, d.Instance, days.Long())
 		} else {
-			fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, due.Long())
+			fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, days.Long())
 		}
 		if d.Extension != nil {
 			orig, _ := civil.Parse(d.OriginalDue)
@@ -325,6 +357,9 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 			fmt.Fprintf(&b, "The due date is the model's assumption, not the text's: %s\n", d.Assumed)
 		}
 		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.readAt, loc).Long(), stateWords(d, loc))
+		if d.Uncertain != "" {
+			fmt.Fprintf(&b, "\nA date is known only to a range: %s.", d.Uncertain)
+		}
 		ev.SetDescription(b.String())
 		ev.AddCategory("Statutory direction deadline")
 		if f.remind > 0 && !d.Discharged() && d.State != evaluator.StateWaived {
@@ -333,7 +368,7 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 			// All-day events start at midnight: 09:00 N days before is
 			// N-1 days and 15 hours before the start.
 			a.SetTrigger(fmt.Sprintf("-P%dDT15H", f.remind-1))
-			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", f.remind, plural(f.remind), d.Clause, d.Obligation, d.Direction, due.Long()))
+			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", f.remind, plural(f.remind), d.Clause, d.Obligation, d.Direction, days.Long()))
 		}
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)

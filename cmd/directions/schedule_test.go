@@ -14,7 +14,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var barnetRange = []string{"schedule", "--as-of", "2018-09-30", "--from", "2018-09-01", "--until", "2018-12-31", "../../examples/barnet"}
+// barnetJan is Barnet's first two directions and its history, without the
+// third direction of June 2018: the January 2018 direction as if never
+// revoked, whose deadlines are all known to the day. The schedule's
+// mechanics are tested on it; TestScheduleUncertainDueDates covers the
+// whole example.
+var barnetJan = []string{"../../examples/barnet/direction-2017-09.yaml", "../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/history.yaml"}
+
+var barnetRange = append([]string{"schedule", "--as-of", "2018-09-30", "--from", "2018-09-01", "--until", "2018-12-31"}, barnetJan...)
 
 func TestScheduleBarnetText(t *testing.T) {
 	code, out, errs := cli(barnetRange...)
@@ -42,12 +49,12 @@ func TestScheduleOverdueAndDefaultRange(t *testing.T) {
 	// the range runs from the as-of day for 3 months (to 1 Feb 2019), so
 	// 19 Sep is left out and 25 Jan 2019 (Essex's 8(e) review, 8(f), Annex
 	// A 2(a) and Annex A 3) comes in.
-	code, out, errs := cli("schedule", "--as-of", "2018-11-01", "../../examples/barnet", "--from", "2018-10-01")
+	code, out, errs := cli(append([]string{"schedule", "--as-of", "2018-11-01", "--from", "2018-10-01"}, barnetJan...)...)
 	require.Equal(t, exitOK, code, "stderr: %s", errs)
 	assert.Contains(t, out, "Deadlines from 1 Oct 2018 to 1 Jan 2019")
 	assert.Equal(t, 2, strings.Count(out, "overdue: not discharged"))
 
-	code, out, errs = cli("schedule", "--as-of", "2018-11-01", "../../examples/barnet")
+	code, out, errs = cli(append([]string{"schedule", "--as-of", "2018-11-01"}, barnetJan...)...)
 	require.Equal(t, exitOK, code, "stderr: %s", errs)
 	assert.Contains(t, out, "Deadlines from 1 Nov 2018 to 1 Feb 2019")
 	assert.NotContains(t, out, "25 Oct 2018")
@@ -131,6 +138,33 @@ func TestScheduleBarnetICS(t *testing.T) {
 	assert.Equal(t, "DISPLAY", prop(&alarm.ComponentBase, ics.ComponentPropertyAction))
 	assert.Equal(t, "-P6DT15H", prop(&alarm.ComponentBase, ics.ComponentPropertyTrigger), "09:00 seven days before midnight of 25 Oct")
 	assert.NotEmpty(t, prop(&alarm.ComponentBase, ics.ComponentPropertyDescription), "DISPLAY alarms need a description")
+}
+
+// The whole Barnet example: the third direction, issued on a day in June
+// 2018 that is not known, revokes the January one. Worked by hand: its
+// 8(f) and Annex A 3 reports fall due 3 months after that day, on a day in
+// September 2018 (1-30 Sep), and were met by chair-q2 (19 Jul) and
+// essex-dfe-q2 (23 Jul); the next ones and the 8(e) review 6 months after
+// it, on a day in 1-30 Dec 2018; the DCS's report for the board of 19 Sep
+// was met on 17 Sep. The January direction's deadlines of 25 Oct are gone.
+func TestScheduleUncertainDueDates(t *testing.T) {
+	code, out, errs := cli("schedule", "--as-of", "2018-09-30", "--from", "2018-09-01", "--until", "2018-12-31", "../../examples/barnet")
+	require.Equal(t, exitOK, code, "stderr: %s", errs)
+	assert.Contains(t, out, "September 2018  barnet-2018-06  8(f)       chair-quarterly-report  1  barnet  met by chair-q2 on 19 Jul 2018")
+	assert.Contains(t, out, "1–30 Dec 2018   barnet-2018-06  8(f)       chair-quarterly-report  2  barnet  due: not yet discharged")
+	assert.NotContains(t, out, "25 Oct 2018")
+	assert.Contains(t, out, "6 deadlines: 4 met, 0 met late, 0 overdue, 2 due.")
+
+	out, cal := icsOf(t, "schedule", "--format", "ics", "--as-of", "2018-09-30", "--from", "2018-09-01", "--until", "2018-12-31", "../../examples/barnet")
+	require.Len(t, cal.Events(), 6)
+	for _, e := range cal.Events() {
+		if prop(&e.ComponentBase, ics.ComponentPropertySummary) == "Met: 8(f) chair-quarterly-report (barnet-2018-06)" {
+			assert.Equal(t, "20180901", prop(&e.ComponentBase, ics.ComponentPropertyDtStart), "a due date known only to a range spans it")
+			assert.Equal(t, "20181001", prop(&e.ComponentBase, ics.ComponentPropertyDtEnd))
+			return
+		}
+	}
+	t.Errorf("no 8(f) entry for the June 2018 direction in\n%s", out)
 }
 
 func keys(m map[string]*ics.VEvent) []string {

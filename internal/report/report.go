@@ -36,6 +36,9 @@ type Page struct {
 type Counts struct {
 	Findings, Met, Late, Missed, Open, Breached, Waived int
 	Breaches, ExpectationsUnmet                         int
+	// Indeterminate and Possible count findings that depend on a date
+	// known only to a range.
+	Indeterminate, Possible int
 }
 
 // CouncilView is one council's section.
@@ -220,6 +223,10 @@ func count(c *Counts, f evaluator.Finding) {
 		c.Breached++
 	case evaluator.Waived:
 		c.Waived++
+	case evaluator.Indeterminate:
+		c.Indeterminate++
+	case evaluator.Possible:
+		c.Possible++
 	}
 }
 
@@ -235,7 +242,11 @@ func row(f evaluator.Finding, loc *time.Location) Row {
 		r.Whose = "expectation of " + f.Holder
 	}
 	if f.Due != "" {
-		r.Due = civil.In(f.DueAt, loc).Long()
+		due := civil.Range{First: civil.In(f.DueAt, loc), Last: civil.In(f.DueAt, loc)}
+		if last, err := civil.Parse(f.DueLatest); err == nil {
+			due.Last = last
+		}
+		r.Due = due.Long()
 	}
 	switch {
 	case f.DischargedBy != nil:
@@ -379,7 +390,9 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 
 // shapes tell statuses apart without colour: a disc for met, a triangle
 // for late, a cross for missed, a ring for open, a diamond for a breach,
-// a square for a waived instance.
+// a square for a waived instance, a question mark's hollow square for
+// indeterminate and a dashed ring for possible (the dashes are in the
+// style sheet).
 var shapes = map[evaluator.Status]string{
 	evaluator.Met:      "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
 	evaluator.Late:     "M 0 -7 L 7 6 L -7 6 Z",
@@ -387,6 +400,9 @@ var shapes = map[evaluator.Status]string{
 	evaluator.Open:     "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
 	evaluator.Breached: "M 0 -7 L 7 0 L 0 7 L -7 0 Z",
 	evaluator.Waived:   "M -5 -5 L 5 -5 L 5 5 L -5 5 Z",
+	// A square with a question mark cut in it.
+	evaluator.Indeterminate: "M -6 -6 L 6 -6 L 6 6 L -6 6 Z M -2.5 -2 C -2.5 -5 2.5 -5 2.5 -2 C 2.5 0 0 0 0 1.5 M 0 3.5 L 0 4.5",
+	evaluator.Possible:      "M -6 0 A 6 6 0 1 0 6 0 A 6 6 0 1 0 -6 0 Z",
 }
 
 func tooltip(f evaluator.Finding, loc *time.Location) string {
@@ -396,7 +412,11 @@ func tooltip(f evaluator.Finding, loc *time.Location) string {
 		fmt.Fprintf(&b, "\nExpectation of %s, not a duty of the council: never a breach of the direction", f.Holder)
 	}
 	if f.Due != "" {
-		fmt.Fprintf(&b, "\nDue %s", civil.In(f.DueAt, loc).Long())
+		due := civil.Range{First: civil.In(f.DueAt, loc), Last: civil.In(f.DueAt, loc)}
+		if last, err := civil.Parse(f.DueLatest); err == nil {
+			due.Last = last
+		}
+		fmt.Fprintf(&b, "\nDue %s", due.Long())
 		if f.Assumed != "" {
 			fmt.Fprintf(&b, " (assumed, not in the text: %s)", f.Assumed)
 		}

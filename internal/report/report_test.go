@@ -14,8 +14,17 @@ import (
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
+// barnet builds the page for Barnet's first two directions, without the
+// third of June 2018: the January direction as if not revoked, whose
+// dates are all known to the day (barnetAll has the whole example).
 func barnet(t *testing.T) *report.Page {
-	ws, err := workspace.Load([]string{"../../examples/barnet"}, direction.Options{})
+	return barnetFrom(t, "../../examples/barnet/direction-2017-09.yaml", "../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/history.yaml")
+}
+
+func barnetAll(t *testing.T) *report.Page { return barnetFrom(t, "../../examples/barnet") }
+
+func barnetFrom(t *testing.T, paths ...string) *report.Page {
+	ws, err := workspace.Load(paths, direction.Options{})
 	require.NoError(t, err)
 	set, err := ws.Set()
 	require.NoError(t, err)
@@ -160,4 +169,27 @@ func TestExtendedAndWaived(t *testing.T) {
 		}
 		assert.Contains(t, html.String(), tc.grant)
 	}
+}
+
+// With the third direction, issued on a day in June 2018 that is not
+// known, the January direction's 8(d) instance for the board meeting of
+// 20 Jun 2018 exists only if it was still in force that day (the third
+// issued 21-30 June): a possible marker, drawn apart from the others, and
+// counted apart.
+func TestUncertainMarkers(t *testing.T) {
+	p := barnetAll(t)
+	require.Len(t, p.Councils[0].Directions, 3)
+	var found bool
+	for _, m := range p.Councils[0].Directions[1].Chart.Markers {
+		if m.ID == "m-barnet-2018-01-dcs-progress-report-3" {
+			found = true
+			assert.Equal(t, "possible", m.Status)
+		}
+	}
+	assert.True(t, found, "the possible 8(d) marker")
+	assert.Equal(t, 4, p.Total.Possible)
+	var b bytes.Buffer
+	require.NoError(t, report.Render(&b, p))
+	assert.Contains(t, b.String(), `class="marker possible"`)
+	assert.Contains(t, b.String(), "4 possible")
 }
