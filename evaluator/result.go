@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -129,6 +130,29 @@ type Case struct {
 	// most, when they differ.
 	DaysLate    int `json:"days_late,omitempty"`
 	DaysLateMax int `json:"days_late_max,omitempty"`
+}
+
+// String writes the case in one line: "late 1-5 days
+// 2018-04-26..2018-04-30", with the days of each unknown date it depends on
+// (joined by " & " when there are several).
+func (c Case) String() string {
+	s := string(c.Status)
+	if c.Status == Late {
+		s += fmt.Sprintf(" %d", c.DaysLate)
+		if c.DaysLateMax > c.DaysLate {
+			s += fmt.Sprintf("-%d", c.DaysLateMax)
+		}
+		s += " days"
+	}
+	for i, w := range c.When {
+		if i == 0 {
+			s += " "
+		} else {
+			s += " & "
+		}
+		s += w.From + ".." + w.To
+	}
+	return s
 }
 
 // Span is the days an unknown date takes in a case.

@@ -490,23 +490,8 @@ func (p *parser) cases(n *yaml.Node, path string) []string {
 	return out
 }
 
-// CaseText writes a case as scenarios compare it: "late 1-5 days
-// 2018-04-26..2018-04-30"; with several unknown dates, the last one's days.
-func CaseText(c evaluator.Case) string {
-	s := string(c.Status)
-	if c.Status == evaluator.Late {
-		s += fmt.Sprintf(" %d", c.DaysLate)
-		if c.DaysLateMax > c.DaysLate {
-			s += fmt.Sprintf("-%d", c.DaysLateMax)
-		}
-		s += " days"
-	}
-	if len(c.When) > 0 {
-		w := c.When[len(c.When)-1]
-		s += " " + w.From + ".." + w.To
-	}
-	return s
-}
+// CaseText writes a case as scenarios compare it (evaluator.Case.String).
+func CaseText(c evaluator.Case) string { return c.String() }
 
 func eventIDs(evs []event.Event) []string {
 	out := make([]string, len(evs))

@@ -163,6 +163,10 @@ type CouncilRow struct {
 	// ExpectationsUnmet other parties' expectations not met (never breaches).
 	Breaches          int `json:"breaches"`
 	ExpectationsUnmet int `json:"expectations_unmet"`
+	// Indeterminate and Possible count findings that depend on a date
+	// known only to a range (not breaches).
+	Indeterminate int `json:"indeterminate"`
+	Possible      int `json:"possible"`
 	// Next is the earliest deadline after the as-of time of an instance
 	// not yet discharged; NextClause and NextDirection say whose it is.
 	Next          string `json:"next_deadline,omitempty"`
@@ -180,6 +184,7 @@ func councilRow(c workspace.Council, ws *workspace.Workspace, res *evaluator.Res
 	}
 	s := summarise(res)
 	row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet = s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet
+	row.Indeterminate, row.Possible = s.Indeterminate, s.Possible
 	var next time.Time
 	for _, f := range res.Findings {
 		if f.Due == "" {

@@ -16,21 +16,22 @@ import (
 // them one above the other; a program reads each table with its own CSV
 // reader, splitting at the empty line.
 
-var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet"}
+var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible"}
 
-var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed"}
+var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
 
 func writeBatchCSV(w io.Writer, results []councilResult) error {
 	cw := &safeCSV{csv.NewWriter(w)}
 	_ = cw.Write(summaryHeader)
 	for _, r := range results {
 		row := r.row()
-		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, ""}
+		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", ""}
 		if r.Err == nil {
 			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
 				rec[2+i] = strconv.Itoa(n)
 			}
 			rec[14] = strconv.Itoa(row.ExpectationsUnmet)
+			rec[15], rec[16] = strconv.Itoa(row.Indeterminate), strconv.Itoa(row.Possible)
 		}
 		_ = cw.Write(rec)
 	}
@@ -48,7 +49,7 @@ func writeBatchCSV(w io.Writer, results []councilResult) error {
 		}
 		loc := r.WS.Location
 		for _, f := range r.Res.Findings {
-			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed}
+			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, ""}
 			if f.Trigger != nil {
 				rec[9], rec[10] = f.Trigger.ID, csvTime(f.Trigger.At, loc)
 			}
@@ -58,6 +59,11 @@ func writeBatchCSV(w io.Writer, results []councilResult) error {
 			if f.Status == "late" {
 				rec[13] = strconv.Itoa(f.DaysLate)
 			}
+			var cases []string
+			for _, c := range f.Cases {
+				cases = append(cases, c.String())
+			}
+			rec[18] = strings.Join(cases, "; ")
 			_ = cw.Write(rec)
 		}
 	}
