@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,4 +269,45 @@ func TestBarnetQuarterlyReportByWindow(t *testing.T) {
 	assert.Equal(t, "oldest-outstanding", q2.Finding().Attribution)
 	r.Instance("8(f)", 3).Missed()
 	r.Breaches(2)
+}
+
+// A council paper says the Chair's first report went "in April 2018". It
+// was due 25 Jan 2018 + 3 months = 25 Apr 2018: on time for 1-25 April, 1
+// (26 Apr) to 5 (30 Apr) days late for the rest. Indeterminate, and not a
+// breach; the second report (chair-q2, 19 Jul, due 25 Jul) is met
+// whatever the day.
+func TestBarnetChairReportKnownOnlyToTheMonth(t *testing.T) {
+	c := barnet(t).Without("chair-q1")
+	c.Report("chair-q1-april", whatif.During("2018-04"), "board-chair", "secretary-of-state", "progress")
+	r := c.AsOf(whatif.On("2018-09-30"))
+	r.Instance("8(f)", 1).Indeterminate().Due("2018-04-25").DischargedBy("chair-q1-april").
+		Cases("met 2018-04-01..2018-04-25", "late 1-5 days 2018-04-26..2018-04-30")
+	r.Instance("8(f)", 2).Met().DischargedBy("chair-q2")
+	r.Breaches(0)
+}
+
+// With the third direction (issued on a day in June 2018 that is not
+// known), the January direction's 8(f) report due 25 Jul 2018 is never due
+// (the January direction ends by 29 Jun at the latest) and the third's
+// first report, due 3 months after its day (a day in September), is met by
+// chair-q2 of 19 July.
+func TestBarnetThirdDirection(t *testing.T) {
+	c := whatif.Load(t, "barnet/direction-2017-09.yaml", "barnet/direction-2018-01.yaml", "barnet/direction-2018-06.yaml").History("barnet/history.yaml")
+	r := c.AsOf(whatif.On("2018-09-30"))
+	r.InForce("barnet-2018-01", false)
+	r.Breaches(0)
+	f := r.Result().Findings
+	var jan, june []string
+	for _, x := range f {
+		if x.Obligation == "chair-quarterly-report" {
+			s := fmt.Sprintf("%d %s %s", x.Instance, x.Status, x.Due)
+			if x.Direction == "barnet-2018-01" {
+				jan = append(jan, s)
+			} else {
+				june = append(june, s)
+			}
+		}
+	}
+	assert.Equal(t, []string{"1 met 2018-04-25"}, jan)
+	assert.Equal(t, []string{"1 met 2018-09-01", "2 possible 2018-12-01"}, june)
 }

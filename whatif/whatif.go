@@ -114,6 +114,8 @@ func (c *Case) fail(format string, args ...any) {
 type When struct {
 	desc    string
 	resolve func(c *Case) (t time.Time, dateOnly bool, err error)
+	// span is set for a day known only to a month or a range (During).
+	span string
 }
 
 // String describes the time as written: "14 days after the 1st due date of 8(f)".
@@ -130,6 +132,16 @@ func On(date string) When {
 			return time.Time{}, false, err
 		}
 		return d.Start(c.loc), true, nil
+	}}
+}
+
+// During is a day known only to a month ("2018-04") or a range of days
+// ("2018-04-20..2018-05-10"), as a council paper may give it; the
+// evaluation weighs every day (findings may be indeterminate or possible).
+func During(monthOrRange string) When {
+	return When{desc: monthOrRange, span: monthOrRange, resolve: func(c *Case) (time.Time, bool, error) {
+		t, dateOnly, _, err := event.ParseAt(monthOrRange, c.loc)
+		return t, dateOnly, err
 	}}
 }
 
@@ -302,6 +314,9 @@ func (c *Case) Event(id, typ string, when When) *Ev {
 		return &Ev{}
 	}
 	e := &Ev{ev: event.Event{ID: id, Type: typ, At: t, DateOnly: dateOnly, Attrs: map[string]any{}}, when: when.desc}
+	if when.span != "" {
+		_, _, e.ev.Through, _ = event.ParseAt(when.span, c.loc)
+	}
 	c.events = append(c.events, e)
 	return e
 }
@@ -614,6 +629,32 @@ func (k *Check) Missed() *Check { k.r.c.t.Helper(); return k.status(evaluator.Mi
 
 // Breached asserts a prohibition was breached by the event.
 func (k *Check) Breached() *Check { k.r.c.t.Helper(); return k.status(evaluator.Breached) }
+
+// Indeterminate asserts the verdict depends on a date known only to a
+// range (see Cases).
+func (k *Check) Indeterminate() *Check { k.r.c.t.Helper(); return k.status(evaluator.Indeterminate) }
+
+// Possible asserts the instance exists only on some days of a date known
+// only to a range (see Cases).
+func (k *Check) Possible() *Check { k.r.c.t.Helper(); return k.status(evaluator.Possible) }
+
+// Cases asserts the finding's cases, each written as evaluator.Case.String
+// gives it: "met 2018-04-01..2018-04-25", "late 1-5 days
+// 2018-04-26..2018-04-30".
+func (k *Check) Cases(want ...string) *Check {
+	k.r.c.t.Helper()
+	if k.f == nil {
+		return k
+	}
+	var got []string
+	for _, c := range k.f.Cases {
+		got = append(got, c.String())
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		k.errorf("cases", strings.Join(want, "; "), strings.Join(got, "; "))
+	}
+	return k
+}
 
 // Late asserts the instance was discharged days whole days after its due
 // day.
