@@ -414,7 +414,7 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	// The reason, in words.
 	var b strings.Builder
 	if f.Trigger != nil {
-		fmt.Fprintf(&b, "for %s on %s: ", f.Trigger.ID, m.dayOf(f.Trigger, loc).Long())
+		fmt.Fprintf(&b, "for %s on %s: ", f.Trigger.ID, dayWords(m.dayOf(f.Trigger, loc)))
 	}
 	if f.Due != "" {
 		fmt.Fprintf(&b, "due %s", civil.Range{First: dueMin, Last: dueMax}.Long())
@@ -436,7 +436,7 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	default:
 		fmt.Fprintf(&b, "%s whatever the unknown day", statusWords(f.Status, lateMin, lateMax))
 		if f.DischargedBy != nil {
-			fmt.Fprintf(&b, " (by %s on %s)", f.DischargedBy.ID, m.dayOf(f.DischargedBy, loc).Long())
+			fmt.Fprintf(&b, " (by %s on %s)", f.DischargedBy.ID, dayWords(m.dayOf(f.DischargedBy, loc)))
 		}
 		if f.Status == Late && lateMin != lateMax {
 			b.WriteString(": ")
@@ -473,6 +473,14 @@ func (m *merger) dayOf(r *EventRef, loc *time.Location) civil.Range {
 	}
 	d := civil.In(r.At, loc)
 	return civil.Range{First: d, Last: d}
+}
+
+// dayWords is "20 Apr 2018", or "a day in April 2018" for a range.
+func dayWords(r civil.Range) string {
+	if r.Exact() {
+		return r.Long()
+	}
+	return "a day in " + r.Long()
 }
 
 func statusWords(s Status, lateMin, lateMax int) string {

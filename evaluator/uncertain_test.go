@@ -1,6 +1,7 @@
 package evaluator_test
 
 import (
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -158,4 +159,144 @@ func TestUncertainChairReportInApril(t *testing.T) {
 	assert.Equal(t, evaluator.Open, q[2].Status)
 	assert.Equal(t, 0, len(res.Breaches()), "indeterminate is not a definite breach")
 	assert.Equal(t, 1, res.Count(evaluator.Indeterminate))
+}
+
+// Two events each known only to a range of 101 days give 10,201 cases,
+// over a limit of 10,000: refused, naming both dates, never guessed.
+func TestUncertainTooManyCases(t *testing.T) {
+	set := load(t, quarterly("d", "2018-01-01", ""))
+	h := []event.Event{report(t, "a", "2018-01-01"), report(t, "b", "2018-01-01")}
+	for i := range h {
+		_, _, h[i].Through, _ = event.ParseAt("2018-01-01..2018-04-11", london) // 101 days
+		h[i].DateOnly = true
+	}
+	_, err := evaluator.Evaluate(set, h, asOfDay(t, "2018-12-31"))
+	var ue *evaluator.UncertainError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, 10_201, ue.Cases)
+	assert.Contains(t, err.Error(), "the date of event a (1 Jan–11 Apr 2018, 101 days)")
+	assert.Contains(t, err.Error(), "the date of event b (1 Jan–11 Apr 2018, 101 days)")
+	// Ranges of 8 days (28 Mar-4 Apr 2018) give 64 cases: refused over a
+	// limit of 63, evaluated at 64. The first report, due 1 Apr 2018, is
+	// met if either report came by 1 Apr, else late.
+	for i := range h {
+		h[i].At = at(t, "2018-03-28")
+		_, _, h[i].Through, _ = event.ParseAt("2018-03-28..2018-04-04", london)
+	}
+	_, err = evaluator.Evaluate(set, h, evaluator.Options{AsOf: asOfDay(t, "2018-12-31").AsOf, MaxCases: 63})
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, 64, ue.Cases)
+	res, err := evaluator.Evaluate(set, h, evaluator.Options{AsOf: asOfDay(t, "2018-12-31").AsOf, MaxCases: 64})
+	require.NoError(t, err)
+	assert.Equal(t, evaluator.Indeterminate, res.Findings[0].Status)
+}
+
+// Streaming cannot weigh every day: Stream and Monitor refuse a date known
+// only to a range with a clear error instead of guessing.
+func TestUncertainStreamRefuses(t *testing.T) {
+	set := load(t, quarterly("d", "2018-06", ""))
+	_, err := evaluator.Stream(set, func() (*event.Event, error) { return nil, io.EOF }, asOfDay(t, "2018-12-31"), func(evaluator.Finding) {})
+	assert.ErrorContains(t, err, "d has a date known only to a range (issued 2018-06)")
+	m := evaluator.NewMonitor(set, func(evaluator.Finding) {})
+	assert.ErrorContains(t, m.Advance(at(t, "2018-07-01")), "known only to a range")
+
+	set = load(t, quarterly("d", "2018-01-01", ""))
+	e := report(t, "r", "2018-04-01")
+	_, _, e.Through, _ = event.ParseAt("2018-04", london)
+	sent := false
+	_, err = evaluator.Stream(set, func() (*event.Event, error) {
+		if sent {
+			return nil, io.EOF
+		}
+		sent = true
+		return &e, nil
+	}, asOfDay(t, "2018-12-31"), func(evaluator.Finding) {})
+	assert.ErrorContains(t, err, `event "r" is dated only to April 2018`)
+	m = evaluator.NewMonitor(set, func(evaluator.Finding) {})
+	assert.ErrorContains(t, m.Observe(&e), "dated only to April 2018")
+}
+
+// A direction whose end is known only to the month: issued 1 Jan 2018,
+// quarterly reports from 1 Apr (1 Jan + 3 months), last day in force a day
+// in July 2018. The report due 1 Jul is generated only if the direction is
+// still in force after the end of 1 Jul, i.e. its last day is 1-31 July:
+// always (the end of 1 Jul is before the start of 2 Jul, and the last day
+// is at least 1 Jul). The one due 1 Oct never is. With no reports, both
+// instances up to July are missed in every case: definite.
+func TestUncertainEndDate(t *testing.T) {
+	set := load(t, quarterly("d", "2018-01-01", "ends: 2018-07"))
+	res, err := evaluator.Evaluate(set, nil, asOfDay(t, "2018-12-31"))
+	require.NoError(t, err)
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, "2018-04-01", res.Findings[0].Due)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	assert.Equal(t, "2018-07-01", res.Findings[1].Due)
+	assert.Equal(t, evaluator.Missed, res.Findings[1].Status)
+	assert.Empty(t, res.Findings[1].Cases)
+	assert.Equal(t, "in force from 1 Jan 2018 to a day in July 2018", res.Directions[0].Period(london))
+	assert.Len(t, res.Breaches(), 2)
+}
+
+// An event known only to February 2016 (a leap year: 29 days) against a
+// report due 29 Feb 2016 (30 Nov 2015 + 3 months, clamped): met on every
+// day of the month, definite. Against one due 15 Feb: met 1-15, late 1-14
+// days 16-29 (29 Feb is 14 days after 15 Feb).
+func TestUncertainLeapMonth(t *testing.T) {
+	set := load(t, quarterly("d", "2015-11-30", ""))
+	e := report(t, "r", "2016-02-01")
+	_, _, e.Through, _ = event.ParseAt("2016-02", london)
+	res, err := evaluator.Evaluate(set, []event.Event{e}, asOfDay(t, "2016-03-31"))
+	require.NoError(t, err)
+	assert.Equal(t, "2016-02-29", res.Findings[0].Due)
+	assert.Equal(t, evaluator.Met, res.Findings[0].Status)
+	assert.Empty(t, res.Findings[0].Cases)
+	assert.Equal(t, "due 29 Feb 2016; met whatever the unknown day (by r on a day in February 2016)", res.Findings[0].Reason)
+
+	set = load(t, quarterly("d", "2015-11-15", ""))
+	res, err = evaluator.Evaluate(set, []event.Event{e}, asOfDay(t, "2016-03-31"))
+	require.NoError(t, err)
+	f := res.Findings[0]
+	assert.Equal(t, evaluator.Indeterminate, f.Status)
+	require.Len(t, f.Cases, 2)
+	assert.Equal(t, "met 2016-02-01..2016-02-15", f.Cases[0].String())
+	assert.Equal(t, "late 1-14 days 2016-02-16..2016-02-29", f.Cases[1].String())
+}
+
+// Late in every case (a report in May 2018 against 25 Apr): a breach
+// whatever the day, counted as one; the days late vary from 6 (1 May) to
+// 36 (31 May).
+func TestUncertainLateEveryDay(t *testing.T) {
+	set := load(t, quarterly("d", "2018-01-25", ""))
+	e := report(t, "r", "2018-05-01")
+	_, _, e.Through, _ = event.ParseAt("2018-05", london)
+	res, err := evaluator.Evaluate(set, []event.Event{e}, asOfDay(t, "2018-06-30"))
+	require.NoError(t, err)
+	f := res.Findings[0]
+	assert.Equal(t, evaluator.Late, f.Status)
+	assert.Equal(t, 6, f.DaysLate, "the fewest days late")
+	require.Len(t, f.Cases, 1)
+	assert.Equal(t, "late 6-36 days 2018-05-01..2018-05-31", f.Cases[0].String())
+	assert.Len(t, res.Breaches(), 1)
+	assert.Empty(t, res.Indeterminate())
+}
+
+// Missed on some days and late on others is a breach whatever the day: as
+// of 10 May 2018, a report dated 1-20 May against 25 Apr is late (6-15
+// days) on 1-10 May and not yet sent (so the instance is missed) on 11-20
+// May. Indeterminate in status, but a breach in every case.
+func TestUncertainBreachEveryDay(t *testing.T) {
+	set := load(t, quarterly("d", "2018-01-25", ""))
+	e := report(t, "r", "2018-05-01")
+	_, _, e.Through, _ = event.ParseAt("2018-05-01..2018-05-20", london)
+	res, err := evaluator.Evaluate(set, []event.Event{e}, asOfDay(t, "2018-05-10"))
+	require.NoError(t, err)
+	f := res.Findings[0]
+	assert.Equal(t, evaluator.Indeterminate, f.Status)
+	require.Len(t, f.Cases, 2)
+	assert.Equal(t, "late 6-15 days 2018-05-01..2018-05-10", f.Cases[0].String())
+	assert.Equal(t, "missed 2018-05-11..2018-05-20", f.Cases[1].String())
+	assert.True(t, f.Cases[1].When[0].AfterAsOf)
+	assert.Contains(t, f.Reason, "missed if r came after the as-of date")
+	assert.Len(t, res.Breaches(), 1, "a breach in every case")
+	assert.Empty(t, res.Indeterminate(), "not left to --strict")
 }

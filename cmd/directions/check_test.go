@@ -255,3 +255,21 @@ func TestCheckUnplaceableReportIsAnError(t *testing.T) {
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, errs, "direction-2018-12.yaml:70:18: obligation chair-quarterly-reports (clause quarterly reports): attribution failed on event \"chair-q1\" ("+history+":2:5): its period attribute names 31 Mar 2019, but no instance of clause quarterly reports is due that day (the nearest due dates: before it 13 Mar 2019, after it 13 Jun 2019)")
 }
+
+// A report known only to April 2018 against 25 Apr (25 Jan + 3 months): met
+// on 1-25 April, 1-5 days late on 26-30 April. Not a definite breach (exit
+// 0); --strict counts it (exit 1).
+func TestCheckStrict(t *testing.T) {
+	code, out, errs := cli("check", "--as-of", "2018-09-30", "testdata/check/uncertain")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "Indeterminate")
+	assert.Contains(t, out, "met if q1 was dated 1–25 Apr 2018; late (1–5 days) if q1 was dated 26–30 Apr 2018")
+	assert.Contains(t, out, "1 indeterminate")
+	code, _, errs = cli("check", "--strict", "--as-of", "2018-09-30", "testdata/check/uncertain")
+	assert.Equal(t, exitBreaches, code, errs)
+	// Before the month is out, a report in April may still be to come: as
+	// of 20 April, met (1-20) or open (21-30), never a breach, even strict.
+	code, out, errs = cli("check", "--strict", "--as-of", "2018-04-20", "testdata/check/uncertain")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "open if q1 came after the as-of date")
+}

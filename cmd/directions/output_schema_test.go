@@ -63,7 +63,7 @@ func TestExplainJSONMatchesSchema(t *testing.T) {
 
 func TestCheckJSONMatchesSchema(t *testing.T) {
 	s := outputSchema(t, "check-output.schema.json")
-	for _, dir := range []string{"../../examples/barnet", "../../examples/buckinghamshire", "testdata/check/breach"} {
+	for _, dir := range []string{"../../examples/barnet", "../../examples/buckinghamshire", "testdata/check/breach", "testdata/check/uncertain"} {
 		code, out, errs := cli("check", "--as-of", "2018-08-01", "--format", "json", dir)
 		require.NotEqual(t, exitInvalid, code, errs)
 		validateOutput(t, s, out)
