@@ -144,16 +144,22 @@ func span(first, through civil.Date) civil.Range {
 }
 
 // Uncertain reports whether its issue or end date is known only to a range.
-func (d *Direction) Uncertain() bool { return !d.IssuedThrough.IsZero() || !d.EndsThrough.IsZero() }
+func (d *Direction) Uncertain() bool {
+	return !d.IssuedThrough.IsZero() || !d.EndsThrough.IsZero() || (d.Revoked != nil && !d.Revoked.Through.IsZero())
+}
 
-// Fixed returns a copy of d made on issued and ending on ends (zero: no
-// end), with everything that depends on those dates recomputed: the
-// direction's CEL bindings and the anchor of recurring obligations that
-// count from the issue date. The evaluator uses it for each case of a
-// direction whose dates are known only to a range; d is not changed.
-func (d *Direction) Fixed(issued, ends civil.Date) *Direction {
+// Fixed returns a copy of d made on issued, ending on ends (zero: no end)
+// and, when it records its own revocation, revoked on revoked, with
+// everything that depends on those dates recomputed: the direction's CEL
+// bindings and the anchor of recurring obligations that count from the
+// issue date. The evaluator uses it for each case of a direction whose
+// dates are known only to a range; d is not changed.
+func (d *Direction) Fixed(issued, ends, revoked civil.Date) *Direction {
 	c := *d
 	c.Issued, c.Ends, c.IssuedThrough, c.EndsThrough = issued, ends, civil.Date{}, civil.Date{}
+	if d.Revoked != nil {
+		c.Revoked = &Revocation{On: revoked, By: d.Revoked.By}
+	}
 	c.bind()
 	c.Obligations = make([]*obligation.Obligation, len(d.Obligations))
 	for i, o := range d.Obligations {

@@ -212,9 +212,13 @@ func (s *Set) Force(d *Direction) Force {
 	if rv := d.Revoked; rv != nil {
 		until := rv.On.Start(d.Location)
 		if f.Until.IsZero() || until.Before(f.Until) {
-			f.Until, f.RevokedByInstrument = until, rv.By
+			f.Until, f.UntilLatest, f.RevokedByInstrument = until, time.Time{}, rv.By
 			f.Reason = fmt.Sprintf("revoked by %s on %s, as the direction file records: in force until the end of %s", rv.By, rv.On.Long(), rv.On.AddDays(-1).Long())
-			if !until.After(f.From) {
+			if !rv.Through.IsZero() {
+				f.UntilLatest = rv.Through.Start(d.Location)
+				last := civil.Range{First: rv.On.AddDays(-1), Last: rv.Through.AddDays(-1)}
+				f.Reason = fmt.Sprintf("revoked by %s on a day in %s that is not known, as the direction file records: in force until the end of a day in %s", rv.By, rv.Range().Long(), last.Long())
+			} else if !until.After(f.From) {
 				f.Reason = fmt.Sprintf("revoked by %s on the day it was made, %s, as the direction file records: never in force", rv.By, rv.On.Long())
 			}
 		}

@@ -37,9 +37,16 @@ type Revocation struct {
 	// On is the day the revocation took effect: the direction is in force
 	// until the start of it.
 	On civil.Date
+	// Through is zero when the day is known; for a revocation known only
+	// to a month or a range (on: 2022-01), On is the first day it may be
+	// and Through the last.
+	Through civil.Date
 	// By names the revoking instrument in words.
 	By string
 }
+
+// Range returns the days the revocation may have taken effect on.
+func (r Revocation) Range() civil.Range { return span(r.On, r.Through) }
 
 var (
 	variationKeys  = []string{"direction", "obligations", "clauses"}
@@ -151,7 +158,7 @@ func (p *parser) revoked(n *yaml.Node) {
 	if m == nil {
 		return
 	}
-	on, onNode := p.date(m, "on", true, "the day the revocation took effect (YYYY-MM-DD)")
+	on, through, onNode := p.dateRange(m, "on", true, "the day the revocation took effect (YYYY-MM-DD, or YYYY-MM when only the month is known)")
 	by, byNode := m.String("by", true, "the revoking instrument in words, such as \"Direction of 13 January 2022 (not modelled)\"")
 	if onNode == nil || byNode == nil {
 		return
@@ -160,11 +167,11 @@ func (p *parser) revoked(n *yaml.Node) {
 		doc.Errorf(byNode, "revoked.by", "name the revoking instrument in words")
 		return
 	}
-	if !d.Issued.IsZero() && on.Before(d.Issued) {
+	if last := (Revocation{On: on, Through: through}).Range().Last; !d.Issued.IsZero() && last.Before(d.Issued) {
 		doc.Errorf(onNode, "revoked.on", "the direction is revoked on %s, before it was issued on %s; revoked.on is the day the revocation took effect, on or after issued", on, d.Issued)
 		return
 	}
-	d.Revoked = &Revocation{On: on, By: by}
+	d.Revoked = &Revocation{On: on, Through: through, By: by}
 }
 
 // checkVariations reports variations naming directions, obligations or

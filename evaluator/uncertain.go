@@ -48,10 +48,11 @@ type unknown struct {
 	// after: the last day stands for every day after the as-of time (an
 	// event not yet happened); those days all give the same case.
 	after bool
-	// what it sets: an event (ev >= 0) or a direction's issue or end date.
-	ev   int
-	dir  *direction.Direction
-	ends bool
+	// what it sets: an event (ev >= 0) or a direction's issue (field 0),
+	// end (1) or recorded revocation (2) date.
+	ev    int
+	dir   *direction.Direction
+	field int
 }
 
 func (u *unknown) words(from, to int) string {
@@ -76,7 +77,11 @@ func unknownsOf(set *direction.Set, events []event.Event, asOf time.Time) []*unk
 		}
 		if !d.EndsThrough.IsZero() {
 			r := d.EndsRange()
-			out = append(out, &unknown{name: "the end date of " + d.ID, subject: d.ID + "'s last day was", days: daysOf(r), rng: r, ev: -1, dir: d, ends: true})
+			out = append(out, &unknown{name: "the end date of " + d.ID, subject: d.ID + "'s last day was", days: daysOf(r), rng: r, ev: -1, dir: d, field: 1})
+		}
+		if d.Revoked != nil && !d.Revoked.Through.IsZero() {
+			r := d.Revoked.Range()
+			out = append(out, &unknown{name: "the recorded revocation date of " + d.ID, subject: d.ID + " was revoked on", days: daysOf(r), rng: r, ev: -1, dir: d, field: 2})
 		}
 	}
 	for i := range events {
@@ -170,7 +175,7 @@ func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []
 	var first *Result
 	var valid []int // the worlds evaluated; the others are impossible
 	choice := make([]int, len(us))
-	fixed := map[*direction.Direction]map[[2]civil.Date]*direction.Direction{}
+	fixed := map[*direction.Direction]map[[3]civil.Date]*direction.Direction{}
 	for w := 0; w < total; w++ {
 		// choice is w in mixed radix, the last unknown varying fastest.
 		x := w
@@ -247,9 +252,9 @@ func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []
 
 // worldOf fixes every unknown to its chosen day. ok is false when the
 // case is impossible (a direction would revoke one issued after it).
-func worldOf(set *direction.Set, events []event.Event, us []*unknown, choice []int, fixed map[*direction.Direction]map[[2]civil.Date]*direction.Direction) (*direction.Set, []event.Event, bool) {
+func worldOf(set *direction.Set, events []event.Event, us []*unknown, choice []int, fixed map[*direction.Direction]map[[3]civil.Date]*direction.Direction) (*direction.Set, []event.Event, bool) {
 	wevents := events
-	dates := map[*direction.Direction][2]civil.Date{}
+	dates := map[*direction.Direction][3]civil.Date{}
 	for i, u := range us {
 		day := u.days[choice[i]]
 		switch {
@@ -260,15 +265,14 @@ func worldOf(set *direction.Set, events []event.Event, us []*unknown, choice []i
 			e := &wevents[u.ev]
 			e.At, e.Through = day.Start(e.At.Location()), civil.Date{}
 		default:
-			d := dates[u.dir]
-			if _, seen := dates[u.dir]; !seen {
-				d = [2]civil.Date{u.dir.Issued, u.dir.Ends}
+			d, seen := dates[u.dir]
+			if !seen {
+				d = [3]civil.Date{u.dir.Issued, u.dir.Ends}
+				if u.dir.Revoked != nil {
+					d[2] = u.dir.Revoked.On
+				}
 			}
-			if u.ends {
-				d[1] = day
-			} else {
-				d[0] = day
-			}
+			d[u.field] = day
 			dates[u.dir] = d
 		}
 	}
@@ -282,16 +286,16 @@ func worldOf(set *direction.Set, events []event.Event, us []*unknown, choice []i
 			dirs[i] = d
 			continue
 		}
-		if dd[1] != (civil.Date{}) && dd[1].Before(dd[0]) {
-			return nil, nil, false // ends before it was made
+		if (dd[1] != civil.Date{} && dd[1].Before(dd[0])) || (dd[2] != civil.Date{} && dd[2].Before(dd[0])) {
+			return nil, nil, false // ends or is revoked before it was made
 		}
 		byDates := fixed[d]
 		if byDates == nil {
-			byDates = map[[2]civil.Date]*direction.Direction{}
+			byDates = map[[3]civil.Date]*direction.Direction{}
 			fixed[d] = byDates
 		}
 		if byDates[dd] == nil {
-			byDates[dd] = d.Fixed(dd[0], dd[1])
+			byDates[dd] = d.Fixed(dd[0], dd[1], dd[2])
 		}
 		dirs[i] = byDates[dd]
 	}
@@ -642,7 +646,14 @@ func (u *unknown) span(from, to int) Span {
 func uncertainDirection(set *direction.Set) error {
 	for _, d := range set.Directions {
 		if d.Uncertain() {
-			return fmt.Errorf("evaluator: %s has a date known only to a range (issued %s): streaming cannot weigh every day it may be; evaluate the history in memory (Evaluate, or check on a YAML, JSON or CSV history), or give the day", d.ID, d.IssuedRange())
+			what := "issued " + d.IssuedRange().String()
+			switch {
+			case !d.EndsThrough.IsZero():
+				what = "ends " + d.EndsRange().String()
+			case d.IssuedThrough.IsZero():
+				what = "revoked " + d.Revoked.Range().String()
+			}
+			return fmt.Errorf("evaluator: %s has a date known only to a range (%s): streaming cannot weigh every day it may be; evaluate the history in memory (Evaluate, or check on a YAML, JSON or CSV history), or give the day", d.ID, what)
 		}
 	}
 	return nil

@@ -300,3 +300,26 @@ func TestUncertainBreachEveryDay(t *testing.T) {
 	assert.Len(t, res.Breaches(), 1, "a breach in every case")
 	assert.Empty(t, res.Indeterminate(), "not left to --strict")
 }
+
+// A direction that records its own revocation known only to the month:
+// issued 1 Jan 2018, quarterly reports due 1 Apr, 1 Jul, 1 Oct 2018;
+// revoked on a day d in July 2018, so in force until the start of d. The
+// report due 1 Jul (last instant 23:59:59 BST on 1 Jul) falls due only if
+// d >= 2 July: possible, missed (no report) for 2-31 July. The one due
+// 1 Apr is missed whatever d; the one due 1 Oct never falls due.
+func TestUncertainRecordedRevocation(t *testing.T) {
+	set := load(t, quarterly("d", "2018-01-01", `revoked: {on: 2018-07, by: "a direction of July 2018 (not modelled)"}`))
+	res, err := evaluator.Evaluate(set, nil, asOfDay(t, "2018-12-31"))
+	require.NoError(t, err)
+	require.Len(t, res.Findings, 2)
+	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
+	assert.Equal(t, "2018-07-01", res.Findings[1].Due)
+	assert.Equal(t, evaluator.Possible, res.Findings[1].Status)
+	require.Len(t, res.Findings[1].Cases, 1)
+	assert.Equal(t, "missed 2018-07-02..2018-07-31", res.Findings[1].Cases[0].String())
+	assert.Equal(t, "the recorded revocation date of d", res.Findings[1].Cases[0].When[0].Unknown)
+	assert.Equal(t, "in force from 1 Jan 2018 to a day in 30 Jun–30 Jul 2018", res.Directions[0].Period(london))
+	assert.Len(t, res.Breaches(), 1, "only the definite miss")
+	_, err = evaluator.Stream(set, func() (*event.Event, error) { return nil, io.EOF }, asOfDay(t, "2018-12-31"), func(evaluator.Finding) {})
+	assert.ErrorContains(t, err, "(revoked 2018-07)")
+}
