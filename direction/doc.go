@@ -4,7 +4,12 @@
 // conditions compiled and type-checked at load. A Set holds the directions
 // evaluated together and settles, from their revocations, variations,
 // recorded ends and end dates, when each direction and each obligation is
-// in force (see docs/lifecycle.md).
+// in force (see docs/lifecycle.md). An issue, end or recorded revocation
+// date may be known only to a month or a range of days (issued: 2018-06):
+// Issued (Ends, Revoked.On) is then the first day it may be and
+// IssuedThrough (EndsThrough, Revoked.Through) the last, Force gives the
+// earliest and latest ends, and Fixed makes the direction of one day of the
+// range for the evaluator (docs/uncertain-dates.md).
 //
 // # Format
 //

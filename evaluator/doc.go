@@ -56,6 +56,18 @@
 //     after a miss too. A grant that names no outstanding instance, or
 //     comes from a party the direction does not allow, stops the
 //     evaluation with a *GrantError at the event's position.
+//  8. When an issue, end or recorded revocation date, or an event's date,
+//     is known only to a month or a range of days, Evaluate gives each such
+//     date every day it may be (the days of an event after T are one case),
+//     evaluates every combination with rules 1-7, and merges the findings
+//     instance by instance (by number for recurring and once instances, by
+//     triggering event otherwise). A finding the same in every case is
+//     definite; one whose status differs is Indeterminate; an instance found
+//     in some cases only is Possible. Both carry Cases, the runs of days
+//     giving each status. Neither is a breach, except an Indeterminate
+//     finding that is a breach in every case. Over Options.MaxCases cases
+//     Evaluate returns an *UncertainError rather than guess
+//     (docs/uncertain-dates.md).
 //
 // # Streaming
 //
@@ -64,7 +76,9 @@
 // claim. Stream reads events one at a time and reports each finding when
 // it becomes final; Monitor is fed events as they happen, advanced as time
 // passes, and reports a missed deadline the moment it passes. Both give
-// Evaluate's findings for the same events (docs/streaming.md).
+// Evaluate's findings for the same events (docs/streaming.md). Neither can
+// weigh a date known only to a range (rule 8): both refuse one with an
+// error naming it.
 //
 // # Concurrency
 //
