@@ -48,8 +48,8 @@ func TestCheckBarnetText(t *testing.T) {
 	// days 1-29 June: possible.
 	assert.Contains(t, out, "in force from 25 Jan 2018 to a day in 31 May–29 Jun 2018")
 	assert.NotContains(t, out, "25 Jul 2018")
-	assert.Contains(t, out, "8(f)       chair-quarterly-report  1  September 2018  Met")
-	assert.Contains(t, out, "8(f)       chair-quarterly-report  2  1–29 Dec 2018   Possible")
+	assert.Regexp(t, `8\(f\) +chair-quarterly-report +1 +September 2018 +Met`, out)
+	assert.Regexp(t, `8\(f\) +chair-quarterly-report +2 +1–29 Dec 2018 +Possible`, out)
 	assert.Contains(t, out, "0 breaches")
 }
 
@@ -128,7 +128,7 @@ func TestValidate(t *testing.T) {
 	code, out, errs := cli("validate", "../../examples/barnet")
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "ok: ")
-	assert.Contains(t, out, "3 directions, 24 obligations")
+	assert.Contains(t, out, "3 directions, 26 obligations")
 }
 
 // An obligation held by another party without a role keeps its old

@@ -194,6 +194,12 @@ func writeScheduleJSON(w io.Writer, ws *workspace.Workspace, f scheduleFlags, ds
 
 // stateWords says where a deadline stands, for people.
 func stateWords(d evaluator.Deadline, loc *time.Location) string {
+	switch {
+	case (d.State == evaluator.StateMet || d.State == evaluator.StateLate) && d.DischargedBy == nil:
+		// Met whatever a day known only to a range, by a different event
+		// on different days.
+		return string(d.State) + " (by a different event depending on a date known only to a range)"
+	}
 	switch d.State {
 	case evaluator.StateMet:
 		return fmt.Sprintf("met by %s on %s", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long())
