@@ -20,7 +20,7 @@ import (
 // is not possible must be found on every day.
 func TestUncertainAgreesWithReference(t *testing.T) {
 	set := barnetAndStress(t)
-	histories := 150
+	histories := 150 / raceScale
 	if testing.Short() {
 		histories = 30
 	}

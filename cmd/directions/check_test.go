@@ -272,4 +272,8 @@ func TestCheckStrict(t *testing.T) {
 	code, out, errs = cli("check", "--strict", "--as-of", "2018-04-20", "testdata/check/uncertain")
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "open if q1 came after the as-of date")
+	// The CSV findings table carries the cases.
+	code, out, errs = cli("check", "--format", "csv", "--as-of", "2018-09-30", "testdata/check/uncertain")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, ",met 2018-04-01..2018-04-25; late 1-5 days 2018-04-26..2018-04-30\n")
 }
