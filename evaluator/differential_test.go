@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
@@ -142,6 +143,10 @@ func TestFastPathsAgreeWithPlainOnShippedDirections(t *testing.T) {
 			set, err := ws.Set()
 			require.NoError(t, err)
 			require.NotEmpty(t, ws.Events)
+			// Streaming refuses dates known only to a range (Barnet's
+			// third direction, issued: 2018-06): the fast paths are
+			// compared on one case of them, each at its first day.
+			set = firstDays(t, set)
 			// As of the first event, the quartiles of the history, the
 			// last event and a year later.
 			sorted := event.Sort(ws.Events)
@@ -206,4 +211,24 @@ func replaceOnce(t *testing.T, s, old, new string) string {
 	t.Helper()
 	require.Contains(t, s, old)
 	return strings.Replace(s, old, new, 1)
+}
+
+// firstDays returns set with every direction whose dates are known only to
+// a range fixed at the first day of each.
+func firstDays(t *testing.T, set *direction.Set) *direction.Set {
+	t.Helper()
+	dirs := make([]*direction.Direction, len(set.Directions))
+	for i, d := range set.Directions {
+		dirs[i] = d
+		if d.Uncertain() {
+			var revoked civil.Date
+			if d.Revoked != nil {
+				revoked = d.Revoked.On
+			}
+			dirs[i] = d.Fixed(d.Issued, d.Ends, revoked)
+		}
+	}
+	fixed, err := direction.NewSet(dirs...)
+	require.NoError(t, err)
+	return fixed
 }
