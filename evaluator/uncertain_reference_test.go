@@ -57,7 +57,7 @@ func TestUncertainAgreesWithReference(t *testing.T) {
 		for d := first; !d.After(last); d = d.AddDays(1) {
 			world := append([]event.Event(nil), evs...)
 			world[k].At = d.Start(event.London)
-			want, _ := refEvaluate(t, set, world, asOf)
+			want, _, _ := refEvaluate(t, set, world, asOf)
 			seen := map[string]bool{}
 			fail := func(format string, args ...any) {
 				t.Fatalf("seed %d, %s on %s (range %s..%s), as of %s: %s\nmerged:\n%s\nreference:\n%s", seed, evs[k].ID, d, first, last, asOf,
