@@ -53,9 +53,10 @@
 //     granted (the latest extension applies; windows keep the original
 //     deadlines) and the status is judged against the new date, the
 //     finding keeping the original; the other makes the instance Waived,
-//     after a miss too. A grant that names no outstanding instance, or
-//     comes from a party the direction does not allow, stops the
-//     evaluation with a *GrantError at the event's position.
+//     after a miss too. A grant that names no outstanding instance,
+//     extends a deadline past the day the obligation stops falling due
+//     (rule 1), or comes from a party the direction does not allow, stops
+//     the evaluation with a *GrantError at the event's position.
 //  8. When an issue, end or recorded revocation date, or an event's date,
 //     is known only to a month or a range of days, Evaluate gives each such
 //     date every day it may be (the days of an event after T are one case),

@@ -289,6 +289,12 @@ func (e *engine) grant(ev *event.Event) error {
 		if !to.After(gr.origDue) {
 			return fail("it extends instance %d of clause %s to %s, which is not after its original due date, %s; an extension moves the deadline later", k, o.Clause, to.Long(), gr.origDue.Long())
 		}
+		// No deadline falls after the obligation stops falling due (rule
+		// 1, as generate): past it the council can neither breach nor meet
+		// the revoked duty, and there is no verdict to give.
+		if !st.until.IsZero() && !to.End(loc).Before(st.until) {
+			return fail("it extends instance %d of clause %s to %s, but clause %s of %s stopped falling due from %s (its direction ended, or a later direction revoked or replaced it), and no deadline can fall after that: no verdict on the instance could be given", k, o.Clause, to.Long(), o.Clause, d.ID, day(st.until, loc))
+		}
 		gr.ext, gr.extDue, gr.extDueAt = held, to, to.End(loc)
 		gr.extAfter = ev.At.After(gr.origDueAt)
 		gr.extN++
