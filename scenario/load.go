@@ -755,7 +755,7 @@ func (p *parser) finding(s *Scenario, n *yaml.Node, path string) (Expected, bool
 	if e.Status == Absent {
 		// Nothing is compared with an instance that must not exist.
 		var given []string
-		for _, k := range []string{"due", "discharged_by", "version", "role", "assumed"} {
+		for _, k := range []string{"due", "discharged_by", "version", "role", "assumed", "original_due", "extended_to", "extension", "waiver", "days_late_original"} {
 			if m.Has(k) {
 				given = append(given, k)
 			}
