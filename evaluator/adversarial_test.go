@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
@@ -1058,6 +1060,39 @@ func TestAdversarialSkippedDayDeadline(t *testing.T) {
 	_, err = direction.Parse("apia.yaml", []byte(advDirection("d", "2011-12-01", "time_zone: Pacific/Apia", advOnce("2011-12-30"))), direction.Options{})
 	assert.ErrorContains(t, err, "apia.yaml:")
 	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+}
+
+// An extension's to is a date a person wrote, read in the direction's
+// zone like every other: one to 30 Dec 2011 in Pacific/Apia, a day that
+// did not exist, was taken as the end of 29 Dec and reported as "extended
+// to 30 Dec 2011" with a report at 23:00 on 29 Dec "1 day early by the
+// extended date". It is refused at the event's position. A by_period
+// landing on the day is computed, not written, and is the instant the day
+// would have ended, as a schedule step is (30 Nov + 1 month = 30 Dec 2011,
+// ending at 29 Dec 23:59:59.999999999 -10:00 = 30 Dec 09:59:59Z).
+func TestAdversarialExtensionToASkippedDay(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	set := advSet(t, advDirection("d", "2011-10-01", "time_zone: Pacific/Apia", advOnce("2011-11-30")))
+	ext := func(attrs map[string]any) event.Event {
+		a := map[string]any{"by": "sos", "obligation": "o", "instance": int64(1)}
+		maps.Copy(a, attrs)
+		return event.Event{ID: "e", Type: evaluator.ExtensionEvent, At: civil.New(2011, 11, 20).Start(apia), DateOnly: true,
+			Pos: diag.Position{File: "h.yaml", Line: 3, Column: 5}, Attrs: a}
+	}
+	asOf := evaluator.EndOfDay(2012, 1, 31, apia)
+	_, err = evaluator.Evaluate(set, []event.Event{ext(map[string]any{"to": "2011-12-30"})}, evaluator.Options{AsOf: asOf})
+	var ge *evaluator.GrantError
+	require.ErrorAs(t, err, &ge)
+	assert.ErrorContains(t, err, "h.yaml:3:5")
+	assert.ErrorContains(t, err, "2011-12-30 did not exist in Pacific/Apia")
+
+	res := advEval(t, set, []event.Event{ext(map[string]any{"by_period": "1 month"})}, asOf)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, "2011-12-30", res.Findings[0].ExtendedTo)
+	assert.Equal(t, time.Date(2011, 12, 30, 9, 59, 59, 999999999, time.UTC), res.Findings[0].DueAt.UTC())
 }
 
 // Periods are at most 100 years and the first due date within 9999 (load

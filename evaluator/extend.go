@@ -283,6 +283,13 @@ func (e *engine) grant(ev *event.Event) error {
 	} else {
 		cur, _ := gr.deadline()
 		to := g.to
+		if g.hasTo {
+			// A written date, read in the direction's zone like every
+			// other (a by_period step onto a skipped day is computed).
+			if err := to.CheckIn(loc); err != nil {
+				return fail("to: %v; give a date that exists there", err)
+			}
+		}
 		if g.hasPeriod {
 			to = g.period.AddTo(cur)
 		}

@@ -283,7 +283,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				if g.hasPeriod {
 					to = g.period.AddTo(cur)
 				}
-				if !to.After(in.due) || afterEnd(to.End(loc)) {
+				if !to.After(in.due) || afterEnd(to.End(loc)) || (g.hasTo && !g.to.ExistsIn(loc)) {
 					refuse(i)
 					return
 				}
