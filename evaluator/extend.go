@@ -333,13 +333,19 @@ func (e *engine) grant(ev *event.Event) error {
 	if e.deadlines {
 		// A monitor orders deadlines in a heap. An instance already reported
 		// missed whose new deadline is still ahead goes back into it and is
-		// reported open again; otherwise the heap is reordered.
+		// reported open again; one whose new deadline has passed too is
+		// still missed, and reported again with the extension, so that the
+		// monitor's last word is Evaluate's; otherwise the heap is
+		// reordered.
 		_, dueAt := target.deadline()
-		if target.missed && !dueAt.Before(ev.At) {
+		switch {
+		case target.missed && !dueAt.Before(ev.At):
 			target.missed = false
 			heap.Push(&ds.due, target)
 			ds.eng.report(ds, st, ds.finding(st, target, nil, ev.At))
-		} else {
+		case target.missed:
+			ds.eng.report(ds, st, ds.finding(st, target, nil, ev.At))
+		default:
 			heap.Init(&ds.due)
 		}
 		if w := dueAt.Add(1); w.Before(ds.wake) {

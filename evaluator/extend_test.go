@@ -295,6 +295,13 @@ func TestMonitorAndExtensions(t *testing.T) {
 	}
 	assert.Equal(t, []string{"missed 2018-04-25", "open 2018-05-16", "met 2018-05-16"}, monitor8f1(t, after, civil.New(2018, 4, 26)))
 
+	// Extended on 20 May to 9 May, a date that had passed too: it stays
+	// missed, but by 9 May, as Evaluate as of 20 May says; the monitor
+	// reports it again with the extension (it reported nothing, leaving
+	// "missed 2018-04-25" as its last word).
+	retro := []event.Event{grantEvent("ext", ExtensionEvent, civil.New(2018, 5, 20), map[string]any{"instance": int64(1), "to": "2018-05-09"})}
+	assert.Equal(t, []string{"missed 2018-04-25", "missed 2018-05-09"}, monitor8f1(t, retro, civil.New(2018, 4, 26), civil.New(2018, 6, 1)))
+
 	// Waived after the miss: missed, then waived; nothing more when time
 	// passes.
 	waived := []event.Event{grantEvent("w", WaiverEvent, civil.New(2018, 5, 2), map[string]any{"instance": int64(1)})}
