@@ -229,6 +229,12 @@ func TestWakefieldReviewDatesAreOneObligation(t *testing.T) {
 	r.Instance("commissioner-reviews", 1).Late(20).DischargedBy("review-2019-06")
 	r.Instance("commissioner-reviews", 2).Missed().Due("2019-11-30")
 	r.Instance("commissioner-reviews", 3).Absent()
+	// Neither date is the direction's text (it is not held): the sources
+	// say 6 and 12 months, and May and November; both dates are assumed,
+	// and so is the chair's first quarter.
+	r.Instance("commissioner-reviews", 1).Assumed(true)
+	r.Instance("commissioner-reviews", 2).Assumed(true)
+	r.Instance("chair-quarterly-reports", 1).Assumed(true)
 }
 
 // The issue's Barnet example (quarterly-reports.yaml, "a missed report is

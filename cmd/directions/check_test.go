@@ -253,7 +253,7 @@ func TestCheckUnplaceableReportIsAnError(t *testing.T) {
 	require.NoError(t, os.WriteFile(history, []byte("events:\n  - {id: chair-q1, type: report, at: 2019-03-08, from: board-chair, to: secretary-of-state, kind: progress, period: 2019-03-31}\n"), 0o644))
 	code, _, errs := cli("check", "--as-of", "2019-09-30", "../../examples/wakefield/direction-2018-12.yaml", history)
 	assert.Equal(t, exitInvalid, code)
-	assert.Contains(t, errs, "direction-2018-12.yaml:70:18: obligation chair-quarterly-reports (clause quarterly reports): attribution failed on event \"chair-q1\" ("+history+":2:5): its period attribute names 31 Mar 2019, but no instance of clause quarterly reports is due that day (the nearest due dates: before it 13 Mar 2019, after it 13 Jun 2019)")
+	assert.Contains(t, errs, "direction-2018-12.yaml:72:18: obligation chair-quarterly-reports (clause quarterly reports): attribution failed on event \"chair-q1\" ("+history+":2:5): its period attribute names 31 Mar 2019, but no instance of clause quarterly reports is due that day (the nearest due dates: before it 13 Mar 2019, after it 13 Jun 2019)")
 }
 
 // A report known only to April 2018 against 25 Apr (25 Jan + 3 months): met
