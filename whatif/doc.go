@@ -1,7 +1,7 @@
 // Package whatif writes "what if" scenarios as Go tests: build a history
-// fluently in the vocabulary of DOMAIN.md, with dates that may be relative
-// to a direction's own deadlines, evaluate it, and assert on the findings
-// with testify.
+// fluently in the examples' event vocabulary (docs/vocabulary.md), with
+// dates that may be relative to a direction's own deadlines, evaluate it,
+// and assert on the findings with testify.
 //
 //	c := whatif.Load(t, "barnet/direction-2018-01.yaml")
 //	c.Report("chair-q1", whatif.Days(14).After(whatif.FirstDue("8(f)")), "board-chair", "secretary-of-state", "progress")
