@@ -1,11 +1,13 @@
 package event
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"sort"
 	"sync"
 	"time"
+	_ "time/tzdata" // London and every direction's time_zone without a host zone database
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
@@ -53,13 +55,47 @@ func (e *Event) Attr(name string) string {
 	return s
 }
 
-// London is the Europe/London time zone, the default for bare dates.
-var London = mustLoad("Europe/London")
+// London is the Europe/London time zone, the default for bare dates. It
+// never fails to load and needs no zone database on the host: the package
+// embeds one (time/tzdata), so a program built with it runs in distroless
+// images and on Windows.
+var London = london()
 
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
+// london loads Europe/London from the host's or the embedded zone database.
+// If even that failed (a broken build), it falls back to the rule the UK has
+// kept since 1996 — GMT, and BST from 01:00 UTC on the last Sunday of March
+// to 01:00 UTC on the last Sunday of October — rather than panic at start-up
+// or silently use UTC.
+func london() *time.Location {
+	if loc, err := time.LoadLocation("Europe/London"); err == nil {
+		return loc
+	}
+	return ukRules()
+}
+
+// ukRules builds Europe/London from a POSIX TZ rule in a minimal TZif
+// (RFC 8536) version 2 file: no transitions, one type, and the footer rule,
+// which Go applies to every instant.
+func ukRules() *time.Location {
+	const rule = "GMT0BST,M3.5.0/1,M10.5.0"
+	header := func(v byte, typecnt, charcnt uint32) []byte {
+		h := append([]byte("TZif"), v)
+		h = append(h, make([]byte, 15)...)
+		for _, n := range []uint32{0, 0, 0, 0, typecnt, charcnt} { // isut, isstd, leap, time, type, char
+			h = binary.BigEndian.AppendUint32(h, n)
+		}
+		return h
+	}
+	body := []byte{0, 0, 0, 0, 0, 0, 'G', 'M', 'T', 0} // one type: utoff 0, not DST, abbreviation "GMT"
+	var b []byte
+	b = append(b, header('2', 1, 4)...)
+	b = append(b, body...)
+	b = append(b, header('2', 1, 4)...)
+	b = append(b, body...)
+	b = append(b, "\n"+rule+"\n"...)
+	loc, err := time.LoadLocationFromTZData("Europe/London", b)
 	if err != nil {
-		panic(fmt.Sprintf("time zone %s is not available: %v (import time/tzdata)", name, err))
+		return time.FixedZone("Europe/London (zone data unavailable)", 0)
 	}
 	return loc
 }

@@ -1,7 +1,6 @@
 package celenv
 
 import (
-	"fmt"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -234,9 +233,3 @@ var FunctionHelp = []string{
 	`workingDaysBetween(timestamp, timestamp) -> int: working days after the first up to the second`,
 }
 
-func init() {
-	// Guard against a time zone database missing at run time.
-	if _, err := time.LoadLocation("Europe/London"); err != nil {
-		panic(fmt.Sprintf("celenv: %v", err))
-	}
-}
