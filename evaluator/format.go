@@ -56,12 +56,8 @@ func appendDays(b []byte, n int) []byte {
 	return append(b, plural(n)...)
 }
 
-// triggeredBasis is "<due>, computed from <trigger id> of <trigger day>".
-func triggeredBasis(due civil.Date, ev *event.Event, loc *time.Location) string {
-	var buf [96]byte
-	return string(appendTriggeredBasis(buf[:0], due, ev, loc))
-}
-
+// appendTriggeredBasis appends "<due>, computed from <trigger id> of
+// <trigger day>".
 func appendTriggeredBasis(b []byte, due civil.Date, ev *event.Event, loc *time.Location) []byte {
 	b = appendLongDate(b, due)
 	b = append(b, ", computed from "...)

@@ -127,7 +127,7 @@ func valueSize(vals ...ref.Val) uint64 {
 	return n
 }
 
-func costError(est cost.CostEstimate, limit uint64) string {
+func costError(est cost.Estimate, limit uint64) string {
 	return fmt.Sprintf("expression is too expensive: its estimated worst-case cost is %s, over the limit of %d "+
 		"(comprehensions over event data are assumed to see up to %d elements; avoid nesting them)",
 		costString(est.Max), limit, AssumedSize)
