@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -23,11 +24,12 @@ import (
 // one council (and reports any loading error itself).
 func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string, strict bool, prog *progress) (code int, done bool) {
 	tree, err := workspace.SplitTree(paths)
-	if err != nil || len(tree.Councils) == 0 || (len(tree.Councils) == 1 && format != "csv") {
+	csvOut := format == "csv" || format == "csv-summary"
+	if err != nil || len(tree.Councils) == 0 || (len(tree.Councils) == 1 && !csvOut) {
 		return 0, false
 	}
-	if format != "text" && format != "json" && format != "csv" {
-		env.errorf("directions check: --format must be text, json or csv, not %q", format)
+	if !slices.Contains(checkFormats, format) {
+		env.errorf("%s", formatError("check", format, checkFormats...))
 		return exitInvalid, true
 	}
 	if len(tree.Orphans) > 0 {
@@ -41,6 +43,8 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 		err = writeBatchJSON(env.stdout, results)
 	case "csv":
 		err = writeBatchCSV(env.stdout, results)
+	case "csv-summary":
+		err = writeBatchCSVSummary(env.stdout, results)
 	default:
 		err = writeBatchText(env.stdout, results)
 	}

@@ -27,12 +27,12 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 }
 
 func TestCheckTreeGolden(t *testing.T) {
-	for _, format := range []string{"text", "json", "csv"} {
+	for _, format := range []string{"text", "json", "csv", "csv-summary"} {
 		t.Run(format, func(t *testing.T) {
 			out, errs, code := runCLI("check", "--as-of", "2018-09-30", "--format", format, national)
 			assert.Empty(t, errs)
 			assert.Equal(t, exitBreaches, code, "borsetshire and casterbridge are in breach")
-			ext := map[string]string{"text": "txt", "json": "json", "csv": "csv"}[format]
+			ext := map[string]string{"text": "txt", "json": "json", "csv": "csv", "csv-summary": "summary.csv"}[format]
 			if format == "json" {
 				// As in check_test.go: digests change whenever an example is
 				// edited; TestCheckTreeSummaryByHand checks they are real.
@@ -82,17 +82,29 @@ func TestCheckTreeSummaryByHand(t *testing.T) {
 	}
 }
 
-func TestCheckTreeCSVIsTwoTables(t *testing.T) {
-	out, _, _ := runCLI("check", "--as-of", "2018-09-30", "--format", "csv", national)
-	parts := strings.SplitN(out, "\n\n", 2)
-	require.Len(t, parts, 2, "summary and findings are separated by one empty line")
-	summary, err := csv.NewReader(strings.NewReader(parts[0])).ReadAll()
-	require.NoError(t, err)
-	assert.Equal(t, summaryHeader, summary[0])
+// Each CSV output is one rectangular table with one header row, so that
+// a CSV reader (pandas.read_csv, Excel, encoding/csv) loads it as is.
+func readTable(t *testing.T, out string, header []string) [][]string {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(out))
+	r.FieldsPerRecord = len(header) // rectangular: every row as wide as the header
+	rows, err := r.ReadAll()
+	require.NoError(t, err, "one table, loadable as is")
+	require.NotEmpty(t, rows)
+	assert.Equal(t, header, rows[0], "exactly one header row, first")
+	for i, row := range rows[1:] {
+		assert.NotEqual(t, header, row, "row %d repeats the header", i+1)
+		assert.NotEqual(t, make([]string, len(header)), row, "row %d is empty", i+1)
+	}
+	return rows
+}
+
+func TestCheckTreeCSVIsOneTablePerFormat(t *testing.T) {
+	out, _, _ := runCLI("check", "--as-of", "2018-09-30", "--format", "csv-summary", national)
+	summary := readTable(t, out, summaryHeader)
 	assert.Len(t, summary, 4, "header and three councils")
-	findings, err := csv.NewReader(strings.NewReader(parts[1])).ReadAll()
-	require.NoError(t, err)
-	assert.Equal(t, findingsHeader, findings[0])
+	out, _, _ = runCLI("check", "--as-of", "2018-09-30", "--format", "csv", national)
+	findings := readTable(t, out, findingsHeader)
 	assert.Len(t, findings, 1+11+10+12, "header and every council's findings")
 	late := 0
 	for _, f := range findings[1:] {
@@ -148,13 +160,16 @@ func TestCheckTreeOrphans(t *testing.T) {
 }
 
 func TestCheckSingleCouncilUnchanged(t *testing.T) {
-	// One council keeps the original output; CSV still gives a summary.
+	// One council keeps the original output; CSV still gives the tables.
 	out, _, code := runCLI("check", "--as-of", "2018-09-30", "../../examples/barnet")
 	assert.Equal(t, exitOK, code)
 	assert.True(t, strings.HasPrefix(out, "As of 30 Sep 2018"), out)
-	out, _, code = runCLI("check", "--as-of", "2018-09-30", "--format", "csv", "../../examples/barnet")
+	out, _, code = runCLI("check", "--as-of", "2018-09-30", "--format", "csv-summary", "../../examples/barnet")
 	assert.Equal(t, exitOK, code)
 	assert.True(t, strings.HasPrefix(out, strings.Join(summaryHeader, ",")+"\nbarnet,"), out)
+	out, _, code = runCLI("check", "--as-of", "2018-09-30", "--format", "csv", "../../examples/barnet")
+	assert.Equal(t, exitOK, code)
+	readTable(t, out, findingsHeader)
 }
 
 func copyDir(t *testing.T, from, to string) {

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,19 +28,37 @@ func init() {
 // now is the clock the CLI (never the library) reads for the default as-of.
 var now = time.Now
 
+// newFlags makes a command's flag set. Its usage goes to stdout when help
+// was asked for and to stderr otherwise, and ends with the exit codes.
 func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs.SetOutput(io.Discard) // parseArgs words flag errors itself
+	usageLines[name] = usageLine
+	env.flags = fs
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "usage: directions %s\n", usageLine)
-		fs.PrintDefaults()
+		if env.parsing && !env.help {
+			return
+		}
+		w := env.stderr
+		if env.help {
+			w = env.stdout
+		}
+		fmt.Fprintf(w, "usage: directions %s\n\n%s.\n\nflags:\n", usageLine, commands[name].summary)
+		printFlags(w, fs)
+		fmt.Fprintf(w, "\nPATH is a file or a folder read recursively.\n%s\n", exitCodesLine(name))
 	}
 	return fs
 }
 
 // parseArgs parses flags and requires at least one path.
 func parseArgs(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, bool) {
-	if err := fs.Parse(interleave(fs, args)); err != nil {
+	env.parsing = true
+	err := fs.Parse(interleave(fs, args))
+	env.parsing = false
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(env.stderr, flagError(fs, err))
+		}
 		return nil, false
 	}
 	if fs.NArg() == 0 {
@@ -116,34 +136,42 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
-	ws, err := workspace.Load(paths, direction.Options{})
-	if err == nil {
-		_, err = ws.Set()
-	}
-	if err != nil {
-		env.errorf("%v", err)
+	councils, ok := loadCouncils(env, "validate", paths, true)
+	if !ok {
 		return exitInvalid
 	}
-	obligations := 0
-	for _, d := range ws.Directions {
-		obligations += len(d.Obligations)
-		// An obligation without role is a duty whoever holds it, as before
-		// roles existed; say so where that may not be what was meant.
-		for _, o := range d.Obligations {
-			if o.Role == obligation.Duty && !d.CouncilHolds(o.Holder) {
-				fmt.Fprintf(env.stderr, "note: %s: obligation %s (clause %s) is held by %s, not the directed council %s or one of its officers, and gives no role, so it counts as the council's duty and its failures as breaches; write role: expectation if it is %s's own role, or hold it by %s (see docs/duties.md)\n",
-					o.Pos, o.ID, o.Clause, o.Holder, d.Council, o.Holder, d.Council)
+	files, directions, obligations, events := 0, 0, 0, 0
+	for _, c := range councils {
+		files += len(c.WS.Files)
+		directions += len(c.WS.Directions)
+		for _, d := range c.WS.Directions {
+			obligations += len(d.Obligations)
+			// An obligation without role is a duty whoever holds it, as before
+			// roles existed; say so where that may not be what was meant.
+			for _, o := range d.Obligations {
+				if o.Role == obligation.Duty && !d.CouncilHolds(o.Holder) {
+					fmt.Fprintf(env.stderr, "note: %s: obligation %s (clause %s) is held by %s, not the directed council %s or one of its officers, and gives no role, so it counts as the council's duty and its failures as breaches; write role: expectation if it is %s's own role, or hold it by %s (see docs/duties.md)\n",
+						o.Pos, o.ID, o.Clause, o.Holder, d.Council, o.Holder, d.Council)
+				}
 			}
 		}
+		events += len(c.WS.Events)
 	}
-	fmt.Fprintf(env.stdout, "ok: %d files, %d directions, %d obligations, %d events\n", len(ws.Files), len(ws.Directions), obligations, len(ws.Events))
+	if len(councils) > 1 {
+		fmt.Fprintf(env.stdout, "ok: %d councils, %d files, %d directions, %d obligations, %d events\n", len(councils), files, directions, obligations, events)
+		return exitOK
+	}
+	fmt.Fprintf(env.stdout, "ok: %d files, %d directions, %d obligations, %d events\n", files, directions, obligations, events)
 	return exitOK
 }
 
+// checkFormats are the formats check writes.
+var checkFormats = []string{"text", "json", "csv", "csv-summary"}
+
 func runCheck(ctx context.Context, env *cliEnv, args []string) int {
-	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv] PATH...")
+	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv|csv-summary] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
-	format := fs.String("format", "text", "output format: text, json or csv; a tree of council folders (or csv) prints one summary row per council, then the details")
+	format := fs.String("format", "text", "output format: text, json, csv (the findings, one row per instance) or csv-summary (one row per council); with a tree of council folders, text and json print one summary row per council, then the details")
 	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	strict := fs.Bool("strict", false, "count indeterminate findings (a breach on some days of a date known only to a range) as breaches for the exit code")
 	paths, ok := parseArgs(env, fs, args)
@@ -156,8 +184,8 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	if code, done := checkTree(ctx, env, paths, *asOf, *format, *strict, prog); done {
 		return code
 	}
-	if *format != "text" && *format != "json" {
-		env.errorf("directions check: --format must be text or json, not %q", *format)
+	if !slices.Contains(checkFormats, *format) {
+		env.errorf("%s", formatError("check", *format, checkFormats...))
 		return exitInvalid
 	}
 	// One council, given as a folder or as files: the same streaming path

@@ -97,10 +97,10 @@ func TestUsageAndInputErrorsExitTwo(t *testing.T) {
 		"no command":      {nil, "usage: directions"},
 		"unknown command": {[]string{"chekc"}, `unknown command "chekc"`},
 		"no path":         {[]string{"check"}, "no PATH given"},
-		"bad format":      {[]string{"check", "--format", "xml", "../../examples/barnet"}, "--format must be text or json"},
+		"bad format":      {[]string{"check", "--format", "xml", "../../examples/barnet"}, "--format must be text, json, csv or csv-summary, not \"xml\""},
 		"bad as-of":       {[]string{"check", "--as-of", "2018-02-30", "../../examples/barnet"}, `--as-of: "2018-02-30" is not a date`},
 		"missing path":    {[]string{"check", "no/such/dir"}, "no such file or directory"},
-		"unknown flag":    {[]string{"check", "--asof", "2018-01-01", "../../examples/barnet"}, "flag provided but not defined: -asof"},
+		"unknown flag":    {[]string{"check", "--asof", "2018-01-01", "../../examples/barnet"}, "directions check: unknown flag --asof (did you mean --as-of?)"},
 		"no direction":    {[]string{"check", "../../examples/barnet/history.yaml"}, "no direction file"},
 	}
 	for name, c := range cases {

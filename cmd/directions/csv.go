@@ -10,17 +10,18 @@ import (
 	"github.com/dfe-tools/directions/civil"
 )
 
-// CSV output is two tables, each with its own header row, separated by one
-// empty line: the summary (one row per council), then the findings (one row
-// per instance, with the council in the first column). A spreadsheet shows
-// them one above the other; a program reads each table with its own CSV
-// reader, splitting at the empty line.
+// CSV output is one table per output, each with one header row, so that a
+// spreadsheet or CSV reader (Excel, pandas.read_csv, encoding/csv) loads it
+// as is: `--format csv` writes the findings (one row per instance, with the
+// council in the first column), `--format csv-summary` the summary (one row
+// per council).
 
 var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible"}
 
 var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
 
-func writeBatchCSV(w io.Writer, results []councilResult) error {
+// writeBatchCSVSummary writes the per-council summary table.
+func writeBatchCSVSummary(w io.Writer, results []councilResult) error {
 	cw := &safeCSV{csv.NewWriter(w)}
 	_ = cw.Write(summaryHeader)
 	for _, r := range results {
@@ -36,12 +37,12 @@ func writeBatchCSV(w io.Writer, results []councilResult) error {
 		_ = cw.Write(rec)
 	}
 	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return err
-	}
+	return cw.Error()
+}
+
+// writeBatchCSV writes the findings table.
+func writeBatchCSV(w io.Writer, results []councilResult) error {
+	cw := &safeCSV{csv.NewWriter(w)}
 	_ = cw.Write(findingsHeader)
 	for _, r := range results {
 		if r.Res == nil {

@@ -142,7 +142,7 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	if *format != "text" && *format != "json" {
-		env.errorf("directions explain: --format must be text or json, not %q", *format)
+		env.errorf("%s", formatError("explain", *format, "text", "json"))
 		return exitInvalid
 	}
 	if *oblID == "" {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
+
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // Exit codes.
@@ -32,11 +34,22 @@ func register(name, summary string, run func(ctx context.Context, env *cliEnv, a
 // cliEnv carries what a command may touch.
 type cliEnv struct {
 	stdout, stderr io.Writer
+	// cmd is the command running, the prefix of its unpositioned errors.
+	cmd string
+	// help is set when the command was asked for its help (--help, or
+	// directions help CMD): its usage goes to stdout and the exit is 0.
+	help bool
+	// parsing is set while flags are parsed, so that the flag package's
+	// own call to Usage on a bad flag prints nothing (parseArgs words it).
+	parsing bool
+	// flags is the command's flag set, for completion.
+	flags *flag.FlagSet
 }
 
 func (e *cliEnv) errorf(format string, args ...any) {
-	fmt.Fprintf(e.stderr, format, args...)
-	if !strings.HasSuffix(format, "\n") {
+	msg := e.prefix(fmt.Sprintf(format, args...))
+	fmt.Fprint(e.stderr, msg)
+	if !strings.HasSuffix(msg, "\n") {
 		fmt.Fprintln(e.stderr)
 	}
 }
@@ -48,18 +61,26 @@ func main() {
 // run is the whole program, testable without a process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	env := &cliEnv{stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(env.stderr)
-		if len(args) == 0 {
-			return exitInvalid
-		}
+		return exitInvalid
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(env.stdout)
+		return exitOK
+	case "-v", "-version", "--version":
+		fmt.Fprintln(env.stdout, version())
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		env.errorf("directions: unknown command %q", args[0])
-		usage(env.stderr)
+		env.errorf("directions: unknown command %q%s\nRun 'directions help' for the commands.", args[0], yamlx.Suggest(args[0], commandNames()))
 		return exitInvalid
+	}
+	env.cmd = args[0]
+	if wantsHelp(args[1:]) {
+		return helpFor(ctx, env, args[0])
 	}
 	return cmd.run(ctx, env, args[1:])
 }
@@ -67,13 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: directions <command> [flags] PATH...")
 	fmt.Fprintln(w, "\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'directions <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nflags: --version, --help")
+	fmt.Fprintln(w, "Run 'directions help <command>' (or 'directions <command> --help') for a command's flags and exit codes.")
+	fmt.Fprintln(w, "PATH is a file or a folder read recursively; a tree of council folders is checked council by council.")
 }

@@ -22,7 +22,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	if *format != "html" {
-		env.errorf("directions report: --format must be html, not %q", *format)
+		env.errorf("%s", formatError("report", *format, "html"))
 		return exitInvalid
 	}
 	tree, err := workspace.SplitTree(paths)

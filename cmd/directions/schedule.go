@@ -28,8 +28,11 @@ func init() {
 // scheduleFlags are the parsed flags of the schedule command.
 type scheduleFlags struct {
 	from, until, readAt time.Time
-	format              string
-	remind              int
+	// exportedAt is when the file is written (the ics DTSTAMP): the CLI's
+	// clock, never the library's.
+	exportedAt time.Time
+	format     string
+	remind     int
 }
 
 func runSchedule(_ context.Context, env *cliEnv, args []string) int {
@@ -38,7 +41,7 @@ func runSchedule(_ context.Context, env *cliEnv, args []string) int {
 	until := fs.String("until", "", "last due date listed (a date, to the end of that day, or an RFC 3339 time); default 3 months after --from")
 	asOf := fs.String("as-of", "", "when the schedule is read: deadlines due before it and not discharged are overdue; default now")
 	format := fs.String("format", "text", "output format: text, json or ics (iCalendar)")
-	remind := fs.Int("remind", 7, "with --format ics, a reminder at 09:00 this many days before each outstanding deadline; 0 for none")
+	remind := fs.Int("remind", 7, "with --format ics, a reminder at 09:00 this many days before each deadline not yet due as of --as-of; 0 for none")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -46,19 +49,22 @@ func runSchedule(_ context.Context, env *cliEnv, args []string) int {
 	switch *format {
 	case "text", "json", "ics":
 	default:
-		env.errorf("directions schedule: --format must be text, json or ics, not %q", *format)
+		env.errorf("%s", formatError("schedule", *format, "text", "json", "ics"))
 		return exitInvalid
 	}
 	if *remind < 0 {
 		env.errorf("directions schedule: --remind must be 0 (no reminders) or a number of days, not %d", *remind)
 		return exitInvalid
 	}
-	ws, set, ok := loadWorkspace(env, "schedule", paths)
+	councils, ok := loadCouncils(env, "schedule", paths, false)
 	if !ok {
 		return exitInvalid
 	}
+	// A tree of councils is listed together, in the first council's zone
+	// (each council's deadlines are computed in its directions' own zone).
+	ws := councils[0].WS
 	loc := ws.Location
-	f := scheduleFlags{format: *format, remind: *remind}
+	f := scheduleFlags{format: *format, remind: *remind, exportedAt: now()}
 	var err error
 	if f.readAt, err = parseAsOf(*asOf, loc); err != nil {
 		env.errorf("directions schedule: %v", err)
@@ -82,27 +88,44 @@ func runSchedule(_ context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions schedule: --until (%s) is before --from (%s)", civil.In(f.until, loc).Long(), civil.In(f.from, loc).Long())
 		return exitInvalid
 	}
-	deadlines, err := evaluator.Schedule(set, ws.Events, evaluator.ScheduleOptions{From: f.from, Until: f.until, Now: f.readAt})
-	if err != nil {
-		env.errorf("%v", err)
-		return exitInvalid
-	}
-	switch f.format {
-	case "json":
-		err = writeScheduleJSON(env.stdout, ws, f, deadlines)
-	case "ics":
-		var councils []string
-		for _, d := range set.Directions {
-			if !slices.Contains(councils, d.Council) {
-				councils = append(councils, d.Council)
+	var (
+		deadlines []evaluator.Deadline
+		inputs    []workspace.File
+		names     []string
+	)
+	for _, c := range councils {
+		ds, err := evaluator.Schedule(c.Set, c.WS.Events, evaluator.ScheduleOptions{From: f.from, Until: f.until, Now: f.readAt})
+		if err != nil {
+			env.errorf("%v", err)
+			return exitInvalid
+		}
+		deadlines = append(deadlines, ds...)
+		inputs = append(inputs, c.WS.Files...)
+		for _, d := range c.Set.Directions {
+			if !slices.Contains(names, d.Council) {
+				names = append(names, d.Council)
 			}
 		}
-		err = writeScheduleICS(env.stdout, strings.Join(councils, ", "), f, deadlines, loc)
-	default:
-		err = writeScheduleText(env.stdout, f, deadlines, loc)
 	}
-	if err != nil {
-		env.errorf("directions schedule: %v", err)
+	if len(councils) > 1 {
+		slices.SortStableFunc(deadlines, func(a, b evaluator.Deadline) int {
+			if c := a.DueAt.Compare(b.DueAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Key, b.Key)
+		})
+	}
+	var err2 error
+	switch f.format {
+	case "json":
+		err2 = writeScheduleJSON(env.stdout, ws.Location.String(), inputs, f, deadlines)
+	case "ics":
+		err2 = writeScheduleICS(env.stdout, strings.Join(names, ", "), f, deadlines, loc)
+	default:
+		err2 = writeScheduleText(env.stdout, f, deadlines, loc)
+	}
+	if err2 != nil {
+		env.errorf("directions schedule: %v", err2)
 		return exitInvalid
 	}
 	return exitOK
@@ -179,10 +202,10 @@ type ScheduleReport struct {
 	Summary   ScheduleSummary      `json:"summary"`
 }
 
-func writeScheduleJSON(w io.Writer, ws *workspace.Workspace, f scheduleFlags, ds []evaluator.Deadline) error {
+func writeScheduleJSON(w io.Writer, zone string, inputs []workspace.File, f scheduleFlags, ds []evaluator.Deadline) error {
 	rep := ScheduleReport{
-		Engine: evaluator.Version, From: f.from, Until: f.until, AsOf: f.readAt, TimeZone: ws.Location.String(),
-		Inputs: ws.Files, Deadlines: ds, Summary: summariseSchedule(ds),
+		Engine: evaluator.Version, From: f.from, Until: f.until, AsOf: f.readAt, TimeZone: zone,
+		Inputs: inputs, Deadlines: ds, Summary: summariseSchedule(ds),
 	}
 	if rep.Deadlines == nil {
 		rep.Deadlines = []evaluator.Deadline{}
@@ -322,7 +345,7 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		days := deadlineDue(d, loc)
 		due := days.First
 		ev := cal.AddEvent(icsUID(d.Key))
-		ev.SetDtStampTime(f.readAt)
+		ev.SetDtStampTime(f.exportedAt) // RFC 5545: when this file was written
 		ev.SetModifiedAt(f.readAt)
 		ev.SetSequence(icsSequence(f.readAt))
 		// A due date known only to a range spans the whole range.
@@ -332,8 +355,10 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		ev.SetTimeTransparency(ics.TransparencyTransparent)
 		prefix := "Due"
 		switch d.State {
-		case evaluator.StateMet, evaluator.StateLate:
+		case evaluator.StateMet:
 			prefix = "Met"
+		case evaluator.StateLate:
+			prefix = "Late"
 		case evaluator.StateOverdue:
 			prefix = "OVERDUE"
 		case evaluator.StateWaived:
@@ -368,7 +393,9 @@ func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluat
 		}
 		ev.SetDescription(b.String())
 		ev.AddCategory("Statutory direction deadline")
-		if f.remind > 0 && !d.Discharged() && d.State != evaluator.StateWaived {
+		// A reminder only for a deadline still ahead as of the as-of time:
+		// one already met, or already overdue, needs none.
+		if f.remind > 0 && d.State == evaluator.StateDue {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			// All-day events start at midnight: 09:00 N days before is

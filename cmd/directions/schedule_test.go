@@ -78,8 +78,20 @@ func TestScheduleBarnetJSON(t *testing.T) {
 	}
 }
 
+// exportedAt is the clock the ics tests read: DTSTAMP is when the file is
+// written, not the as-of time.
+var exportedAt = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+func fixClock(t *testing.T, at time.Time) {
+	t.Helper()
+	saved := now
+	now = func() time.Time { return at }
+	t.Cleanup(func() { now = saved })
+}
+
 func icsOf(t *testing.T, args ...string) (string, *ics.Calendar) {
 	t.Helper()
+	fixClock(t, exportedAt)
 	code, out, errs := cli(append(append([]string{}, args...), "--format", "ics")...)
 	require.Equal(t, exitOK, code, "stderr: %s", errs)
 	cal, err := ics.ParseCalendar(strings.NewReader(out))
@@ -265,4 +277,38 @@ func TestScheduleBadFlags(t *testing.T) {
 	}
 	_, _, errs := cli("schedule", "--from", "2018-12-01", "--until", "2018-11-30", "../../examples/barnet")
 	assert.Contains(t, errs, "--until (30 Nov 2018) is before --from (1 Dec 2018)")
+}
+
+// Borsetshire's first quarterly report (due 15 May 2018) came on 21 May:
+// met late. The second (due 15 Aug) never came: overdue at 30 Sep. The
+// third (due 15 Nov) is still ahead.
+func TestScheduleICSLateOverdueAndDTSTAMP(t *testing.T) {
+	_, cal := icsOf(t, "schedule", "--as-of", "2018-09-30", "--from", "2018-05-01", "--until", "2018-12-31", "../../examples/national/borsetshire")
+	byStart := map[string]*ics.VEvent{}
+	for _, e := range cal.Events() {
+		byStart[prop(&e.ComponentBase, ics.ComponentPropertyDtStart)+" "+prop(&e.ComponentBase, ics.ComponentPropertySummary)] = e
+		assert.Equal(t, "20261127T093000Z", prop(&e.ComponentBase, ics.ComponentPropertyDtstamp), "DTSTAMP is when the file was written")
+	}
+	late := byStart["20180515 Late: 8(f) chair-quarterly-report (borsetshire-2018-02)"]
+	require.NotNil(t, late, "a deadline met late reads Late:, got %v", keys(byStart))
+	assert.Empty(t, late.Alarms())
+	overdue := byStart["20180815 OVERDUE: 8(f) chair-quarterly-report (borsetshire-2018-02)"]
+	require.NotNil(t, overdue, "got %v", keys(byStart))
+	assert.Empty(t, overdue.Alarms(), "no reminder for a deadline already past at the as-of time")
+	ahead := byStart["20181115 Due: 8(f) chair-quarterly-report (borsetshire-2018-02)"]
+	require.NotNil(t, ahead, "got %v", keys(byStart))
+	assert.Len(t, ahead.Alarms(), 1)
+}
+
+// schedule reads a tree of councils council by council, as check does:
+// each council's event ids are its own.
+func TestScheduleAndValidateTree(t *testing.T) {
+	code, out, errs := cli("validate", "../../examples/national")
+	require.Equal(t, exitOK, code, errs)
+	assert.Equal(t, "ok: 3 councils, 6 files, 3 directions, 18 obligations, 29 events\n", out)
+	code, out, errs = cli("schedule", "--as-of", "2018-09-30", "--from", "2018-10-01", "--until", "2018-12-31", "../../examples/national")
+	require.Equal(t, exitOK, code, errs)
+	for _, d := range []string{"ambridge-2018-03", "borsetshire-2018-02", "casterbridge-2018-01"} {
+		assert.Contains(t, out, d)
+	}
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+// councilSet is one council's files loaded together.
+type councilSet struct {
+	Name string
+	WS   *workspace.Workspace
+	Set  *direction.Set
+}
+
+// loadCouncils loads the paths the way check and report read them: a tree
+// of two or more council folders council by council (each with its own
+// events, so two councils may both have an event "q1"), anything else as
+// one workspace. Every council's errors are reported; ok is false if any
+// council failed to load or a file lies in no council's folder. Outside a
+// tree, validate (anyDirections) accepts files holding no direction.
+func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) ([]councilSet, bool) {
+	tree, err := workspace.SplitTree(paths)
+	if err != nil || len(tree.Councils) < 2 {
+		if anyDirections {
+			ws, err := workspace.Load(paths, direction.Options{})
+			var set *direction.Set
+			if err == nil {
+				set, err = ws.Set()
+			}
+			if err != nil {
+				env.errorf("%v", err)
+				return nil, false
+			}
+			return []councilSet{{WS: ws, Set: set}}, true
+		}
+		ws, set, ok := loadWorkspace(env, cmd, paths)
+		if !ok {
+			return nil, false
+		}
+		return []councilSet{{WS: ws, Set: set}}, true
+	}
+	if len(tree.Orphans) > 0 {
+		env.errorf("directions %s: %d file(s) lie in no council folder (a folder holding a direction file), so no council's directions apply to them:\n  %s\nmove each into its council's folder, or give it with that council's files", cmd, len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
+		return nil, false
+	}
+	var out []councilSet
+	ok := true
+	for _, c := range tree.Councils {
+		ws, set, good := loadWorkspace(env, cmd, c.Paths)
+		if !good {
+			ok = false
+			continue
+		}
+		out = append(out, councilSet{Name: c.Name, WS: ws, Set: set})
+	}
+	return out, ok
+}
