@@ -9,8 +9,11 @@ import (
 )
 
 // JUnit XML, in the shape CI systems (Jenkins, GitLab, GitHub test
-// reporters) read: one testsuite per scenario file, one testcase per
-// scenario. Times are left out so that the output is reproducible.
+// reporters) read and valid against the Jenkins/Ant JUnit schema
+// (junit-10.xsd): one testsuite per scenario file, carrying the file; one
+// testcase per scenario, with only the attributes the schema allows (name,
+// classname), its line given in the failure or error text instead. Times
+// are left out so that the output is reproducible.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
@@ -22,6 +25,7 @@ type junitSuites struct {
 
 type junitSuite struct {
 	Name     string      `xml:"name,attr"`
+	File     string      `xml:"file,attr,omitempty"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
@@ -31,8 +35,6 @@ type junitSuite struct {
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr"`
-	Line      int           `xml:"line,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
 }
@@ -54,17 +56,22 @@ func WriteJUnit(w io.Writer, outcomes []*Outcome) error {
 		if !ok {
 			i = len(root.Suites)
 			index[file] = i
-			root.Suites = append(root.Suites, junitSuite{Name: filepath.ToSlash(file)})
+			root.Suites = append(root.Suites, junitSuite{Name: filepath.ToSlash(file), File: filepath.ToSlash(file)})
 		}
 		s := &root.Suites[i]
-		c := junitCase{Name: o.Scenario.Name, Classname: classname(file), File: filepath.ToSlash(file), Line: o.Scenario.Pos.Line}
+		c := junitCase{Name: o.Scenario.Name, Classname: classname(file)}
+		at := filepath.ToSlash(file)
+		if o.Scenario.Pos.Line > 0 {
+			at = fmt.Sprintf("%s:%d", at, o.Scenario.Pos.Line)
+		}
 		switch {
 		case o.Err != nil:
-			c.Error = &junitProblem{Message: "evaluation failed", Type: "error", Text: o.Err.Error()}
+			c.Error = &junitProblem{Message: "evaluation failed", Type: "error", Text: at + "\n" + o.Err.Error()}
 			s.Errors++
 			root.Errors++
 		case len(o.Failures) > 0:
 			var b strings.Builder
+			b.WriteString(at + "\n")
 			for _, f := range o.Failures {
 				b.WriteString(f.String())
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,6 +15,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/junitschema"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/scenario"
 )
@@ -221,7 +223,6 @@ func TestJUnit(t *testing.T) {
 			Tests int    `xml:"tests,attr"`
 			Cases []struct {
 				Name    string `xml:"name,attr"`
-				Line    int    `xml:"line,attr"`
 				Failure *struct {
 					Message string `xml:"message,attr"`
 					Text    string `xml:",chardata"`
@@ -230,14 +231,15 @@ func TestJUnit(t *testing.T) {
 		} `xml:"testsuite"`
 	}
 	require.NoError(t, xml.Unmarshal(b.Bytes(), &doc), b.String())
+	assert.Empty(t, junitschema.Check(b.Bytes()), "valid against the Jenkins/Ant JUnit schema, counts adding up")
 	assert.Equal(t, 13, doc.Tests, "7 in the failing file, 6 in commissioner-report.yaml")
 	assert.Equal(t, 7, doc.Failures)
 	require.Len(t, doc.Suites, 2)
 	assert.Equal(t, "testdata/fail/wrong-expectations.yaml", doc.Suites[0].Name)
 	c := doc.Suites[0].Cases[1]
 	assert.Equal(t, "14 days late is not 13", c.Name)
-	assert.Equal(t, 13, c.Line)
 	require.NotNil(t, c.Failure)
+	assert.True(t, strings.HasPrefix(c.Failure.Text, "testdata/fail/wrong-expectations.yaml:13\n"), "the scenario's line leads the failure text: %q", c.Failure.Text)
 	assert.Equal(t, "1 expectation not met", c.Failure.Message)
 	assert.Contains(t, c.Failure.Text, "days_late")
 	assert.Nil(t, doc.Suites[1].Cases[0].Failure)

@@ -23,10 +23,16 @@ func init() {
 func runTest(_ context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "test", "test [--coverage] [--junit FILE] PATH...")
 	cover := fs.Bool("coverage", false, "report which clauses, outcomes and deadline boundaries the scenarios exercise")
-	junit := fs.String("junit", "", "also write the results as JUnit XML to `FILE`")
+	junit := fs.String("junit", "", "also write the results as JUnit XML to `FILE`; - writes it to standard output and the console report to standard error")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
+	}
+	xmlOut := env.stdout
+	if *junit == "-" {
+		console := *env
+		console.stdout = env.stderr
+		env = &console
 	}
 	files, dirFiles, err := scenarioFiles(paths)
 	if err != nil {
@@ -84,14 +90,16 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stdout, "PASS: %d scenario%s in %d file%s\n", ran, scenarioPlural(ran), len(files), scenarioPlural(len(files)))
 	default:
 		var parts []string
+		// The total is the JUnit XML's tests count: each invalid file is
+		// one test in error there.
 		if failed > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed", failed, ran))
+			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed", failed, len(outcomes)))
 		}
 		if errored > 0 {
 			parts = append(parts, fmt.Sprintf("%d could not be evaluated", errored))
 		}
 		if invalid > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d files invalid", invalid, len(files)))
+			parts = append(parts, fmt.Sprintf("%d of %d files invalid (each counted as one scenario in error)", invalid, len(files)))
 		}
 		fmt.Fprintf(env.stdout, "FAIL: %s\n", strings.Join(parts, "; "))
 	}
@@ -114,7 +122,12 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 			return exitInvalid
 		}
 	}
-	if *junit != "" {
+	if *junit == "-" {
+		if err := scenario.WriteJUnit(xmlOut, outcomes); err != nil {
+			env.errorf("directions test: --junit: %v", err)
+			return exitInvalid
+		}
+	} else if *junit != "" {
 		if err := writeJUnitFile(*junit, outcomes); err != nil {
 			env.errorf("directions test: --junit: %v", err)
 			return exitInvalid

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	goldenfile "github.com/dfe-tools/directions/internal/golden"
+	"github.com/dfe-tools/directions/internal/junitschema"
 )
 
 // The golden files of `directions test` live in testdata/test/ and are
@@ -73,6 +75,26 @@ func TestTestCommandJUnit(t *testing.T) {
 	require.NoError(t, err)
 	scenarioGolden(t, "junit.xml", string(data))
 	assert.Contains(t, string(data), `<testsuites name="directions scenarios" tests="14" failures="7" errors="0">`)
+	assert.Empty(t, junitschema.Check(data), "valid against the Jenkins/Ant JUnit schema")
+}
+
+// --junit - writes the XML alone to stdout, the console report to stderr;
+// with an invalid file, the console's total is the XML's tests count.
+func TestTestCommandJUnitStdoutAndCounts(t *testing.T) {
+	code, out, errs := runTestCmd("--junit", "-", "../../scenario/testdata/invalid", "../../scenario/testdata/fail")
+	assert.Equal(t, exitInvalid, code)
+	assert.Empty(t, junitschema.Check([]byte(out)), "stdout is the XML alone")
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+	}
+	require.NoError(t, xml.Unmarshal([]byte(out), &doc))
+	// 7 scenarios in fail/, all failing; the invalid file is one test in error.
+	assert.Equal(t, 8, doc.Tests)
+	assert.Equal(t, 7, doc.Failures)
+	assert.Equal(t, 1, doc.Errors)
+	assert.Contains(t, errs, "FAIL: 7 of 8 scenarios failed; 1 of 2 files invalid (each counted as one scenario in error)\n")
 }
 
 func TestTestCommandUsage(t *testing.T) {

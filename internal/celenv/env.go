@@ -232,4 +232,3 @@ var FunctionHelp = []string{
 	`addWorkingDays(timestamp, int) -> timestamp: working days in the direction's calendar`,
 	`workingDaysBetween(timestamp, timestamp) -> int: working days after the first up to the second`,
 }
-
