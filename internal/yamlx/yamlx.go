@@ -78,7 +78,7 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 		field = "MaxBytes"
 	}
 	return &diag.Error{Pos: diag.Position{File: file, Line: 1, Column: 1},
-		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes (raise Limits.%s to read it)", n, lim.MaxBytes, field)}
+		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes: split it into smaller files (a Go program can raise Limits.%s; the directions command has no flag for it)", n, lim.MaxBytes, field)}
 }
 
 // ReadFile reads a regular file, stopping one byte past the size limit
@@ -270,11 +270,11 @@ func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
 	}
 	total := count(root, 1)
 	if tooDeep != nil {
-		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels; flatten the data (or raise Limits.MaxDepth)", lim.MaxDepth)}
+		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels; flatten the data (a Go program can raise Limits.MaxDepth; the directions command has no flag for it)", lim.MaxDepth)}
 	}
 	if total > lim.MaxNodes {
 		return &diag.Error{Pos: d.Pos(root), Msg: fmt.Sprintf("document expands to more than %d nodes, counting each alias (*name) as a copy of what it names; "+
-			"write the data out without multiplying aliases (or raise Limits.MaxNodes)", lim.MaxNodes)}
+			"write the data out without multiplying aliases (a Go program can raise Limits.MaxNodes; the directions command has no flag for it)", lim.MaxNodes)}
 	}
 	return nil
 }
