@@ -5,9 +5,11 @@
 //	direction.schema.json  direction files
 //	events.schema.json     history files (a list of events, or events: [...])
 //	scenario.schema.json   scenario files run by `directions test`
+//	vocabulary.schema.json event vocabularies named by a direction
 //
-// A file opts in with a first-line comment naming the schema by relative
-// path, such as
+// and of the JSON outputs: check-output, check-batch-output,
+// explain-output and schedule-output. A file opts in with a comment (on any
+// line) naming the schema by relative path, such as
 //
 //	# yaml-language-server: $schema=../../../schemas/scenario.schema.json
 //

@@ -25,7 +25,7 @@ const base = "https://github.com/dfe-tools/directions/schemas/"
 func compile(t *testing.T) map[workspace.Kind]*jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	for _, name := range []string{"direction.schema.json", "events.schema.json", "scenario.schema.json"} {
+	for _, name := range []string{"direction.schema.json", "events.schema.json", "scenario.schema.json", "vocabulary.schema.json"} {
 		data, err := fs.ReadFile(schemas.FS, name)
 		require.NoError(t, err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
@@ -35,6 +35,7 @@ func compile(t *testing.T) map[workspace.Kind]*jsonschema.Schema {
 	out := map[workspace.Kind]*jsonschema.Schema{}
 	for kind, name := range map[workspace.Kind]string{
 		workspace.Direction: "direction.schema.json", workspace.History: "events.schema.json", workspace.Scenario: "scenario.schema.json",
+		workspace.Vocabulary: "vocabulary.schema.json", workspace.WhatIf: "direction.schema.json",
 	} {
 		s, err := c.Compile(base + name)
 		require.NoError(t, err, name)
@@ -68,7 +69,8 @@ func TestShippedExamplesValidate(t *testing.T) {
 		}
 		s, ok := sch[kind]
 		if !ok {
-			continue // vocabulary files have no schema here
+			t.Errorf("%s: a %s file has no schema", name, kind)
+			continue
 		}
 		ext := strings.ToLower(filepath.Ext(name))
 		if ext != ".yaml" && ext != ".yml" {
@@ -83,6 +85,7 @@ func TestShippedExamplesValidate(t *testing.T) {
 	assert.Positive(t, counts[workspace.Direction], "direction files checked")
 	assert.Positive(t, counts[workspace.History], "history files checked")
 	assert.GreaterOrEqual(t, counts[workspace.Scenario], 7, "scenario files checked")
+	assert.Positive(t, counts[workspace.Vocabulary], "vocabulary files checked")
 }
 
 // The schemas reject the mistakes they are there to catch while typing.
@@ -102,6 +105,10 @@ func TestSchemasRejectMistakes(t *testing.T) {
 		{workspace.Direction, obligation(", prohibition: {when: 'true'}, satisfied_by: 'true'"), false},
 		{workspace.Direction, obligation(", triggered: {when: 'true', due: trigger.at}"), false},
 		{workspace.Direction, obligation(", once: {date: 31 May 2018}, satisfied_by: 'true'"), false},
+		{workspace.Vocabulary, "event_types:\n  report: {from: string, due: date}\n  visit:\n", true},
+		{workspace.Vocabulary, "event_types:\n  report: {from: text}\n", false},
+		{workspace.Vocabulary, "event_types:\n  report: {at: date}\n", false},
+		{workspace.Vocabulary, "event_type:\n  report: {}\n", false},
 		{workspace.History, "events:\n  - {id: a, type: report, at: 2018-04-20}\n", true},
 		{workspace.History, "- {id: a, type: report, at: '2018-04-25T23:30:00+01:00'}\n", true},
 		{workspace.History, "- {id: a, type: report}\n", false},
@@ -121,22 +128,31 @@ func TestSchemasRejectMistakes(t *testing.T) {
 	}
 }
 
-// Every shipped scenario file names the schema for editors, by a path that
-// exists.
-func TestScenarioFilesNameTheirSchema(t *testing.T) {
-	files, err := filepath.Glob("../examples/*/scenarios/*.yaml")
+// Every shipped YAML file (direction, history, scenario, vocabulary) names
+// its schema for editors, by a path that exists.
+func TestShippedFilesNameTheirSchema(t *testing.T) {
+	files, err := workspace.Expand([]string{"../examples"})
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	want := map[workspace.Kind]string{
+		workspace.Direction: "direction.schema.json", workspace.History: "events.schema.json",
+		workspace.Scenario: "scenario.schema.json", workspace.Vocabulary: "vocabulary.schema.json",
+		workspace.WhatIf: "direction.schema.json",
+	}
 	re := regexp.MustCompile(`(?m)^# yaml-language-server: \$schema=(\S+)$`)
 	for _, f := range files {
+		if ext := filepath.Ext(f); ext != ".yaml" && ext != ".yml" {
+			continue
+		}
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
+		kind := workspace.Classify(f, data)
 		m := re.FindSubmatch(data)
 		if !assert.NotNil(t, m, "%s has no yaml-language-server comment", f) {
 			continue
 		}
 		target := filepath.Join(filepath.Dir(f), string(m[1]))
-		assert.Equal(t, filepath.Clean("../schemas/scenario.schema.json"), filepath.Clean(target), f)
+		assert.Equal(t, filepath.Clean(filepath.Join("../schemas", want[kind])), filepath.Clean(target), f)
 		_, err = os.Stat(target)
 		assert.NoError(t, err, fmt.Sprintf("%s names a schema that does not exist", f))
 	}

@@ -86,3 +86,17 @@ func TestCheckJSONMatchesSchema(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, s.Validate(doc))
 }
+
+func TestScheduleJSONMatchesSchema(t *testing.T) {
+	s := outputSchema(t, "schedule-output.schema.json")
+	for _, dir := range []string{"../../examples/barnet", national} {
+		code, out, errs := cli("schedule", "--as-of", "2018-09-30", "--from", "2018-01-01", "--until", "2018-12-31", "--format", "json", dir)
+		require.Equal(t, exitOK, code, errs)
+		validateOutput(t, s, out)
+	}
+	// The schema can fail: a state the engine never gives.
+	_, out, _ := cli("schedule", "--as-of", "2018-09-30", "--from", "2018-01-01", "--until", "2018-12-31", "--format", "json", "../../examples/barnet")
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(out, `"state": "met"`, `"state": "done"`, 1)))
+	require.NoError(t, err)
+	assert.Error(t, s.Validate(doc))
+}
