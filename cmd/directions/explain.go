@@ -415,10 +415,11 @@ func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
 			if s.AnchorIs != "" {
 				w += " (" + s.AnchorIs + ")"
 			}
-			if !s.First.IsZero() {
-				w += fmt.Sprintf("; the first falls due %s after it", s.First)
+			if s.First.IsZero() {
+				// first_due: the anchor is the first due date itself.
+				w += "; the first falls due on that date"
 			} else {
-				w += fmt.Sprintf("; the first falls due %s after it", s.Every)
+				w += fmt.Sprintf("; the first falls due %s after it", s.First)
 			}
 		}
 		if s.Count > 0 {
@@ -450,8 +451,13 @@ var hasRE = regexp.MustCompile(`has\(trigger\.([A-Za-z_][A-Za-z0-9_]*)\)`)
 var paramRE = regexp.MustCompile(`params\.([A-Za-z_][A-Za-z0-9_]*)`)
 
 func usedParams(d *direction.Direction, o *obligation.Obligation) map[string]any {
+	return paramsIn(d, o.When(), o.DueExpr(), o.SatisfiedBy())
+}
+
+// paramsIn returns the direction's params the texts name.
+func paramsIn(d *direction.Direction, texts ...string) map[string]any {
 	var out map[string]any
-	for _, text := range []string{o.When(), o.DueExpr(), o.SatisfiedBy()} {
+	for _, text := range texts {
 		for _, m := range paramRE.FindAllStringSubmatch(text, -1) {
 			if v, ok := d.Params[m[1]]; ok {
 				if out == nil {
@@ -470,6 +476,10 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 		return []string{"a prohibition has no due date: the event itself is the breach"}
 	}
 	var out []string
+	// taken is the part of the due rule that gave this instance's date: the
+	// whole rule, or the branch of "has(trigger.x) ? a : b" the trigger chose,
+	// so that a parameter only the other branch uses is not listed.
+	taken := o.DueExpr()
 	switch o.Kind {
 	case obligation.Recurring:
 		if s := o.Schedule; f.Instance <= len(s.Dates) {
@@ -483,6 +493,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 		out = append(out, fmt.Sprintf("the due rule %s gives %s", o.DueExpr(), f.Basis))
 		if f.Trigger != nil && byID[f.Trigger.ID] != nil {
 			tr := byID[f.Trigger.ID]
+			taken = takenBranch(o.DueExpr(), tr)
 			for _, m := range hasRE.FindAllStringSubmatch(o.DueExpr(), -1) {
 				if v, ok := tr.Attrs[m[1]]; ok {
 					out = append(out, fmt.Sprintf("%s gives %s = %v, so the rule's has(trigger.%s) branch applies", tr.ID, m[1], v, m[1]))
@@ -491,7 +502,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 				}
 			}
 		}
-		if ps := usedParams(d, o); len(ps) > 0 {
+		if ps := paramsIn(d, o.When(), taken, o.SatisfiedBy()); len(ps) > 0 {
 			keys := make([]string, 0, len(ps))
 			for k := range ps {
 				keys = append(keys, k)
@@ -503,7 +514,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 			}
 			out = append(out, "with "+strings.Join(kv, ", "))
 		}
-		if f.Trigger != nil && strings.Contains(o.DueExpr(), "WorkingDays") {
+		if f.Trigger != nil && strings.Contains(taken, "WorkingDays") {
 			out = append(out, skippedDays(d, civil.In(f.Trigger.At, loc), f.Due)...)
 		}
 	}
@@ -575,6 +586,15 @@ func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []strin
 		why := "weekend"
 		if wd != time.Saturday && wd != time.Sunday {
 			why = "not a working day in the " + cal.Name() + " calendar"
+			// The calendar package names its holidays ("State Funeral of
+			// Queen Elizabeth II", "local closure day").
+			if named, ok := cal.(interface {
+				Closed(civil.Date) (string, bool)
+			}); ok {
+				if name, closed := named.Closed(day); closed {
+					why = name
+				}
+			}
 		}
 		skipped = append(skipped, fmt.Sprintf("%s %s (%s)", wd.String()[:3], day.Long(), why))
 	}
@@ -906,4 +926,54 @@ func notGenerated(d *direction.Direction, o *obligation.Obligation, f direction.
 		return []string{fmt.Sprintf("Instance %d, which would have fallen due on %s, was not generated, nor any later one: the %s was no longer in force by then (%s).", k, due.Long(), endedWhat(f), f.Reason)}
 	}
 	return nil
+}
+
+// takenBranch returns the branch of a due rule of the form
+// "has(trigger.x) ? a : b" that the trigger event chose, or the whole rule
+// when it has another shape.
+func takenBranch(rule string, trigger *event.Event) string {
+	cond, a, b, ok := splitTernary(rule)
+	if !ok {
+		return rule
+	}
+	m := hasRE.FindStringSubmatch(strings.TrimSpace(cond))
+	if m == nil || m[0] != strings.TrimSpace(cond) {
+		return rule
+	}
+	if _, has := trigger.Attrs[m[1]]; has {
+		return a
+	}
+	return b
+}
+
+// splitTernary splits "c ? a : b" at its top-level ? and :, outside
+// brackets and string literals.
+func splitTernary(s string) (cond, a, b string, ok bool) {
+	depth, q, colon := 0, -1, -1
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case depth == 0 && c == '?' && q < 0:
+			q = i
+		case depth == 0 && c == ':' && q >= 0 && colon < 0:
+			colon = i
+		}
+	}
+	if q < 0 || colon < 0 {
+		return "", "", "", false
+	}
+	return s[:q], s[q+1 : colon], s[colon+1:], true
 }
