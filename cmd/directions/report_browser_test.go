@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +95,21 @@ const probe = `<script>
     svg.querySelectorAll(".vline.end").forEach(function (l) { if (lineShown(l)) out.ends++; });
   });
   out.findingsRows = document.querySelectorAll("table.findings tbody tr").length;
+  // Instance lists must show every instance, not clip them in a scroll box.
+  out.clippedLists = 0;
+  document.querySelectorAll(".instances").forEach(function (ul) { if (ul.scrollHeight > ul.clientHeight + 1) out.clippedLists++; });
+  // The page must not run off a narrow screen (wide tables scroll inside
+  // their own box), nor the summary tables.
+  out.pageOverflow = document.documentElement.scrollWidth - window.innerWidth;
+  out.summaryOverflow = 0;
+  document.querySelectorAll("table.summary").forEach(function (t) { out.summaryOverflow = Math.max(out.summaryOverflow, t.getBoundingClientRect().right - window.innerWidth); });
+  // WCAG 2.1 contrast of the as-of line against the page.
+  function lum(rgb) {
+    return rgb.match(/\d+/g).slice(0, 3).map(Number).map(function (c) { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); })
+      .reduce(function (s, c, i) { return s + c * [0.2126, 0.7152, 0.0722][i]; }, 0);
+  }
+  var asof = document.querySelector(".vline.asof");
+  if (asof) out.asofContrast = (1.05) / (lum(getComputedStyle(asof).stroke) + 0.05);
   performance.getEntriesByType("resource").forEach(function (e) { out.resources.push(e.name); });
   var pre = document.createElement("pre");
   pre.id = "probe";
@@ -108,12 +124,30 @@ type probeResult struct {
 		ID, Status, Fill, Stroke string
 		Shown                    bool
 	} `json:"markers"`
-	AsOf         int      `json:"asof"`
-	Starts       int      `json:"starts"`
-	Ends         int      `json:"ends"`
-	Titles       int      `json:"titles"`
-	FindingsRows int      `json:"findingsRows"`
-	Resources    []string `json:"resources"`
+	AsOf            int      `json:"asof"`
+	Starts          int      `json:"starts"`
+	Ends            int      `json:"ends"`
+	Titles          int      `json:"titles"`
+	FindingsRows    int      `json:"findingsRows"`
+	Resources       []string `json:"resources"`
+	ClippedLists    int      `json:"clippedLists"`
+	PageOverflow    float64  `json:"pageOverflow"`
+	SummaryOverflow float64  `json:"summaryOverflow"`
+	AsOfContrast    float64  `json:"asofContrast"`
+}
+
+// runProbe lays the page out at a window width and returns what the probe
+// measured.
+func runProbe(t *testing.T, bin, dir, page string, width int) probeResult {
+	t.Helper()
+	probed := filepath.Join(dir, fmt.Sprintf("probed-%d.html", width))
+	require.NoError(t, os.WriteFile(probed, []byte(strings.Replace(page, "</body>", probe+"</body>", 1)), 0o644))
+	dom, _ := headless(t, bin, probed, fmt.Sprintf("--window-size=%d,1500", width), "--dump-dom")
+	m := regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`).FindStringSubmatch(dom)
+	require.NotNil(t, m, "the probe ran")
+	var p probeResult
+	require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(m[1], "&quot;", `"`)), &p))
+	return p
 }
 
 func TestReportInBrowser(t *testing.T) {
@@ -179,6 +213,15 @@ func TestReportInBrowser(t *testing.T) {
 		}
 		assert.Equal(t, map[string]int{"met": 16, "open": 3}, byStatus)
 		assert.Empty(t, p.Resources, "the page loaded nothing")
+		assert.Zero(t, p.ClippedLists, "every instance list shows all its instances")
+		assert.GreaterOrEqual(t, p.AsOfContrast, 3.0, "the as-of line has 3:1 contrast with the page (WCAG 1.4.11)")
+	})
+
+	t.Run("phone width", func(t *testing.T) {
+		p := runProbe(t, bin, dir, out, 390)
+		assert.LessOrEqual(t, p.PageOverflow, 0.0, "the page fits 390 px; wide tables scroll in their own box")
+		assert.LessOrEqual(t, p.SummaryOverflow, 0.0, "the summary wraps at 390 px")
+		assert.Zero(t, p.ClippedLists)
 	})
 
 	t.Run("screenshot", func(t *testing.T) {
