@@ -28,7 +28,7 @@
 //	    clause: 8(f)
 //	    holder: barnet
 //	    summary: The Board's Chair reports to the Secretary of State every quarter.
-//	    source: 001_23a1b03022cbd9fc.txt, direction para 8(f)
+//	    source: Statutory direction to Barnet, 25 January 2018, para 8(f)
 //	    recurring: {every: 3 months, first: 3 months}
 //	    satisfied_by: event.type == "report" && event.to == "secretary-of-state"
 //
