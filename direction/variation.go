@@ -26,9 +26,9 @@ type Variation struct {
 	// over from them; empty when they are simply revoked.
 	ReplacedBy string
 
-	dirPos         diag.Position
-	oblPos, clPos  []diag.Position
-	path, oblPaths string
+	dirPos        diag.Position
+	oblPos, clPos []diag.Position
+	path          string
 }
 
 // Revocation is a direction's own record that it was revoked by an
