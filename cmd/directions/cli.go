@@ -28,7 +28,7 @@ func init() {
 
 // exitCodes says, per command, what its exit statuses mean.
 var exitCodes = map[string]string{
-	"check":    "0 no definite breach of a council duty; 1 definite breaches; 2 bad input or usage",
+	"check":    "0 no definite breach of a council duty; 1 definite breaches (with --strict, also an indeterminate finding of a duty); 2 bad input or usage",
 	"stream":   "0 no definite breach of a council duty; 1 definite breaches; 2 bad input or usage",
 	"explain":  "0 explained (whatever the findings); 2 bad input or usage",
 	"report":   "0 report written (whatever the findings); 2 bad input or usage",
