@@ -11,6 +11,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/hooks"
 )
 
 // Kind says how an obligation falls due.
@@ -289,12 +290,6 @@ type Obligation struct {
 	assumedUnless *celenv.Program
 }
 
-// SetAssumedUnless sets the condition on the trigger under which a triggered
-// obligation's due date is not an assumption (a request that sets its own
-// date, say). It is for the direction loader, before the obligation is
-// shared.
-func (o *Obligation) SetAssumedUnless(p *celenv.Program) { o.assumedUnless = p }
-
 // AssumedUnless returns the text of that condition, or "".
 func (o *Obligation) AssumedUnless() string { return text(o.assumedUnless) }
 
@@ -306,20 +301,19 @@ func (o *Obligation) AssumedFor(v *Vars, trigger *event.Event) string {
 	if o.DeadlineAssumed == "" || o.assumedUnless == nil || trigger == nil {
 		return o.DeadlineAssumed
 	}
-	v.Event, v.Instance = nil, nil
-	v.Trigger = celenv.EventValue{Ev: trigger}
-	if given, err := o.assumedUnless.EvalBool(v); err == nil && given {
+	v.a.Event, v.a.Instance = nil, nil
+	v.a.Trigger = celenv.EventValue{Ev: trigger}
+	if given, err := o.assumedUnless.EvalBool(&v.a); err == nil && given {
 		return ""
 	}
 	return o.DeadlineAssumed
 }
 
-// New assembles an obligation from its description and compiled
-// expressions. It is used by the direction loader; satisfiedBy is nil for a
-// prohibition, when is set for triggered and prohibition obligations, and due
-// for triggered ones.
-func New(o Obligation, satisfiedBy, when, due *celenv.Program) *Obligation {
-	o.satisfiedBy, o.when, o.due = satisfiedBy, when, due
+// newObligation assembles an obligation from its description and compiled
+// expressions. The direction loader, which compiles them, calls it through
+// internal/hooks.
+func newObligation(o Obligation, p celenv.Programs) *Obligation {
+	o.satisfiedBy, o.when, o.due, o.assumedUnless = p.SatisfiedBy, p.When, p.Due, p.AssumedUnless
 	if o.Role == "" {
 		o.Role = Duty
 	}
@@ -382,27 +376,40 @@ func (o *Obligation) EventTypes() []string {
 	return out
 }
 
-// Vars are the values an evaluation binds; Direction and Params are fixed
-// for a direction, the rest change per call.
-type Vars = celenv.Activation
+// Vars are the values one evaluation binds to the CEL variables: the
+// direction's and its params are fixed, the event, trigger and instance
+// change per call. Get them from direction.Direction.Vars; they are reused
+// from call to call, so each goroutine needs its own.
+type Vars struct {
+	a celenv.Activation
+}
+
+func newVars(direction, params celenv.Value) *Vars {
+	return &Vars{a: celenv.Activation{Direction: direction, Params: params}}
+}
+
+func init() {
+	hooks.NewObligation = newObligation
+	hooks.NewVars = newVars
+}
 
 // Satisfies reports whether ev discharges inst.
 func (o *Obligation) Satisfies(v *Vars, ev *event.Event, inst *Instance) (bool, error) {
-	v.Event = celenv.EventValue{Ev: ev}
-	v.Instance = inst.value()
-	v.Trigger = nil
+	v.a.Event = celenv.EventValue{Ev: ev}
+	v.a.Instance = inst.value()
+	v.a.Trigger = nil
 	if inst.Trigger != nil {
-		v.Trigger = celenv.EventValue{Ev: inst.Trigger}
+		v.a.Trigger = celenv.EventValue{Ev: inst.Trigger}
 	}
-	ok, err := o.satisfiedBy.EvalBool(v)
+	ok, err := o.satisfiedBy.EvalBool(&v.a)
 	return ok, o.wrap(err, "satisfied_by", ev)
 }
 
 // Matches reports whether ev triggers (or, for a prohibition, breaches) o.
 func (o *Obligation) Matches(v *Vars, ev *event.Event) (bool, error) {
-	v.Event = celenv.EventValue{Ev: ev}
-	v.Trigger, v.Instance = nil, nil
-	ok, err := o.when.EvalBool(v)
+	v.a.Event = celenv.EventValue{Ev: ev}
+	v.a.Trigger, v.a.Instance = nil, nil
+	ok, err := o.when.EvalBool(&v.a)
 	key := "triggered.when"
 	if o.Kind == Prohibition {
 		key = "prohibition.when"
@@ -412,9 +419,9 @@ func (o *Obligation) Matches(v *Vars, ev *event.Event) (bool, error) {
 
 // DueFor computes the due date of the instance trigger creates.
 func (o *Obligation) DueFor(v *Vars, trigger *event.Event, loc *time.Location) (civil.Date, error) {
-	v.Event, v.Instance = nil, nil
-	v.Trigger = celenv.EventValue{Ev: trigger}
-	t, err := o.due.EvalTime(v)
+	v.a.Event, v.a.Instance = nil, nil
+	v.a.Trigger = celenv.EventValue{Ev: trigger}
+	t, err := o.due.EvalTime(&v.a)
 	if err != nil {
 		return civil.Date{}, o.wrap(err, "triggered.due", trigger)
 	}

@@ -135,6 +135,14 @@ func (a *Activation) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (a *Activation) Parent() interpreter.Activation { return nil }
 
+// Programs are an obligation's compiled expressions: SatisfiedBy is nil
+// for a prohibition, When is set for triggered and prohibition
+// obligations, Due for triggered ones, and AssumedUnless is the
+// deadline_assumed.unless condition of a triggered obligation, if any.
+type Programs struct {
+	SatisfiedBy, When, Due, AssumedUnless *Program
+}
+
 // Value is a CEL value.
 type Value = ref.Val
 
