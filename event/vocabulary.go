@@ -227,7 +227,7 @@ func checkType(x any, want AttrType) string {
 			return "a string"
 		}
 	case Int:
-		if _, ok := x.(int64); !ok {
+		if _, ok := WholeNumber(x); !ok {
 			return "a whole number"
 		}
 	case Number:

@@ -3,6 +3,8 @@ package obligation
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -402,7 +404,7 @@ func (o *Obligation) Satisfies(v *Vars, ev *event.Event, inst *Instance) (bool, 
 		v.a.Trigger = celenv.EventValue{Ev: inst.Trigger}
 	}
 	ok, err := o.satisfiedBy.EvalBool(&v.a)
-	return ok, o.wrap(err, "satisfied_by", ev)
+	return ok, o.wrap(err, "satisfied_by", ev, inst.Trigger)
 }
 
 // Matches reports whether ev triggers (or, for a prohibition, breaches) o.
@@ -449,9 +451,12 @@ func (e *EvalError) Error() string {
 
 func (e *EvalError) Unwrap() error { return e.Err }
 
-func (o *Obligation) wrap(err error, key string, ev *event.Event) error {
+func (o *Obligation) wrap(err error, key string, ev *event.Event, others ...*event.Event) error {
 	if err == nil {
 		return nil
+	}
+	if strings.Contains(err.Error(), "no such overload") {
+		err = fractional(err, append([]*event.Event{ev}, others...))
 	}
 	var p diag.Position
 	switch key {
@@ -463,6 +468,29 @@ func (o *Obligation) wrap(err error, key string, ev *event.Event) error {
 		p = o.when.Pos
 	}
 	return &EvalError{Obligation: o.ID, Clause: o.Clause, Expr: key, Pos: p, Event: ev.ID, EventPos: ev.Pos, Err: err}
+}
+
+// fractional names the attributes of evs holding a number with a
+// fraction, the likely cause of a "no such overload" error: a function
+// such as addWorkingDays takes a whole number, and 2.5 is not one.
+func fractional(err error, evs []*event.Event) error {
+	var names []string
+	for _, ev := range evs {
+		if ev == nil {
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(ev.Attrs)) {
+			if x, ok := ev.Attrs[k].(float64); ok {
+				if _, whole := event.WholeNumber(x); !whole {
+					names = append(names, fmt.Sprintf("attribute %q of event %q is %v", k, ev.ID, x))
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (%s, not a whole number; the date functions take whole numbers of days and months)", err, strings.Join(names, "; "))
 }
 
 // DueDate returns the k-th (1-based) due date of a recurring obligation and
