@@ -3,10 +3,12 @@ package direction
 import (
 	"time"
 
+	"github.com/dfe-tools/directions/calendar"
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -75,6 +77,7 @@ type Direction struct {
 	idPos, revokesPos diag.Position
 
 	env  *celenv.Env
+	cal  *calendar.Calendar
 	dirV celenv.Value
 	parV celenv.Value
 }
@@ -126,7 +129,7 @@ func (d *Direction) Grantors(o *obligation.Obligation) []string {
 // Vars returns a fresh set of CEL bindings for evaluating this direction's
 // obligations. Each goroutine needs its own.
 func (d *Direction) Vars() *obligation.Vars {
-	return &obligation.Vars{Direction: d.dirV, Params: d.parV}
+	return hooks.NewVars.(func(direction, params celenv.Value) *obligation.Vars)(d.dirV, d.parV)
 }
 
 // IssuedRange returns the days the direction may have been made on.
@@ -188,8 +191,9 @@ func (d *Direction) bind() {
 // Start returns the first instant the direction is in force.
 func (d *Direction) Start() time.Time { return d.Issued.Start(d.Location) }
 
-// Calendar returns the working-day calendar the direction names, or nil.
-func (d *Direction) Calendar() celenv.Calendar { return d.env.Calendar() }
+// Calendar returns the working-day calendar the direction names (England
+// and Wales unless it names another).
+func (d *Direction) Calendar() *calendar.Calendar { return d.cal }
 
 // Options control loading. The zero value is ready to use.
 type Options struct {
@@ -201,14 +205,26 @@ type Options struct {
 	Cost CostLimits
 }
 
-// CostLimits bound the cost of CEL expressions; see Options.Cost.
-type CostLimits = celenv.CostLimits
+// CostLimits bound what a CEL expression may cost, in CEL's abstract cost
+// units (roughly one per operation, plus one per ten bytes of string
+// handled), so that an expression cannot make loading or evaluation run
+// away. Zero fields take the defaults.
+type CostLimits struct {
+	// MaxEstimated rejects at load an expression whose worst-case cost,
+	// estimated by CEL's static analysis, exceeds it; the estimate assumes
+	// any list, map or string read from a variable holds at most 100
+	// elements or bytes. Default 1,000,000.
+	MaxEstimated uint64
+	// MaxEval stops one evaluation of one expression against one event
+	// once it has cost this much. Default 1,000,000.
+	MaxEval uint64
+}
 
 // Load reads a direction file. It reads only regular files and no more
 // than Limits.MaxBytes of them, so that a path to a device or a pipe (a
 // scenario file may name any path) can neither hang nor flood it.
 func Load(path string, opts Options) (*Direction, error) {
-	src, err := yamlx.ReadFile(path, opts.Limits)
+	src, err := yamlx.ReadFile(path, yamlx.LimitsOf(opts.Limits))
 	if err != nil {
 		return nil, err
 	}

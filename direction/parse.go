@@ -15,12 +15,14 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/obligation"
 )
 
-// Limits bound what reading one file may cost.
-type Limits = yamlx.Limits
+// Limits bound what reading one file may cost; they are the limits every
+// loader of the module takes.
+type Limits = event.Limits
 
 var (
 	topKeys         = []string{"id", "title", "council", "power", "issued_by", "issued", "time_zone", "ends", "revokes", "revoked", "parties", "params", "obligations", "source", "assumptions", "vocabulary", "calendar", "extensions"}
@@ -40,7 +42,7 @@ const anchorIssued = "the direction's date"
 
 // Parse reads a direction from src; name is used in error positions.
 func Parse(name string, src []byte, opts Options) (*Direction, error) {
-	doc := yamlx.Parse(name, src, opts.Limits)
+	doc := yamlx.Parse(name, src, yamlx.LimitsOf(opts.Limits))
 	if doc.Root == nil {
 		return nil, doc.Errs.Err()
 	}
@@ -167,12 +169,13 @@ func (p *parser) parse() {
 			}
 		}
 	}
-	env, err := celenv.New(d.Location, p.calendar(m))
+	d.cal = p.calendar(m)
+	env, err := celenv.New(d.Location, d.cal)
 	if err != nil {
 		doc.Errorf(doc.Root, "", "cannot build the expression environment: %v", err)
 		return
 	}
-	env.SetCostLimits(p.opts.Cost)
+	env.SetCostLimits(celenv.CostLimits(p.opts.Cost))
 	d.env = env
 	d.bind()
 	if d.Params == nil {
@@ -363,9 +366,8 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 	if len(doc.Errs) > before {
 		return nil
 	}
-	ob := obligation.New(o, sat, when, due)
-	ob.SetAssumedUnless(assumedUnless)
-	return ob
+	return hooks.NewObligation.(func(obligation.Obligation, celenv.Programs) *obligation.Obligation)(o,
+		celenv.Programs{SatisfiedBy: sat, When: when, Due: due, AssumedUnless: assumedUnless})
 }
 
 // deadlineAssumed reads deadline_assumed: a string saying why every due
@@ -807,7 +809,7 @@ func (p *parser) once(m *yamlx.Map, o *obligation.Obligation) {
 			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "this due date is computed from the direction, whose dates are known only to a range (%s); give the due date as date: YYYY-MM-DD", p.d.IssuedRange().Long())
 			return
 		}
-		t, err := prog.EvalTime(p.d.Vars())
+		t, err := prog.EvalTime(&celenv.Activation{Direction: p.d.dirV, Params: p.d.parV})
 		if err != nil {
 			p.doc.Errorf(dueNode, yamlx.Join(m.Path, "due"), "cannot compute the due date: %v", err)
 			return

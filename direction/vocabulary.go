@@ -10,6 +10,7 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
@@ -18,7 +19,7 @@ import (
 func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 	doc := p.doc
 	if n.Kind == yaml.MappingNode {
-		return event.VocabularyFromYAML(doc, n, "vocabulary")
+		return hooks.VocabularyFromYAML.(func(*yamlx.Doc, *yaml.Node, string) *event.Vocabulary)(doc, n, "vocabulary")
 	}
 	rel, ok := doc.Scalar(n, "vocabulary", "the path of a vocabulary file (such as ../vocabulary.yaml) or an inline mapping with event_types")
 	if !ok {
@@ -30,7 +31,7 @@ func (p *parser) vocabulary(n *yaml.Node) *event.Vocabulary {
 		return nil
 	}
 	path := filepath.Join(filepath.Dir(doc.File), filepath.FromSlash(rel))
-	src, err := yamlx.ReadFile(path, p.opts.Limits)
+	src, err := yamlx.ReadFile(path, yamlx.LimitsOf(p.opts.Limits))
 	if err != nil {
 		doc.Errorf(n, "vocabulary", "cannot read the vocabulary: %v", err)
 		return nil

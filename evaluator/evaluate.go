@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"time"
@@ -47,6 +48,13 @@ func EndOfDay(year int, month time.Month, day int, loc *time.Location) time.Time
 // instance that exists only for some days as Possible, each with its
 // Cases (see uncertain.go and docs/uncertain-dates.md).
 func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, error) {
+	return EvaluateContext(context.Background(), set, events, opts)
+}
+
+// EvaluateContext is Evaluate, stopping with ctx's error (context.Canceled,
+// context.DeadlineExceeded) soon after ctx is done: it looks every
+// CheckEvery events.
+func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Event, opts Options) (*Result, error) {
 	if opts.AsOf.IsZero() {
 		return nil, ErrNoAsOf
 	}
@@ -54,13 +62,13 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 		return nil, err
 	}
 	if u := unknownsOf(set, events, opts.AsOf); len(u) > 0 {
-		return evaluateCases(set, events, opts, u)
+		return evaluateCases(ctx, set, events, opts, u)
 	}
-	return evaluate(set, events, opts)
+	return evaluate(ctx, set, events, opts)
 }
 
 // evaluate is Evaluate for inputs whose dates are all known to the day.
-func evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, error) {
+func evaluate(ctx context.Context, set *direction.Set, events []event.Event, opts Options) (*Result, error) {
 	sorted := events
 	if !isSorted(events) {
 		sorted = event.Sort(events)
@@ -106,6 +114,9 @@ func evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 		if ev.At.After(opts.AsOf) {
 			n = i
 			break
+		}
+		if i%CheckEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 		if err := e.observe(ev); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -132,7 +133,7 @@ type group struct {
 	cases    []caseOutcome
 }
 
-func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []*unknown) (*Result, error) {
+func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event, opts Options, us []*unknown) (*Result, error) {
 	limit := opts.MaxCases
 	if limit <= 0 {
 		limit = DefaultMaxCases
@@ -193,7 +194,7 @@ func evaluateCases(set *direction.Set, events []event.Event, opts Options, us []
 			// each unknown date at the earliest day it may be.
 			wopts.Trace = opts.Trace
 		}
-		res, err := evaluate(wset, wevents, wopts)
+		res, err := evaluate(ctx, wset, wevents, wopts)
 		if err != nil {
 			return nil, err
 		}

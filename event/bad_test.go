@@ -14,7 +14,6 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/golden"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // TestBadInputs loads testdata/bad/<case>/input.<ext>, with the case's
@@ -32,7 +31,7 @@ func TestBadInputs(t *testing.T) {
 			require.Len(t, inputs, 1)
 			opts := event.Options{}
 			if _, err := os.Stat(filepath.Join(dir, "vocabulary.yaml")); err == nil {
-				opts.Vocabulary, err = event.LoadVocabulary(filepath.ToSlash(filepath.Join(dir, "vocabulary.yaml")), yamlx.Limits{})
+				opts.Vocabulary, err = event.LoadVocabulary(filepath.ToSlash(filepath.Join(dir, "vocabulary.yaml")), event.Limits{})
 				require.NoError(t, err)
 			}
 			if zone, err := os.ReadFile(filepath.Join(dir, "zone.txt")); err == nil {

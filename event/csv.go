@@ -33,7 +33,7 @@ var (
 // A header row alone is a history with no events. Problems are reported at
 // file:line:col of the cell.
 func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
-	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits.yamlx().ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
 	data, bad := yamlx.CheckText(name, data)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -28,7 +29,9 @@ type Event struct {
 	// every day in between (docs/uncertain-dates.md).
 	Through civil.Date
 	// Attrs holds the event's other keys. Values are string, int64,
-	// float64, bool, nil, []any or map[string]any.
+	// float64, bool, nil, []any or map[string]any. A float64 with no
+	// fractional part (3.0, as encoding/json gives every number) counts
+	// as a whole number wherever one is expected; see WholeNumber.
 	Attrs map[string]any
 	// Pos is where the event was read; zero for events made in code.
 	Pos diag.Position
@@ -44,6 +47,25 @@ func (e *Event) Days(loc *time.Location) civil.Range {
 		return civil.Range{First: first, Last: first}
 	}
 	return civil.Range{First: first, Last: e.Through}
+}
+
+// WholeNumber reports whether an attribute value is a whole number, and
+// which: an int64, or a float64 with no fractional part within int64's
+// range (3.0 is 3; 2.5 and 1e300 are not). Expressions see such a float
+// as an int, so that addWorkingDays(trigger.at, trigger.days) works
+// whether the history gave days as 3 or as 3.0, and a vocabulary's int
+// accepts it.
+func WholeNumber(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case float64:
+		// -2^63 <= x < 2^63, and no fraction.
+		if x >= -9223372036854775808 && x < 9223372036854775808 && x == math.Trunc(x) {
+			return int64(x), true
+		}
+	}
+	return 0, false
 }
 
 // Reserved names the keys that are not attributes.

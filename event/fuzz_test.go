@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/dfe-tools/directions/diag"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 var fuzzVocabulary = &Vocabulary{Types: map[string]map[string]AttrType{
@@ -32,7 +31,7 @@ func fuzzLoad(f *testing.F, name string, globs ...string) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte, vocab bool) {
-		opts := Options{Limits: yamlx.Limits{MaxBytes: 1 << 16, MaxNodes: 20_000}}
+		opts := Options{Limits: Limits{MaxBytes: 1 << 16, MaxNodes: 20_000}}
 		if vocab {
 			opts.Vocabulary = fuzzVocabulary
 		}
@@ -105,7 +104,7 @@ func FuzzParseVocabulary(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		v, err := ParseVocabulary("v.yaml", src, yamlx.Limits{MaxBytes: 1 << 16, MaxNodes: 20_000})
+		v, err := ParseVocabulary("v.yaml", src, Limits{MaxBytes: 1 << 16, MaxNodes: 20_000})
 		if err != nil {
 			var list diag.List
 			if v != nil || !errors.As(err, &list) || len(list) == 0 {

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // Every format honours its size limit (MaxBytes for YAML, MaxHistoryBytes
@@ -22,13 +21,13 @@ func TestSizeLimitAppliesToEveryFormat(t *testing.T) {
 		"h.json":  "[" + ev + "]\n",
 		"h.jsonl": ev + "\n",
 	} {
-		_, err := event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100, MaxHistoryBytes: 100}})
+		_, err := event.Parse(name, []byte(src), event.Options{Limits: event.Limits{MaxBytes: 100, MaxHistoryBytes: 100}})
 		require.Error(t, err, name)
 		assert.Contains(t, err.Error(), name+":1:1: file is", name)
 		assert.Contains(t, err.Error(), "over the limit of 100 bytes", name)
 
 		// The other format's limit does not apply.
-		_, err = event.Parse(name, []byte(src), event.Options{Limits: yamlx.Limits{MaxBytes: 100}})
+		_, err = event.Parse(name, []byte(src), event.Options{Limits: event.Limits{MaxBytes: 100}})
 		assert.Equal(t, name != "h.yaml", err == nil, "%s: MaxBytes bounds YAML only", name)
 
 		evs, err := event.Parse(name, []byte(src), event.Options{})
@@ -44,7 +43,7 @@ func TestJSONNestingLimit(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "h.jsonl:1:60: data: the value nests more than 64 levels deep (raise Limits.MaxDepth to read it)", err.Error())
 
-	evs, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{Limits: yamlx.Limits{MaxDepth: 100}})
+	evs, err := event.Parse("h.jsonl", []byte(`{"id": "r1", "type": "report", "at": "2018-04-20", "data": `+deep+"}\n"), event.Options{Limits: event.Limits{MaxDepth: 100}})
 	require.NoError(t, err)
 	assert.Len(t, evs, 1)
 }

@@ -23,8 +23,8 @@ type Options struct {
 	Location *time.Location
 	// Limits bound the input: MaxBytes applies to every format, MaxDepth
 	// and MaxNodes to YAML (and MaxDepth to JSON attribute values). The
-	// zero value means the yamlx defaults.
-	Limits yamlx.Limits
+	// zero value means the defaults.
+	Limits Limits
 	// Vocabulary, when set, is the list of event types and attributes a
 	// history may use; anything else is an error at its position.
 	Vocabulary *Vocabulary
@@ -102,7 +102,7 @@ func limitFor(f Format, lim yamlx.Limits) yamlx.Limits {
 // opening it, anything but a regular file (a directory, a named pipe, a
 // device, a socket: opening a pipe would wait for a writer, and a device
 // such as /dev/zero never ends) and a file over the format's size limit.
-func Open(path string, f Format, lim yamlx.Limits) (*os.File, error) {
+func Open(path string, f Format, lim Limits) (*os.File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func Open(path string, f Format, lim yamlx.Limits) (*os.File, error) {
 	if err := yamlx.CheckRegular(path, info); err != nil {
 		return nil, err
 	}
-	if big := yamlx.CheckSize(path, int(min(info.Size(), math.MaxInt)), limitFor(f, lim)); big != nil {
+	if big := yamlx.CheckSize(path, int(min(info.Size(), math.MaxInt)), limitFor(f, lim.yamlx())); big != nil {
 		return nil, diag.List{big}
 	}
 	return os.Open(path)
@@ -126,7 +126,7 @@ func Read(name string, f Format, r io.Reader, opts Options) ([]Event, error) {
 		rd, _ := NewFormatReader(name, f, r, opts)
 		return collect(rd)
 	}
-	lim := limitFor(f, opts.Limits)
+	lim := limitFor(f, opts.Limits.yamlx())
 	data, err := io.ReadAll(io.LimitReader(r, int64(lim.Bytes())+1))
 	if err != nil {
 		return nil, err
@@ -201,7 +201,7 @@ func parse(name string, f Format, data []byte, opts Options) ([]Event, error) {
 func ParseYAML(name string, data []byte, opts Options) ([]Event, error) {
 	// The document may nest as deep as its attributes may, plus the
 	// envelope: {events: [ {key: value} ]} is four levels.
-	lim := opts.Limits
+	lim := opts.Limits.yamlx()
 	lim.MaxDepth = lim.Depth() + yamlEnvelope
 	doc := yamlx.Parse(name, data, lim)
 	if doc.Root == nil {
@@ -218,7 +218,7 @@ func ParseYAML(name string, data []byte, opts Options) ([]Event, error) {
 			return nil, doc.Errs.Err()
 		}
 	}
-	return FromYAML(doc, list, "events", opts)
+	return fromYAML(doc, list, "events", opts)
 }
 
 // yamlEnvelope is how many more levels the YAML parser counts than the
@@ -228,10 +228,10 @@ func ParseYAML(name string, data []byte, opts Options) ([]Event, error) {
 // problem as the JSON readers do.
 const yamlEnvelope = 5
 
-// FromYAML reads a list node of events from a parsed document; other
-// loaders (scenarios) use it for inline histories. Problems go to doc.Errs
-// and are also returned.
-func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Event, error) {
+// fromYAML reads a list node of events from a parsed document; other
+// loaders (scenarios) use it for inline histories, through
+// internal/hooks. Problems go to doc.Errs and are also returned.
+func fromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Event, error) {
 	items, ok := doc.Seq(list, path, "events")
 	if !ok {
 		return nil, doc.Errs.Err()
@@ -259,8 +259,8 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 				continue
 			}
 			v, ok := doc.Native(m.Value(k), yamlx.Join(p, k))
-			if ok && depth(v) > opts.Limits.Depth() {
-				doc.Errorf(m.Value(k), yamlx.Join(p, k), "%s", tooDeep(opts.Limits.Depth()))
+			if ok && depth(v) > opts.Limits.yamlx().Depth() {
+				doc.Errorf(m.Value(k), yamlx.Join(p, k), "%s", tooDeep(opts.Limits.yamlx().Depth()))
 				ok = false
 			}
 			good = good && ok
@@ -290,7 +290,7 @@ func FromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 // ParseJSON reads a JSON history: an array of event objects, or an object
 // whose "events" member holds one. It reads data through NewJSONReader.
 func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
-	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits.yamlx().ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
 	return collect(NewJSONReader(name, bytes.NewReader(data), opts))
@@ -299,7 +299,7 @@ func ParseJSON(name string, data []byte, opts Options) ([]Event, error) {
 // ParseJSONL reads JSON Lines, one event object per line (blank lines are
 // allowed), through NewReader. A file with no events is an empty history.
 func ParseJSONL(name string, data []byte, opts Options) ([]Event, error) {
-	if big := yamlx.CheckSize(name, len(data), opts.Limits.ForHistory()); big != nil {
+	if big := yamlx.CheckSize(name, len(data), opts.Limits.yamlx().ForHistory()); big != nil {
 		return nil, diag.List{big}
 	}
 	return collect(NewReader(name, bytes.NewReader(data), opts))

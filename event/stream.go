@@ -114,7 +114,7 @@ func NewFormatReader(name string, f Format, r io.Reader, opts Options) (*Reader,
 }
 
 func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
-	lim := opts.Limits.ForHistory()
+	lim := opts.Limits.yamlx().ForHistory()
 	return &Reader{
 		name: name, format: f, loc: opts.loc(), voc: opts.Vocabulary, depth: lim.Depth(), names: map[string]string{},
 		reads: opts.ReadsAttributes,

@@ -103,12 +103,12 @@ var VocabularyKeys = []string{"event_types", "source", "description"}
 // ParseVocabulary reads a vocabulary file: a mapping whose event_types key
 // maps each type to a mapping of attribute names to types (string, int,
 // number, bool, date, list, map or any), or to {} when it has none.
-func ParseVocabulary(name string, src []byte, lim yamlx.Limits) (*Vocabulary, error) {
-	doc := yamlx.Parse(name, src, lim)
+func ParseVocabulary(name string, src []byte, lim Limits) (*Vocabulary, error) {
+	doc := yamlx.Parse(name, src, lim.yamlx())
 	if doc.Root == nil {
 		return nil, doc.Errs.Err()
 	}
-	v := VocabularyFromYAML(doc, doc.Root, "")
+	v := vocabularyFromYAML(doc, doc.Root, "")
 	if err := doc.Errs.Err(); err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func ParseVocabulary(name string, src []byte, lim yamlx.Limits) (*Vocabulary, er
 }
 
 // LoadVocabulary reads a vocabulary file.
-func LoadVocabulary(path string, lim yamlx.Limits) (*Vocabulary, error) {
+func LoadVocabulary(path string, lim Limits) (*Vocabulary, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -124,10 +124,10 @@ func LoadVocabulary(path string, lim yamlx.Limits) (*Vocabulary, error) {
 	return ParseVocabulary(path, src, lim)
 }
 
-// VocabularyFromYAML reads a vocabulary mapping from a parsed document;
-// the direction loader uses it for vocabularies written inline. Problems go
-// to doc.Errs.
-func VocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
+// vocabularyFromYAML reads a vocabulary mapping from a parsed document;
+// the direction loader uses it for vocabularies written inline, through
+// internal/hooks. Problems go to doc.Errs.
+func vocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
 	m := doc.Map(n, path, VocabularyKeys...)
 	if m == nil {
 		return nil
@@ -227,7 +227,7 @@ func checkType(x any, want AttrType) string {
 			return "a string"
 		}
 	case Int:
-		if _, ok := x.(int64); !ok {
+		if _, ok := WholeNumber(x); !ok {
 			return "a whole number"
 		}
 	case Number:

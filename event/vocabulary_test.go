@@ -8,7 +8,6 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 const vocab = `event_types:
@@ -30,7 +29,7 @@ func check(t *testing.T, v *event.Vocabulary, typ string, attrs map[string]any) 
 }
 
 func TestVocabularyAttributeTypes(t *testing.T) {
-	v, err := event.ParseVocabulary("v.yaml", []byte(vocab), yamlx.Limits{})
+	v, err := event.ParseVocabulary("v.yaml", []byte(vocab), event.Limits{})
 	require.NoError(t, err)
 	good := map[string]any{"s": "x", "i": int64(3), "n": 2.5, "b": true, "d": "2018-04-20T10:00:00Z", "l": []any{int64(1)}, "m": map[string]any{}, "a": nil, "u": "anything"}
 	assert.Empty(t, check(t, v, "score", good))

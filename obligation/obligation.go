@@ -3,6 +3,8 @@ package obligation
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/hooks"
 )
 
 // Kind says how an obligation falls due.
@@ -289,12 +292,6 @@ type Obligation struct {
 	assumedUnless *celenv.Program
 }
 
-// SetAssumedUnless sets the condition on the trigger under which a triggered
-// obligation's due date is not an assumption (a request that sets its own
-// date, say). It is for the direction loader, before the obligation is
-// shared.
-func (o *Obligation) SetAssumedUnless(p *celenv.Program) { o.assumedUnless = p }
-
 // AssumedUnless returns the text of that condition, or "".
 func (o *Obligation) AssumedUnless() string { return text(o.assumedUnless) }
 
@@ -306,20 +303,19 @@ func (o *Obligation) AssumedFor(v *Vars, trigger *event.Event) string {
 	if o.DeadlineAssumed == "" || o.assumedUnless == nil || trigger == nil {
 		return o.DeadlineAssumed
 	}
-	v.Event, v.Instance = nil, nil
-	v.Trigger = celenv.EventValue{Ev: trigger}
-	if given, err := o.assumedUnless.EvalBool(v); err == nil && given {
+	v.a.Event, v.a.Instance = nil, nil
+	v.a.Trigger = celenv.EventValue{Ev: trigger}
+	if given, err := o.assumedUnless.EvalBool(&v.a); err == nil && given {
 		return ""
 	}
 	return o.DeadlineAssumed
 }
 
-// New assembles an obligation from its description and compiled
-// expressions. It is used by the direction loader; satisfiedBy is nil for a
-// prohibition, when is set for triggered and prohibition obligations, and due
-// for triggered ones.
-func New(o Obligation, satisfiedBy, when, due *celenv.Program) *Obligation {
-	o.satisfiedBy, o.when, o.due = satisfiedBy, when, due
+// newObligation assembles an obligation from its description and compiled
+// expressions. The direction loader, which compiles them, calls it through
+// internal/hooks.
+func newObligation(o Obligation, p celenv.Programs) *Obligation {
+	o.satisfiedBy, o.when, o.due, o.assumedUnless = p.SatisfiedBy, p.When, p.Due, p.AssumedUnless
 	if o.Role == "" {
 		o.Role = Duty
 	}
@@ -382,27 +378,40 @@ func (o *Obligation) EventTypes() []string {
 	return out
 }
 
-// Vars are the values an evaluation binds; Direction and Params are fixed
-// for a direction, the rest change per call.
-type Vars = celenv.Activation
+// Vars are the values one evaluation binds to the CEL variables: the
+// direction's and its params are fixed, the event, trigger and instance
+// change per call. Get them from direction.Direction.Vars; they are reused
+// from call to call, so each goroutine needs its own.
+type Vars struct {
+	a celenv.Activation
+}
+
+func newVars(direction, params celenv.Value) *Vars {
+	return &Vars{a: celenv.Activation{Direction: direction, Params: params}}
+}
+
+func init() {
+	hooks.NewObligation = newObligation
+	hooks.NewVars = newVars
+}
 
 // Satisfies reports whether ev discharges inst.
 func (o *Obligation) Satisfies(v *Vars, ev *event.Event, inst *Instance) (bool, error) {
-	v.Event = celenv.EventValue{Ev: ev}
-	v.Instance = inst.value()
-	v.Trigger = nil
+	v.a.Event = celenv.EventValue{Ev: ev}
+	v.a.Instance = inst.value()
+	v.a.Trigger = nil
 	if inst.Trigger != nil {
-		v.Trigger = celenv.EventValue{Ev: inst.Trigger}
+		v.a.Trigger = celenv.EventValue{Ev: inst.Trigger}
 	}
-	ok, err := o.satisfiedBy.EvalBool(v)
-	return ok, o.wrap(err, "satisfied_by", ev)
+	ok, err := o.satisfiedBy.EvalBool(&v.a)
+	return ok, o.wrap(err, "satisfied_by", ev, inst.Trigger)
 }
 
 // Matches reports whether ev triggers (or, for a prohibition, breaches) o.
 func (o *Obligation) Matches(v *Vars, ev *event.Event) (bool, error) {
-	v.Event = celenv.EventValue{Ev: ev}
-	v.Trigger, v.Instance = nil, nil
-	ok, err := o.when.EvalBool(v)
+	v.a.Event = celenv.EventValue{Ev: ev}
+	v.a.Trigger, v.a.Instance = nil, nil
+	ok, err := o.when.EvalBool(&v.a)
 	key := "triggered.when"
 	if o.Kind == Prohibition {
 		key = "prohibition.when"
@@ -412,9 +421,9 @@ func (o *Obligation) Matches(v *Vars, ev *event.Event) (bool, error) {
 
 // DueFor computes the due date of the instance trigger creates.
 func (o *Obligation) DueFor(v *Vars, trigger *event.Event, loc *time.Location) (civil.Date, error) {
-	v.Event, v.Instance = nil, nil
-	v.Trigger = celenv.EventValue{Ev: trigger}
-	t, err := o.due.EvalTime(v)
+	v.a.Event, v.a.Instance = nil, nil
+	v.a.Trigger = celenv.EventValue{Ev: trigger}
+	t, err := o.due.EvalTime(&v.a)
 	if err != nil {
 		return civil.Date{}, o.wrap(err, "triggered.due", trigger)
 	}
@@ -442,9 +451,12 @@ func (e *EvalError) Error() string {
 
 func (e *EvalError) Unwrap() error { return e.Err }
 
-func (o *Obligation) wrap(err error, key string, ev *event.Event) error {
+func (o *Obligation) wrap(err error, key string, ev *event.Event, others ...*event.Event) error {
 	if err == nil {
 		return nil
+	}
+	if strings.Contains(err.Error(), "no such overload") {
+		err = fractional(err, append([]*event.Event{ev}, others...))
 	}
 	var p diag.Position
 	switch key {
@@ -456,6 +468,29 @@ func (o *Obligation) wrap(err error, key string, ev *event.Event) error {
 		p = o.when.Pos
 	}
 	return &EvalError{Obligation: o.ID, Clause: o.Clause, Expr: key, Pos: p, Event: ev.ID, EventPos: ev.Pos, Err: err}
+}
+
+// fractional names the attributes of evs holding a number with a
+// fraction, the likely cause of a "no such overload" error: a function
+// such as addWorkingDays takes a whole number, and 2.5 is not one.
+func fractional(err error, evs []*event.Event) error {
+	var names []string
+	for _, ev := range evs {
+		if ev == nil {
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(ev.Attrs)) {
+			if x, ok := ev.Attrs[k].(float64); ok {
+				if _, whole := event.WholeNumber(x); !whole {
+					names = append(names, fmt.Sprintf("attribute %q of event %q is %v", k, ev.ID, x))
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (%s, not a whole number; the date functions take whole numbers of days and months)", err, strings.Join(names, "; "))
 }
 
 // DueDate returns the k-th (1-based) due date of a recurring obligation and

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/dfe-tools/directions/diag"
-	"github.com/dfe-tools/directions/internal/yamlx"
+	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/scenario"
 )
 
@@ -27,7 +27,7 @@ func FuzzParseWithExamples(f *testing.F) {
 	}
 	// One loader for the whole run: it caches the direction and history
 	// files the inputs name, as it would for a folder of scenarios.
-	l := &scenario.Loader{Limits: yamlx.Limits{MaxBytes: 1 << 16, MaxNodes: 20_000}}
+	l := &scenario.Loader{Limits: event.Limits{MaxBytes: 1 << 16, MaxNodes: 20_000}}
 	const name = "../examples/barnet/scenarios/fuzz.yaml"
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, err := l.Parse(name, src)

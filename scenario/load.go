@@ -16,6 +16,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -127,7 +128,7 @@ var (
 // however many scenarios name it. The zero value is ready to use.
 type Loader struct {
 	// Limits bound every YAML file read; the zero value means the defaults.
-	Limits yamlx.Limits
+	Limits event.Limits
 
 	dirs   map[string]loaded[*direction.Direction]
 	events map[string]loaded[[]event.Event]
@@ -143,7 +144,7 @@ func Load(path string) (*File, error) { return new(Loader).Load(path) }
 
 // Load reads a scenario file and the direction and history files it names.
 func (l *Loader) Load(path string) (*File, error) {
-	src, err := yamlx.ReadFile(path, l.Limits)
+	src, err := yamlx.ReadFile(path, yamlx.LimitsOf(l.Limits))
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,7 @@ func (l *Loader) Load(path string) (*File, error) {
 // Parse reads a scenario file from src; name is its path, used for
 // positions and to resolve the relative paths inside it.
 func (l *Loader) Parse(name string, src []byte) (*File, error) {
-	doc := yamlx.Parse(name, src, l.Limits)
+	doc := yamlx.Parse(name, src, yamlx.LimitsOf(l.Limits))
 	if doc.Root == nil {
 		return nil, doc.Errs.Err()
 	}
@@ -365,7 +366,7 @@ func (p *parser) scenario(n *yaml.Node, path string, defDirs, defHist *yaml.Node
 		// empty, which would make this scenario's expectations name events
 		// "not in the history".
 		own := &yamlx.Doc{File: doc.File, Src: doc.Src, Root: doc.Root}
-		evs, err := event.FromYAML(own, en, ep, event.Options{Location: loc, Limits: p.l.Limits, Vocabulary: direction.VocabularyOf(dirs...)})
+		evs, err := hooks.EventsFromYAML.(func(*yamlx.Doc, *yaml.Node, string, event.Options) ([]event.Event, error))(own, en, ep, event.Options{Location: loc, Limits: p.l.Limits, Vocabulary: direction.VocabularyOf(dirs...)})
 		doc.Errs = append(doc.Errs, own.Errs...)
 		if err != nil && len(own.Errs) == 0 {
 			doc.Errs.Append(doc.Pos(en), err)

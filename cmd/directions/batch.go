@@ -92,7 +92,7 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out[i] = checkCouncil(councils[i], asOf, prog)
+				out[i] = checkCouncil(ctx, councils[i], asOf, prog)
 			}
 		}()
 	}
@@ -110,16 +110,20 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 
 // checkCouncil evaluates one council: streamed when it can be, loaded
 // otherwise, with the same findings either way.
-func checkCouncil(c workspace.Council, asOf string, prog *progress) councilResult {
-	if r, ok := streamCouncil(c, asOf, prog); ok {
+func checkCouncil(ctx context.Context, c workspace.Council, asOf string, prog *progress) councilResult {
+	if r, ok := streamCouncil(ctx, c, asOf, prog); ok {
 		return r
 	}
-	return loadCouncil(c, asOf)
+	if err := ctx.Err(); err != nil {
+		// Interrupted: loading the history again would only delay stopping.
+		return councilResult{Council: c, Err: err}
+	}
+	return loadCouncil(ctx, c, asOf)
 }
 
 // loadCouncil loads every file of a council and evaluates its events in
 // memory: the path for everything streamCouncil does not take.
-func loadCouncil(c workspace.Council, asOf string) councilResult {
+func loadCouncil(ctx context.Context, c workspace.Council, asOf string) councilResult {
 	r := councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}}
 	ws, err := workspace.Load(c.Paths, direction.Options{})
 	if err != nil {
@@ -140,7 +144,7 @@ func loadCouncil(c workspace.Council, asOf string) councilResult {
 		r.Err = fmt.Errorf("directions check: %v", err)
 		return r
 	}
-	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at})
+	res, err := evaluator.EvaluateContext(ctx, set, ws.Events, evaluator.Options{AsOf: at})
 	if err != nil {
 		r.Err = err
 		return r

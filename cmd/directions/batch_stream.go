@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -29,7 +30,7 @@ import (
 // Standard input is loaded, since it cannot be read twice. Findings are
 // put in Evaluate's order (direction, obligation, instance); each file's
 // SHA-256 is computed as it is read.
-func streamCouncil(c workspace.Council, asOf string, progress *progress) (r councilResult, ok bool) {
+func streamCouncil(ctx context.Context, c workspace.Council, asOf string, progress *progress) (r councilResult, ok bool) {
 	if slices.Contains(c.Paths, workspace.Stdin) {
 		return r, false
 	}
@@ -49,7 +50,7 @@ func streamCouncil(c workspace.Council, asOf string, progress *progress) (r coun
 	src := &councilSource{files: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
 	defer src.close()
 	var findings []evaluator.Finding
-	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) { findings = append(findings, f) })
+	res, err := evaluator.StreamContext(ctx, set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) { findings = append(findings, f) })
 	if err != nil {
 		return r, false
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -80,9 +81,9 @@ func TestStreamCouncilAgreesWithLoading(t *testing.T) {
 		}
 		c := streamedCouncil(t, files)
 		for _, asOf := range []string{"2018-06-30", "2020-12-31"} {
-			got, ok := streamCouncil(c, asOf, nil)
+			got, ok := streamCouncil(context.Background(), c, asOf, nil)
 			require.True(t, ok, "seed %d: a sorted JSON Lines council should stream", seed)
-			want := loadCouncil(c, asOf)
+			want := loadCouncil(context.Background(), c, asOf)
 			require.Equal(t, reportJSON(t, want), reportJSON(t, got), "seed %d as of %s", seed, asOf)
 		}
 	}
@@ -109,10 +110,10 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			c := streamedCouncil(t, files)
-			_, ok := streamCouncil(c, "2018-12-31", nil)
+			_, ok := streamCouncil(context.Background(), c, "2018-12-31", nil)
 			require.False(t, ok)
 			// And the answer is loading's, since checkCouncil falls back.
-			require.Equal(t, loadCouncil(c, "2018-12-31").Row, checkCouncil(c, "2018-12-31", nil).Row)
+			require.Equal(t, loadCouncil(context.Background(), c, "2018-12-31").Row, checkCouncil(context.Background(), c, "2018-12-31", nil).Row)
 		})
 	}
 }

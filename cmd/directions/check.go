@@ -190,7 +190,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	// One council, given as a folder or as files: the same streaming path
 	// as each council of a tree.
-	r := checkCouncil(workspace.Council{Paths: paths}, *asOf, prog)
+	r := checkCouncil(ctx, workspace.Council{Paths: paths}, *asOf, prog)
 	prog.done()
 	if r.Err != nil {
 		env.errorf("%v", r.Err)

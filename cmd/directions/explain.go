@@ -588,12 +588,8 @@ func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []strin
 			why = "not a working day in the " + cal.Name() + " calendar"
 			// The calendar package names its holidays ("State Funeral of
 			// Queen Elizabeth II", "local closure day").
-			if named, ok := cal.(interface {
-				Closed(civil.Date) (string, bool)
-			}); ok {
-				if name, closed := named.Closed(day); closed {
-					why = name
-				}
+			if name, closed := cal.Closed(day); closed {
+				why = name
 			}
 		}
 		skipped = append(skipped, fmt.Sprintf("%s %s (%s)", wd.String()[:3], day.Long(), why))

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
@@ -16,6 +18,9 @@ const (
 	exitOK       = 0
 	exitBreaches = 1
 	exitInvalid  = 2
+	// exitInterrupted is the shell's code for a program stopped by
+	// Ctrl-C (128 + SIGINT).
+	exitInterrupted = 130
 )
 
 // command is one subcommand.
@@ -55,7 +60,18 @@ func (e *cliEnv) errorf(format string, args ...any) {
 }
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	// Ctrl-C (or SIGTERM) cancels the context: evaluations stop within a
+	// few thousand events, and a batch starts no more councils. A second
+	// Ctrl-C stops the program at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if ctx.Err() != nil {
+		fmt.Fprintln(os.Stderr, "directions: interrupted")
+		code = exitInterrupted
+	}
+	stop()
+	os.Exit(code)
 }
 
 // run is the whole program, testable without a process.

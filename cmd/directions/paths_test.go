@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -106,9 +107,9 @@ func TestCheckPathsAgree(t *testing.T) {
 			paths, err := filepath.Glob(filepath.Join(dir, "*"))
 			require.NoError(t, err)
 			c := streamedCouncilAt(dir, paths)
-			got, ok := streamCouncil(c, "2019-08-31", nil)
+			got, ok := streamCouncil(context.Background(), c, "2019-08-31", nil)
 			require.True(t, ok, form)
-			assert.Equal(t, reportJSON(t, loadCouncil(c, "2019-08-31")), reportJSON(t, got), form)
+			assert.Equal(t, reportJSON(t, loadCouncil(context.Background(), c, "2019-08-31")), reportJSON(t, got), form)
 		}
 	}
 }

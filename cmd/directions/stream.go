@@ -34,7 +34,7 @@ const maxStreamErrors = 20
 // errStop ends an evaluation at a bad line; the line's error is reported.
 var errStop = errors.New("stopped at a bad line")
 
-func runStream(_ context.Context, env *cliEnv, args []string) int {
+func runStream(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "stream", "stream [--as-of DATE] [--window N] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	window := fs.Int("window", 0, "sort events that are up to N places out of time order (0: report any event out of order)")
@@ -68,7 +68,7 @@ func runStream(_ context.Context, env *cliEnv, args []string) int {
 	breaches, unmet := 0, 0
 	var writeErr error
 	var line []byte
-	res, err := evaluator.Stream(set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) {
+	res, err := evaluator.StreamContext(ctx, set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) {
 		counts[f.Status]++
 		switch {
 		case f.IsBreach():

@@ -36,7 +36,11 @@ func (v EventValue) lookup(key string) (ref.Val, bool) {
 	return Native(a), true
 }
 
-// Native converts an attribute value to CEL.
+// Native converts an attribute value to CEL. A whole-number float (3.0,
+// as encoding/json gives) is an int, as the same number written 3 in YAML
+// is, so that functions taking an int accept it; comparisons with
+// doubles (event.n > 2.5) work either way, and double(event.n) * 1.5
+// does arithmetic in doubles whatever the history wrote.
 func Native(a any) ref.Val {
 	switch x := a.(type) {
 	case string:
@@ -44,6 +48,9 @@ func Native(a any) ref.Val {
 	case int64:
 		return types.Int(x)
 	case float64:
+		if n, ok := event.WholeNumber(x); ok {
+			return types.Int(n)
+		}
 		return types.Double(x)
 	case bool:
 		return types.Bool(x)
@@ -134,6 +141,14 @@ func (a *Activation) ResolveName(name string) (any, bool) {
 
 // Parent implements interpreter.Activation.
 func (a *Activation) Parent() interpreter.Activation { return nil }
+
+// Programs are an obligation's compiled expressions: SatisfiedBy is nil
+// for a prohibition, When is set for triggered and prohibition
+// obligations, Due for triggered ones, and AssumedUnless is the
+// deadline_assumed.unless condition of a triggered obligation, if any.
+type Programs struct {
+	SatisfiedBy, When, Due, AssumedUnless *Program
+}
 
 // Value is a CEL value.
 type Value = ref.Val

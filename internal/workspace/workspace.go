@@ -271,7 +271,7 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 	ws := &Workspace{}
 	var errs diag.List
 	for _, name := range names {
-		kind, data, err := Probe(name, opts.Limits)
+		kind, data, err := Probe(name, yamlx.LimitsOf(opts.Limits))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -34,6 +34,23 @@ type Limits struct {
 	field string // which size limit MaxBytes holds, for messages
 }
 
+// LimitsOf converts the public limits type (event.Limits), whose fields
+// are these four, for the reader.
+func LimitsOf[L ~struct {
+	MaxBytes        int
+	MaxHistoryBytes int
+	MaxDepth        int
+	MaxNodes        int
+}](l L) Limits {
+	s := struct {
+		MaxBytes        int
+		MaxHistoryBytes int
+		MaxDepth        int
+		MaxNodes        int
+	}(l)
+	return Limits{MaxBytes: s.MaxBytes, MaxHistoryBytes: s.MaxHistoryBytes, MaxDepth: s.MaxDepth, MaxNodes: s.MaxNodes}
+}
+
 // DefaultLimits are used where Limits fields are zero.
 var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxHistoryBytes: 4 << 30, MaxDepth: 64, MaxNodes: 1_000_000}
 

@@ -1,0 +1,30 @@
+// Package hooks lets the module's loaders call functions that public
+// packages keep unexported, so that plumbing (YAML nodes, compiled CEL
+// programs, CEL bindings) stays out of the public API.
+//
+// Each hook is set by an init function of the package that owns it and
+// holds a function of the type written beside it; a caller asserts that
+// type. Hooks are set before any caller can run (a caller imports the
+// owner), and never change afterwards.
+package hooks
+
+var (
+	// EventsFromYAML is event's reader for a list node of events:
+	// func(*yamlx.Doc, *yaml.Node, string, event.Options) ([]event.Event, error).
+	// Scenario files use it for inline histories.
+	EventsFromYAML any
+
+	// VocabularyFromYAML is event's reader for a vocabulary mapping:
+	// func(*yamlx.Doc, *yaml.Node, string) *event.Vocabulary. Directions
+	// use it for vocabularies written inline.
+	VocabularyFromYAML any
+
+	// NewObligation is obligation's constructor from a description and
+	// its compiled expressions:
+	// func(obligation.Obligation, celenv.Programs) *obligation.Obligation.
+	NewObligation any
+
+	// NewVars is obligation's constructor of CEL bindings with a
+	// direction's fixed values: func(direction, params celenv.Value) *obligation.Vars.
+	NewVars any
+)

@@ -1,0 +1,30 @@
+package hooks_test
+
+import (
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/celenv"
+	"github.com/dfe-tools/directions/internal/hooks"
+	"github.com/dfe-tools/directions/internal/yamlx"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Every hook is set, with the type its callers assert: a changed
+// signature fails here rather than as a panic in a loader.
+func TestHooksSetWithTheirTypes(t *testing.T) {
+	if _, ok := hooks.EventsFromYAML.(func(*yamlx.Doc, *yaml.Node, string, event.Options) ([]event.Event, error)); !ok {
+		t.Errorf("EventsFromYAML is %T", hooks.EventsFromYAML)
+	}
+	if _, ok := hooks.VocabularyFromYAML.(func(*yamlx.Doc, *yaml.Node, string) *event.Vocabulary); !ok {
+		t.Errorf("VocabularyFromYAML is %T", hooks.VocabularyFromYAML)
+	}
+	if _, ok := hooks.NewObligation.(func(obligation.Obligation, celenv.Programs) *obligation.Obligation); !ok {
+		t.Errorf("NewObligation is %T", hooks.NewObligation)
+	}
+	if _, ok := hooks.NewVars.(func(direction, params celenv.Value) *obligation.Vars); !ok {
+		t.Errorf("NewVars is %T", hooks.NewVars)
+	}
+}
