@@ -491,15 +491,14 @@ func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int6
 	ev := &r.ev
 	switch name {
 	case "id", "type", "at":
+		p := joinPath(path, name)
 		seen[reservedIndex(name)] = true
 		if kind != '"' {
-			r.problem(r.errAt(r.valueAt(valOff), joinPath(path, name), "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
 			return
 		}
-		if name == "at" && len(val) > 2 && val[1] > ' ' && val[1] < utf8.RuneSelf && bytes.IndexByte(val, '\\') < 0 {
-			// atBytes: copied into a reused buffer, not made a string
-			// (not blank, as its first byte shows; anything less plain
-			// takes the general path below).
+		if name == "at" && bytes.IndexByte(val, '\\') < 0 && len(bytes.TrimSpace(val[1:len(val)-1])) > 0 {
+			// atBytes: copied into a reused buffer, not made a string.
 			r.atBuf = append(r.atBuf[:0], val[1:len(val)-1]...)
 			r.at = atValue{b: r.atBuf, off: valOff, set: true}
 			return
@@ -515,8 +514,8 @@ func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int6
 		} else {
 			s = unquote(val)
 		}
-		if isBlank(s) {
-			r.problem(r.errAt(r.valueAt(valOff), joinPath(path, name), "%q must be a non-empty string: %s; found %q", name, reservedWhat[name], s))
+		if strings.TrimSpace(s) == "" {
+			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %q", name, reservedWhat[name], s))
 			return
 		}
 		switch name {
@@ -598,16 +597,6 @@ func (r *Reader) check(base diag.Position, path string) error {
 		return append(diag.List(nil), r.problems...)
 	}
 	return nil
-}
-
-// isBlank reports strings.TrimSpace(s) == "". quickBlank: a first byte
-// that is printable ASCII and not a space settles it without the trim
-// (TestIsBlankAgreesWithTrimSpace).
-func isBlank(s string) bool {
-	if len(s) > 0 && s[0] > ' ' && s[0] < utf8.RuneSelf {
-		return false
-	}
-	return strings.TrimSpace(s) == ""
 }
 
 type atValue struct {

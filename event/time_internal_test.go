@@ -1,7 +1,6 @@
 package event
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -85,19 +84,5 @@ func TestParseTimeSkippedDay(t *testing.T) {
 	}
 	if _, _, err := ParseTime("2011-12-31", apia); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestIsBlankAgreesWithTrimSpace(t *testing.T) {
-	for _, s := range []string{"", " ", "\t\n", "\u00a0", "\u0085", "\u2003", " x", "x", "\u00a0x", "\x7f", "!", "\x00", "\xff", "\u3000\u3000"} {
-		if got, want := isBlank(s), strings.TrimSpace(s) == ""; got != want {
-			t.Errorf("isBlank(%q) = %v, TrimSpace says %v", s, got, want)
-		}
-	}
-	for c := range 256 { // every first byte
-		s := string([]byte{byte(c), ' '})
-		if got, want := isBlank(s), strings.TrimSpace(s) == ""; got != want {
-			t.Errorf("isBlank(%q) = %v, TrimSpace says %v", s, got, want)
-		}
 	}
 }
