@@ -43,6 +43,18 @@ func reportPerEvent(b *testing.B, events int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events)/float64(b.N), "ns/event")
 }
 
+// reportCPUPerEvent reports the process's CPU time (all threads, the
+// collector's included) per event since start: on a shared machine, where
+// wall time also counts the waits for a core, it is the figure to compare.
+func reportCPUPerEvent(b *testing.B, start time.Duration, events int) {
+	if start < 0 {
+		return
+	}
+	used := processCPU() - start
+	b.ReportMetric(float64(used.Nanoseconds())/float64(events)/float64(b.N), "cpu-ns/event")
+	b.ReportMetric(float64(events)*float64(b.N)/used.Seconds(), "events/cpu-s")
+}
+
 // BenchmarkEvaluate is in-memory evaluation of one council's history with
 // 90% noise; allocs/op divided by the events gives allocs/event.
 func BenchmarkEvaluate(b *testing.B) {
@@ -51,11 +63,13 @@ func BenchmarkEvaluate(b *testing.B) {
 			c := newBenchCouncil(b, n, 0.9, 10)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPUPerEvent(b, cpu, len(c.events))
 			reportPerEvent(b, len(c.events))
 		})
 	}
@@ -68,11 +82,13 @@ func BenchmarkEvaluateNoise(b *testing.B) {
 		b.Run(fmt.Sprintf("noise=%g", noise), func(b *testing.B) {
 			c := newBenchCouncil(b, 100_000, noise, 10)
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPUPerEvent(b, cpu, len(c.events))
 			reportPerEvent(b, len(c.events))
 		})
 	}

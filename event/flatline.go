@@ -230,6 +230,6 @@ func (r *Reader) skipsAttributes(line []byte, spans []flatSpan) bool {
 
 // isReserved reports whether a quoted member name is id, type or at.
 func isReserved(quoted []byte) bool {
-	s := string(quoted)
-	return s == `"id"` || s == `"type"` || s == `"at"`
+	// Compared without a string conversion, which would allocate.
+	return string(quoted) == `"id"` || string(quoted) == `"type"` || string(quoted) == `"at"`
 }

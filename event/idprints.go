@@ -1,9 +1,7 @@
 package event
 
 import (
-	"container/heap"
 	"hash/maphash"
-	"slices"
 )
 
 // IDPrints finds repeated ids among more events than fit in memory: it
@@ -15,12 +13,20 @@ import (
 // that a shared fingerprint never becomes a wrong error.
 //
 // Fingerprints are kept in sorted runs of a fixed length, so memory grows
-// by one run at a time (never by copying the whole set) and Repeated
-// merges the runs without a second copy.
+// by one run at a time (never by copying the whole set). Two speed tricks,
+// both held to a plain count of the fingerprints by
+// TestIDPrintsAgreesWithCounting:
+//
+//   - Runs are sorted by radixSort, not by comparisons: fingerprints are
+//     uniform 64-bit numbers, the case a radix sort is made for.
+//   - Repeated compares runs by their top byte (mergeByTopByte): every
+//     run's fingerprints starting with one byte are gathered and sorted
+//     together, 256 small sorts, instead of a heap merge of all the runs.
 type IDPrints struct {
 	seed maphash.Seed
 	runs [][]uint64
 	cur  []uint64
+	tmp  []uint64 // radixSort's second buffer, one run long
 	n    int
 }
 
@@ -34,17 +40,26 @@ func NewIDPrints() *IDPrints { return &IDPrints{seed: maphash.MakeSeed()} }
 func (s *IDPrints) Print(id string) uint64 { return maphash.String(s.seed, id) }
 
 // Add records id.
-func (s *IDPrints) Add(id string) {
+func (s *IDPrints) Add(id string) { s.add(s.Print(id)) }
+
+func (s *IDPrints) add(p uint64) {
 	if s.cur == nil {
 		s.cur = make([]uint64, 0, idRun)
 	}
-	s.cur = append(s.cur, s.Print(id))
+	s.cur = append(s.cur, p)
 	s.n++
 	if len(s.cur) == idRun {
-		slices.Sort(s.cur)
+		s.sort(s.cur)
 		s.runs = append(s.runs, s.cur)
 		s.cur = nil
 	}
+}
+
+func (s *IDPrints) sort(a []uint64) {
+	if len(s.tmp) < len(a) {
+		s.tmp = make([]uint64, len(a))
+	}
+	radixSort(a, s.tmp)
 }
 
 // Len is the number of ids added.
@@ -54,7 +69,7 @@ func (s *IDPrints) Len() int { return s.n }
 func (s *IDPrints) Repeated() map[uint64]bool {
 	runs := s.runs
 	if len(s.cur) > 0 {
-		slices.Sort(s.cur)
+		s.sort(s.cur)
 		runs = append(runs[:len(runs):len(runs)], s.cur)
 	}
 	var out map[uint64]bool
@@ -64,57 +79,88 @@ func (s *IDPrints) Repeated() map[uint64]bool {
 		}
 		out[p] = true
 	}
-	// Within a run, a repeat sits next to itself; across runs, the merge
-	// below meets equal fingerprints one after the other.
-	h := make(runHeap, 0, len(runs))
+	// Within a run, a repeat sits next to itself.
 	for _, r := range runs {
 		for i := 1; i < len(r); i++ {
 			if r[i] == r[i-1] {
 				note(r[i])
 			}
 		}
-		if len(r) > 0 {
-			h = append(h, r)
-		}
 	}
-	if len(h) < 2 {
-		return out
-	}
-	heap.Init(&h)
-	var last uint64
-	first := true
-	for len(h) > 0 {
-		r := h[0]
-		p := r[0]
-		if !first && p == last {
-			note(p)
-		}
-		last, first = p, false
-		// Step over this run's copies of p (already noted above).
-		i := 1
-		for i < len(r) && r[i] == p {
-			i++
-		}
-		if i == len(r) {
-			heap.Pop(&h)
-		} else {
-			h[0] = r[i:]
-			heap.Fix(&h, 0)
-		}
+	if len(runs) > 1 {
+		s.mergeByTopByte(runs, note)
 	}
 	return out
 }
 
-// runHeap orders sorted runs by their first fingerprint.
-type runHeap [][]uint64
+// mergeByTopByte notes the fingerprints found in more than one run. Runs
+// are sorted, so those starting with a given byte lie together in each;
+// for each byte in turn, it gathers them from every run, each value once
+// a run (repeats within a run are noted already), sorts them, and notes
+// neighbours that are equal, which came from two runs. A byte's share is
+// about 1/256 of the fingerprints, so the gathering buffer stays small.
+func (s *IDPrints) mergeByTopByte(runs [][]uint64, note func(uint64)) {
+	pos := make([]int, len(runs))
+	var bucket, tmp []uint64
+	for top := range 256 {
+		bucket = bucket[:0]
+		for k, r := range runs {
+			i := pos[k]
+			for i < len(r) && int(r[i]>>56) == top {
+				if i == pos[k] || r[i] != r[i-1] {
+					bucket = append(bucket, r[i])
+				}
+				i++
+			}
+			pos[k] = i
+		}
+		if len(tmp) < len(bucket) {
+			tmp = make([]uint64, cap(bucket))
+		}
+		radixSort(bucket, tmp)
+		for i := 1; i < len(bucket); i++ {
+			if bucket[i] == bucket[i-1] {
+				note(bucket[i])
+			}
+		}
+	}
+}
 
-func (h runHeap) Len() int           { return len(h) }
-func (h runHeap) Less(i, j int) bool { return h[i][0] < h[j][0] }
-func (h runHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *runHeap) Push(x any)        { *h = append(*h, x.([]uint64)) }
-func (h *runHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// radixSort sorts a in place by its bytes, least significant first (an
+// LSD radix sort: eight passes of 256 buckets, the counts for all eight
+// taken in one first pass); tmp, at least as long as a, is scratch. A
+// pass where every value has the same byte would move nothing and is
+// skipped (the top byte within mergeByTopByte). TestRadixSortSorts holds
+// it to slices.Sort.
+func radixSort(a, tmp []uint64) {
+	if len(a) < 2 {
+		return
+	}
+	var count [8][256]int
+	for _, v := range a {
+		for d := range 8 {
+			count[d][byte(v>>(8*d))]++
+		}
+	}
+	src, dst := a, tmp[:len(a)]
+	for d := range 8 {
+		c := &count[d]
+		shift := 8 * d
+		if c[byte(src[0]>>shift)] == len(a) {
+			continue
+		}
+		sum := 0
+		for i := range c {
+			c[i], sum = sum, sum+c[i]
+		}
+		for _, v := range src {
+			k := byte(v >> shift)
+			dst[c[k]] = v
+			c[k]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
 }

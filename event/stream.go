@@ -71,8 +71,9 @@ type Reader struct {
 	lastType string
 	// lastAt and lastTime cache the last at read: consecutive events of
 	// a time-ordered history often share a day, and ParseTime is then
-	// skipped.
-	lastAt   string
+	// skipped. at and lastAt are bytes in buffers the reader reuses, so
+	// that reading at builds no string (atBytes, see Reader.time).
+	lastAt   []byte
 	lastTime time.Time
 	lastDate bool
 	// reads is Options.ReadsAttributes; readsType remembers its answers.
@@ -82,6 +83,7 @@ type Reader struct {
 	// problems so far.
 	cur      []byte
 	at       atValue
+	atBuf    []byte
 	problems diag.List
 }
 
@@ -189,6 +191,13 @@ func (r *Reader) readLine() ([]byte, error) {
 	r.buf = r.buf[:0]
 	for {
 		chunk, err := r.br.ReadSlice('\n')
+		if err == nil && len(r.buf) == 0 {
+			// lineInPlace: the whole line is in the bufio buffer (lines
+			// are far shorter than it), and nothing reads it after the
+			// next call, so it is not copied.
+			r.line++
+			return bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r")), nil
+		}
 		r.buf = append(r.buf, chunk...)
 		if len(r.buf) > MaxLine {
 			r.line++
@@ -488,6 +497,12 @@ func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int6
 			r.problem(r.errAt(r.valueAt(valOff), p, "%q must be a non-empty string: %s; found %s", name, reservedWhat[name], describeJSON(kind, val)))
 			return
 		}
+		if name == "at" && bytes.IndexByte(val, '\\') < 0 && len(bytes.TrimSpace(val[1:len(val)-1])) > 0 {
+			// atBytes: copied into a reused buffer, not made a string.
+			r.atBuf = append(r.atBuf[:0], val[1:len(val)-1]...)
+			r.at = atValue{b: r.atBuf, off: valOff, set: true}
+			return
+		}
 		var s string
 		if name == "type" {
 			if len(val) > 2 && r.lastType == string(val[1:len(val)-1]) {
@@ -509,7 +524,7 @@ func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int6
 		case "type":
 			ev.Type = s
 		case "at":
-			r.at = atValue{s: s, off: valOff, set: true}
+			r.at = atValue{b: []byte(s), off: valOff, set: true}
 		}
 	default:
 		v, err := r.value(kind, val, 1)
@@ -562,7 +577,7 @@ func (r *Reader) valueAt(off int64) int64 {
 func (r *Reader) check(base diag.Position, path string) error {
 	ev := &r.ev
 	if r.at.set {
-		t, dateOnly, through, err := r.time(r.at.s)
+		t, dateOnly, through, err := r.time(r.at.b)
 		if err != nil {
 			r.problem(r.errAt(r.valueAt(r.at.off), joinPath(path, "at"), "%v", err))
 		}
@@ -585,7 +600,7 @@ func (r *Reader) check(base diag.Position, path string) error {
 }
 
 type atValue struct {
-	s   string
+	b   []byte
 	off int64
 	set bool
 }
@@ -617,19 +632,20 @@ var reservedWhat = map[string]string{
 
 // time reads at through ParseTime, remembering the last answer: a
 // time-ordered history often gives the same at many times running, or
-// the same day at another time of day (sameDayAs).
-func (r *Reader) time(at string) (time.Time, bool, civil.Date, error) {
-	if at == r.lastAt && at != "" {
+// the same day at another time of day (sameDayAs). Only a call of
+// ParseAt, once a day or so, makes a string of at.
+func (r *Reader) time(at []byte) (time.Time, bool, civil.Date, error) {
+	if len(at) > 0 && string(at) == string(r.lastAt) {
 		return r.lastTime, r.lastDate, civil.Date{}, nil
 	}
 	if t, ok := sameDayAs(at, r.lastAt, r.lastTime); ok {
-		r.lastAt, r.lastTime, r.lastDate = at, t, false
+		r.lastAt, r.lastTime, r.lastDate = append(r.lastAt[:0], at...), t, false
 		return t, false, civil.Date{}, nil
 	}
-	t, dateOnly, through, err := ParseAt(at, r.loc)
+	t, dateOnly, through, err := ParseAt(string(at), r.loc)
 	if err == nil && through.IsZero() {
 		// Only a time known to the day is remembered.
-		r.lastAt, r.lastTime, r.lastDate = at, t, dateOnly
+		r.lastAt, r.lastTime, r.lastDate = append(r.lastAt[:0], at...), t, dateOnly
 	}
 	return t, dateOnly, through, err
 }
@@ -638,10 +654,10 @@ func (r *Reader) time(at string) (time.Time, bool, civil.Date, error) {
 // prevT) when the two differ only in the clock time (same date, same
 // offset, no fraction): prevT moved by the difference in seconds, which
 // in a fixed offset is exact. It declines anything else.
-func sameDayAs(at, prev string, prevT time.Time) (time.Time, bool) {
+func sameDayAs(at, prev []byte, prevT time.Time) (time.Time, bool) {
 	// 2018-04-25T09:00:07+01:00: date and T are bytes 0-10, the clock
 	// 11-18, the offset from 19.
-	if len(at) != len(prev) || len(at) < 20 || at[10] != 'T' || at[:11] != prev[:11] || at[19:] != prev[19:] ||
+	if len(at) != len(prev) || len(at) < 20 || at[10] != 'T' || string(at[:11]) != string(prev[:11]) || string(at[19:]) != string(prev[19:]) ||
 		(at[19] != 'Z' && at[19] != '+' && at[19] != '-') {
 		return time.Time{}, false
 	}
@@ -654,13 +670,17 @@ func sameDayAs(at, prev string, prevT time.Time) (time.Time, bool) {
 }
 
 // clockSeconds reads HH:MM:SS as seconds since midnight, in range.
-func clockSeconds(s string) (int, bool) {
+func clockSeconds(s []byte) (int, bool) {
 	if s[2] != ':' || s[5] != ':' {
 		return 0, false
 	}
-	h, ok1 := digits(s[0:2])
-	m, ok2 := digits(s[3:5])
-	sec, ok3 := digits(s[6:8])
+	two := func(i int) (int, bool) {
+		a, b := s[i]-'0', s[i+1]-'0'
+		return int(a)*10 + int(b), a <= 9 && b <= 9
+	}
+	h, ok1 := two(0)
+	m, ok2 := two(3)
+	sec, ok3 := two(6)
 	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
 		return 0, false
 	}

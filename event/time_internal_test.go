@@ -62,7 +62,7 @@ func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
 		"2018-04-26t08:01:10-05:30", "2018-04-26T08:01:11-05:30",
 	}
 	for _, s := range seq {
-		got, gd, _, gerr := r.time(s)
+		got, gd, _, gerr := r.time([]byte(s))
 		want, wd, werr := ParseTime(s, London)
 		if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 			t.Errorf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
