@@ -365,5 +365,5 @@ func TestGrantsOnScheduleShapes(t *testing.T) {
 		require.Equal(t, indexByInstance(res.Findings), indexByInstance(got), "seed %d", seed)
 	}
 	t.Logf("%d findings extended or waived", applied)
-	assert.Greater(t, applied, 50)
+	assert.Greater(t, applied, 50/raceScale, "grants applied over %d histories", 400/raceScale)
 }
