@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -45,10 +46,25 @@ func headless(t *testing.T, bin, page string, flags ...string) (string, string) 
 		"--enable-logging=stderr", "--v=0",
 	}, flags...)
 	args = append(args, "file://"+page)
-	cmd := exec.CommandContext(ctx, bin, args...)
 	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	require.NoError(t, cmd.Run(), "chromium failed: %s", errb.String())
+	var err error
+	// Chromium itself now and then dies of a signal on a loaded machine
+	// (a segmentation fault before it renders anything); that says nothing
+	// about the page, so such a crash is retried, at most twice. A page
+	// that renders wrongly fails the assertions, never this loop.
+	for try := 0; try < 3; try++ {
+		out.Reset()
+		errb.Reset()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err = cmd.Run()
+		var exit *exec.ExitError
+		if err == nil || !errors.As(err, &exit) || exit.ProcessState.Exited() || ctx.Err() != nil {
+			break
+		}
+		t.Logf("chromium died (%v); trying again", err)
+	}
+	require.NoError(t, err, "chromium failed: %s", errb.String())
 	return out.String(), errb.String()
 }
 
