@@ -1,0 +1,279 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+// directions is one council's loaded directions; never modified once
+// built, so readers share it without a lock and a reload swaps it whole.
+type directions struct {
+	set    *direction.Set
+	loc    *time.Location
+	vocab  *event.Vocabulary
+	inputs []workspace.File // direction and vocabulary files, for the report
+	loaded time.Time
+}
+
+// loaded is what loading a council's folder gives.
+type loaded struct {
+	name, dir string
+	dirs      *directions
+	histories []string // history files in the folder, for --import
+	err       error
+}
+
+// loadTree reads the council folders under dir: each folder holding a
+// direction file is a council. A council whose directions do not load is
+// returned with err set, so that the others still load.
+func loadTree(dir string) ([]loaded, error) {
+	tree, err := workspace.SplitTree([]string{dir})
+	if err != nil {
+		return nil, err
+	}
+	if len(tree.Councils) == 0 {
+		return nil, fmt.Errorf("no council folder (a folder holding a direction file) under %s", dir)
+	}
+	out := make([]loaded, 0, len(tree.Councils))
+	for _, c := range tree.Councils {
+		l := loaded{name: c.Name, dir: c.Dir}
+		var dirFiles []string
+		for _, p := range c.Paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				l.err = err
+				break
+			}
+			switch workspace.Classify(p, data) {
+			case workspace.Direction:
+				dirFiles = append(dirFiles, p)
+			case workspace.History:
+				l.histories = append(l.histories, p)
+			}
+		}
+		if l.err == nil {
+			l.dirs, l.err = loadDirections(dirFiles)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func loadDirections(paths []string) (*directions, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no direction file")
+	}
+	ws, err := workspace.Load(paths, direction.Options{})
+	if err != nil {
+		return nil, err
+	}
+	set, err := ws.Set()
+	if err != nil {
+		return nil, err
+	}
+	loc := ws.Location
+	if loc == nil {
+		loc = event.London
+	}
+	return &directions{set: set, loc: loc, vocab: direction.VocabularyOf(ws.Directions...), inputs: ws.Files, loaded: time.Now().UTC()}, nil
+}
+
+// council is one council's live state: its directions, its events as
+// stored (in arrival order, the order ties are taken in), and the monitor
+// that watches its deadlines.
+type council struct {
+	name, dir string
+	srv       *Server
+
+	mu      sync.Mutex
+	dirs    *directions
+	events  []event.Event // append-only; readers keep a slice of it
+	lastSeq int64
+	mon     *evaluator.Monitor
+	monLast time.Time // the time of the last event the monitor observed
+	timer   *time.Timer
+	live    map[string]LiveFinding
+	order   []string // live keys in the order first reported
+	stopped bool
+}
+
+// LiveFinding is a finding as the monitor reported it, and when.
+type LiveFinding struct {
+	Reported time.Time         `json:"reported"`
+	Finding  evaluator.Finding `json:"finding"`
+}
+
+// snapshot returns the directions and the events to evaluate.
+func (c *council) snapshot(ctx context.Context) (*directions, []event.Event, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.syncLocked(ctx); err != nil {
+		return nil, nil, err
+	}
+	return c.dirs, c.events[:len(c.events):len(c.events)], nil
+}
+
+// sync reads the events stored since the last sync (by this instance or
+// another sharing the database) and feeds them to the monitor.
+func (c *council) sync(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.syncLocked(ctx)
+}
+
+func (c *council) syncLocked(ctx context.Context) error {
+	rows, err := c.srv.store.Events(ctx, c.name, c.lastSeq)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	evs, err := decodeStored(c.name, rows, c.dirs.loc)
+	if err != nil {
+		return err
+	}
+	c.events = append(c.events, evs...)
+	c.lastSeq = rows[len(rows)-1].Seq
+	rebuild := c.mon == nil
+	for i := range evs {
+		if rebuild {
+			break
+		}
+		if evs[i].At.Before(c.monLast) {
+			// An event dated before one the monitor has seen (a late
+			// return): a monitor only moves forward, so start it again
+			// from the whole history.
+			rebuild = true
+			break
+		}
+		if err := c.mon.Observe(&evs[i]); err != nil {
+			rebuild = true
+			break
+		}
+		c.monLast = evs[i].At
+	}
+	if rebuild {
+		c.rebuildLocked()
+		return nil
+	}
+	c.advanceLocked()
+	return nil
+}
+
+// decodeStored reads stored events back through the event package's JSON
+// Lines reader. They were checked against the vocabulary when received,
+// and are not checked again: a reloaded vocabulary never loses an event.
+func decodeStored(name string, rows []Stored, loc *time.Location) ([]event.Event, error) {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(r.Body)
+		b.WriteByte('\n')
+	}
+	evs, err := event.ParseJSONL("store:"+name, []byte(b.String()), event.Options{Location: loc})
+	if err != nil {
+		return nil, fmt.Errorf("reading council %s's stored events: %w", name, err)
+	}
+	return evs, nil
+}
+
+// rebuildLocked makes a new monitor over every stored event.
+func (c *council) rebuildLocked() {
+	c.live, c.order = map[string]LiveFinding{}, nil
+	c.mon = evaluator.NewMonitor(c.dirs.set, c.reportLocked)
+	c.monLast = time.Time{}
+	sorted := event.Sort(c.events)
+	for i := range sorted {
+		if err := c.mon.Observe(&sorted[i]); err != nil {
+			c.srv.logf("council %s: monitor: %v", c.name, err)
+			continue
+		}
+		c.monLast = sorted[i].At
+	}
+	c.advanceLocked()
+}
+
+func (c *council) reportLocked(f evaluator.Finding) {
+	key := FindingID(c.name, f)
+	if _, seen := c.live[key]; !seen {
+		c.order = append(c.order, key)
+	}
+	c.live[key] = LiveFinding{Reported: c.srv.now().UTC(), Finding: f}
+}
+
+// maxTimer bounds how long the timer sleeps, so that a wall clock set
+// forward (or a suspended machine) delays a deadline by at most this.
+const maxTimer = time.Hour
+
+// advanceLocked moves the monitor to now and sets the timer to the next
+// time it has anything to do.
+func (c *council) advanceLocked() {
+	if c.stopped || c.mon == nil {
+		return
+	}
+	now := c.srv.now()
+	if !now.Before(c.monLast) {
+		if err := c.mon.Advance(now); err == nil {
+			c.monLast = now
+		}
+	}
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	wake, ok := c.mon.Wake()
+	if !ok {
+		return
+	}
+	d := min(max(wake.Sub(now), 0), maxTimer)
+	c.timer = time.AfterFunc(d, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.advanceLocked()
+	})
+}
+
+func (c *council) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+}
+
+// setDirections swaps in newly loaded directions and rebuilds the monitor.
+func (c *council) setDirections(d *directions) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dirs != nil && d.loc.String() != c.dirs.loc.String() {
+		// Stored bare dates were read in the old zone; their text is kept,
+		// so read them again in the new one.
+		c.events, c.lastSeq = nil, 0
+	}
+	c.dirs = d
+	c.mon = nil
+	if err := c.syncLocked(context.Background()); err != nil {
+		c.srv.logf("council %s: %v", c.name, err)
+	}
+	if c.mon == nil {
+		c.rebuildLocked()
+	}
+}
+
+// liveFindings returns the monitor's reports, latest per instance.
+func (c *council) liveFindings() []LiveFinding {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]LiveFinding, 0, len(c.order))
+	for _, k := range c.order {
+		out = append(out, c.live[k])
+	}
+	return out
+}

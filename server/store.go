@@ -1,0 +1,350 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite", pure Go
+)
+
+// Store is what the server keeps: each council's events in arrival order,
+// and the tokens. Append is all-or-nothing and returns only once the
+// events are durably committed.
+type Store interface {
+	// Append stores the events of one batch for council. An event whose id
+	// is already stored with the same content is skipped (counted in
+	// skipped); one stored with different content fails the whole batch
+	// with a *ConflictError and stores nothing.
+	Append(ctx context.Context, council string, batch []Stored) (added, skipped int, err error)
+	// Events returns council's events stored after seq, in arrival order.
+	Events(ctx context.Context, council string, after int64) ([]Stored, error)
+	CreateToken(ctx context.Context, t Token) error
+	RevokeToken(ctx context.Context, id string) (bool, error)
+	Tokens(ctx context.Context) ([]Token, error)
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	Close() error
+}
+
+// Stored is one event as kept: its canonical JSON line (see canonical) and
+// where it was first received.
+type Stored struct {
+	Seq     int64     `json:"seq"`
+	ID      string    `json:"id"`
+	Body    string    `json:"event"`
+	Batch   string    `json:"batch"`
+	Line    int       `json:"line"`
+	Column  int       `json:"column"`
+	Receive time.Time `json:"received"`
+}
+
+// ConflictError is a batch refused because an id in it is already stored
+// with different content.
+type ConflictError struct {
+	ID     string
+	Line   int // position of the new event in the request body
+	Column int
+	Stored Stored
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("line %d:%d: event id %q is already stored with different content (received in batch %s at line %d:%d on %s); an event's id names one event for ever: send a correction under a new id",
+		e.Line, e.Column, e.ID, e.Stored.Batch, e.Stored.Line, e.Stored.Column, e.Stored.Receive.UTC().Format(time.RFC3339))
+}
+
+// Token is an access token as stored: never the secret, only its SHA-256.
+type Token struct {
+	ID      string    `json:"id"`
+	Hash    string    `json:"-"`
+	Role    Role      `json:"role"`
+	Council string    `json:"council,omitempty"`
+	Label   string    `json:"label,omitempty"`
+	Created time.Time `json:"created"`
+	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// sqlStore is Store over database/sql, for SQLite and PostgreSQL.
+type sqlStore struct {
+	db       *sql.DB
+	postgres bool
+}
+
+// OpenStore opens (creating if need be) the store named by dsn: a
+// postgres:// or postgresql:// URL for PostgreSQL, otherwise the path of
+// an SQLite file. Migrations run before it returns.
+func OpenStore(ctx context.Context, dsn string) (Store, error) {
+	s := &sqlStore{}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s.postgres = true
+		s.db, err = sql.Open("pgx", dsn)
+	} else {
+		// WAL lets readers run beside the writer; synchronous=FULL syncs
+		// the WAL on every commit, so an acknowledged batch survives a
+		// power cut, not just a crash; BEGIN IMMEDIATE takes the write lock
+		// at the start, so two batches never deadlock upgrading a read lock.
+		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("opening the store: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrations are applied in order, each once, recorded in
+// schema_migrations. Never edit one that has shipped: add another.
+var migrations = []string{
+	// 1: events and tokens.
+	`CREATE TABLE events (
+		council TEXT NOT NULL,
+		seq BIGINT NOT NULL,
+		id TEXT NOT NULL,
+		body TEXT NOT NULL,
+		batch TEXT NOT NULL,
+		line INTEGER NOT NULL,
+		col INTEGER NOT NULL,
+		received TEXT NOT NULL,
+		PRIMARY KEY (council, seq),
+		UNIQUE (council, id)
+	);
+	CREATE TABLE tokens (
+		id TEXT PRIMARY KEY,
+		hash TEXT NOT NULL UNIQUE,
+		role TEXT NOT NULL,
+		council TEXT NOT NULL,
+		label TEXT NOT NULL,
+		created TEXT NOT NULL,
+		revoked TEXT NOT NULL
+	)`,
+}
+
+func (s *sqlStore) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrating the store: %w", err)
+	}
+	for i, m := range migrations {
+		v := i + 1
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if s.postgres {
+				// Several instances may start at once: one migrates, the
+				// others wait here and then find the version recorded.
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7262011)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range strings.Split(m, ";") {
+				if strings.TrimSpace(stmt) == "" {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`), v, time.Now().UTC().Format(time.RFC3339))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrating the store to version %d: %w", v, err)
+		}
+	}
+	// A store written by a newer server has migrations this one does not
+	// know: refuse it rather than write to a schema it does not understand.
+	var top sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&top); err != nil {
+		return err
+	}
+	if int(top.Int64) > len(migrations) {
+		return fmt.Errorf("the store is at schema version %d, newer than this server's %d: upgrade the server", top.Int64, len(migrations))
+	}
+	return nil
+}
+
+// q rewrites ? placeholders as $1, $2... for PostgreSQL.
+func (s *sqlStore) q(query string) string {
+	if !s.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *sqlStore) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *sqlStore) Append(ctx context.Context, council string, batch []Stored) (added, skipped int, err error) {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		added, skipped = 0, 0
+		if s.postgres {
+			// Sequence numbers are per council and gap-free: serialise the
+			// council's writers (other councils go on in parallel).
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, council); err != nil {
+				return err
+			}
+		}
+		var seq int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM events WHERE council = ?`), council).Scan(&seq); err != nil {
+			return err
+		}
+		ins := s.q(`INSERT INTO events (council, seq, id, body, batch, line, col, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council, id) DO NOTHING`)
+		for _, ev := range batch {
+			res, err := tx.ExecContext(ctx, ins, council, seq+1, ev.ID, ev.Body, ev.Batch, ev.Line, ev.Column, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				seq++
+				added++
+				continue
+			}
+			var old Stored
+			var received string
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT seq, body, batch, line, col, received FROM events WHERE council = ? AND id = ?`), council, ev.ID).
+				Scan(&old.Seq, &old.Body, &old.Batch, &old.Line, &old.Column, &received); err != nil {
+				return err
+			}
+			if old.Body != ev.Body {
+				old.ID = ev.ID
+				old.Receive, _ = time.Parse(time.RFC3339Nano, received)
+				return &ConflictError{ID: ev.ID, Line: ev.Line, Column: ev.Column, Stored: old}
+			}
+			skipped++
+		}
+		return nil
+	})
+	return added, skipped, err
+}
+
+func (s *sqlStore) Events(ctx context.Context, council string, after int64) ([]Stored, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, id, body, batch, line, col, received FROM events WHERE council = ? AND seq > ? ORDER BY seq`), council, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Stored
+	for rows.Next() {
+		var e Stored
+		var received string
+		if err := rows.Scan(&e.Seq, &e.ID, &e.Body, &e.Batch, &e.Line, &e.Column, &received); err != nil {
+			return nil, err
+		}
+		e.Receive, _ = time.Parse(time.RFC3339Nano, received)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func (s *sqlStore) CreateToken(ctx context.Context, t Token) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO tokens (id, hash, role, council, label, created, revoked) VALUES (?, ?, ?, ?, ?, ?, '')`),
+		t.ID, t.Hash, string(t.Role), t.Council, t.Label, fmtTime(t.Created))
+	return err
+}
+
+func (s *sqlStore) RevokeToken(ctx context.Context, id string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tokens SET revoked = ? WHERE id = ? AND revoked = ''`), fmtTime(time.Now()), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *sqlStore) scanTokens(rows *sql.Rows) ([]Token, error) {
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var role, created, revoked string
+		if err := rows.Scan(&t.ID, &t.Hash, &role, &t.Council, &t.Label, &created, &revoked); err != nil {
+			return nil, err
+		}
+		t.Role, t.Created, t.Revoked = Role(role), parseTime(created), parseTime(revoked)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) Tokens(ctx context.Context) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, hash, role, council, label, created, revoked FROM tokens ORDER BY created, id`)
+	if err != nil {
+		return nil, err
+	}
+	return s.scanTokens(rows)
+}
+
+// TokenByHash returns the live token with the hash, or nil.
+func (s *sqlStore) TokenByHash(ctx context.Context, hash string) (*Token, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, hash, role, council, label, created, revoked FROM tokens WHERE hash = ? AND revoked = ''`), hash)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.scanTokens(rows)
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return &ts[0], nil
+}
+
+func (s *sqlStore) Close() error { return s.db.Close() }
+
+// Redact hides the password in a store URL, for logs.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
