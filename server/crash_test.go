@@ -109,7 +109,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	bin, err := buildCLI()
 	require.NoError(t, err)
 	dir := copyTree(t, "examples/national")
-	db := filepath.Join(t.TempDir(), "crash.db")
+	db := testDSN(t, "crash")
 	out, err := exec.Command(bin, "serve", "token", "create", "--db", db, "--role", "council", "--council", "borsetshire").Output()
 	require.NoError(t, err)
 	token := strings.TrimSpace(string(out))
