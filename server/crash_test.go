@@ -227,3 +227,67 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	assert.Equal(t, len(have), got.Events.Read)
 	assert.Greater(t, got.Summary.Findings, 10)
 }
+
+// TestSIGTERMShutsDownGracefully sends SIGTERM while clients stream
+// batches: the server stops accepting, answers what it has started, and
+// exits 0; every batch it acknowledged is there after a restart.
+func TestSIGTERMShutsDownGracefully(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and runs it as a subprocess; skipped with -short")
+	}
+	bin, err := buildCLI()
+	require.NoError(t, err)
+	dir := copyTree(t, "examples/national")
+	db := testDSN(t, "term")
+	out, err := exec.Command(bin, "serve", "token", "create", "--db", db, "--role", "council", "--council", "ambridge").Output()
+	require.NoError(t, err)
+	token := strings.TrimSpace(string(out))
+	p := startProc(t, bin, db, dir)
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				id := fmt.Sprintf("t%d-%d", w, n)
+				req, _ := http.NewRequest("POST", p.url+"/v1/councils/ambridge/events", strings.NewReader(`{"id": "`+id+`", "type": "review", "at": "2018-08-24", "by": "felpersham"}`))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", jsonl)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		}()
+	}
+	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(acked) >= 20 }, 30*time.Second, 5*time.Millisecond)
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-p.done:
+	case <-time.After(40 * time.Second):
+		t.Fatal("no exit within the shutdown timeout")
+	}
+	wg.Wait()
+	assert.Equal(t, 0, p.cmd.ProcessState.ExitCode(), p.out.String())
+
+	p2 := startProc(t, bin, db, dir)
+	req, _ := http.NewRequest("GET", p2.url+"/v1/councils/ambridge/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, id := range acked {
+		assert.Contains(t, string(data), `"id":"`+id+`"`)
+	}
+}

@@ -99,6 +99,7 @@ func TestPostgres(t *testing.T) {
 		"TwoInstancesShareOneDatabase":       testTwoInstances,
 		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
 		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
+		"SIGTERMShutsDownGracefully":         TestSIGTERMShutsDownGracefully,
 	} {
 		t.Run(name, test)
 	}
