@@ -79,9 +79,12 @@ type cachedToken struct {
 }
 
 // authenticate returns the request's token, or nil.
-func (s *Server) authenticate(r *http.Request) (*Token, error) {
+func (s *Server) authenticate(r *http.Request, inQuery bool) (*Token, error) {
 	h := r.Header.Get("Authorization")
 	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok && inQuery {
+		secret, ok = r.URL.Query().Get("token"), true
+	}
 	if !ok || secret == "" {
 		return nil, nil
 	}

@@ -26,8 +26,11 @@ import (
 type Route struct {
 	Method, Pattern string
 	// Public routes need no token.
-	Public  bool
-	handler func(s *Server, w http.ResponseWriter, r *http.Request, tok *Token)
+	Public bool
+	// QueryToken routes also take the token as ?token=, for calendar
+	// clients that cannot send an Authorization header.
+	QueryToken bool
+	handler    func(s *Server, w http.ResponseWriter, r *http.Request, tok *Token)
 }
 
 func (s *Server) routes() []Route { return Routes() }
@@ -42,6 +45,8 @@ func Routes() []Route {
 		{Method: "GET", Pattern: "/v1/councils/{council}/events", handler: (*Server).getEvents},
 		{Method: "GET", Pattern: "/v1/councils/{council}/findings", handler: (*Server).findings},
 		{Method: "GET", Pattern: "/v1/councils/{council}/live", handler: (*Server).live},
+		{Method: "GET", Pattern: "/v1/councils/{council}/report", handler: (*Server).reportHTML},
+		{Method: "GET", Pattern: "/v1/councils/{council}/calendar.ics", QueryToken: true, handler: (*Server).calendar},
 		{Method: "GET", Pattern: "/v1/summary", handler: (*Server).summary},
 		{Method: "POST", Pattern: "/v1/admin/reload", handler: (*Server).reload},
 		{Method: "GET", Pattern: "/v1/admin/tokens", handler: (*Server).listTokens},
@@ -84,7 +89,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		var tok *Token
 		if !rt.Public {
 			var err error
-			tok, err = s.authenticate(r)
+			tok, err = s.authenticate(r, rt.QueryToken)
 			if err != nil {
 				s.logf("authenticating: %v", err)
 				fail(w, http.StatusServiceUnavailable, "the token store is unavailable; try again")

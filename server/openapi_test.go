@@ -79,3 +79,20 @@ func TestOpenAPIIsServed(t *testing.T) {
 	code, _ = h.do("GET", "/healthz", "", "", "")
 	assert.Equal(t, 200, code)
 }
+
+// TestQueryTokenOnlyWhereDocumented: only the routes that take ?token= in
+// the code list the query scheme in the document.
+func TestQueryTokenOnlyWhereDocumented(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	require.NoError(t, json.Unmarshal(OpenAPI, &doc))
+	for _, rt := range Routes() {
+		var op struct {
+			Security []map[string][]string `json:"security"`
+		}
+		require.NoError(t, json.Unmarshal(doc.Paths[rt.Pattern][strings.ToLower(rt.Method)], &op))
+		query := slices.ContainsFunc(op.Security, func(m map[string][]string) bool { _, ok := m["queryToken"]; return ok })
+		assert.Equal(t, rt.QueryToken, query, "%s %s", rt.Method, rt.Pattern)
+	}
+}
