@@ -94,10 +94,16 @@ type council struct {
 	name, dir string
 	srv       *Server
 
-	mu      sync.Mutex
-	dirs    *directions
-	events  []event.Event // append-only; readers keep a slice of it
+	mu     sync.Mutex
+	dirs   *directions
+	events []event.Event // append-only; readers keep a slice of it
+	// sorted is events in time order, ties in arrival order (as Evaluate
+	// would sort them), remade only when events change; never modified
+	// in place, so readers may keep it.
+	sorted  []event.Event
 	lastSeq int64
+	// rebuild is set while a rebuild of the monitor is scheduled.
+	rebuild *time.Timer
 	mon     *evaluator.Monitor
 	monLast time.Time // the time of the last event the monitor observed
 	timer   *time.Timer
@@ -119,7 +125,33 @@ func (c *council) snapshot(ctx context.Context) (*directions, []event.Event, err
 	if err := c.syncLocked(ctx); err != nil {
 		return nil, nil, err
 	}
-	return c.dirs, c.events[:len(c.events):len(c.events)], nil
+	return c.dirs, c.sortedLocked(), nil
+}
+
+// sortedLocked returns the events in time order, ties in arrival order.
+func (c *council) sortedLocked() []event.Event {
+	n := len(c.sorted)
+	switch {
+	case n == len(c.events):
+	case n > 0 && inOrderAfter(c.events[n:], c.sorted[n-1].At):
+		// New events at or after the last: appending keeps the order.
+		// The capacity is cut so that an append never writes under a
+		// reader's slice.
+		c.sorted = append(c.sorted[:n:n], c.events[n:]...)
+	default:
+		c.sorted = event.Sort(c.events)
+	}
+	return c.sorted[:len(c.sorted):len(c.sorted)]
+}
+
+func inOrderAfter(evs []event.Event, t time.Time) bool {
+	for i := range evs {
+		if evs[i].At.Before(t) {
+			return false
+		}
+		t = evs[i].At
+	}
+	return true
 }
 
 // sync reads the events stored since the last sync (by this instance or
@@ -141,9 +173,12 @@ func (c *council) syncLocked(ctx context.Context) error {
 	}
 	c.events = append(c.events, evs...)
 	c.lastSeq = rows[len(rows)-1].Seq
-	rebuild := c.mon == nil
+	if c.rebuild != nil {
+		return nil // the scheduled rebuild will read them
+	}
+	rebuild := false
 	for i := range evs {
-		if rebuild {
+		if c.mon == nil {
 			break
 		}
 		if evs[i].At.Before(c.monLast) {
@@ -159,13 +194,29 @@ func (c *council) syncLocked(ctx context.Context) error {
 		}
 		c.monLast = evs[i].At
 	}
-	if rebuild {
+	switch {
+	case c.mon == nil:
 		c.rebuildLocked()
-		return nil
+	case rebuild:
+		// Rebuilding costs the whole history; under a stream of late
+		// returns do it once a second, not once a batch. Reads do not
+		// wait for it: findings are evaluated from the events.
+		c.rebuild = time.AfterFunc(rebuildDelay, func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.rebuild = nil
+			if !c.stopped {
+				c.rebuildLocked()
+			}
+		})
+	default:
+		c.advanceLocked()
 	}
-	c.advanceLocked()
 	return nil
 }
+
+// rebuildDelay is how long the monitor may lag after a late return.
+const rebuildDelay = time.Second
 
 // decodeStored reads stored events back through the event package's JSON
 // Lines reader. They were checked against the vocabulary when received,
@@ -188,7 +239,7 @@ func (c *council) rebuildLocked() {
 	c.live, c.order = map[string]LiveFinding{}, nil
 	c.mon = evaluator.NewMonitor(c.dirs.set, c.reportLocked)
 	c.monLast = time.Time{}
-	sorted := event.Sort(c.events)
+	sorted := c.sortedLocked()
 	for i := range sorted {
 		if err := c.mon.Observe(&sorted[i]); err != nil {
 			c.srv.logf("council %s: monitor: %v", c.name, err)
@@ -246,6 +297,9 @@ func (c *council) stop() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
+	if c.rebuild != nil {
+		c.rebuild.Stop()
+	}
 }
 
 // setDirections swaps in newly loaded directions and rebuilds the monitor.
@@ -255,10 +309,14 @@ func (c *council) setDirections(d *directions) {
 	if c.dirs != nil && d.loc.String() != c.dirs.loc.String() {
 		// Stored bare dates were read in the old zone; their text is kept,
 		// so read them again in the new one.
-		c.events, c.lastSeq = nil, 0
+		c.events, c.sorted, c.lastSeq = nil, nil, 0
 	}
 	c.dirs = d
 	c.mon = nil
+	if c.rebuild != nil {
+		c.rebuild.Stop()
+		c.rebuild = nil
+	}
 	if err := c.syncLocked(context.Background()); err != nil {
 		c.srv.logf("council %s: %v", c.name, err)
 	}

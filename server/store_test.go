@@ -21,7 +21,7 @@ import (
 var testDSN = func(t *testing.T, name string) string {
 	sqliteMu.Lock()
 	defer sqliteMu.Unlock()
-	key := t.Name() + "/" + name
+	key := fmt.Sprintf("%p/%s", t, name)
 	if p, ok := sqliteFiles[key]; ok {
 		return p
 	}
@@ -68,7 +68,7 @@ func TestPostgres(t *testing.T) {
 	testDSN = func(t *testing.T, name string) string {
 		mu.Lock()
 		defer mu.Unlock()
-		key := t.Name() + "/" + name
+		key := fmt.Sprintf("%p/%s", t, name)
 		if dsn, ok := schemas[key]; ok {
 			return dsn
 		}
@@ -96,6 +96,7 @@ func TestPostgres(t *testing.T) {
 		"StoreSurvivesRestartAndOutOfOrder":  TestStoreSurvivesRestartAndOutOfOrderEvents,
 		"MigrationsRefuseANewerStore":        TestMigrationsRefuseANewerStore,
 		"ConcurrentAppendsAreGapFree":        TestConcurrentAppendsAreGapFree,
+		"AConflictFailsOnlyItsBatch":         TestAConflictFailsOnlyItsBatch,
 		"TwoInstancesShareOneDatabase":       testTwoInstances,
 		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
 		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
@@ -156,4 +157,46 @@ func testTwoInstances(t *testing.T) {
 	assert.Contains(t, string(body), `"via-a"`)
 	code, body = b.do("POST", "/v1/councils/ambridge/events", tok, jsonl, `{"id": "via-a", "type": "review", "at": "2018-08-25", "by": "felpersham"}`)
 	assert.Equal(t, 409, code, string(body))
+}
+
+// TestAConflictFailsOnlyItsBatch: batches committed together (SQLite's
+// group commit) fail alone: a conflicting batch stores nothing, the
+// others all they hold.
+func TestAConflictFailsOnlyItsBatch(t *testing.T) {
+	st := openTestStore(t, "group")
+	ctx := context.Background()
+	_, _, err := st.Append(ctx, "c", []Stored{{ID: "shared", Body: "A"}})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make([]error, 16)
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := "A"
+			if w%2 == 1 {
+				body = "B"
+			}
+			_, _, errs[w] = st.Append(ctx, "c", []Stored{{ID: fmt.Sprintf("own-%d", w), Body: "x"}, {ID: "shared", Body: body, Line: 2, Column: 1}})
+		}()
+	}
+	wg.Wait()
+	rows, err := st.Events(ctx, "c", 0)
+	require.NoError(t, err)
+	have := map[string]bool{}
+	for _, r := range rows {
+		have[r.ID] = true
+	}
+	for w, err := range errs {
+		if w%2 == 1 {
+			var c *ConflictError
+			require.ErrorAs(t, err, &c, "batch %d", w)
+			assert.Equal(t, 2, c.Line)
+			assert.False(t, have[fmt.Sprintf("own-%d", w)], "batch %d stored in part", w)
+		} else {
+			require.NoError(t, err, "batch %d", w)
+			assert.True(t, have[fmt.Sprintf("own-%d", w)], "batch %d", w)
+		}
+	}
+	require.Len(t, rows, 1+8)
 }
