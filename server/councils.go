@@ -138,10 +138,31 @@ func (c *council) sortedLocked() []event.Event {
 		// The capacity is cut so that an append never writes under a
 		// reader's slice.
 		c.sorted = append(c.sorted[:n:n], c.events[n:]...)
+	case n > 0:
+		c.sorted = merge(c.sorted, event.Sort(c.events[n:]))
 	default:
 		c.sorted = event.Sort(c.events)
 	}
 	return c.sorted[:len(c.sorted):len(c.sorted)]
+}
+
+// merge merges two time-ordered lists into a new one; on equal times old
+// comes first, as it arrived first, so the result is what a stable sort
+// of the events in arrival order gives.
+func merge(old, new []event.Event) []event.Event {
+	out := make([]event.Event, 0, len(old)+len(new))
+	i, j := 0, 0
+	for i < len(old) && j < len(new) {
+		if new[j].At.Before(old[i].At) {
+			out = append(out, new[j])
+			j++
+		} else {
+			out = append(out, old[i])
+			i++
+		}
+	}
+	out = append(out, old[i:]...)
+	return append(out, new[j:]...)
 }
 
 func inOrderAfter(evs []event.Event, t time.Time) bool {

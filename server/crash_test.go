@@ -83,7 +83,12 @@ func startProc(t *testing.T, bin, db, dir string) *proc {
 // randomEvent makes an event of Borsetshire's vocabulary at a random day
 // of 2018-2019, so that batches arrive out of time order.
 func randomEvent(r *rand.Rand, id string) map[string]any {
-	at := time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(600)).Format("2006-01-02")
+	return eventAt(r, id, time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(600)))
+}
+
+// eventAt makes a random event of Borsetshire's vocabulary on day.
+func eventAt(r *rand.Rand, id string, day time.Time) map[string]any {
+	at := day.Format("2006-01-02")
 	switch r.IntN(5) {
 	case 0:
 		return map[string]any{"id": id, "type": "board-meeting", "at": at}

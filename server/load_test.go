@@ -55,11 +55,20 @@ func TestLoad(t *testing.T) {
 	}
 	var batches []batch
 	r := rand.New(rand.NewPCG(1, 2))
-	for n := 0; n*batchSize < total; n++ {
+	// Events mostly arrive in time order, as councils record them, a
+	// day's worth to a batch; one in fifty is a late return dated up to
+	// sixty days back.
+	nBatches := (total + batchSize - 1) / batchSize
+	for n := 0; n < nBatches; n++ {
 		var buf bytes.Buffer
 		c := councils[n%len(councils)]
+		day := time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 600*n/nBatches)
 		for i := range batchSize {
-			line, _ := json.Marshal(randomEvent(r, fmt.Sprintf("l%d-%d", n, i)))
+			at := day
+			if r.IntN(50) == 0 {
+				at = at.AddDate(0, 0, -r.IntN(60))
+			}
+			line, _ := json.Marshal(eventAt(r, fmt.Sprintf("l%d-%d", n, i), at))
 			buf.Write(line)
 			buf.WriteByte('\n')
 		}
