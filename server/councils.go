@@ -109,6 +109,8 @@ type council struct {
 	timer   *time.Timer
 	live    map[string]LiveFinding
 	order   []string // live keys in the order first reported
+	// pending are final findings not yet in the webhook outbox.
+	pending []pendingFinding
 	stopped bool
 }
 
@@ -277,6 +279,10 @@ func (c *council) reportLocked(f evaluator.Finding) {
 		c.order = append(c.order, key)
 	}
 	c.live[key] = LiveFinding{Reported: c.srv.now().UTC(), Finding: f}
+	if f.Status != evaluator.Open && len(c.srv.hooksFor(c.name)) > 0 {
+		c.pending = append(c.pending, pendingFinding{reported: c.srv.now().UTC(), f: f})
+		c.srv.poke()
+	}
 }
 
 // maxTimer bounds how long the timer sleeps, so that a wall clock set

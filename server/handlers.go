@@ -52,6 +52,9 @@ func Routes() []Route {
 		{Method: "GET", Pattern: "/v1/admin/tokens", handler: (*Server).listTokens},
 		{Method: "POST", Pattern: "/v1/admin/tokens", handler: (*Server).createToken},
 		{Method: "DELETE", Pattern: "/v1/admin/tokens/{id}", handler: (*Server).revokeToken},
+		{Method: "GET", Pattern: "/v1/admin/webhooks", handler: (*Server).listWebhooks},
+		{Method: "POST", Pattern: "/v1/admin/webhooks", handler: (*Server).createWebhook},
+		{Method: "DELETE", Pattern: "/v1/admin/webhooks/{id}", handler: (*Server).deleteWebhook},
 	}
 }
 

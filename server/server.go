@@ -34,6 +34,10 @@ type Config struct {
 	Now func() time.Time
 	// Log receives errors and notices; default standard error.
 	Log *log.Logger
+	// WebhookPoll is how often the webhook outbox is looked at; default
+	// one second. WebhookBackoff is the wait after a first failed
+	// delivery, doubling after each failure up to an hour; default 10 s.
+	WebhookPoll, WebhookBackoff time.Duration
 }
 
 // Server is the compliance service: an http.Handler plus the monitors
@@ -42,6 +46,7 @@ type Server struct {
 	cfg    Config
 	store  Store
 	tokens tokenCache
+	hooks  hooks
 
 	mu       sync.RWMutex
 	councils map[string]*council
@@ -70,8 +75,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = log.New(os.Stderr, "directions serve: ", log.LstdFlags)
 	}
+	if cfg.WebhookPoll <= 0 {
+		cfg.WebhookPoll = time.Second
+	}
+	if cfg.WebhookBackoff <= 0 {
+		cfg.WebhookBackoff = 10 * time.Second
+	}
 	s := &Server{cfg: cfg, store: cfg.Store, councils: map[string]*council{}, loadErrors: map[string]string{}}
 	s.tokens.m = map[string]cachedToken{}
+	if err := s.loadWebhooks(ctx); err != nil {
+		return nil, err
+	}
 	tree, err := loadTree(cfg.Dir)
 	if err != nil {
 		return nil, err
@@ -98,6 +112,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	sort.Strings(s.names)
+	s.startWebhooks()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
@@ -187,13 +202,15 @@ func (s *Server) Reload() (map[string]string, error) {
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Close stops the monitors' timers. It does not close the store.
+// Close stops the monitors' timers and the webhook sender, after moving
+// reported findings to the outbox. It does not close the store.
 func (s *Server) Close() {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	for _, c := range s.councils {
 		c.stop()
 	}
+	s.mu.RUnlock()
+	s.stopWebhooks()
 }
 
 // Timeouts bound every connection, so a slow or stalled client cannot

@@ -373,5 +373,5 @@ func TestMigrationsRefuseANewerStore(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	_, err = OpenStore(context.Background(), dsn)
-	require.ErrorContains(t, err, "schema version 99, newer than this server's 1")
+	require.ErrorContains(t, err, "schema version 99, newer than this server's 2")
 }

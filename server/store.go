@@ -30,7 +30,43 @@ type Store interface {
 	RevokeToken(ctx context.Context, id string) (bool, error)
 	Tokens(ctx context.Context) ([]Token, error)
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
+
+	AddWebhook(ctx context.Context, h Webhook) error
+	DeleteWebhook(ctx context.Context, id string) (bool, error)
+	Webhooks(ctx context.Context) ([]Webhook, error)
+	// Enqueue adds deliveries; one already queued for the same webhook,
+	// finding and status is left as it is (a rebuilt monitor reports old
+	// findings again).
+	Enqueue(ctx context.Context, ds []Delivery) error
+	// Due returns up to limit undelivered deliveries whose next attempt
+	// is at or before now.
+	Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// UpdateDelivery records an attempt.
+	UpdateDelivery(ctx context.Context, d Delivery) error
 	Close() error
+}
+
+// Webhook is where a council's final findings are sent. The secret signs
+// each body (HMAC-SHA256), so it is kept as it is, unlike tokens.
+type Webhook struct {
+	ID      string    `json:"id"`
+	Council string    `json:"council"`
+	URL     string    `json:"url"`
+	Secret  string    `json:"-"`
+	Created time.Time `json:"created"`
+}
+
+// Delivery is one finding to send to one webhook.
+type Delivery struct {
+	Webhook  string
+	Finding  string // FindingID
+	Status   string
+	Body     string
+	Attempts int
+	Next     time.Time
+	// Done is set once delivered, or when given up on (Error says why).
+	Done  bool
+	Error string
 }
 
 // Stored is one event as kept: its canonical JSON line (see canonical) and
@@ -138,6 +174,26 @@ var migrations = []string{
 		created TEXT NOT NULL,
 		revoked TEXT NOT NULL
 	)`,
+	// 2: webhooks and their outbox.
+	`CREATE TABLE webhooks (
+		id TEXT PRIMARY KEY,
+		council TEXT NOT NULL,
+		url TEXT NOT NULL,
+		secret TEXT NOT NULL,
+		created TEXT NOT NULL
+	);
+	CREATE TABLE deliveries (
+		webhook TEXT NOT NULL,
+		finding TEXT NOT NULL,
+		status TEXT NOT NULL,
+		body TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		next_ms BIGINT NOT NULL,
+		done INTEGER NOT NULL,
+		error TEXT NOT NULL,
+		PRIMARY KEY (webhook, finding, status)
+	);
+	CREATE INDEX deliveries_due ON deliveries (done, next_ms)`,
 }
 
 func (s *sqlStore) migrate(ctx context.Context) error {
@@ -472,6 +528,88 @@ func (s *sqlStore) Close() error {
 	}
 	<-s.stopped
 	return s.db.Close()
+}
+
+func (s *sqlStore) AddWebhook(ctx context.Context, h Webhook) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO webhooks (id, council, url, secret, created) VALUES (?, ?, ?, ?, ?)`), h.ID, h.Council, h.URL, h.Secret, fmtTime(h.Created))
+	return err
+}
+
+func (s *sqlStore) DeleteWebhook(ctx context.Context, id string) (bool, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM webhooks WHERE id = ?`), id)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM deliveries WHERE webhook = ?`), id)
+		return err
+	})
+	return n == 1, err
+}
+
+func (s *sqlStore) Webhooks(ctx context.Context) ([]Webhook, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, council, url, secret, created FROM webhooks ORDER BY council, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Webhook
+	for rows.Next() {
+		var h Webhook
+		var created string
+		if err := rows.Scan(&h.ID, &h.Council, &h.URL, &h.Secret, &created); err != nil {
+			return nil, err
+		}
+		h.Created = parseTime(created)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		ins := s.q(`INSERT INTO deliveries (webhook, finding, status, body, attempts, next_ms, done, error) VALUES (?, ?, ?, ?, 0, ?, 0, '') ON CONFLICT (webhook, finding, status) DO NOTHING`)
+		for _, d := range ds {
+			if _, err := tx.ExecContext(ctx, ins, d.Webhook, d.Finding, d.Status, d.Body, d.Next.UnixMilli()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *sqlStore) Due(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT webhook, finding, status, body, attempts, next_ms, error FROM deliveries WHERE done = 0 AND next_ms <= ? ORDER BY next_ms LIMIT ?`), now.UnixMilli(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var next int64
+		if err := rows.Scan(&d.Webhook, &d.Finding, &d.Status, &d.Body, &d.Attempts, &next, &d.Error); err != nil {
+			return nil, err
+		}
+		d.Next = time.UnixMilli(next)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) UpdateDelivery(ctx context.Context, d Delivery) error {
+	done := 0
+	if d.Done {
+		done = 1
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE deliveries SET attempts = ?, next_ms = ?, done = ?, error = ? WHERE webhook = ? AND finding = ? AND status = ?`),
+		d.Attempts, d.Next.UnixMilli(), done, d.Error, d.Webhook, d.Finding, d.Status)
+	return err
 }
 
 // Redact hides the password in a store URL, for logs.

@@ -97,6 +97,7 @@ func TestPostgres(t *testing.T) {
 		"MigrationsRefuseANewerStore":        TestMigrationsRefuseANewerStore,
 		"ConcurrentAppendsAreGapFree":        TestConcurrentAppendsAreGapFree,
 		"AConflictFailsOnlyItsBatch":         TestAConflictFailsOnlyItsBatch,
+		"Webhooks":                           TestWebhooks,
 		"TwoInstancesShareOneDatabase":       testTwoInstances,
 		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
 		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
