@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 	"sync"
@@ -79,11 +80,16 @@ type cachedToken struct {
 }
 
 // authenticate returns the request's token, or nil.
-func (s *Server) authenticate(r *http.Request, inQuery bool) (*Token, error) {
+func (s *Server) authenticate(r *http.Request, inQuery, inCookie bool) (*Token, error) {
 	h := r.Header.Get("Authorization")
 	secret, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok && inQuery {
 		secret, ok = r.URL.Query().Get("token"), true
+	}
+	if !ok && inCookie {
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			secret, ok = c.Value, true
+		}
 	}
 	if !ok || secret == "" {
 		return nil, nil
@@ -144,4 +150,49 @@ func DevToken(ctx context.Context, st Store) (string, error) {
 	}
 	secret, _, err := NewToken(ctx, st, RoleAdmin, "", "development")
 	return secret, err
+}
+
+// sessionCookie holds the token for the HTML pages. It is HttpOnly (no
+// script reads it), SameSite=Strict (no other site's page sends it) and
+// honoured only by the GET pages, never by the API that writes.
+const sessionCookie = "directions_token"
+
+// login takes a token from the form on the login page, checks it, and
+// sets the cookie the pages read.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *Token) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	secret := strings.TrimSpace(r.PostFormValue("token"))
+	next := r.PostFormValue("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/dashboard" // only paths on this server: no open redirect
+	}
+	tok, err := s.store.TokenByHash(r.Context(), HashToken(secret))
+	if err != nil || tok == nil {
+		w.WriteHeader(http.StatusUnauthorized)
+		loginForm(w, next, "That token is not known, or has been revoked.")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: 12 * 3600})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func loginPage(w http.ResponseWriter, next string) {
+	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusUnauthorized)
+	loginForm(w, next, "")
+}
+
+var loginTmpl = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in: directions</title>
+<style>body{font-family:system-ui,Arial,sans-serif;margin:2rem;max-width:40rem}input[type=password]{width:100%;padding:.4rem}p.err{color:#d4351c;font-weight:bold}</style></head>
+<body><h1>Sign in</h1>{{if .Err}}<p class="err">{{.Err}}</p>{{end}}
+<form method="post" action="/login"><label for="token">Access token</label>
+<input type="password" id="token" name="token" autocomplete="off" required>
+<input type="hidden" name="next" value="{{.Next}}"><p><button type="submit">Sign in</button></p></form>
+<p>Tokens are made by an administrator with <code>directions serve token create</code>.</p></body></html>
+`))
+
+func loginForm(w http.ResponseWriter, next, msg string) {
+	_ = loginTmpl.Execute(w, struct{ Next, Err string }{next, msg})
 }

@@ -30,7 +30,11 @@ type Route struct {
 	// QueryToken routes also take the token as ?token=, for calendar
 	// clients that cannot send an Authorization header.
 	QueryToken bool
-	handler    func(s *Server, w http.ResponseWriter, r *http.Request, tok *Token)
+	// Page routes are HTML for a browser, which sends no Authorization
+	// header: they also take the token from the cookie /login sets, and
+	// without a token show the login form.
+	Page    bool
+	handler func(s *Server, w http.ResponseWriter, r *http.Request, tok *Token)
 }
 
 func (s *Server) routes() []Route { return Routes() }
@@ -45,9 +49,11 @@ func Routes() []Route {
 		{Method: "GET", Pattern: "/v1/councils/{council}/events", handler: (*Server).getEvents},
 		{Method: "GET", Pattern: "/v1/councils/{council}/findings", handler: (*Server).findings},
 		{Method: "GET", Pattern: "/v1/councils/{council}/live", handler: (*Server).live},
-		{Method: "GET", Pattern: "/v1/councils/{council}/report", handler: (*Server).reportHTML},
+		{Method: "GET", Pattern: "/v1/councils/{council}/report", Page: true, handler: (*Server).reportHTML},
 		{Method: "GET", Pattern: "/v1/councils/{council}/calendar.ics", QueryToken: true, handler: (*Server).calendar},
 		{Method: "GET", Pattern: "/v1/summary", handler: (*Server).summary},
+		{Method: "GET", Pattern: "/dashboard", Page: true, handler: (*Server).dashboard},
+		{Method: "POST", Pattern: "/login", Public: true, handler: (*Server).login},
 		{Method: "POST", Pattern: "/v1/admin/reload", handler: (*Server).reload},
 		{Method: "GET", Pattern: "/v1/admin/tokens", handler: (*Server).listTokens},
 		{Method: "POST", Pattern: "/v1/admin/tokens", handler: (*Server).createToken},
@@ -92,10 +98,14 @@ func (s *Server) wrap(rt Route) http.Handler {
 		var tok *Token
 		if !rt.Public {
 			var err error
-			tok, err = s.authenticate(r, rt.QueryToken)
+			tok, err = s.authenticate(r, rt.QueryToken, rt.Page)
 			if err != nil {
 				s.logf("authenticating: %v", err)
 				fail(w, http.StatusServiceUnavailable, "the token store is unavailable; try again")
+				return
+			}
+			if tok == nil && rt.Page {
+				loginPage(w, r.URL.RequestURI())
 				return
 			}
 			if tok == nil {

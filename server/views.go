@@ -16,7 +16,7 @@ import (
 
 // pageCSP lets the self-contained pages use their inline styles and
 // images and nothing else: no scripts, no requests elsewhere.
-const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 // workspaceOf gives the report the loaded directions as a workspace.
 func workspaceOf(d *directions) *workspace.Workspace {
@@ -40,10 +40,7 @@ func (s *Server) reportHTML(w http.ResponseWriter, r *http.Request, tok *Token) 
 		fail(w, http.StatusInternalServerError, "rendering the report: %v", err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", pageCSP)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(buf.Bytes())
+	writePage(w, buf.Bytes())
 }
 
 // calendar is the council's iCalendar subscription feed: the deadlines
