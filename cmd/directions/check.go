@@ -230,18 +230,9 @@ func whose(f evaluator.Finding) string {
 	return "duty"
 }
 
-// dueText is a finding's due date for people: "25 Apr 2018", or the range
-// it may be when it depends on a date known only to a range, or "-".
-func dueText(f evaluator.Finding, loc *time.Location) string {
-	if f.Due == "" {
-		return "-"
-	}
-	first := civil.In(f.DueAt, loc)
-	if last, err := civil.Parse(f.DueLatest); err == nil {
-		return civil.Range{First: first, Last: last}.Long()
-	}
-	return first.Long()
-}
+// dueText is a finding's due date for people (internal/checkjson, shared
+// with explain).
+func dueText(f evaluator.Finding, loc *time.Location) string { return checkjson.DueText(f, loc) }
 
 // Report, Summary and the functions that build them live in
 // internal/checkjson, shared with the server (directions serve).

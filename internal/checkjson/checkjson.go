@@ -254,3 +254,16 @@ func csvTime(t time.Time, loc *time.Location) string {
 	}
 	return t.Format(time.RFC3339)
 }
+
+// DueText is a finding's due date for people: "25 Apr 2018", or the range
+// it may be when it depends on a date known only to a range, or "-".
+func DueText(f evaluator.Finding, loc *time.Location) string {
+	if f.Due == "" {
+		return "-"
+	}
+	first := civil.In(f.DueAt, loc)
+	if last, err := civil.Parse(f.DueLatest); err == nil {
+		return civil.Range{First: first, Last: last}.Long()
+	}
+	return first.Long()
+}
