@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
@@ -253,6 +254,10 @@ func decodeStored(name string, rows []Stored, loc *time.Location) ([]event.Event
 	evs, err := event.ParseJSONL("store:"+name, []byte(b.String()), event.Options{Location: loc})
 	if err != nil {
 		return nil, fmt.Errorf("reading council %s's stored events: %w", name, err)
+	}
+	// An event's position is where it arrived: its batch, line and column.
+	for i := range evs {
+		evs[i].Pos = diag.Position{File: "batch " + rows[i].Batch, Line: rows[i].Line, Column: rows[i].Column}
 	}
 	return evs, nil
 }

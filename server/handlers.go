@@ -49,6 +49,7 @@ func Routes() []Route {
 		{Method: "GET", Pattern: "/v1/councils/{council}/events", handler: (*Server).getEvents},
 		{Method: "GET", Pattern: "/v1/councils/{council}/findings", handler: (*Server).findings},
 		{Method: "GET", Pattern: "/v1/councils/{council}/live", handler: (*Server).live},
+		{Method: "GET", Pattern: "/v1/councils/{council}/explain", handler: (*Server).explainObligation},
 		{Method: "GET", Pattern: "/v1/councils/{council}/report", Page: true, handler: (*Server).reportHTML},
 		{Method: "GET", Pattern: "/v1/councils/{council}/calendar.ics", QueryToken: true, handler: (*Server).calendar},
 		{Method: "GET", Pattern: "/v1/summary", handler: (*Server).summary},

@@ -2,13 +2,16 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/explain"
 	"github.com/dfe-tools/directions/internal/icsfeed"
 	"github.com/dfe-tools/directions/internal/report"
 	"github.com/dfe-tools/directions/internal/workspace"
@@ -104,4 +107,56 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-deadlines.ics"`, c.name))
 	_, _ = w.Write(buf.Bytes())
+}
+
+// explainObligation is `directions explain` for one obligation of the
+// council: ?obligation=ID (or DIRECTION/ID), ?as_of=, ?format=json|text.
+func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *Token) {
+	c := s.readable(w, r, tok)
+	if c == nil {
+		return
+	}
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "text" {
+		fail(w, http.StatusBadRequest, "format must be json or text, not %q", format)
+		return
+	}
+	d, evs, err := c.snapshot(r.Context())
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, "the store is unavailable; try again")
+		return
+	}
+	id := q.Get("obligation")
+	targets := explain.Find(d.set, id)
+	if len(targets) == 0 {
+		fail(w, http.StatusBadRequest, "no obligation %q; the obligations are: %s", id, strings.Join(explain.ObligationIDs(d.set), ", "))
+		return
+	}
+	at, err := s.asOf(r, d.loc)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ws := workspaceOf(d)
+	ws.Events = evs
+	ex, err := explain.Explain(ws, d.set, targets, at)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	if format == "text" {
+		var buf bytes.Buffer
+		if err := explain.WriteText(&buf, ex, d.loc); err != nil {
+			fail(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write(buf.Bytes())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // CEL's && stays readable, as the CLI writes it
+	_ = enc.Encode(ex)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -64,4 +65,46 @@ func TestCalendarFeedUpdatesInPlace(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, code)
 	code, _ = h.do("GET", "/v1/councils/ambridge/calendar.ics?from=2018-13-01", tok, "", "")
 	assert.Equal(t, http.StatusBadRequest, code)
+}
+
+// TestExplain: the server's explain is the CLI's, over the stored events;
+// an event's position is where it arrived.
+func TestExplain(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	tok := h.token(RoleCouncil, "borsetshire")
+	code, body := h.do("POST", "/v1/councils/borsetshire/events", tok, jsonl, "\n"+`{"id": "chair-q1", "type": "report", "at": "2018-05-21", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}`)
+	require.Equal(t, 200, code, string(body))
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&as_of=2018-09-30", tok, "", "")
+	require.Equal(t, 200, code, string(body))
+	var ex struct {
+		Obligations []struct {
+			ID        string
+			Instances []struct {
+				Number       int
+				Status       string
+				Due          string
+				DischargedBy *struct{ ID string } `json:"discharged_by"`
+				DaysLate     int                  `json:"days_late"`
+			}
+			Candidates []struct{ Event, Where string }
+		}
+	}
+	require.NoError(t, json.Unmarshal(body, &ex))
+	require.Len(t, ex.Obligations, 1)
+	o := ex.Obligations[0]
+	// Borsetshire's direction of 15 February 2018: the first quarterly
+	// report is due 3 months on, 15 May 2018; sent 21 May, 6 days late.
+	require.NotEmpty(t, o.Instances)
+	assert.Equal(t, "2018-05-15", o.Instances[0].Due)
+	assert.Equal(t, "late", o.Instances[0].Status)
+	assert.Equal(t, 6, o.Instances[0].DaysLate)
+	require.NotEmpty(t, o.Candidates)
+	assert.Regexp(t, `^batch b[0-9a-f-]+:2:1$`, o.Candidates[0].Where, "the event's line and column in its request")
+
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&as_of=2018-09-30&format=text", tok, "", "")
+	require.Equal(t, 200, code)
+	assert.Contains(t, string(body), "chair-quarterly-report")
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=nope", tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, string(body), "borsetshire-2018-02/chair-quarterly-report")
 }
