@@ -27,6 +27,8 @@ var testDSN = func(t *testing.T, name string) string {
 	}
 	p := filepath.Join(t.TempDir(), name+".db")
 	sqliteFiles[key] = p
+	// A finished test's *testing.T may be reused at the same address.
+	t.Cleanup(func() { sqliteMu.Lock(); delete(sqliteFiles, key); sqliteMu.Unlock() })
 	return p
 }
 
@@ -64,6 +66,7 @@ func TestPostgres(t *testing.T) {
 	require.NoError(t, admin.Ping(), "DIRECTIONS_TEST_POSTGRES is set but the server cannot be reached")
 	var mu sync.Mutex
 	schemas := map[string]string{}
+	made := 0
 	old := testDSN
 	testDSN = func(t *testing.T, name string) string {
 		mu.Lock()
@@ -72,12 +75,18 @@ func TestPostgres(t *testing.T) {
 		if dsn, ok := schemas[key]; ok {
 			return dsn
 		}
-		schema := fmt.Sprintf("directions_test_%d", len(schemas)+1)
+		made++
+		schema := fmt.Sprintf("directions_test_%d", made)
 		_, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
 		require.NoError(t, err)
 		_, err = admin.Exec(`CREATE SCHEMA ` + schema)
 		require.NoError(t, err)
-		t.Cleanup(func() { admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`) })
+		t.Cleanup(func() {
+			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
+			mu.Lock()
+			delete(schemas, key)
+			mu.Unlock()
+		})
 		u, err := url.Parse(base)
 		require.NoError(t, err)
 		q := u.Query()
