@@ -80,7 +80,7 @@ func TestWebhooks(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, ev := range bodies {
-			if ev.Finding.Obligation == "six-monthly-review" && ev.Finding.Instance == 1 && ev.Status == "met" {
+			if ev.Finding.Obligation == "adviser-six-monthly-review" && ev.Finding.Instance == 1 && ev.Status == "met" {
 				return true
 			}
 		}
