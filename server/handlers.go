@@ -359,11 +359,11 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, tok *Token) {
 
 // summary is the national summary: one row per council the token may
 // read (every council, for the DfE), then each council's report; as CSV
-// with ?format=csv (two tables, as `check --format csv`).
+// with ?format=csv (the findings) or csv-summary (a row per council).
 func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 	format := r.URL.Query().Get("format")
-	if format != "" && format != "json" && format != "csv" {
-		fail(w, http.StatusBadRequest, "format must be json or csv, not %q", format)
+	if format != "" && format != "json" && format != "csv" && format != "csv-summary" {
+		fail(w, http.StatusBadRequest, "format must be json, csv (the findings table) or csv-summary (a row per council), not %q", format)
 		return
 	}
 	rep := checkjson.BatchReport{Schema: checkjson.BatchSchemaURL, Engine: evaluator.Version, Summary: []checkjson.CouncilRow{}, Councils: []checkjson.CouncilCheck{}}
@@ -393,10 +393,15 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 		rep.Councils = append(rep.Councils, cc)
 		csvs = append(csvs, cv)
 	}
-	if format == "csv" {
+	if format == "csv" || format == "csv-summary" {
+		// The tables `check --format csv|csv-summary` write.
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="directions-summary.csv"`)
-		_ = checkjson.WriteCSV(w, csvs)
+		w.Header().Set("Content-Disposition", `attachment; filename="directions-`+format+`.csv"`)
+		if format == "csv" {
+			_ = checkjson.WriteCSV(w, csvs)
+		} else {
+			_ = checkjson.WriteCSVSummary(w, csvs)
+		}
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)

@@ -265,7 +265,7 @@ func TestFindingsAreChecks(t *testing.T) {
 	}
 	// As the examples say: Borsetshire and Casterbridge are in breach as of
 	// 30 September 2018, Ambridge is not.
-	code, body := h.do("GET", "/v1/summary?as_of=2018-09-30&format=csv", dfe, "", "")
+	code, body := h.do("GET", "/v1/summary?as_of=2018-09-30&format=csv-summary", dfe, "", "")
 	require.Equal(t, 200, code)
 	lines := strings.Split(string(body), "\n")
 	assert.Equal(t, strings.Join(checkjson.SummaryHeader, ","), lines[0])

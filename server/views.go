@@ -62,7 +62,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 	}
 	now := s.now()
 	today := civil.In(now, d.loc)
-	rg := icsfeed.Range{From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), ReadAt: now, Remind: 7}
+	rg := icsfeed.Range{From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), ReadAt: now, ExportedAt: now, Remind: 7}
 	q := r.URL.Query()
 	for _, p := range []struct {
 		name string

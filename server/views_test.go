@@ -58,7 +58,7 @@ func TestCalendarFeedUpdatesInPlace(t *testing.T) {
 	m = entry.FindStringSubmatch(string(body))
 	require.NotNil(t, m, string(body))
 	assert.Equal(t, uid, m[1], "the same deadline keeps its UID")
-	assert.True(t, strings.HasPrefix(m[2], "Met:"), m[2])
+	assert.True(t, strings.HasPrefix(m[2], "Late:"), m[2]) // due 1 June, sent 5 June
 
 	// Only the feed takes the token in the URL.
 	code, _ = h.do("GET", "/v1/councils/ambridge/findings?token="+tok, "", "", "")
