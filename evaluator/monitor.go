@@ -167,3 +167,18 @@ func (m *Monitor) Outstanding() int {
 	}
 	return n
 }
+
+// Wake returns the earliest time at which Advance has anything to do (a
+// deadline passes, a recurring instance opens, a direction comes into
+// force), so that a service can set a timer to it instead of polling; ok
+// is false when nothing is pending.
+func (m *Monitor) Wake() (t time.Time, ok bool) {
+	t = farFuture
+	for _, ds := range m.e.states {
+		t = minTime(t, ds.wake)
+	}
+	if !t.Before(farFuture) {
+		return time.Time{}, false
+	}
+	return t, true
+}

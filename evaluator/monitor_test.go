@@ -283,3 +283,45 @@ func TestMonitorAndStreamAgreeOnScheduleShapes(t *testing.T) {
 		require.Equal(t, res.Events, sres.Events, "stream, seed %d", seed)
 	}
 }
+
+// TestMonitorWake checks that a timer set to Wake is enough: nothing is
+// reported by advancing to just before it, and jumping from wake to wake
+// finds the same missed instances as Evaluate.
+func TestMonitorWake(t *testing.T) {
+	set := barnetAndStress(t)
+	for seed := range uint64(40 / raceScale) {
+		r := rand.New(rand.NewPCG(seed, 4))
+		evs := event.Sort(chaosHistory(r, 1+r.IntN(40)))
+		end := civil.New(2020, 1, 1).Start(event.London)
+		if last := evs[len(evs)-1].At; !last.Before(end) {
+			end = last.AddDate(1, 0, 0)
+		}
+		reported := 0
+		latest := map[instKey]Finding{}
+		m := NewMonitor(set, func(f Finding) { reported++; latest[instKey{f.Direction, f.Obligation, f.Instance}] = f })
+		for _, ev := range evs {
+			require.NoError(t, m.Observe(&ev))
+		}
+		for steps := 0; ; steps++ {
+			require.Less(t, steps, 10000, "wake does not move forward")
+			w, ok := m.Wake()
+			if !ok || w.After(end) {
+				break
+			}
+			before := reported
+			require.NoError(t, m.Advance(w.Add(-time.Nanosecond)))
+			require.Equal(t, before, reported, "seed %d: advancing to just before the wake %s reported something", seed, w)
+			require.NoError(t, m.Advance(w))
+			next, ok := m.Wake()
+			require.True(t, !ok || next.After(w), "seed %d: wake %s did not move on", seed, w)
+		}
+		require.NoError(t, m.Advance(end))
+		res, err := Evaluate(set, evs, Options{AsOf: end})
+		require.NoError(t, err)
+		for _, f := range res.Findings {
+			if f.Status == Missed {
+				require.Equal(t, Missed, latest[instKey{f.Direction, f.Obligation, f.Instance}].Status, "seed %d: %s/%s #%d", seed, f.Direction, f.Obligation, f.Instance)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
@@ -153,61 +154,11 @@ func loadCouncil(ctx context.Context, c workspace.Council, asOf string) councilR
 	return r
 }
 
-// CouncilRow is one line of the summary.
-type CouncilRow struct {
-	Council string `json:"council"`
-	Folder  string `json:"folder"`
-	// InForce counts the directions in force at the as-of time.
-	InForce int `json:"directions_in_force"`
-	// Due counts the instances whose deadline had passed by the as-of
-	// time, whatever their status.
-	Due      int `json:"due"`
-	Met      int `json:"met"`
-	Late     int `json:"late"`
-	Missed   int `json:"missed"`
-	Open     int `json:"open"`
-	Breached int `json:"breached"`
-	// Breaches counts the council's duties late, missed or breached;
-	// ExpectationsUnmet other parties' expectations not met (never breaches).
-	Breaches          int `json:"breaches"`
-	ExpectationsUnmet int `json:"expectations_unmet"`
-	// Indeterminate and Possible count findings that depend on a date
-	// known only to a range (not breaches).
-	Indeterminate int `json:"indeterminate"`
-	Possible      int `json:"possible"`
-	// Next is the earliest deadline after the as-of time of an instance
-	// not yet discharged; NextClause and NextDirection say whose it is.
-	Next          string `json:"next_deadline,omitempty"`
-	NextClause    string `json:"next_clause,omitempty"`
-	NextDirection string `json:"next_direction,omitempty"`
-	Error         string `json:"error,omitempty"`
-}
+// CouncilRow is one line of the summary (internal/checkjson).
+type CouncilRow = checkjson.CouncilRow
 
-func councilRow(c workspace.Council, ws *workspace.Workspace, res *evaluator.Result) CouncilRow {
-	row := CouncilRow{Council: c.Name, Folder: c.Dir}
-	for _, d := range res.Directions {
-		if d.InForce && !d.RevokesOnly {
-			row.InForce++
-		}
-	}
-	s := summarise(res)
-	row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet = s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet
-	row.Indeterminate, row.Possible = s.Indeterminate, s.Possible
-	var next time.Time
-	for _, f := range res.Findings {
-		if f.Due == "" {
-			continue
-		}
-		if !f.DueAt.After(res.AsOf) {
-			row.Due++
-			continue
-		}
-		if f.Status == evaluator.Open && (next.IsZero() || f.DueAt.Before(next)) {
-			next = f.DueAt
-			row.Next, row.NextClause, row.NextDirection = f.Due, f.Clause, f.Direction
-		}
-	}
-	return row
+func councilRow(c workspace.Council, _ *workspace.Workspace, res *evaluator.Result) CouncilRow {
+	return checkjson.Row(c.Name, c.Dir, res)
 }
 
 func (r councilResult) row() CouncilRow {
@@ -283,27 +234,15 @@ func commonAsOf(results []councilResult) (time.Time, *time.Location, bool) {
 	return at, loc, !at.IsZero()
 }
 
-// BatchReport is the JSON document `check --format json` writes for a tree
-// of councils: the summary rows, then each council's own check report.
-type BatchReport struct {
-	Schema   string         `json:"schema"`
-	Engine   string         `json:"engine"`
-	Summary  []CouncilRow   `json:"summary"`
-	Councils []CouncilCheck `json:"councils"`
-}
-
-// CouncilCheck is one council's part of a BatchReport: its check report, or
-// the error that stopped it from being evaluated.
-type CouncilCheck struct {
-	Council string  `json:"council"`
-	Folder  string  `json:"folder"`
-	Report  *Report `json:"report,omitempty"`
-	Error   string  `json:"error,omitempty"`
-}
+// BatchReport and CouncilCheck live in internal/checkjson.
+type (
+	BatchReport  = checkjson.BatchReport
+	CouncilCheck = checkjson.CouncilCheck
+)
 
 func writeBatchJSON(w io.Writer, results []councilResult) error {
 	rep := BatchReport{
-		Schema: "https://github.com/dfe-tools/directions/schemas/check-batch-output.schema.json", Engine: evaluator.Version,
+		Schema: checkjson.BatchSchemaURL, Engine: evaluator.Version,
 		Summary: []CouncilRow{}, Councils: []CouncilCheck{},
 	}
 	for _, r := range results {
@@ -323,13 +262,5 @@ func writeBatchJSON(w io.Writer, results []councilResult) error {
 
 // newReport builds the single-council JSON report, as writeJSON does.
 func newReport(ws *workspace.Workspace, res *evaluator.Result) *Report {
-	rep := &Report{
-		Schema: "https://github.com/dfe-tools/directions/schemas/check-output.schema.json", Engine: evaluator.Version,
-		AsOf: res.AsOf, Inputs: ws.Files, Directions: res.Directions, Findings: res.Findings, Events: res.Events,
-		Summary: summarise(res),
-	}
-	if rep.Findings == nil {
-		rep.Findings = []evaluator.Finding{}
-	}
-	return rep
+	return checkjson.NewReport(ws.Files, res)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -229,75 +230,23 @@ func whose(f evaluator.Finding) string {
 	return "duty"
 }
 
-// dueText is a finding's due date for people: "25 Apr 2018", or the range
-// it may be when it depends on a date known only to a range, or "-".
-func dueText(f evaluator.Finding, loc *time.Location) string {
-	if f.Due == "" {
-		return "-"
-	}
-	first := civil.In(f.DueAt, loc)
-	if last, err := civil.Parse(f.DueLatest); err == nil {
-		return civil.Range{First: first, Last: last}.Long()
-	}
-	return first.Long()
-}
+// dueText is a finding's due date for people (internal/checkjson, shared
+// with explain).
+func dueText(f evaluator.Finding, loc *time.Location) string { return checkjson.DueText(f, loc) }
 
-// Report is the JSON document `check --format json` writes. Its schema is
-// documented in the README and in schemas/check-output.schema.json.
-type Report struct {
-	Schema     string                      `json:"schema"`
-	Engine     string                      `json:"engine"`
-	AsOf       time.Time                   `json:"as_of"`
-	Inputs     []workspace.File            `json:"inputs"`
-	Directions []evaluator.DirectionStatus `json:"directions"`
-	Findings   []evaluator.Finding         `json:"findings"`
-	Events     evaluator.EventCounts       `json:"events"`
-	Summary    Summary                     `json:"summary"`
-}
+// Report, Summary and the functions that build them live in
+// internal/checkjson, shared with the server (directions serve).
+type (
+	Report  = checkjson.Report
+	Summary = checkjson.Summary
+)
 
-// Summary counts findings by status.
-type Summary struct {
-	Findings int `json:"findings"`
-	Met      int `json:"met"`
-	Late     int `json:"late"`
-	Missed   int `json:"missed"`
-	Open     int `json:"open"`
-	Breached int `json:"breached"`
-	// Waived instances are neither breaches nor open.
-	Waived int `json:"waived,omitempty"`
-	// Breaches counts late, missed and breached findings of the council's
-	// duties; ExpectationsUnmet those of other parties' expectations, which
-	// are never breaches of the direction.
-	ExpectationsUnmet int `json:"expectations_unmet"`
-	// Indeterminate and Possible count findings that depend on a date
-	// known only to a range; they are not breaches (Breaches counts only
-	// definite ones) unless every case is one.
-	Indeterminate int `json:"indeterminate"`
-	Possible      int `json:"possible"`
-	Breaches      int `json:"breaches"`
-}
-
-func summarise(res *evaluator.Result) Summary {
-	return Summary{
-		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
-		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
-		Indeterminate: res.Count(evaluator.Indeterminate), Possible: res.Count(evaluator.Possible),
-		Waived: res.Count(evaluator.Waived), Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
-	}
-}
+func summarise(res *evaluator.Result) Summary { return checkjson.Summarise(res) }
 
 func writeJSON(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {
-	rep := Report{
-		Schema: "https://github.com/dfe-tools/directions/schemas/check-output.schema.json", Engine: evaluator.Version,
-		AsOf: res.AsOf, Inputs: ws.Files, Directions: res.Directions, Findings: res.Findings, Events: res.Events,
-		Summary: summarise(res),
-	}
-	if rep.Findings == nil {
-		rep.Findings = []evaluator.Finding{}
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	return enc.Encode(checkjson.NewReport(ws.Files, res))
 }
 
 func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {

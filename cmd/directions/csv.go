@@ -1,98 +1,38 @@
 package main
 
 import (
-	"encoding/csv"
 	"io"
-	"strconv"
-	"strings"
-	"time"
 
-	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/internal/checkjson"
 )
 
-// CSV output is one table per output, each with one header row, so that a
-// spreadsheet or CSV reader (Excel, pandas.read_csv, encoding/csv) loads it
-// as is: `--format csv` writes the findings (one row per instance, with the
-// council in the first column), `--format csv-summary` the summary (one row
-// per council).
+// The CSV tables of a tree of councils are written by checkjson, which
+// the server's national summary shares.
 
-var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible"}
+var (
+	summaryHeader  = checkjson.SummaryHeader
+	findingsHeader = checkjson.FindingsHeader
+)
 
-var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
+type safeCSV = checkjson.SafeCSV
+
+func csvCouncils(results []councilResult) []checkjson.CSVCouncil {
+	cs := make([]checkjson.CSVCouncil, len(results))
+	for i, r := range results {
+		cs[i] = checkjson.CSVCouncil{Row: r.row(), Res: r.Res}
+		if r.WS != nil {
+			cs[i].Loc = r.WS.Location
+		}
+	}
+	return cs
+}
 
 // writeBatchCSVSummary writes the per-council summary table.
 func writeBatchCSVSummary(w io.Writer, results []councilResult) error {
-	cw := &safeCSV{csv.NewWriter(w)}
-	_ = cw.Write(summaryHeader)
-	for _, r := range results {
-		row := r.row()
-		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", ""}
-		if r.Err == nil {
-			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
-				rec[2+i] = strconv.Itoa(n)
-			}
-			rec[14] = strconv.Itoa(row.ExpectationsUnmet)
-			rec[15], rec[16] = strconv.Itoa(row.Indeterminate), strconv.Itoa(row.Possible)
-		}
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
+	return checkjson.WriteCSVSummary(w, csvCouncils(results))
 }
 
 // writeBatchCSV writes the findings table.
 func writeBatchCSV(w io.Writer, results []councilResult) error {
-	cw := &safeCSV{csv.NewWriter(w)}
-	_ = cw.Write(findingsHeader)
-	for _, r := range results {
-		if r.Res == nil {
-			continue
-		}
-		loc := r.WS.Location
-		for _, f := range r.Res.Findings {
-			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, ""}
-			if f.Trigger != nil {
-				rec[9], rec[10] = f.Trigger.ID, csvTime(f.Trigger.At, loc)
-			}
-			if f.DischargedBy != nil {
-				rec[11], rec[12] = f.DischargedBy.ID, csvTime(f.DischargedBy.At, loc)
-			}
-			if f.Status == "late" {
-				rec[13] = strconv.Itoa(f.DaysLate)
-			}
-			var cases []string
-			for _, c := range f.Cases {
-				cases = append(cases, c.String())
-			}
-			rec[18] = strings.Join(cases, "; ")
-			_ = cw.Write(rec)
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// safeCSV keeps spreadsheets from running text from the inputs as a
-// formula: a cell that begins with =, +, -, @, a tab or a carriage return
-// is written with a leading apostrophe (OWASP's advice on CSV injection).
-// Event ids and reasons come from council returns, so they are not trusted.
-type safeCSV struct{ *csv.Writer }
-
-func (c *safeCSV) Write(rec []string) error {
-	for i, v := range rec {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			rec[i] = "'" + v
-		}
-	}
-	return c.Writer.Write(rec)
-}
-
-// csvTime writes an event time as a date when it is the start of a day, as
-// events given by date are, and in RFC 3339 otherwise.
-func csvTime(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	if d := civil.In(t, loc); d.Start(loc).Equal(t) {
-		return d.String()
-	}
-	return t.Format(time.RFC3339)
+	return checkjson.WriteCSV(w, csvCouncils(results))
 }

@@ -66,7 +66,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() { <-ctx.Done(); stop() }()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if ctx.Err() != nil {
+	// serve's way to stop is a signal: once it has shut down cleanly it
+	// exits 0, as a service manager expects. Any other command stopped by
+	// a signal did not finish its job.
+	stoppedCleanly := len(os.Args) > 1 && os.Args[1] == "serve" && code == exitOK
+	if ctx.Err() != nil && !stoppedCleanly {
 		fmt.Fprintln(os.Stderr, "directions: interrupted")
 		code = exitInterrupted
 	}

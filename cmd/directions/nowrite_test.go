@@ -77,10 +77,19 @@ func TestCommandsNeverWriteInputs(t *testing.T) {
 		{"--as-of", "2018-09-30", filepath.Join(barnet, "history.yaml"), filepath.Join(barnet, "direction-2018-01.yaml")},
 	}
 	runs := 0
+	store := filepath.Join(t.TempDir(), "serve.db")
 	for _, name := range names {
 		for _, args := range argSets {
 			var stdout, stderr bytes.Buffer
-			run(context.Background(), append([]string{name}, args...), &stdout, &stderr)
+			ctx, cancel := context.Background(), context.CancelFunc(func() {})
+			if name == "serve" {
+				// The service runs until its context ends: stop it soon,
+				// with its store and address away from the inputs.
+				ctx, cancel = context.WithTimeout(ctx, 500*time.Millisecond)
+				args = append([]string{"--addr", "127.0.0.1:0", "--db", store}, args...)
+			}
+			run(ctx, append([]string{name}, args...), &stdout, &stderr)
+			cancel()
 			runs++
 		}
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,11 +10,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
-
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/icsfeed"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -215,39 +212,9 @@ func writeScheduleJSON(w io.Writer, zone string, inputs []workspace.File, f sche
 	return enc.Encode(rep)
 }
 
-// stateWords says where a deadline stands, for people.
-func stateWords(d evaluator.Deadline, loc *time.Location) string {
-	switch {
-	case (d.State == evaluator.StateMet || d.State == evaluator.StateLate) && d.DischargedBy == nil:
-		// Met whatever a day known only to a range, by a different event
-		// on different days.
-		return string(d.State) + " (by a different event depending on a date known only to a range)"
-	}
-	switch d.State {
-	case evaluator.StateMet:
-		return fmt.Sprintf("met by %s on %s", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long())
-	case evaluator.StateLate:
-		return fmt.Sprintf("met late by %s on %s (%d day%s)", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long(), d.DaysLate, plural(d.DaysLate))
-	case evaluator.StateOverdue:
-		return "overdue: not discharged" + extendedWords(d, loc)
-	case evaluator.StateWaived:
-		return fmt.Sprintf("waived by %s on %s", d.Waiver.ID, civil.In(d.Waiver.At, loc).Long())
-	case evaluator.StateIndeterminate:
-		return "indeterminate: depends on a date known only to a range"
-	case evaluator.StatePossible:
-		return "possible: falls due only on some days of a date known only to a range"
-	}
-	return "due: not yet discharged" + extendedWords(d, loc)
-}
-
-// extendedWords notes an extension on a deadline not yet met.
-func extendedWords(d evaluator.Deadline, loc *time.Location) string {
-	if d.Extension == nil {
-		return ""
-	}
-	orig, _ := civil.Parse(d.OriginalDue)
-	return fmt.Sprintf(" (extended from %s by %s on %s)", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
-}
+// stateWords says where a deadline stands, for people (internal/icsfeed,
+// shared with the server's calendar feed).
+func stateWords(d evaluator.Deadline, loc *time.Location) string { return icsfeed.StateWords(d, loc) }
 
 func plural(n int) string {
 	if n == 1 {
@@ -309,100 +276,12 @@ func writeScheduleText(w io.Writer, f scheduleFlags, ds []evaluator.Deadline, lo
 	return err
 }
 
-// deadlineDue is the day a deadline falls due, or the days it may when it
-// depends on a date known only to a range.
-func deadlineDue(d evaluator.Deadline, loc *time.Location) civil.Range {
-	first := civil.In(d.DueAt, loc)
-	r := civil.Range{First: first, Last: first}
-	if last, err := civil.Parse(d.DueLatest); err == nil {
-		r.Last = last
-	}
-	return r
-}
+// deadlineDue is the day, or days, a deadline falls due (internal/icsfeed).
+func deadlineDue(d evaluator.Deadline, loc *time.Location) civil.Range { return icsfeed.Due(d, loc) }
 
-// icsUID is a deadline's stable UID: a hash of its key, so that importing
-// a later export updates the same calendar entries instead of adding more.
-func icsUID(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:16]) + "@directions.dfe-tools"
-}
-
-// icsSequence grows with the as-of time, so a later export of the same
-// deadline is a newer revision to calendar clients: minutes since 2000.
-func icsSequence(t time.Time) int {
-	return int(t.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) / time.Minute)
-}
+// icsUID is a deadline's stable UID (internal/icsfeed).
+func icsUID(key string) string { return icsfeed.UID(key) }
 
 func writeScheduleICS(w io.Writer, council string, f scheduleFlags, ds []evaluator.Deadline, loc *time.Location) error {
-	cal := ics.NewCalendar()
-	cal.SetProductId("-//dfe-tools//directions " + evaluator.Version + "//EN")
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetCalscale("GREGORIAN")
-	cal.SetXWRCalName("Direction deadlines: " + council)
-	cal.SetXWRCalDesc(fmt.Sprintf("Deadlines from %s to %s under the statutory directions, as of %s",
-		civil.In(f.from, loc).Long(), civil.In(f.until, loc).Long(), civil.In(f.readAt, loc).Long()))
-	for _, d := range ds {
-		days := deadlineDue(d, loc)
-		due := days.First
-		ev := cal.AddEvent(icsUID(d.Key))
-		ev.SetDtStampTime(f.exportedAt) // RFC 5545: when this file was written
-		ev.SetModifiedAt(f.readAt)
-		ev.SetSequence(icsSequence(f.readAt))
-		// A due date known only to a range spans the whole range.
-		ev.SetAllDayStartAt(time.Date(due.Year, due.Month, due.Day, 0, 0, 0, 0, time.UTC))
-		next := days.Last.AddDays(1)
-		ev.SetAllDayEndAt(time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, time.UTC))
-		ev.SetTimeTransparency(ics.TransparencyTransparent)
-		prefix := "Due"
-		switch d.State {
-		case evaluator.StateMet:
-			prefix = "Met"
-		case evaluator.StateLate:
-			prefix = "Late"
-		case evaluator.StateOverdue:
-			prefix = "OVERDUE"
-		case evaluator.StateWaived:
-			prefix = "Waived"
-		case evaluator.StateIndeterminate:
-			prefix = "Indeterminate"
-		case evaluator.StatePossible:
-			prefix = "Possible"
-		}
-		ev.SetSummary(fmt.Sprintf("%s: %s %s (%s)", prefix, d.Clause, d.Obligation, d.Direction))
-		var b strings.Builder
-		fmt.Fprintf(&b, "Clause %s of %s (%s).\n", d.Clause, d.Direction, d.Title)
-		fmt.Fprintf(&b, "What is due: %s\n", d.Summary)
-		if d.Role == obligation.Expectation {
-			fmt.Fprintf(&b, "Held by %s: an expectation of %s, not a duty of the council (never a breach of the direction). Instance %d, due %s.\n", d.Holder, d.Holder, d.Instance, days.Long())
-		} else {
-			fmt.Fprintf(&b, "Duty holder: %s. Instance %d, due %s.\n", d.Holder, d.Instance, days.Long())
-		}
-		if d.Extension != nil {
-			orig, _ := civil.Parse(d.OriginalDue)
-			fmt.Fprintf(&b, "Extended from %s by %s on %s.\n", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
-		}
-		if d.Basis != "" {
-			fmt.Fprintf(&b, "How the date was computed: %s.\n", d.Basis)
-		}
-		if d.Assumed != "" {
-			fmt.Fprintf(&b, "The due date is the model's assumption, not the text's: %s\n", d.Assumed)
-		}
-		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.readAt, loc).Long(), stateWords(d, loc))
-		if d.Uncertain != "" {
-			fmt.Fprintf(&b, "\nA date is known only to a range: %s.", d.Uncertain)
-		}
-		ev.SetDescription(b.String())
-		ev.AddCategory("Statutory direction deadline")
-		// A reminder only for a deadline still ahead as of the as-of time:
-		// one already met, or already overdue, needs none.
-		if f.remind > 0 && d.State == evaluator.StateDue {
-			a := ev.AddAlarm()
-			a.SetAction(ics.ActionDisplay)
-			// All-day events start at midnight: 09:00 N days before is
-			// N-1 days and 15 hours before the start.
-			a.SetTrigger(fmt.Sprintf("-P%dDT15H", f.remind-1))
-			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", f.remind, plural(f.remind), d.Clause, d.Obligation, d.Direction, days.Long()))
-		}
-	}
-	return cal.SerializeTo(w, ics.WithNewLineWindows)
+	return icsfeed.Write(w, council, icsfeed.Range{From: f.from, Until: f.until, ReadAt: f.readAt, ExportedAt: f.exportedAt, Remind: f.remind}, ds, loc)
 }

@@ -1,0 +1,914 @@
+// Package explain says in words how an obligation's due dates were
+// computed and which events discharged them: the documents `directions
+// explain` writes (text and JSON), shared with the server.
+package explain
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Explanation is the JSON document `explain --format json` writes: enough
+// to audit a result later (the as-of time, the engine version and the
+// SHA-256 of every input file) and, for each instance of the obligation,
+// how its due date was derived and which events were weighed against it.
+type Explanation struct {
+	Schema      string                `json:"schema"`
+	Engine      string                `json:"engine"`
+	AsOf        time.Time             `json:"as_of"`
+	Inputs      []workspace.File      `json:"inputs"`
+	Obligations []ObligationExplained `json:"obligations"`
+}
+
+// ObligationExplained is one obligation of one direction, in words.
+type ObligationExplained struct {
+	Direction      string `json:"direction"`
+	DirectionTitle string `json:"direction_title"`
+	InForce        string `json:"in_force"`
+	// Varied says when a later direction revoked or replaced this
+	// obligation, and Replaces what this obligation replaces; Version is
+	// the findings' version (see evaluator.Finding).
+	Varied     string `json:"varied,omitempty"`
+	Replaces   string `json:"replaces,omitempty"`
+	Version    string `json:"version,omitempty"`
+	ID         string `json:"id"`
+	Clause     string `json:"clause"`
+	Holder     string `json:"holder"`
+	HolderName string `json:"holder_name,omitempty"`
+	// Role is duty (the council's: can be breached) or expectation
+	// (another party's role: tracked, never a breach).
+	Role string `json:"role"`
+	// DeadlineAssumed says why the due dates are the model's assumption
+	// rather than the text's, when they are.
+	DeadlineAssumed string   `json:"deadline_assumed,omitempty"`
+	Kind            string   `json:"kind"`
+	Summary         string   `json:"summary"`
+	Source          string   `json:"source,omitempty"`
+	Assumptions     []string `json:"assumptions,omitempty"`
+	// Schedule says how instances arise; Trigger, DueRule and Discharge
+	// quote the conditions as the direction writes them.
+	Schedule  string `json:"schedule"`
+	Trigger   string `json:"trigger_condition,omitempty"`
+	DueRule   string `json:"due_rule,omitempty"`
+	Discharge string `json:"discharge_condition,omitempty"`
+	// Attribution says in words how an event finds the instance it
+	// discharges.
+	Attribution string `json:"attribution,omitempty"`
+	// Params are the direction's parameters the rules refer to.
+	Params map[string]any `json:"params,omitempty"`
+	// Candidates are the events, up to the as-of time, of a type the
+	// obligation looks at, with what became of each.
+	Candidates []Candidate         `json:"candidates"`
+	Instances  []InstanceExplained `json:"instances"`
+	// NotGenerated lists, in words, the instances that would have arisen
+	// by the as-of time but for the end of the direction or of the
+	// obligation (a revocation, a variation, an end date).
+	NotGenerated []string `json:"not_generated,omitempty"`
+}
+
+// InstanceExplained is one instance: its due date's derivation, the events
+// tested against it and the outcome.
+type InstanceExplained struct {
+	Number int              `json:"number"`
+	Status evaluator.Status `json:"status"`
+	Due    string           `json:"due,omitempty"`
+	DueAt  time.Time        `json:"due_at,omitzero"`
+	Opens  time.Time        `json:"opens"`
+	// Derivation is the due date's computation, step by step, in words.
+	Derivation   []string            `json:"derivation"`
+	Trigger      *evaluator.EventRef `json:"trigger,omitempty"`
+	Considered   []Considered        `json:"considered"`
+	DischargedBy *evaluator.EventRef `json:"discharged_by,omitempty"`
+	// Attribution is the rule that placed DischargedBy here.
+	Attribution string `json:"attribution,omitempty"`
+	DaysLate    int    `json:"days_late,omitempty"`
+	// Assumed is the assumption the due date rests on, if any.
+	Assumed string `json:"assumed,omitempty"`
+	// The extension and waiver fields are the finding's; Grant lists in
+	// words every extension and waiver granted for the instance, in order.
+	OriginalDue      string              `json:"original_due,omitempty"`
+	ExtendedTo       string              `json:"extended_to,omitempty"`
+	Extension        *evaluator.EventRef `json:"extension,omitempty"`
+	Waiver           *evaluator.EventRef `json:"waiver,omitempty"`
+	DaysLateOriginal int                 `json:"days_late_original,omitempty"`
+	Grant            []string            `json:"grant,omitempty"`
+	Outcome          string              `json:"outcome"`
+}
+
+// Considered is an event tested against an instance's discharge condition.
+type Considered struct {
+	Event     string    `json:"event"`
+	Type      string    `json:"type"`
+	At        time.Time `json:"at"`
+	Where     string    `json:"where,omitempty"`
+	Attrs     string    `json:"attributes,omitempty"`
+	Satisfied bool      `json:"satisfied"`
+	// Retained: the event came before the instance existed and was held
+	// back for it (a report sent before the meeting it is for).
+	Retained bool   `json:"retained,omitempty"`
+	Note     string `json:"note"`
+}
+
+// Candidate is an event of a relevant type and what it did.
+type Candidate struct {
+	Event string    `json:"event"`
+	Type  string    `json:"type"`
+	At    time.Time `json:"at"`
+	Where string    `json:"where,omitempty"`
+	Note  string    `json:"note"`
+}
+
+// Target is one obligation of one direction to explain.
+type Target struct {
+	D *direction.Direction
+	O *obligation.Obligation
+}
+
+func Find(set *direction.Set, id string) []Target {
+	dirID, oID, qualified := strings.Cut(id, "/")
+	if !qualified {
+		oID = id
+	}
+	var out []Target
+	for _, d := range set.Directions {
+		if qualified && d.ID != dirID {
+			continue
+		}
+		if o := d.Obligation(oID); o != nil {
+			out = append(out, Target{d, o})
+		}
+	}
+	return out
+}
+
+func ObligationIDs(set *direction.Set) []string {
+	var ids []string
+	for _, d := range set.Directions {
+		for _, o := range d.Obligations {
+			ids = append(ids, d.ID+"/"+o.ID)
+		}
+	}
+	return ids
+}
+
+type instKey struct {
+	dir, obl string
+	n        int
+}
+
+// explain evaluates the workspace with a trace and gathers the evidence for
+// the Target obligations.
+func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at time.Time) (*Explanation, error) {
+	want := map[[2]string]bool{}
+	for _, t := range targets {
+		want[[2]string{t.D.ID, t.O.ID}] = true
+	}
+	tested := map[instKey][]evaluator.Step{}
+	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
+	granted := map[instKey][]string{}
+	trace := func(s evaluator.Step) {
+		o := s.Instance.Obligation
+		k := [2]string{s.Direction, o.ID}
+		if want[k] && s.Kind == evaluator.StepGranted {
+			ik := instKey{s.Direction, o.ID, s.Instance.Number}
+			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, ws.Location))
+			return
+		}
+		if !want[k] || s.Kind != evaluator.StepTested {
+			return
+		}
+		ik := instKey{s.Direction, o.ID, s.Instance.Number}
+		tested[ik] = append(tested[ik], s)
+		if testedBy[k] == nil {
+			testedBy[k] = map[string][]int{}
+		}
+		testedBy[k][s.Event.ID] = append(testedBy[k][s.Event.ID], s.Instance.Number)
+	}
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at, Trace: trace})
+	if err != nil {
+		return nil, err
+	}
+	loc := ws.Location
+	byID := make(map[string]*event.Event, len(ws.Events))
+	for i := range ws.Events {
+		byID[ws.Events[i].ID] = &ws.Events[i]
+	}
+	ex := &Explanation{
+		Schema: "https://github.com/dfe-tools/directions/schemas/explain-output.schema.json", Engine: evaluator.Version,
+		AsOf: at, Inputs: ws.Files,
+	}
+	for _, t := range targets {
+		d, o := t.D, t.O
+		oe := ObligationExplained{
+			Direction: d.ID, DirectionTitle: d.Title, ID: o.ID, Clause: o.Clause, Holder: o.Holder, Role: string(o.Role), DeadlineAssumed: o.DeadlineAssumed, Kind: string(o.Kind),
+			Summary: o.Summary, Source: o.Source, Assumptions: o.Assumptions,
+			Trigger: o.When(), DueRule: o.DueExpr(), Discharge: o.SatisfiedBy(), Schedule: scheduleWords(d, o),
+			Params: usedParams(d, o), Candidates: []Candidate{}, Instances: []InstanceExplained{},
+			Attribution: attributionWords(o),
+		}
+		if p := d.Party(o.Holder); p != nil {
+			oe.HolderName = p.Name
+		}
+		for _, ds := range res.Directions {
+			if ds.ID == d.ID {
+				oe.InForce = ds.Period(loc) + " (" + ds.Reason + ")"
+			}
+		}
+		force := set.ObligationForce(d, o)
+		if force.Varied {
+			oe.Varied = force.Reason
+		}
+		for _, v := range d.Varies {
+			if v.ReplacedBy == o.ID {
+				w := v.Words(set)
+				oe.Replaces = strings.TrimSuffix(w, ", replaced by its obligation "+o.ID) + ", from " + d.Issued.Long()
+			}
+		}
+		oe.Version = set.Version(d, o)
+		discharged := map[string]int{}
+		for _, f := range res.Findings {
+			if f.Direction != d.ID || f.Obligation != o.ID {
+				continue
+			}
+			ie := InstanceExplained{
+				Number: f.Instance, Status: f.Status, Due: f.Due, DueAt: f.DueAt, Opens: f.Opens, Trigger: f.Trigger,
+				DischargedBy: f.DischargedBy, Attribution: f.Attribution, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
+				OriginalDue: f.OriginalDue, ExtendedTo: f.ExtendedTo, Extension: f.Extension, Waiver: f.Waiver,
+				DaysLateOriginal: f.DaysLateOriginal, Grant: granted[instKey{d.ID, o.ID, f.Instance}],
+			}
+			if f.DischargedBy != nil {
+				discharged[f.DischargedBy.ID] = f.Instance
+			}
+			ie.Derivation = derivation(d, o, f, loc, byID)
+			for _, s := range tested[instKey{d.ID, o.ID, f.Instance}] {
+				c := Considered{Event: s.Event.ID, Type: s.Event.Type, At: s.Event.At, Where: where(s.Event), Attrs: attrs(s.Event), Satisfied: s.Satisfied, Retained: s.Retained}
+				switch {
+				case s.Satisfied && s.Retained:
+					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
+				case s.Satisfied && s.Attribution == string(obligation.Window):
+					c.Note = "satisfies the condition and falls in this instance's window (counts events from, above), so by window attribution it discharged this one"
+				case s.Satisfied && strings.HasPrefix(s.Attribution, "attribute:"):
+					c.Note = fmt.Sprintf("satisfies the condition, and its %s attribute names this instance's due date, so it discharged this one", o.Attribution.Attribute)
+				case s.Satisfied:
+					c.Note = "satisfies the condition, and this was the oldest instance still outstanding, so it discharged this one"
+				default:
+					c.Note = "tested; does not satisfy the condition"
+				}
+				ie.Considered = append(ie.Considered, c)
+			}
+			ie.Outcome = outcome(o, f, ie, at, loc)
+			oe.Instances = append(oe.Instances, ie)
+		}
+		oe.NotGenerated = notGenerated(d, o, force, oe.Instances, at, loc)
+		oe.Candidates = candidates(ws.Events, d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		ex.Obligations = append(ex.Obligations, oe)
+	}
+	return ex, nil
+}
+
+// attrs lists an event's attributes as name=value, sorted by name, so that a
+// reader can see why a condition did or did not hold.
+func attrs(ev *event.Event) string {
+	names := make([]string, 0, len(ev.Attrs))
+	for k := range ev.Attrs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for i, k := range names {
+		names[i] = fmt.Sprintf("%s=%v", k, ev.Attrs[k])
+	}
+	return strings.Join(names, " ")
+}
+
+func where(ev *event.Event) string {
+	if !ev.Pos.IsValid() {
+		return ""
+	}
+	return ev.Pos.String()
+}
+
+// attributionWords says how an event finds the instance it discharges.
+func attributionWords(o *obligation.Obligation) string {
+	a := o.Attribution
+	switch {
+	case o.Kind == obligation.Prohibition:
+		return ""
+	case a.Rule == obligation.Window:
+		return "window: an event that meets the condition discharges the instance whose window it falls in (after the previous instance's deadline, up to its own; the last instance's window has no end), if that one is still outstanding; earlier instances still outstanding stay so"
+	case a.Rule == obligation.ByAttribute:
+		otherwise := "the oldest instance still outstanding"
+		if a.Otherwise == obligation.Window {
+			otherwise = "the instance whose window it falls in"
+		}
+		return fmt.Sprintf("attribute %s: an event that meets the condition and has a %s attribute discharges the instance due on the date it gives, whenever it was sent (held until that instance's window opens); one without it discharges %s", a.Attribute, a.Attribute, otherwise)
+	}
+	return "oldest-outstanding (the default): an event that meets the condition discharges the oldest instance still outstanding whose window has opened"
+}
+
+// scheduleWords says how instances of o arise.
+func scheduleWords(d *direction.Direction, o *obligation.Obligation) string {
+	s := o.Schedule
+	switch o.Kind {
+	case obligation.Recurring:
+		var w string
+		anchor := s.Anchor.Long()
+		if !d.IssuedThrough.IsZero() && s.Anchor == d.Issued && s.AnchorIs == "the direction's date" {
+			anchor = "a day in " + d.IssuedRange().Long() + " that is not known"
+		}
+		switch {
+		case len(s.Dates) > 0:
+			ds := make([]string, len(s.Dates))
+			for i, d := range s.Dates {
+				ds[i] = d.Long()
+			}
+			w = "recurring: due on the dates the direction sets, " + strings.Join(ds, ", ")
+			if !s.Every.IsZero() {
+				w += fmt.Sprintf(", then every %s counted from the last of them", s.Every)
+			}
+		case len(s.After) > 0:
+			ps := make([]string, len(s.After))
+			for i, p := range s.After {
+				ps[i] = p.String()
+			}
+			w = fmt.Sprintf("recurring: due %s after %s", strings.Join(ps, ", "), anchor)
+			if s.AnchorIs != "" {
+				w += " (" + s.AnchorIs + ")"
+			}
+			if !s.Every.IsZero() {
+				w += fmt.Sprintf(", then every %s counted from the last of them", s.Every)
+			}
+		default:
+			w = fmt.Sprintf("recurring: every %s, counted from %s", s.Every, anchor)
+			if s.AnchorIs != "" {
+				w += " (" + s.AnchorIs + ")"
+			}
+			if s.First.IsZero() {
+				// first_due: the anchor is the first due date itself.
+				w += "; the first falls due on that date"
+			} else {
+				w += fmt.Sprintf("; the first falls due %s after it", s.First)
+			}
+		}
+		if s.Count > 0 {
+			w += fmt.Sprintf("; %d in all", s.Count)
+		}
+		if !s.Until.IsZero() {
+			w += fmt.Sprintf("; none due after %s", s.Until.Long())
+		}
+		if len(s.Dates) > 0 && s.Every.IsZero() {
+			return w + ". Each instance opens just after the previous one's deadline."
+		}
+		if len(s.Dates)+len(s.After) > 0 {
+			w += ". Each instance opens just after the previous one's deadline"
+			return w + "; each due date is computed from the anchor, not from the previous one, and a day the month lacks becomes its last day."
+		}
+		return w + ". Each due date is computed from the anchor, not from the previous one, and a day the month lacks becomes its last day."
+	case obligation.Once:
+		return fmt.Sprintf("once: due %s (%s).", s.On.Long(), s.OnSource)
+	case obligation.Triggered:
+		return "triggered: one instance for each event that meets the trigger condition, due by the date the due rule gives."
+	case obligation.Prohibition:
+		return "prohibition: each event that meets the condition while the direction is in force is a breach."
+	}
+	return string(o.Kind)
+}
+
+var hasRE = regexp.MustCompile(`has\(trigger\.([A-Za-z_][A-Za-z0-9_]*)\)`)
+
+var paramRE = regexp.MustCompile(`params\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+func usedParams(d *direction.Direction, o *obligation.Obligation) map[string]any {
+	return paramsIn(d, o.When(), o.DueExpr(), o.SatisfiedBy())
+}
+
+// paramsIn returns the direction's params the texts name.
+func paramsIn(d *direction.Direction, texts ...string) map[string]any {
+	var out map[string]any
+	for _, text := range texts {
+		for _, m := range paramRE.FindAllStringSubmatch(text, -1) {
+			if v, ok := d.Params[m[1]]; ok {
+				if out == nil {
+					out = map[string]any{}
+				}
+				out[m[1]] = v
+			}
+		}
+	}
+	return out
+}
+
+// derivation says step by step how the finding's due date came about.
+func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Finding, loc *time.Location, byID map[string]*event.Event) []string {
+	if o.Kind == obligation.Prohibition {
+		return []string{"a prohibition has no due date: the event itself is the breach"}
+	}
+	var out []string
+	// taken is the part of the due rule that gave this instance's date: the
+	// whole rule, or the branch of "has(trigger.x) ? a : b" the trigger chose,
+	// so that a parameter only the other branch uses is not listed.
+	taken := o.DueExpr()
+	switch o.Kind {
+	case obligation.Recurring:
+		if s := o.Schedule; f.Instance <= len(s.Dates) {
+			out = append(out, fmt.Sprintf("instance %d, on a date the direction sets: %s", f.Instance, f.Basis))
+		} else {
+			out = append(out, fmt.Sprintf("instance %d, counted from the anchor: %s", f.Instance, f.Basis))
+		}
+	case obligation.Once:
+		out = append(out, "the direction sets the date: "+f.Basis)
+	case obligation.Triggered:
+		out = append(out, fmt.Sprintf("the due rule %s gives %s", o.DueExpr(), f.Basis))
+		if f.Trigger != nil && byID[f.Trigger.ID] != nil {
+			tr := byID[f.Trigger.ID]
+			taken = takenBranch(o.DueExpr(), tr)
+			for _, m := range hasRE.FindAllStringSubmatch(o.DueExpr(), -1) {
+				if v, ok := tr.Attrs[m[1]]; ok {
+					out = append(out, fmt.Sprintf("%s gives %s = %v, so the rule's has(trigger.%s) branch applies", tr.ID, m[1], v, m[1]))
+				} else {
+					out = append(out, fmt.Sprintf("%s gives no %s, so the rule's other branch applies", tr.ID, m[1]))
+				}
+			}
+		}
+		if ps := paramsIn(d, o.When(), taken, o.SatisfiedBy()); len(ps) > 0 {
+			keys := make([]string, 0, len(ps))
+			for k := range ps {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var kv []string
+			for _, k := range keys {
+				kv = append(kv, fmt.Sprintf("params.%s = %v", k, ps[k]))
+			}
+			out = append(out, "with "+strings.Join(kv, ", "))
+		}
+		if f.Trigger != nil && strings.Contains(taken, "WorkingDays") {
+			out = append(out, skippedDays(d, civil.In(f.Trigger.At, loc), f.Due)...)
+		}
+	}
+	if f.Extension != nil {
+		orig, _ := civil.Parse(f.OriginalDue)
+		ext, _ := civil.Parse(f.ExtendedTo)
+		out = append(out, fmt.Sprintf("extended from %s to %s by %s, the latest extension granted, which applies", orig.Long(), ext.Long(), f.Extension.ID))
+	}
+	if f.DueLatest != "" {
+		out = append(out, fmt.Sprintf("the deadline is the end of that day, a day in %s that depends on a date known only to a range", checkjson.DueText(f, loc)))
+	} else {
+		out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
+	}
+	if len(f.Cases) > 0 || f.DueLatest != "" {
+		out = append(out, "a date is known only to a range: the events considered below are those of one case, each such date at the earliest day it may be; the outcome covers every day")
+	}
+	return out
+}
+
+// grantWords says what an extension or waiver event granted for in: who,
+// when (before or after the deadline then passed), the new date, and the
+// reason and authority it cites.
+func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) string {
+	w := fmt.Sprintf("%s %s on %s", ev.Type, ev.ID, civil.In(ev.At, loc).Long())
+	if by := ev.Attr("by"); by != "" {
+		w += " by " + by
+	}
+	if ev.Type == evaluator.ExtensionEvent {
+		if to := ev.Attr("to"); to != "" {
+			if d, err := civil.Parse(to); err == nil {
+				to = d.Long()
+			}
+			w += ", to " + to
+		} else if p := ev.Attr("by_period"); p != "" {
+			w += ", by " + p + " from the deadline then in effect"
+		}
+	}
+	if ev.At.After(in.DueAt) {
+		w += fmt.Sprintf(", after the original deadline (%s) had passed", in.Due.Long())
+	} else {
+		w += fmt.Sprintf(", before the original deadline (%s)", in.Due.Long())
+	}
+	if r := ev.Attr("reason"); r != "" {
+		w += "; reason: " + r
+	}
+	if a := ev.Attr("authority"); a != "" {
+		w += "; authority: " + a
+	}
+	if ev.Pos.IsValid() {
+		w += " (" + ev.Pos.String() + ")"
+	}
+	return w
+}
+
+// skippedDays lists the days between from and due that the direction's
+// calendar does not count as working days.
+func skippedDays(d *direction.Direction, from civil.Date, dueStr string) []string {
+	cal := d.Calendar()
+	due, err := civil.Parse(dueStr)
+	if cal == nil || err != nil || !from.Before(due) {
+		return nil
+	}
+	var skipped []string
+	for day := from.AddDays(1); !day.After(due); day = day.AddDays(1) {
+		if cal.IsWorkingDay(day) {
+			continue
+		}
+		wd := day.Start(time.UTC).Weekday()
+		why := "weekend"
+		if wd != time.Saturday && wd != time.Sunday {
+			why = "not a working day in the " + cal.Name() + " calendar"
+			// The calendar package names its holidays ("State Funeral of
+			// Queen Elizabeth II", "local closure day").
+			if name, closed := cal.Closed(day); closed {
+				why = name
+			}
+		}
+		skipped = append(skipped, fmt.Sprintf("%s %s (%s)", wd.String()[:3], day.Long(), why))
+	}
+	if len(skipped) == 0 {
+		return []string{fmt.Sprintf("working days counted on the %s calendar; no day between %s and %s was skipped", cal.Name(), from.Long(), due.Long())}
+	}
+	return []string{fmt.Sprintf("working days counted on the %s calendar; skipped: %s", cal.Name(), strings.Join(skipped, ", "))}
+}
+
+// outcome is the finding's reason, and when nothing discharged the
+// instance, why not.
+func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained, at time.Time, loc *time.Location) string {
+	w := f.Reason
+	switch {
+	case f.DischargedBy != nil || o.Kind == obligation.Prohibition || f.Status == evaluator.Waived:
+	case len(ie.Considered) == 0:
+		w += fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
+	default:
+		w += fmt.Sprintf(". %d event(s) were tested against it and none met the condition", len(ie.Considered))
+	}
+	if f.IsUnmetExpectation() {
+		w += fmt.Sprintf(". This is an expectation of %s, not a duty of the council: it is not a breach of the direction", f.Holder)
+	}
+	return w
+}
+
+// candidates lists the events up to at whose type the obligation looks at.
+func candidates(events []event.Event, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+	vars := d.Vars()
+	ended := !force.Until.IsZero()
+	out := []Candidate{}
+	triggered := map[string]int{}
+	breached := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Direction == d.ID && f.Obligation == o.ID && f.Trigger != nil {
+			if o.Kind == obligation.Prohibition {
+				breached[f.Trigger.ID] = true
+			} else {
+				triggered[f.Trigger.ID] = f.Instance
+			}
+		}
+	}
+	for _, ev := range event.Sort(events) {
+		if !o.MaySatisfy(ev.Type) && !o.MayTrigger(ev.Type) {
+			continue
+		}
+		c := Candidate{Event: ev.ID, Type: ev.Type, At: ev.At, Where: where(&ev)}
+		var notes []string
+		if ev.At.After(at) {
+			notes = append(notes, "after the as-of time, so not taken into account")
+		}
+		if n, ok := triggered[ev.ID]; ok {
+			notes = append(notes, fmt.Sprintf("created instance %d", n))
+		}
+		if breached[ev.ID] {
+			notes = append(notes, "breached the prohibition")
+		}
+		if !ev.At.After(at) && ev.At.Before(force.From) && o.MayTrigger(ev.Type) && !o.MaySatisfy(ev.Type) {
+			notes = append(notes, "came before the direction was in force, so it can create nothing under it")
+		}
+		if ended && !ev.At.After(at) && !ev.At.Before(force.From) && o.Kind != obligation.Recurring && o.Kind != obligation.Once &&
+			!breached[ev.ID] && o.MayTrigger(ev.Type) {
+			if _, made := triggered[ev.ID]; !made {
+				if n := endedTrigger(d, o, force, vars, &ev, loc); n != "" {
+					notes = append(notes, n)
+				}
+			}
+		}
+		if n, ok := discharged[ev.ID]; ok {
+			notes = append(notes, fmt.Sprintf("discharged instance %d", n))
+		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
+			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
+		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
+			why := unplaced(o, &ev, d, res, loc)
+			switch {
+			case why != "":
+				notes = append(notes, why)
+			case ev.At.Before(force.From):
+				notes = append(notes, "not tested: the direction was not yet in force")
+			case ended && !ev.At.Before(force.Until):
+				notes = append(notes, fmt.Sprintf("not tested: the %s was no longer in force from %s, and no instance that fell due before was outstanding", endedWhat(force), civil.In(force.Until, loc).Long()))
+			default:
+				notes = append(notes, "not tested: no instance was outstanding for it")
+			}
+		}
+		if len(notes) == 0 {
+			notes = append(notes, "did not meet the condition")
+		}
+		c.Note = strings.Join(notes, "; ")
+		out = append(out, c)
+	}
+	return out
+}
+
+// unplaced says, for an event that window or attribute attribution sent
+// to no outstanding instance, which instance it was for and why that one
+// did not take it; "" when the rule is oldest-outstanding.
+func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction, res *evaluator.Result, loc *time.Location) string {
+	a := o.Attribution
+	var fs []evaluator.Finding
+	for _, f := range res.Findings {
+		if f.Direction == d.ID && f.Obligation == o.ID {
+			fs = append(fs, f)
+		}
+	}
+	taken := func(f evaluator.Finding) string {
+		if f.DischargedBy != nil {
+			return fmt.Sprintf(", which %s had already discharged", f.DischargedBy.ID)
+		}
+		return ""
+	}
+	if a.Rule == obligation.ByAttribute {
+		if v, ok := a.Named(ev); ok {
+			named := fmt.Sprint(v)
+			if t, _, err := event.ParseTime(named, loc); err == nil {
+				named = civil.In(t, loc).String()
+			}
+			for _, f := range fs {
+				if f.Due == named {
+					return fmt.Sprintf("not tested: its %s attribute names instance %d (due %s)%s, and an event that names an instance counts for no other", a.Attribute, f.Instance, f.Due, taken(f))
+				}
+			}
+			return fmt.Sprintf("not tested: its %s attribute names %v, an instance whose window had not opened by the as-of time (the event is held for it) or that falls due after the obligation ended", a.Attribute, v)
+		}
+		if a.Otherwise != obligation.Window {
+			return ""
+		}
+	} else if a.Rule != obligation.Window {
+		return ""
+	}
+	for i, f := range fs {
+		last := i == len(fs)-1
+		if ev.At.Before(f.Opens) || (i > 0 && !ev.At.After(f.Opens)) || (!last && ev.At.After(f.DueAt)) {
+			continue
+		}
+		return fmt.Sprintf("not tested: it falls in the window of instance %d (due %s)%s, and under window attribution an event counts for no other instance", f.Instance, civil.In(f.DueAt, loc).Long(), taken(f))
+	}
+	return ""
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func WriteText(w io.Writer, ex *Explanation, loc *time.Location) error {
+	fmt.Fprintf(w, "As of %s (%s); engine %s.\n", ex.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc, ex.Engine)
+	for _, oe := range ex.Obligations {
+		fmt.Fprintf(w, "\nClause %s of %s, %q\n", oe.Clause, oe.Direction, oe.DirectionTitle)
+		fmt.Fprintf(w, "  The direction is %s.\n", oe.InForce)
+		if oe.Varied != "" {
+			fmt.Fprintf(w, "  This obligation: %s.\n", oe.Varied)
+		}
+		if oe.Replaces != "" {
+			fmt.Fprintf(w, "  It replaces %s.\n", oe.Replaces)
+		}
+		fmt.Fprintf(w, "  Obligation: %s (%s)\n", oe.ID, oe.Kind)
+		holder := oe.Holder
+		if oe.HolderName != "" {
+			holder += " (" + oe.HolderName + ")"
+		}
+		if oe.Role == string(obligation.Expectation) {
+			fmt.Fprintf(w, "  Held by: %s\n", holder)
+			fmt.Fprintf(w, "  Role: expectation of %s, recorded by the direction but not a duty of the council: tracked, never a breach of the direction\n", oe.Holder)
+		} else {
+			fmt.Fprintf(w, "  Duty holder: %s\n", holder)
+			fmt.Fprintln(w, "  Role: duty the direction imposes on the council: late, missed or breached is a breach")
+		}
+		fmt.Fprintf(w, "  What it requires: %s\n", oe.Summary)
+		if oe.Source != "" {
+			fmt.Fprintf(w, "  Source: %s\n", oe.Source)
+		}
+		for _, a := range oe.Assumptions {
+			fmt.Fprintf(w, "  Assumption: %s\n", a)
+		}
+		fmt.Fprintf(w, "  How it falls due: %s\n", oe.Schedule)
+		if oe.DeadlineAssumed != "" {
+			fmt.Fprintf(w, "  Deadline assumed (not in the text): %s\n", oe.DeadlineAssumed)
+		}
+		if oe.Trigger != "" {
+			label := "Trigger condition"
+			if oe.Kind == string(obligation.Prohibition) {
+				label = "Breached by"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", label, oe.Trigger)
+		}
+		if oe.DueRule != "" {
+			fmt.Fprintf(w, "  Due rule: %s\n", oe.DueRule)
+		}
+		if oe.Discharge != "" {
+			fmt.Fprintf(w, "  Discharged by an event meeting: %s\n", oe.Discharge)
+		}
+		if oe.Attribution != "" && !strings.HasPrefix(oe.Attribution, string(obligation.OldestOutstanding)) {
+			fmt.Fprintf(w, "  How an event finds its instance: %s\n", oe.Attribution)
+		}
+		if len(oe.Instances) == 0 && len(oe.NotGenerated) == 0 {
+			fmt.Fprintln(w, "\n  No instance has arisen yet.")
+		}
+		for _, ie := range oe.Instances {
+			fmt.Fprintf(w, "\n  Instance %d: %s\n", ie.Number, strings.ToUpper(string(ie.Status)))
+			if ie.Trigger != nil {
+				label := "Arose from"
+				if oe.Kind == string(obligation.Prohibition) {
+					label = "Breaching event"
+				}
+				fmt.Fprintf(w, "    %s: %s on %s\n", label, ie.Trigger.ID, civil.In(ie.Trigger.At, loc).Long())
+			}
+			for i, dline := range ie.Derivation {
+				label := "    Due date: "
+				if i > 0 {
+					label = "              "
+				}
+				fmt.Fprintf(w, "%s%s\n", label, dline)
+			}
+			for i, g := range ie.Grant {
+				label := "    Granted: "
+				if i > 0 {
+					label = "             "
+				}
+				fmt.Fprintf(w, "%s%s\n", label, g)
+			}
+			if ie.Assumed != "" {
+				fmt.Fprintf(w, "    * This due date is the model's assumption, not the text's: %s\n", ie.Assumed)
+			}
+			if oe.Kind != string(obligation.Prohibition) {
+				fmt.Fprintf(w, "    Counts events from: %s\n", ie.Opens.In(loc).Format("15:04 MST on 2 Jan 2006"))
+				if len(ie.Considered) == 0 {
+					fmt.Fprintln(w, "    Events considered: none")
+				} else {
+					fmt.Fprintln(w, "    Events considered:")
+				}
+				for _, c := range ie.Considered {
+					fmt.Fprintf(w, "      - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())
+					if c.Attrs != "" {
+						fmt.Fprintf(w, ", %s", c.Attrs)
+					}
+					if c.Where != "" {
+						fmt.Fprintf(w, ", %s", c.Where)
+					}
+					fmt.Fprintf(w, "): %s\n", c.Note)
+				}
+			}
+			if ie.Attribution != "" && ie.Attribution != string(obligation.OldestOutstanding) {
+				fmt.Fprintf(w, "    Placed by: %s\n", ie.Attribution)
+			}
+			fmt.Fprintf(w, "    Outcome: %s\n", ie.Outcome)
+		}
+		for _, n := range oe.NotGenerated {
+			fmt.Fprintf(w, "\n  %s\n", n)
+		}
+		if len(oe.Candidates) > 0 {
+			fmt.Fprintf(w, "\n  Every event of a kind clause %s looks at:\n", oe.Clause)
+			for _, c := range oe.Candidates {
+				fmt.Fprintf(w, "    - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())
+				if c.Where != "" {
+					fmt.Fprintf(w, ", %s", c.Where)
+				}
+				fmt.Fprintf(w, "): %s\n", c.Note)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nInputs (SHA-256):")
+	for _, f := range ex.Inputs {
+		fmt.Fprintf(w, "  %s  %s (%s)\n", f.SHA256, f.Path, f.Kind)
+	}
+	return nil
+}
+
+// endedWhat says whether the direction or only the obligation had ended.
+func endedWhat(f direction.Force) string {
+	if f.Varied {
+		return "obligation"
+	}
+	return "direction"
+}
+
+// endedTrigger says why an event meeting o's trigger (or prohibition)
+// condition made no instance because o had ended, or "" when that is not
+// why.
+func endedTrigger(d *direction.Direction, o *obligation.Obligation, f direction.Force, vars *obligation.Vars, ev *event.Event, loc *time.Location) string {
+	hit, err := o.Matches(vars, ev)
+	if err != nil || !hit {
+		return ""
+	}
+	if !ev.At.Before(f.Until) {
+		from := civil.In(f.Until, loc).Long()
+		if o.Kind == obligation.Prohibition {
+			return fmt.Sprintf("meets the condition, but is no breach: the %s was no longer in force from %s", endedWhat(f), from)
+		}
+		return fmt.Sprintf("meets the trigger condition, but created no instance: the %s was no longer in force from %s", endedWhat(f), from)
+	}
+	if o.Kind != obligation.Triggered {
+		return ""
+	}
+	due, err := o.DueFor(vars, ev, loc)
+	if err != nil || due.End(loc).Before(f.Until) {
+		return ""
+	}
+	return fmt.Sprintf("meets the trigger condition, but created no instance: it would have fallen due on %s, and the %s was no longer in force from %s", due.Long(), endedWhat(f), civil.In(f.Until, loc).Long())
+}
+
+// notGenerated names the recurring or once instance that would have
+// arisen by at but for the end of the direction or of the obligation.
+func notGenerated(d *direction.Direction, o *obligation.Obligation, f direction.Force, made []InstanceExplained, at time.Time, loc *time.Location) []string {
+	if f.Until.IsZero() || at.Before(f.From) {
+		return nil
+	}
+	s := o.Schedule
+	switch o.Kind {
+	case obligation.Once:
+		if len(made) > 0 || s.On.End(loc).Before(f.Until) {
+			return nil
+		}
+		return []string{fmt.Sprintf("The instance due %s was not generated: the %s was no longer in force by then (%s).", s.On.Long(), endedWhat(f), f.Reason)}
+	case obligation.Recurring:
+		k := len(made) + 1
+		due, _ := o.DueDate(k)
+		if (s.Count > 0 && k > s.Count) || (!s.Until.IsZero() && due.After(s.Until)) || due.End(loc).Before(f.Until) {
+			return nil
+		}
+		// Instance k's window opens at the start of the direction (k = 1)
+		// or just after instance k-1's deadline.
+		if k > 1 && !at.After(made[k-2].DueAt) {
+			return nil
+		}
+		return []string{fmt.Sprintf("Instance %d, which would have fallen due on %s, was not generated, nor any later one: the %s was no longer in force by then (%s).", k, due.Long(), endedWhat(f), f.Reason)}
+	}
+	return nil
+}
+
+// takenBranch returns the branch of a due rule of the form
+// "has(trigger.x) ? a : b" that the trigger event chose, or the whole rule
+// when it has another shape.
+func takenBranch(rule string, trigger *event.Event) string {
+	cond, a, b, ok := splitTernary(rule)
+	if !ok {
+		return rule
+	}
+	m := hasRE.FindStringSubmatch(strings.TrimSpace(cond))
+	if m == nil || m[0] != strings.TrimSpace(cond) {
+		return rule
+	}
+	if _, has := trigger.Attrs[m[1]]; has {
+		return a
+	}
+	return b
+}
+
+// splitTernary splits "c ? a : b" at its top-level ? and :, outside
+// brackets and string literals.
+func splitTernary(s string) (cond, a, b string, ok bool) {
+	depth, q, colon := 0, -1, -1
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case depth == 0 && c == '?' && q < 0:
+			q = i
+		case depth == 0 && c == ':' && q >= 0 && colon < 0:
+			colon = i
+		}
+	}
+	if q < 0 || colon < 0 {
+		return "", "", "", false
+	}
+	return s[:q], s[q+1 : colon], s[colon+1:], true
+}

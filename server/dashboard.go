@@ -1,0 +1,118 @@
+package server
+
+import (
+	"bytes"
+	_ "embed"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/checkjson"
+)
+
+//go:embed dashboard.html.tmpl
+var dashboardSrc string
+
+var dashboardTmpl = template.Must(template.New("dashboard").Parse(dashboardSrc))
+
+// dashboardPage is what the dashboard template renders.
+type dashboardPage struct {
+	AsOf, AsOfParam, Engine string
+	Rows                    []dashboardRow
+	Total                   checkjson.CouncilRow
+	InBreach                int
+}
+
+type dashboardRow struct {
+	checkjson.CouncilRow
+	Report   string // the council's report URL
+	Next     string // the next deadline in words
+	InBreach bool
+}
+
+// dashboard is the national picture in a browser: a row per council the
+// token may read (every council, for the DfE), worst first, each linking
+// to the council's timeline report.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, tok *Token) {
+	page := dashboardPage{Engine: evaluator.Version, AsOfParam: r.URL.Query().Get("as_of")}
+	for _, name := range s.councilNames() {
+		if !canRead(tok, name) {
+			continue
+		}
+		c := s.council(name)
+		d, res, code, err := s.evaluate(r.Context(), c, r)
+		if code == http.StatusBadRequest {
+			fail(w, code, "%v", err)
+			return
+		}
+		row := dashboardRow{CouncilRow: checkjson.CouncilRow{Council: name}}
+		if err != nil {
+			row.Error = err.Error()
+		} else {
+			row.CouncilRow = checkjson.Row(name, c.dir, res)
+			if page.AsOf == "" {
+				page.AsOf = res.AsOf.In(d.loc).Format("15:04 MST, 2 January 2006")
+			}
+			if row.CouncilRow.Next != "" {
+				day, _ := civil.Parse(row.CouncilRow.Next)
+				row.Next = day.Long() + " (" + row.NextClause + ")"
+			}
+		}
+		q := url.Values{}
+		if page.AsOfParam != "" {
+			q.Set("as_of", page.AsOfParam)
+		}
+		row.Report = "/v1/councils/" + url.PathEscape(name) + "/report"
+		if len(q) > 0 {
+			row.Report += "?" + q.Encode()
+		}
+		row.InBreach = row.Breaches > 0
+		if row.InBreach {
+			page.InBreach++
+		}
+		t := &page.Total
+		t.InForce += row.InForce
+		t.Due += row.Due
+		t.Met += row.Met
+		t.Late += row.Late
+		t.Missed += row.Missed
+		t.Open += row.Open
+		t.Breached += row.Breached
+		t.Breaches += row.Breaches
+		page.Rows = append(page.Rows, row)
+	}
+	// Worst first: most breaches, then by name.
+	for i := 1; i < len(page.Rows); i++ {
+		for j := i; j > 0 && worse(page.Rows[j], page.Rows[j-1]); j-- {
+			page.Rows[j], page.Rows[j-1] = page.Rows[j-1], page.Rows[j]
+		}
+	}
+	if page.AsOf == "" {
+		page.AsOf = s.now().Format(time.RFC3339)
+	}
+	var buf bytes.Buffer
+	if err := dashboardTmpl.Execute(&buf, page); err != nil {
+		fail(w, http.StatusInternalServerError, "rendering the dashboard: %v", err)
+		return
+	}
+	writePage(w, buf.Bytes())
+}
+
+func worse(a, b dashboardRow) bool {
+	if a.Breaches != b.Breaches {
+		return a.Breaches > b.Breaches
+	}
+	return strings.Compare(a.Council, b.Council) < 0
+}
+
+func writePage(w http.ResponseWriter, page []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(page)
+}

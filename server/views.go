@@ -1,0 +1,162 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/explain"
+	"github.com/dfe-tools/directions/internal/icsfeed"
+	"github.com/dfe-tools/directions/internal/report"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+// pageCSP lets the self-contained pages use their inline styles and
+// images and nothing else: no scripts, no requests elsewhere.
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
+
+// workspaceOf gives the report the loaded directions as a workspace.
+func workspaceOf(d *directions) *workspace.Workspace {
+	return &workspace.Workspace{Files: d.inputs, Directions: d.set.Directions, Location: d.loc}
+}
+
+// reportHTML is the council's timeline report, the page `directions
+// report` writes.
+func (s *Server) reportHTML(w http.ResponseWriter, r *http.Request, tok *Token) {
+	c := s.readable(w, r, tok)
+	if c == nil {
+		return
+	}
+	d, res, code, err := s.evaluate(r.Context(), c, r)
+	if err != nil {
+		fail(w, code, "%v", err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.Render(&buf, report.Build([]report.Council{{Name: c.name, WS: workspaceOf(d), Res: res}})); err != nil {
+		fail(w, http.StatusInternalServerError, "rendering the report: %v", err)
+		return
+	}
+	writePage(w, buf.Bytes())
+}
+
+// calendar is the council's iCalendar subscription feed: the deadlines
+// from ?from= (default a year ago) to ?until= (default a year ahead),
+// each an all-day event whose UID stays the same as it is met, missed or
+// extended, so that a subscribed calendar updates its entries.
+func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
+	c := s.readable(w, r, tok)
+	if c == nil {
+		return
+	}
+	d, evs, err := c.snapshot(r.Context())
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, "the store is unavailable; try again")
+		return
+	}
+	now := s.now()
+	today := civil.In(now, d.loc)
+	rg := icsfeed.Range{From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), ReadAt: now, ExportedAt: now, Remind: 7}
+	q := r.URL.Query()
+	for _, p := range []struct {
+		name string
+		to   *time.Time
+		end  bool
+	}{{"from", &rg.From, false}, {"until", &rg.Until, true}} {
+		if v := q.Get(p.name); v != "" {
+			day, err := civil.Parse(v)
+			if err != nil {
+				fail(w, http.StatusBadRequest, "%s: want a date such as 2018-09-30, not %q", p.name, v)
+				return
+			}
+			if p.end {
+				*p.to = day.End(d.loc)
+			} else {
+				*p.to = day.Start(d.loc)
+			}
+		}
+	}
+	if v := q.Get("remind"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 366 {
+			fail(w, http.StatusBadRequest, "remind: want a number of days from 0 to 366, not %q", v)
+			return
+		}
+		rg.Remind = n
+	}
+	if rg.Until.Before(rg.From) {
+		fail(w, http.StatusBadRequest, "until is before from")
+		return
+	}
+	ds, err := evaluator.Schedule(d.set, evs, evaluator.ScheduleOptions{From: rg.From, Until: rg.Until, Now: now})
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := icsfeed.Write(&buf, c.name, rg, ds, d.loc); err != nil {
+		fail(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-deadlines.ics"`, c.name))
+	_, _ = w.Write(buf.Bytes())
+}
+
+// explainObligation is `directions explain` for one obligation of the
+// council: ?obligation=ID (or DIRECTION/ID), ?as_of=, ?format=json|text.
+func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *Token) {
+	c := s.readable(w, r, tok)
+	if c == nil {
+		return
+	}
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "text" {
+		fail(w, http.StatusBadRequest, "format must be json or text, not %q", format)
+		return
+	}
+	d, evs, err := c.snapshot(r.Context())
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, "the store is unavailable; try again")
+		return
+	}
+	id := q.Get("obligation")
+	targets := explain.Find(d.set, id)
+	if len(targets) == 0 {
+		fail(w, http.StatusBadRequest, "no obligation %q; the obligations are: %s", id, strings.Join(explain.ObligationIDs(d.set), ", "))
+		return
+	}
+	at, err := s.asOf(r, d.loc)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	ws := workspaceOf(d)
+	ws.Events = evs
+	ex, err := explain.Explain(ws, d.set, targets, at)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	if format == "text" {
+		var buf bytes.Buffer
+		if err := explain.WriteText(&buf, ex, d.loc); err != nil {
+			fail(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write(buf.Bytes())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // CEL's && stays readable, as the CLI writes it
+	_ = enc.Encode(ex)
+}

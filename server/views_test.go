@@ -1,0 +1,110 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReportPage(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{Import: true})
+	tok := h.token(RoleCouncil, "casterbridge")
+	req, _ := http.NewRequest("GET", h.http.URL+"/v1/councils/casterbridge/report?as_of=2018-09-30", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := h.http.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "default-src 'none'")
+	code, body := h.do("GET", "/v1/councils/casterbridge/report?as_of=2018-09-30", tok, "", "")
+	require.Equal(t, 200, code)
+	assert.Contains(t, string(body), "casterbridge-2018-01")
+	assert.Contains(t, string(body), "<svg")
+	code, _ = h.do("GET", "/v1/councils/ambridge/report", tok, "", "")
+	assert.Equal(t, http.StatusNotFound, code)
+}
+
+// TestCalendarFeedUpdatesInPlace: a deadline keeps its UID as it goes from
+// overdue to met, so a subscribed calendar updates the entry.
+func TestCalendarFeedUpdatesInPlace(t *testing.T) {
+	dir := copyTree(t, "examples/national")
+	require.NoError(t, os.Remove(filepath.Join(dir, "ambridge", "history.yaml")))
+	// Ambridge's first 8(f) report was due 1 June 2018; it is 10 June.
+	now := time.Date(2018, 6, 10, 12, 0, 0, 0, mustLondon(t))
+	h := start(t, dir, nil, Config{Now: func() time.Time { return now }})
+	tok := h.token(RoleCouncil, "ambridge")
+	feed := "/v1/councils/ambridge/calendar.ics?from=2018-05-01&until=2018-06-30&token=" + tok
+	code, body := h.do("GET", feed, "", "", "")
+	require.Equal(t, 200, code, string(body))
+	entry := regexp.MustCompile(`(?s)BEGIN:VEVENT\r\nUID:([^\r]+)\r\n.*?SUMMARY:([^\r]*8\(f\) chair-quarterly-report[^\r]*)\r\n`)
+	m := entry.FindStringSubmatch(string(body))
+	require.NotNil(t, m, string(body))
+	uid, summary := m[1], m[2]
+	assert.True(t, strings.HasPrefix(summary, "OVERDUE:"), summary)
+
+	code, _ = h.do("POST", "/v1/councils/ambridge/events", tok, jsonl, `{"id": "chair-q1", "type": "report", "at": "2018-06-05", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}`)
+	require.Equal(t, 200, code)
+	code, body = h.do("GET", feed, "", "", "")
+	require.Equal(t, 200, code)
+	m = entry.FindStringSubmatch(string(body))
+	require.NotNil(t, m, string(body))
+	assert.Equal(t, uid, m[1], "the same deadline keeps its UID")
+	assert.True(t, strings.HasPrefix(m[2], "Late:"), m[2]) // due 1 June, sent 5 June
+
+	// Only the feed takes the token in the URL.
+	code, _ = h.do("GET", "/v1/councils/ambridge/findings?token="+tok, "", "", "")
+	assert.Equal(t, http.StatusUnauthorized, code)
+	code, _ = h.do("GET", "/v1/councils/ambridge/calendar.ics?from=2018-13-01", tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+}
+
+// TestExplain: the server's explain is the CLI's, over the stored events;
+// an event's position is where it arrived.
+func TestExplain(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	tok := h.token(RoleCouncil, "borsetshire")
+	code, body := h.do("POST", "/v1/councils/borsetshire/events", tok, jsonl, "\n"+`{"id": "chair-q1", "type": "report", "at": "2018-05-21", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}`)
+	require.Equal(t, 200, code, string(body))
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&as_of=2018-09-30", tok, "", "")
+	require.Equal(t, 200, code, string(body))
+	var ex struct {
+		Obligations []struct {
+			ID        string
+			Instances []struct {
+				Number       int
+				Status       string
+				Due          string
+				DischargedBy *struct{ ID string } `json:"discharged_by"`
+				DaysLate     int                  `json:"days_late"`
+			}
+			Candidates []struct{ Event, Where string }
+		}
+	}
+	require.NoError(t, json.Unmarshal(body, &ex))
+	require.Len(t, ex.Obligations, 1)
+	o := ex.Obligations[0]
+	// Borsetshire's direction of 15 February 2018: the first quarterly
+	// report is due 3 months on, 15 May 2018; sent 21 May, 6 days late.
+	require.NotEmpty(t, o.Instances)
+	assert.Equal(t, "2018-05-15", o.Instances[0].Due)
+	assert.Equal(t, "late", o.Instances[0].Status)
+	assert.Equal(t, 6, o.Instances[0].DaysLate)
+	require.NotEmpty(t, o.Candidates)
+	assert.Regexp(t, `^batch b[0-9a-f-]+:2:1$`, o.Candidates[0].Where, "the event's line and column in its request")
+
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&as_of=2018-09-30&format=text", tok, "", "")
+	require.Equal(t, 200, code)
+	assert.Contains(t, string(body), "chair-quarterly-report")
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=nope", tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, string(body), "borsetshire-2018-02/chair-quarterly-report")
+}
