@@ -275,7 +275,7 @@ type variedBy struct {
 func (s *Set) ObligationForce(d *Direction, o *obligation.Obligation) Force {
 	f := s.Force(d)
 	vb, ok := s.varied[d.ID+"\x00"+o.ID]
-	if !ok {
+	if !ok || !s.knows(vb.d.Issued, d.Location) {
 		return f
 	}
 	until := vb.d.Issued.Start(d.Location)
@@ -296,9 +296,10 @@ func (s *Set) ObligationForce(d *Direction, o *obligation.Obligation) Force {
 
 // Version says under which direction's text the instances of o (of d) fall
 // due when o is part of a variation: d's id when a later direction in the
-// set varies o or when o replaces an earlier obligation; empty otherwise.
+// set varies o (and, for a set taken AsOf, has been issued by then) or
+// when o replaces an earlier obligation; empty otherwise.
 func (s *Set) Version(d *Direction, o *obligation.Obligation) string {
-	if _, ok := s.varied[d.ID+"\x00"+o.ID]; ok {
+	if vb, ok := s.varied[d.ID+"\x00"+o.ID]; ok && s.knows(vb.d.Issued, d.Location) {
 		return d.ID
 	}
 	for _, v := range d.Varies {
