@@ -16,6 +16,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 // checkTree runs check over a tree of council folders. It reports done
@@ -176,10 +177,13 @@ type CouncilRow struct {
 	Indeterminate int `json:"indeterminate"`
 	Possible      int `json:"possible"`
 	// Next is the earliest deadline after the as-of time of an instance
-	// not yet discharged; NextClause and NextDirection say whose it is.
+	// of a council duty not yet discharged (other parties' expectations do
+	// not count); NextClause and NextDirection say whose it is, and
+	// NextAssumed is the assumption its date rests on, if any.
 	Next          string `json:"next_deadline,omitempty"`
 	NextClause    string `json:"next_clause,omitempty"`
 	NextDirection string `json:"next_direction,omitempty"`
+	NextAssumed   string `json:"next_assumed,omitempty"`
 	Error         string `json:"error,omitempty"`
 }
 
@@ -202,9 +206,9 @@ func councilRow(c workspace.Council, ws *workspace.Workspace, res *evaluator.Res
 			row.Due++
 			continue
 		}
-		if f.Status == evaluator.Open && (next.IsZero() || f.DueAt.Before(next)) {
+		if f.Status == evaluator.Open && f.Role != obligation.Expectation && (next.IsZero() || f.DueAt.Before(next)) {
 			next = f.DueAt
-			row.Next, row.NextClause, row.NextDirection = f.Due, f.Clause, f.Direction
+			row.Next, row.NextClause, row.NextDirection, row.NextAssumed = f.Due, f.Clause, f.Direction, f.Assumed
 		}
 	}
 	return row
@@ -236,7 +240,11 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 		next := "-"
 		if row.Next != "" {
 			d, _ := civil.Parse(row.Next)
-			next = fmt.Sprintf("%s (%s)", d.Long(), row.NextClause)
+			mark := ""
+			if row.NextAssumed != "" {
+				mark = "*" // as check marks a due date the text does not give
+			}
+			next = fmt.Sprintf("%s%s (%s)", d.Long(), mark, row.NextClause)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet, next)
 		tot.InForce += row.InForce

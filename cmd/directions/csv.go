@@ -16,7 +16,7 @@ import (
 // council in the first column), `--format csv-summary` the summary (one row
 // per council).
 
-var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible"}
+var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed"}
 
 var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
 
@@ -26,7 +26,7 @@ func writeBatchCSVSummary(w io.Writer, results []councilResult) error {
 	_ = cw.Write(summaryHeader)
 	for _, r := range results {
 		row := r.row()
-		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", ""}
+		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", "", row.NextAssumed}
 		if r.Err == nil {
 			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
 				rec[2+i] = strconv.Itoa(n)
