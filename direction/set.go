@@ -64,9 +64,20 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 		s.Directions = append(s.Directions, d)
 	}
 	for _, d := range s.Directions {
-		for _, r := range d.Revokes {
+		for i, r := range d.Revokes {
 			old, ok := s.byID[r]
 			if !ok {
+				continue
+			}
+			if old.Council != d.Council {
+				pos, path := d.revokesAt(), "revokes"
+				if i < len(d.revokeAt) && d.revokeAt[i].IsValid() {
+					pos = d.revokeAt[i]
+				}
+				if i < len(d.revokePath) {
+					path = d.revokePath[i]
+				}
+				errs.Add(pos, path, "direction %q is to %s and cannot revoke %q, a direction to %s; %s", d.ID, d.Council, old.ID, old.Council, sameCouncil)
 				continue
 			}
 			if r == d.ID {

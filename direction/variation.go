@@ -77,6 +77,7 @@ func (p *parser) revokes(m *yamlx.Map) {
 			}
 			if len(v.Obligations) == 0 && len(v.Clauses) == 0 {
 				d.Revokes = append(d.Revokes, v.Direction)
+				d.revokeAt, d.revokePath = append(d.revokeAt, v.dirPos), append(d.revokePath, yamlx.Join(path, "direction"))
 			} else {
 				d.Varies = append(d.Varies, v)
 			}
@@ -91,6 +92,7 @@ func (p *parser) revokes(m *yamlx.Map) {
 			continue
 		}
 		d.Revokes = append(d.Revokes, id)
+		d.revokeAt, d.revokePath = append(d.revokeAt, doc.Pos(it)), append(d.revokePath, path)
 	}
 }
 
@@ -188,6 +190,10 @@ func (s *Set) checkVariations(errs *diag.List) {
 				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "no direction %q in the set%s; load the direction whose obligations this varies", v.Direction, yamlx.Suggest(v.Direction, ids))
 				continue
 			}
+			if old.Council != d.Council {
+				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "direction %q is to %s and cannot vary %q, a direction to %s; %s", d.ID, d.Council, old.ID, old.Council, sameCouncil)
+				continue
+			}
 			if old.Issued.After(d.Issued) {
 				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "direction %q (issued %s) cannot vary %q, which was issued later, on %s; a direction varies only earlier ones", d.ID, d.Issued, old.ID, old.Issued)
 				continue
@@ -213,6 +219,8 @@ func (s *Set) checkVariations(errs *diag.List) {
 		}
 	}
 }
+
+const sameCouncil = "a direction revokes or varies only directions to the same council"
 
 func at(p diag.Position, d *Direction) diag.Position {
 	if p.IsValid() {
