@@ -223,7 +223,7 @@ func (r councilResult) row() CouncilRow {
 }
 
 func writeBatchText(w io.Writer, results []councilResult) error {
-	fmt.Fprintf(w, "%d councils", len(results))
+	fmt.Fprint(w, nouns(len(results), "council", "councils"))
 	if at, loc, ok := commonAsOf(results); ok {
 		fmt.Fprintf(w, " as of %s (%s)", at.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
 	}

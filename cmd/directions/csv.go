@@ -18,7 +18,7 @@ import (
 
 var summaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed"}
 
-var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
+var findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases", "version"}
 
 // writeBatchCSVSummary writes the per-council summary table.
 func writeBatchCSVSummary(w io.Writer, results []councilResult) error {
@@ -50,7 +50,7 @@ func writeBatchCSV(w io.Writer, results []councilResult) error {
 		}
 		loc := r.WS.Location
 		for _, f := range r.Res.Findings {
-			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, ""}
+			rec := []string{r.Council.Name, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, "", f.Version}
 			if f.Trigger != nil {
 				rec[9], rec[10] = f.Trigger.ID, csvTime(f.Trigger.At, loc)
 			}

@@ -249,6 +249,15 @@ func extendedWords(d evaluator.Deadline, loc *time.Location) string {
 	return fmt.Sprintf(" (extended from %s by %s on %s)", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
 }
 
+// nouns says n with the noun that agrees: nouns(1, "breach", "breaches")
+// is "1 breach".
+func nouns(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
