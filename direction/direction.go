@@ -75,6 +75,9 @@ type Direction struct {
 
 	// where the id and revokes keys are, for NewSet's messages
 	idPos, revokesPos diag.Position
+	// revokeAt is where each entry of Revokes is (empty when made in code).
+	revokeAt   []diag.Position
+	revokePath []string
 
 	env  *celenv.Env
 	cal  *calendar.Calendar

@@ -21,6 +21,30 @@ type Set struct {
 	byID       map[string]*Direction
 	revokedBy  map[string]*Direction
 	varied     map[string]variedBy
+	// known, when set, is the as-of time (see AsOf): a revocation or
+	// variation that takes effect after it is not yet known.
+	known time.Time
+}
+
+// AsOf returns the set as known at t: a revocation or variation by a
+// direction issued after t, and a recorded end (revoked.on) after t, are
+// not applied, as events after the as-of time are ignored. A revocation
+// takes effect, and is known, from the start of its issue date. The
+// directions themselves are all kept (one issued after t is not yet in
+// force). AsOf of a set already taken as of an earlier time keeps the
+// earlier one.
+func (s *Set) AsOf(t time.Time) *Set {
+	c := *s
+	if c.known.IsZero() || t.Before(c.known) {
+		c.known = t
+	}
+	return &c
+}
+
+// knows reports whether something taking effect at the start of day (in
+// loc) has taken effect by the set's as-of time.
+func (s *Set) knows(day civil.Date, loc *time.Location) bool {
+	return s.known.IsZero() || !day.Start(loc).After(s.known)
 }
 
 // NewSet checks the directions against each other: ids are unique, no
@@ -40,9 +64,20 @@ func NewSet(dirs ...*Direction) (*Set, error) {
 		s.Directions = append(s.Directions, d)
 	}
 	for _, d := range s.Directions {
-		for _, r := range d.Revokes {
+		for i, r := range d.Revokes {
 			old, ok := s.byID[r]
 			if !ok {
+				continue
+			}
+			if old.Council != d.Council {
+				pos, path := d.revokesAt(), "revokes"
+				if i < len(d.revokeAt) && d.revokeAt[i].IsValid() {
+					pos = d.revokeAt[i]
+				}
+				if i < len(d.revokePath) {
+					path = d.revokePath[i]
+				}
+				errs.Add(pos, path, "direction %q is to %s and cannot revoke %q, a direction to %s; %s", d.ID, d.Council, old.ID, old.Council, sameCouncil)
 				continue
 			}
 			if r == d.ID {
@@ -209,7 +244,7 @@ func (s *Set) Force(d *Direction) Force {
 	// direction: the earliest counts; on the same day the loaded one,
 	// whose text is modelled. The reason mentions the one that lost.
 	var stated string
-	if rv := d.Revoked; rv != nil {
+	if rv := d.Revoked; rv != nil && s.knows(rv.On, d.Location) {
 		until := rv.On.Start(d.Location)
 		if f.Until.IsZero() || until.Before(f.Until) {
 			f.Until, f.UntilLatest, f.RevokedByInstrument = until, time.Time{}, rv.By
@@ -223,10 +258,12 @@ func (s *Set) Force(d *Direction) Force {
 			}
 		}
 	}
-	if r := s.revokedBy[d.ID]; r != nil {
+	// revokedBy is the earliest revoker: if it is not yet known, no
+	// other is.
+	if r := s.revokedBy[d.ID]; r != nil && s.knows(r.Issued, d.Location) {
 		until := r.Issued.Start(d.Location)
 		if f.Until.IsZero() || until.Before(f.Until) || (until.Equal(f.Until) && f.RevokedByInstrument != "") {
-			if d.Revoked != nil && f.RevokedByInstrument != "" {
+			if d.Revoked != nil && f.RevokedByInstrument != "" && s.knows(d.Revoked.On, d.Location) {
 				stated = fmt.Sprintf("; the file also records a revocation by %s on %s, which is not earlier", d.Revoked.By, d.Revoked.On.Long())
 			}
 			f.Until, f.UntilLatest, f.RevokedBy, f.RevokedByInstrument = until, time.Time{}, r.ID, ""

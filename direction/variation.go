@@ -77,6 +77,7 @@ func (p *parser) revokes(m *yamlx.Map) {
 			}
 			if len(v.Obligations) == 0 && len(v.Clauses) == 0 {
 				d.Revokes = append(d.Revokes, v.Direction)
+				d.revokeAt, d.revokePath = append(d.revokeAt, v.dirPos), append(d.revokePath, yamlx.Join(path, "direction"))
 			} else {
 				d.Varies = append(d.Varies, v)
 			}
@@ -91,6 +92,7 @@ func (p *parser) revokes(m *yamlx.Map) {
 			continue
 		}
 		d.Revokes = append(d.Revokes, id)
+		d.revokeAt, d.revokePath = append(d.revokeAt, doc.Pos(it)), append(d.revokePath, path)
 	}
 }
 
@@ -188,6 +190,10 @@ func (s *Set) checkVariations(errs *diag.List) {
 				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "no direction %q in the set%s; load the direction whose obligations this varies", v.Direction, yamlx.Suggest(v.Direction, ids))
 				continue
 			}
+			if old.Council != d.Council {
+				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "direction %q is to %s and cannot vary %q, a direction to %s; %s", d.ID, d.Council, old.ID, old.Council, sameCouncil)
+				continue
+			}
 			if old.Issued.After(d.Issued) {
 				errs.Add(at(v.dirPos, d), yamlx.Join(v.path, "direction"), "direction %q (issued %s) cannot vary %q, which was issued later, on %s; a direction varies only earlier ones", d.ID, d.Issued, old.ID, old.Issued)
 				continue
@@ -213,6 +219,8 @@ func (s *Set) checkVariations(errs *diag.List) {
 		}
 	}
 }
+
+const sameCouncil = "a direction revokes or varies only directions to the same council"
 
 func at(p diag.Position, d *Direction) diag.Position {
 	if p.IsValid() {
@@ -275,7 +283,7 @@ type variedBy struct {
 func (s *Set) ObligationForce(d *Direction, o *obligation.Obligation) Force {
 	f := s.Force(d)
 	vb, ok := s.varied[d.ID+"\x00"+o.ID]
-	if !ok {
+	if !ok || !s.knows(vb.d.Issued, d.Location) {
 		return f
 	}
 	until := vb.d.Issued.Start(d.Location)
@@ -296,9 +304,10 @@ func (s *Set) ObligationForce(d *Direction, o *obligation.Obligation) Force {
 
 // Version says under which direction's text the instances of o (of d) fall
 // due when o is part of a variation: d's id when a later direction in the
-// set varies o or when o replaces an earlier obligation; empty otherwise.
+// set varies o (and, for a set taken AsOf, has been issued by then) or
+// when o replaces an earlier obligation; empty otherwise.
 func (s *Set) Version(d *Direction, o *obligation.Obligation) string {
-	if _, ok := s.varied[d.ID+"\x00"+o.ID]; ok {
+	if vb, ok := s.varied[d.ID+"\x00"+o.ID]; ok && s.knows(vb.d.Issued, d.Location) {
 		return d.ID
 	}
 	for _, v := range d.Varies {

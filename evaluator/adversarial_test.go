@@ -664,7 +664,9 @@ type findingKey struct {
 func advCheckMonitor(t *testing.T, set *direction.Set, evs []event.Event, asOf time.Time, want *evaluator.Result) {
 	t.Helper()
 	last := map[findingKey]evaluator.Finding{}
-	m := evaluator.NewMonitor(set, func(f evaluator.Finding) {
+	// A monitor applies every direction it is given; replaying, it is
+	// given the set as known at the time it finishes (Set.AsOf).
+	m := evaluator.NewMonitor(set.AsOf(asOf), func(f evaluator.Finding) {
 		last[findingKey{f.Direction, f.Obligation, f.Instance}] = f
 	})
 	for _, e := range event.Sort(evs) {

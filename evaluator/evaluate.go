@@ -61,6 +61,9 @@ func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Eve
 	if err := event.Validate(events); err != nil {
 		return nil, err
 	}
+	// A direction issued after the as-of time revokes and varies nothing
+	// yet, as events after it are ignored.
+	set = set.AsOf(opts.AsOf)
 	if u := unknownsOf(set, events, opts.AsOf); len(u) > 0 {
 		return evaluateCases(ctx, set, events, opts, u)
 	}
@@ -69,6 +72,7 @@ func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Eve
 
 // evaluate is Evaluate for inputs whose dates are all known to the day.
 func evaluate(ctx context.Context, set *direction.Set, events []event.Event, opts Options) (*Result, error) {
+	set = set.AsOf(opts.AsOf) // also when called per case
 	sorted := events
 	if !isSorted(events) {
 		sorted = event.Sort(events)

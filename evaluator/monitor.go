@@ -32,6 +32,14 @@ import (
 // *OrderError and changes nothing. Event ids must be unique: the monitor
 // does not keep every id to check, so a repeated id is the caller's error.
 //
+// A Monitor applies every direction in the set it is given from that
+// direction's issue date, including one issued after the time it has
+// reached. Live, that cannot happen: a revoking or varying direction is
+// loaded only once it is made, and a monitor built from the new set takes
+// it into account from then. Replaying a history to compare with Evaluate
+// as of a time, give it the set as known then (Set.AsOf), since Evaluate
+// ignores a direction issued after its as-of time.
+//
 // A Monitor is not safe for concurrent use; run one per council.
 type Monitor struct {
 	e      *engine

@@ -31,7 +31,9 @@ type instKey struct {
 func monitorRun(t *testing.T, r *rand.Rand, set *direction.Set, evs []event.Event, asOf time.Time) ([]Finding, []Finding, EventCounts) {
 	t.Helper()
 	var all []Finding
-	m := NewMonitor(set, func(f Finding) { all = append(all, f) })
+	// Replaying, the monitor is given the set as known at asOf: it
+	// applies every direction it holds (see Monitor).
+	m := NewMonitor(set.AsOf(asOf), func(f Finding) { all = append(all, f) })
 	sorted := event.Sort(evs)
 	for i := range sorted {
 		ev := sorted[i] // a copy the test then scribbles over: the monitor must not keep it

@@ -59,8 +59,8 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 		for _, o := range d.Obligations {
 			// Rule 1: the obligation is in force while the direction is,
 			// and no later than a later direction revoking or replacing it.
-			f := refForce(set, d, o)
-			version := refVersion(set, d, o)
+			f := refForce(set, d, o, asOf)
+			version := refVersion(set, d, o, asOf)
 			type inst struct {
 				number      int
 				opens       time.Time
@@ -423,9 +423,13 @@ func refResolveGrants(set *direction.Set, evs []event.Event) (map[[2]string][]re
 // refForce restates when o may fall due without Set.ObligationForce: the
 // direction's period, cut at the start of the earliest issue date of a
 // direction in the set that revokes or replaces o by id or by clause.
-func refForce(set *direction.Set, d *direction.Direction, o *obligation.Obligation) direction.Force {
-	f := set.Force(d)
+// A direction issued after asOf revokes and varies nothing (rule 5).
+func refForce(set *direction.Set, d *direction.Direction, o *obligation.Obligation, asOf time.Time) direction.Force {
+	f := set.AsOf(asOf).Force(d)
 	for _, x := range set.Directions {
+		if x.Issued.Start(d.Location).After(asOf) {
+			continue
+		}
 		for _, v := range x.Varies {
 			if v.Direction != d.ID || !(slices.Contains(v.Obligations, o.ID) || slices.Contains(v.Clauses, o.Clause)) {
 				continue
@@ -439,14 +443,15 @@ func refForce(set *direction.Set, d *direction.Direction, o *obligation.Obligati
 }
 
 // refVersion restates Finding.Version: d's id when o replaces an earlier
-// obligation or a direction of the set varies o, by id or by clause.
-func refVersion(set *direction.Set, d *direction.Direction, o *obligation.Obligation) string {
+// obligation or a direction of the set issued by asOf varies o, by id or
+// by clause.
+func refVersion(set *direction.Set, d *direction.Direction, o *obligation.Obligation, asOf time.Time) string {
 	for _, x := range set.Directions {
 		for _, v := range x.Varies {
 			if x == d && v.ReplacedBy == o.ID {
 				return d.ID
 			}
-			if v.Direction == d.ID && (slices.Contains(v.Obligations, o.ID) || slices.Contains(v.Clauses, o.Clause)) {
+			if !x.Issued.Start(d.Location).After(asOf) && v.Direction == d.ID && (slices.Contains(v.Obligations, o.ID) || slices.Contains(v.Clauses, o.Clause)) {
 				return d.ID
 			}
 		}

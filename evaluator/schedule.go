@@ -104,6 +104,11 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 	if opts.Until.Before(opts.From) {
 		return nil, fmt.Errorf("evaluator: schedule range ends (%s) before it starts (%s)", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
 	}
+	if !opts.Now.IsZero() {
+		// Read as of Now, a direction issued later revokes or varies
+		// nothing yet (Evaluate as of Until would apply it).
+		set = set.AsOf(opts.Now)
+	}
 	res, err := Evaluate(set, events, Options{AsOf: opts.Until})
 	if err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 	if err := uncertainDirection(set); err != nil {
 		return nil, err
 	}
+	set = set.AsOf(opts.AsOf) // as Evaluate
 	e := newEngine(set, opts.Trace, func(_ *dirState, _ *oblState, f Finding) { report(f) })
 	e.keep = true
 	res := &Result{AsOf: opts.AsOf}

@@ -2,6 +2,7 @@ package evaluator_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -147,4 +148,38 @@ func TestStatedRevocationInEvaluation(t *testing.T) {
 	assert.Equal(t, "Direction of 26 July 2018 (not modelled)", s.RevokedByInstrument)
 	assert.Equal(t, "in force from 25 Jan 2018 to 25 Jul 2018", s.Period(event.London))
 	assert.Empty(t, res.Findings[0].Version, "a direction's own end is not a variation")
+}
+
+func TestLaterDirectionNotKnownBeforeItsIssue(t *testing.T) {
+	// Events after the as-of time are ignored (rule 5), and a direction is
+	// one: b, issued 25 Apr 2018, revokes or varies nothing as of earlier.
+	// a's quarterly clause 1 falls due 25 Apr 2018 (three months from
+	// 25 Jan); its window opened on 25 Jan, so as of the end of 1 Apr the
+	// instance is open. From 25 Apr 00:00 BST b is known and, taking effect
+	// before the deadline of 23:59:59 that day, removes the instance.
+	for _, what := range []string{`{direction: a, clauses: ["1"]}`, "a"} {
+		set := advSet(t, variedDirection(), revoking("b", "2018-04-25", what))
+		res := advEval(t, set, nil, endOf(2018, 4, 1))
+		fs := findingsOf(res, "a")
+		assert.Equal(t, []string{"2018-04-25"}, dueDates(fs, "r"), what)
+		for _, f := range fs {
+			if f.Obligation == "r" {
+				assert.Equal(t, evaluator.Open, f.Status, what)
+				assert.Empty(t, f.Version, "%s: not yet varied as of 1 Apr", what)
+			}
+		}
+		require.Len(t, res.Directions, 2)
+		assert.True(t, res.Directions[0].InForce, what)
+		assert.True(t, res.Directions[0].Until.IsZero(), "%s: no end known as of 1 Apr", what)
+		assert.Empty(t, res.Directions[0].Varied, what)
+		assert.False(t, res.Directions[1].InForce, "%s: b is not in force before it is issued", what)
+
+		// As of the first instant of 25 Apr (00:00 BST = 24 Apr 23:00Z)
+		// b is in force and the instance is gone.
+		for _, asOf := range []time.Time{endOf(2018, 4, 24).Add(time.Second), endOf(2018, 4, 25)} {
+			res = advEval(t, set, nil, asOf)
+			assert.Empty(t, dueDates(findingsOf(res, "a"), "r"), "%s as of %s", what, asOf)
+			assert.True(t, res.Directions[1].InForce, what)
+		}
+	}
 }

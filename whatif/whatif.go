@@ -544,7 +544,7 @@ func (r *Result) check(name string, e scenario.Expected) *Check {
 
 // Check asserts on one instance. Each method reports a failure naming the
 // clause and instance and returns the Check for chaining. Asserting a field
-// (due, role, assumed, discharge, extension) of an instance that does not
+// (due, role, assumed, version, discharge, extension) of an instance that does not
 // exist fails.
 type Check struct {
 	r *Result
@@ -727,6 +727,17 @@ func (k *Check) Assumed(want bool) *Check {
 	k.r.c.t.Helper()
 	if !k.missing("assumed", want) && (k.f.Assumed != "") != want {
 		k.errorf("assumed", want, k.f.Assumed != "")
+	}
+	return k
+}
+
+// Version asserts under which direction's text the instance fell due
+// (Finding.Version): the id of the direction, or "" when the obligation
+// was not varied as of the evaluation time.
+func (k *Check) Version(id string) *Check {
+	k.r.c.t.Helper()
+	if !k.missing("version", orDash(id)) && k.f.Version != id {
+		k.errorf("version", orDash(id), orDash(k.f.Version))
 	}
 	return k
 }

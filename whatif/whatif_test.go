@@ -205,3 +205,25 @@ func TestAssertionsOnAMissingInstanceFail(t *testing.T) {
 	assert.Contains(t, r.msgs[4], "instance 7: assumed")
 	assert.Contains(t, r.msgs[5], "instance 8: extension")
 }
+
+// Version asserts under which direction's text an instance fell due. With
+// the supposed direction of 14 May 2018 revoking 8(f), the instance due
+// 25 Apr 2018 (25 Jan + 3 months, before 14 May) fell due under
+// barnet-2018-01's text; as of 30 Apr the revocation is not yet issued,
+// so the instance is not (yet) of a varied obligation: no version.
+func TestVersionAssertion(t *testing.T) {
+	const revokes8f = "../examples/barnet/scenarios/supposed/revokes-8f-2018-05.yaml"
+	c := whatif.Load(t, barnet2018, revokes8f).History(history)
+	c.AsOf(whatif.On("2018-09-30")).Instance("8(f)", 1).Met().Version("barnet-2018-01")
+	c.AsOf(whatif.On("2018-04-30")).Instance("8(f)", 1).Met().Version("")
+
+	r := record(func(tt whatif.TestingT) {
+		c := whatif.Load(tt, barnet2018, revokes8f).History(history)
+		c.AsOf(whatif.On("2018-09-30")).Instance("8(f)", 1).Version("barnet-supposed-2018-05")
+		c.AsOf(whatif.On("2018-09-30")).Instance("8(f)", 9).Version("barnet-2018-01")
+	})
+	require.Len(t, r.msgs, 2, r.String())
+	assert.Contains(t, r.msgs[0], "instance 1: version")
+	assert.Contains(t, r.msgs[0], "barnet-2018-01")
+	assert.Contains(t, r.msgs[1], "no such instance")
+}

@@ -170,7 +170,7 @@ func (r councilResult) row() CouncilRow {
 }
 
 func writeBatchText(w io.Writer, results []councilResult) error {
-	fmt.Fprintf(w, "%d councils", len(results))
+	fmt.Fprint(w, nouns(len(results), "council", "councils"))
 	if at, loc, ok := commonAsOf(results); ok {
 		fmt.Fprintf(w, " as of %s (%s)", at.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
 	}
@@ -187,7 +187,11 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 		next := "-"
 		if row.Next != "" {
 			d, _ := civil.Parse(row.Next)
-			next = fmt.Sprintf("%s (%s)", d.Long(), row.NextClause)
+			mark := ""
+			if row.NextAssumed != "" {
+				mark = "*" // as check marks a due date the text does not give
+			}
+			next = fmt.Sprintf("%s%s (%s)", d.Long(), mark, row.NextClause)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet, next)
 		tot.InForce += row.InForce

@@ -159,10 +159,10 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 		events += len(c.WS.Events)
 	}
 	if len(councils) > 1 {
-		fmt.Fprintf(env.stdout, "ok: %d councils, %d files, %d directions, %d obligations, %d events\n", len(councils), files, directions, obligations, events)
+		fmt.Fprintf(env.stdout, "ok: %d councils, %s, %s, %s, %s\n", len(councils), nouns(files, "file", "files"), nouns(directions, "direction", "directions"), nouns(obligations, "obligation", "obligations"), nouns(events, "event", "events"))
 		return exitOK
 	}
-	fmt.Fprintf(env.stdout, "ok: %d files, %d directions, %d obligations, %d events\n", files, directions, obligations, events)
+	fmt.Fprintf(env.stdout, "ok: %s, %s, %s, %s\n", nouns(files, "file", "files"), nouns(directions, "direction", "directions"), nouns(obligations, "obligation", "obligations"), nouns(events, "event", "events"))
 	return exitOK
 }
 
@@ -317,13 +317,13 @@ func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) erro
 	if s.Waived > 0 {
 		waived = fmt.Sprintf(", %d waived", s.Waived)
 	}
-	fmt.Fprintf(w, "\n%d findings: %d met, %d late, %d missed, %d open, %d breached by an event%s; %d breaches of the council's duties; %d expectations of others not met.\n",
-		s.Findings, s.Met, s.Late, s.Missed, s.Open, s.Breached, waived, s.Breaches, s.ExpectationsUnmet)
+	fmt.Fprintf(w, "\n%s: %d met, %d late, %d missed, %d open, %d breached by an event%s; %s of the council's duties; %s of others not met.\n",
+		nouns(s.Findings, "finding", "findings"), s.Met, s.Late, s.Missed, s.Open, s.Breached, waived, nouns(s.Breaches, "breach", "breaches"), nouns(s.ExpectationsUnmet, "expectation", "expectations"))
 	if s.Indeterminate+s.Possible > 0 {
 		fmt.Fprintf(w, "Dates known only to a range: %d indeterminate (the verdict depends on the day), %d possible (the instance exists only on some days); not counted as breaches.\n",
 			s.Indeterminate, s.Possible)
 	}
 	e := res.Events
-	_, err := fmt.Fprintf(w, "%d events read: %d used, %d irrelevant, %d after the as-of time.\n", e.Read, e.Used, e.Irrelevant, e.AfterAsOf)
+	_, err := fmt.Fprintf(w, "%s read: %d used, %d irrelevant, %d after the as-of time.\n", nouns(e.Read, "event", "events"), e.Used, e.Irrelevant, e.AfterAsOf)
 	return err
 }

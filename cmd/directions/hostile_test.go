@@ -132,7 +132,7 @@ func TestStandardInput(t *testing.T) {
 	workspace.StdinReader = strings.NewReader(history)
 	code, _, errs = cliWithin(t, 10*time.Second, "stream", "--as-of", "2018-09-30", dir, "-")
 	assert.NotEqual(t, exitInvalid, code, errs)
-	assert.Contains(t, errs, "stream: 1 events")
+	assert.Contains(t, errs, "stream: 1 event ")
 
 	zero := &endless{}
 	workspace.StdinReader = zero

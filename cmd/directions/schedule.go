@@ -216,6 +216,15 @@ func writeScheduleJSON(w io.Writer, zone string, inputs []workspace.File, f sche
 // shared with the server's calendar feed).
 func stateWords(d evaluator.Deadline, loc *time.Location) string { return icsfeed.StateWords(d, loc) }
 
+// nouns says n with the noun that agrees: nouns(1, "breach", "breaches")
+// is "1 breach".
+func nouns(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""

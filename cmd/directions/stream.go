@@ -114,8 +114,8 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 	if n := counts[evaluator.Waived]; n > 0 {
 		waived = fmt.Sprintf(", %d waived", n)
 	}
-	fmt.Fprintf(env.stderr, "stream: %d events (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached%s; %d breaches; %d expectations of others not met\n",
-		ev.Read, ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached], waived, breaches, unmet)
+	fmt.Fprintf(env.stderr, "stream: %s (%d after the as-of time, %d irrelevant); findings: %d met, %d late, %d missed, %d open, %d breached%s; %s; %s of others not met\n",
+		nouns(ev.Read, "event", "events"), ev.AfterAsOf, ev.Irrelevant, counts[evaluator.Met], counts[evaluator.Late], counts[evaluator.Missed], counts[evaluator.Open], counts[evaluator.Breached], waived, nouns(breaches, "breach", "breaches"), nouns(unmet, "expectation", "expectations"))
 	if breaches > 0 {
 		return exitBreaches
 	}

@@ -93,7 +93,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		// The total is the JUnit XML's tests count: each invalid file is
 		// one test in error there.
 		if failed > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed", failed, len(outcomes)))
+			parts = append(parts, fmt.Sprintf("%d of %s failed", failed, nouns(len(outcomes), "scenario", "scenarios")))
 		}
 		if errored > 0 {
 			parts = append(parts, fmt.Sprintf("%d could not be evaluated", errored))

@@ -14,6 +14,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 // SchemaURL and BatchSchemaURL identify the documents' schemas.
@@ -106,10 +107,13 @@ type CouncilRow struct {
 	Indeterminate int `json:"indeterminate"`
 	Possible      int `json:"possible"`
 	// Next is the earliest deadline after the as-of time of an instance
-	// not yet discharged; NextClause and NextDirection say whose it is.
+	// of a council duty not yet discharged (other parties' expectations do
+	// not count); NextClause and NextDirection say whose it is, and
+	// NextAssumed is the assumption its date rests on, if any.
 	Next          string `json:"next_deadline,omitempty"`
 	NextClause    string `json:"next_clause,omitempty"`
 	NextDirection string `json:"next_direction,omitempty"`
+	NextAssumed   string `json:"next_assumed,omitempty"`
 	Error         string `json:"error,omitempty"`
 }
 
@@ -133,9 +137,9 @@ func Row(council, folder string, res *evaluator.Result) CouncilRow {
 			row.Due++
 			continue
 		}
-		if f.Status == evaluator.Open && (next.IsZero() || f.DueAt.Before(next)) {
+		if f.Status == evaluator.Open && f.Role != obligation.Expectation && (next.IsZero() || f.DueAt.Before(next)) {
 			next = f.DueAt
-			row.Next, row.NextClause, row.NextDirection = f.Due, f.Clause, f.Direction
+			row.Next, row.NextClause, row.NextDirection, row.NextAssumed = f.Due, f.Clause, f.Direction, f.Assumed
 		}
 	}
 	return row
@@ -166,9 +170,9 @@ type CouncilCheck struct {
 // per council).
 
 // SummaryHeader and FindingsHeader head the two CSV tables.
-var SummaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible"}
+var SummaryHeader = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed"}
 
-var FindingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases"}
+var FindingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases", "version"}
 
 // CSVCouncil is one council's part of the CSV: its row, and its result
 // (nil when it could not be evaluated) with the zone its times are in.
@@ -184,7 +188,7 @@ func WriteCSVSummary(w io.Writer, results []CSVCouncil) error {
 	_ = cw.Write(SummaryHeader)
 	for _, r := range results {
 		row := r.Row
-		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", ""}
+		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", "", row.NextAssumed}
 		if r.Res != nil {
 			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
 				rec[2+i] = strconv.Itoa(n)
@@ -208,7 +212,7 @@ func WriteCSV(w io.Writer, results []CSVCouncil) error {
 		}
 		loc := r.Loc
 		for _, f := range r.Res.Findings {
-			rec := []string{r.Row.Council, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, ""}
+			rec := []string{r.Row.Council, f.Direction, f.Obligation, f.Clause, f.Holder, string(f.Kind), strconv.Itoa(f.Instance), string(f.Status), f.Due, "", "", "", "", "", f.Reason, string(f.Role), f.Assumed, f.DueLatest, "", f.Version}
 			if f.Trigger != nil {
 				rec[9], rec[10] = f.Trigger.ID, csvTime(f.Trigger.At, loc)
 			}

@@ -226,7 +226,7 @@ func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at t
 				oe.InForce = ds.Period(loc) + " (" + ds.Reason + ")"
 			}
 		}
-		force := set.ObligationForce(d, o)
+		force := set.AsOf(at).ObligationForce(d, o)
 		if force.Varied {
 			oe.Varied = force.Reason
 		}
@@ -236,7 +236,7 @@ func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at t
 				oe.Replaces = strings.TrimSuffix(w, ", replaced by its obligation "+o.ID) + ", from " + d.Issued.Long()
 			}
 		}
-		oe.Version = set.Version(d, o)
+		oe.Version = set.AsOf(at).Version(d, o)
 		discharged := map[string]int{}
 		for _, f := range res.Findings {
 			if f.Direction != d.ID || f.Obligation != o.ID {
