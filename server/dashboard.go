@@ -74,15 +74,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, tok *Token) {
 		if row.InBreach {
 			page.InBreach++
 		}
-		t := &page.Total
-		t.InForce += row.InForce
-		t.Due += row.Due
-		t.Met += row.Met
-		t.Late += row.Late
-		t.Missed += row.Missed
-		t.Open += row.Open
-		t.Breached += row.Breached
-		t.Breaches += row.Breaches
+		page.Total.Add(row.CouncilRow)
 		page.Rows = append(page.Rows, row)
 	}
 	// Worst first: most breaches, then by name.

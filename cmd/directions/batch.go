@@ -194,15 +194,7 @@ func writeBatchText(w io.Writer, results []councilResult) error {
 			next = fmt.Sprintf("%s%s (%s)", d.Long(), mark, row.NextClause)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet, next)
-		tot.InForce += row.InForce
-		tot.Due += row.Due
-		tot.Met += row.Met
-		tot.Late += row.Late
-		tot.Missed += row.Missed
-		tot.Open += row.Open
-		tot.Breached += row.Breached
-		tot.Breaches += row.Breaches
-		tot.ExpectationsUnmet += row.ExpectationsUnmet
+		tot.Add(row)
 	}
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", tot.InForce, tot.Due, tot.Met, tot.Late, tot.Missed, tot.Open, tot.Breached, tot.Breaches, tot.ExpectationsUnmet)
 	if err := tw.Flush(); err != nil {

@@ -117,6 +117,22 @@ type CouncilRow struct {
 	Error         string `json:"error,omitempty"`
 }
 
+// Add adds o's counts to r's, for a total row; names and deadlines are
+// left as they are.
+func (r *CouncilRow) Add(o CouncilRow) {
+	r.InForce += o.InForce
+	r.Due += o.Due
+	r.Met += o.Met
+	r.Late += o.Late
+	r.Missed += o.Missed
+	r.Open += o.Open
+	r.Breached += o.Breached
+	r.Breaches += o.Breaches
+	r.ExpectationsUnmet += o.ExpectationsUnmet
+	r.Indeterminate += o.Indeterminate
+	r.Possible += o.Possible
+}
+
 // Row summarises one council's result.
 func Row(council, folder string, res *evaluator.Result) CouncilRow {
 	row := CouncilRow{Council: council, Folder: folder}
