@@ -223,9 +223,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request, tok *Token) 
 		fail(w, http.StatusBadRequest, "reading the request body: %v", err)
 		return
 	}
-	d := c.dirs
 	c.mu.Lock()
-	d = c.dirs
+	d := c.dirs
 	c.mu.Unlock()
 	evs, err := event.Parse(file, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: event.Limits{MaxHistoryBytes: int(s.cfg.MaxBody)}})
 	if err != nil {
