@@ -349,3 +349,17 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// ParseAsOf reads an as-of time as the CLI's --as-of and the server's
+// ?as_of= take it: a date means the end of that day in loc (a deadline
+// on that day has not yet passed), an RFC 3339 time means that instant.
+func ParseAsOf(s string, loc *time.Location) (time.Time, error) {
+	t, dateOnly, err := event.ParseTime(s, loc)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if dateOnly {
+		return civil.In(t, loc).End(loc), nil
+	}
+	return t, nil
+}

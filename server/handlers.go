@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
@@ -307,12 +306,9 @@ func (s *Server) asOf(r *http.Request, loc *time.Location) (time.Time, error) {
 	if v == "" {
 		return s.now(), nil
 	}
-	t, dateOnly, err := event.ParseTime(v, loc)
+	t, err := evaluator.ParseAsOf(v, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("as_of: %v", err)
-	}
-	if dateOnly {
-		return civil.In(t, loc).End(loc), nil
 	}
 	return t, nil
 }
@@ -327,7 +323,7 @@ func (s *Server) evaluate(ctx context.Context, c *council, r *http.Request) (*di
 	if err != nil {
 		return nil, nil, http.StatusBadRequest, err
 	}
-	res, err := evaluator.Evaluate(d.set, evs, evaluator.Options{AsOf: at})
+	res, err := evaluator.EvaluateContext(ctx, d.set, evs, evaluator.Options{AsOf: at})
 	if err != nil {
 		return nil, nil, http.StatusInternalServerError, err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
@@ -103,12 +102,9 @@ func parseAsOf(s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return civil.In(now(), loc).End(loc), nil
 	}
-	t, dateOnly, err := event.ParseTime(s, loc)
+	t, err := evaluator.ParseAsOf(s, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--as-of: %v", err)
-	}
-	if dateOnly {
-		return civil.In(t, loc).End(loc), nil
 	}
 	return t, nil
 }
