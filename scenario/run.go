@@ -83,38 +83,32 @@ func (s *Scenario) Run() *Outcome {
 	return out
 }
 
+// compareCount checks an expected count of findings (nil: not asserted)
+// against got, naming the findings when they differ.
+func compareCount(what string, want *int, pos diag.Position, got []evaluator.Finding, none, some string) (Failure, bool) {
+	if want == nil || len(got) == *want {
+		return Failure{}, true
+	}
+	note := none
+	if len(got) > 0 {
+		names := make([]string, len(got))
+		for i := range got {
+			names[i] = describe(&got[i])
+		}
+		note = some + strings.Join(names, "; ")
+	}
+	return Failure{Pos: pos, What: what, Rows: []Row{{what, strconv.Itoa(*want), strconv.Itoa(len(got))}}, Note: note}, false
+}
+
 // Compare checks a result against expectations and returns what differs.
 func Compare(x Expect, res *evaluator.Result) []Failure {
 	var fails []Failure
-	if x.Breaches != nil {
-		got := res.Breaches()
-		if len(got) != *x.Breaches {
-			var names []string
-			for _, f := range got {
-				names = append(names, describe(&f))
-			}
-			note := "no breaches"
-			if len(names) > 0 {
-				note = "breaches: " + strings.Join(names, "; ")
-			}
-			fails = append(fails, Failure{Pos: x.BreachesPos, What: "breaches",
-				Rows: []Row{{"breaches", strconv.Itoa(*x.Breaches), strconv.Itoa(len(got))}}, Note: note})
-		}
+	if f, ok := compareCount("breaches", x.Breaches, x.BreachesPos, res.Breaches(), "no breaches", "breaches: "); !ok {
+		fails = append(fails, f)
 	}
-	if x.ExpectationsUnmet != nil {
-		got := res.UnmetExpectations()
-		if len(got) != *x.ExpectationsUnmet {
-			var names []string
-			for _, f := range got {
-				names = append(names, describe(&f))
-			}
-			note := "no expectations of others unmet"
-			if len(names) > 0 {
-				note = "expectations of others not met: " + strings.Join(names, "; ")
-			}
-			fails = append(fails, Failure{Pos: x.ExpectationsUnmetPos, What: "expectations_unmet",
-				Rows: []Row{{"expectations_unmet", strconv.Itoa(*x.ExpectationsUnmet), strconv.Itoa(len(got))}}, Note: note})
-		}
+	if f, ok := compareCount("expectations_unmet", x.ExpectationsUnmet, x.ExpectationsUnmetPos, res.UnmetExpectations(),
+		"no expectations of others unmet", "expectations of others not met: "); !ok {
+		fails = append(fails, f)
 	}
 	for _, want := range x.InForce {
 		for _, d := range res.Directions {
