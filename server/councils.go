@@ -13,6 +13,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // directions is one council's loaded directions; never modified once
@@ -21,7 +22,7 @@ type directions struct {
 	set    *direction.Set
 	loc    *time.Location
 	vocab  *event.Vocabulary
-	inputs []workspace.File // direction and vocabulary files, for the report
+	inputs []report.Input // direction and vocabulary files, for the report
 	loaded time.Time
 }
 
@@ -85,7 +86,12 @@ func loadDirections(paths []string) (*directions, error) {
 	if loc == nil {
 		loc = event.London
 	}
-	return &directions{set: set, loc: loc, vocab: direction.VocabularyOf(ws.Directions...), inputs: ws.Files, loaded: time.Now().UTC()}, nil
+	return &directions{set: set, loc: loc, vocab: direction.VocabularyOf(ws.Directions...), inputs: ws.Inputs(), loaded: time.Now().UTC()}, nil
+}
+
+// council is the council's result as the report package takes it.
+func (d *directions) council(res *evaluator.Result) report.Council {
+	return report.Council{Set: d.set, Inputs: d.inputs, Result: res}
 }
 
 // council is one council's live state: its directions, its events as

@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/report"
 )
 
 // buildCLI builds cmd/directions once per test binary.
@@ -215,7 +215,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	}
 
 	// The findings equal a batch check over the same events.
-	var got checkjson.Report
+	var got report.Check
 	require.NoError(t, json.Unmarshal(get("/v1/councils/borsetshire/findings?as_of=2019-12-31"), &got))
 	check := t.TempDir()
 	direction, err := os.ReadFile(filepath.Join(dir, "borsetshire", "direction-2018-02.yaml"))
@@ -224,7 +224,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(check, "events.jsonl"), stored, 0o644))
 	cmd := exec.Command(bin, "check", "--format", "json", "--as-of", "2019-12-31", check)
 	out, _ = cmd.Output() // exit 1: breaches
-	var want checkjson.Report
+	var want report.Check
 	require.NoError(t, json.Unmarshal(out, &want), string(out))
 	assert.Equal(t, want.Findings, got.Findings)
 	assert.Equal(t, want.Summary, got.Summary)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/report"
 )
 
 //go:embed dashboard.html.tmpl
@@ -23,12 +23,12 @@ var dashboardTmpl = template.Must(template.New("dashboard").Parse(dashboardSrc))
 type dashboardPage struct {
 	AsOf, AsOfParam, Engine string
 	Rows                    []dashboardRow
-	Total                   checkjson.CouncilRow
+	Total                   report.CouncilRow
 	InBreach                int
 }
 
 type dashboardRow struct {
-	checkjson.CouncilRow
+	report.CouncilRow
 	Report   string // the council's report URL
 	Next     string // the next deadline in words
 	InBreach bool
@@ -49,11 +49,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, tok *Token) {
 			fail(w, code, "%v", err)
 			return
 		}
-		row := dashboardRow{CouncilRow: checkjson.CouncilRow{Council: name}}
+		row := dashboardRow{CouncilRow: report.CouncilRow{Council: name}}
 		if err != nil {
 			row.Error = err.Error()
 		} else {
-			row.CouncilRow = checkjson.Row(name, c.dir, res)
+			rc := d.council(res)
+			rc.Name, rc.Folder = name, c.dir
+			row.CouncilRow = rc.Row()
 			if page.AsOf == "" {
 				page.AsOf = res.AsOf.In(d.loc).Format("15:04 MST, 2 January 2006")
 			}

@@ -16,7 +16,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/report"
 )
 
 // Route is one endpoint. The OpenAPI document lists exactly these (a test
@@ -340,7 +340,7 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request, tok *Token) {
 		fail(w, code, "%v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, checkjson.NewReport(d.inputs, res))
+	writeJSON(w, http.StatusOK, report.NewCheck(d.council(res)))
 }
 
 func (s *Server) live(w http.ResponseWriter, r *http.Request, tok *Token) {
@@ -360,8 +360,7 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 		fail(w, http.StatusBadRequest, "format must be json, csv (the findings table) or csv-summary (a row per council), not %q", format)
 		return
 	}
-	rep := checkjson.BatchReport{Schema: checkjson.BatchSchemaURL, Engine: evaluator.Version, Summary: []checkjson.CouncilRow{}, Councils: []checkjson.CouncilCheck{}}
-	var csvs []checkjson.CSVCouncil
+	var councils []report.Council
 	for _, name := range s.councilNames() {
 		if !canRead(tok, name) {
 			continue
@@ -372,33 +371,25 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 			fail(w, code, "%v", err)
 			return
 		}
-		row := checkjson.CouncilRow{Council: name, Folder: c.dir}
-		cc := checkjson.CouncilCheck{Council: name, Folder: c.dir}
-		cv := checkjson.CSVCouncil{}
-		if err != nil {
-			row.Error, cc.Error = err.Error(), err.Error()
-		} else {
-			row = checkjson.Row(name, c.dir, res)
-			cc.Report = checkjson.NewReport(d.inputs, res)
-			cv.Res, cv.Loc = res, d.loc
+		rc := report.Council{Err: err}
+		if err == nil {
+			rc = d.council(res)
 		}
-		cv.Row = row
-		rep.Summary = append(rep.Summary, row)
-		rep.Councils = append(rep.Councils, cc)
-		csvs = append(csvs, cv)
+		rc.Name, rc.Folder = name, c.dir
+		councils = append(councils, rc)
 	}
 	if format == "csv" || format == "csv-summary" {
 		// The tables `check --format csv|csv-summary` write.
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="directions-`+format+`.csv"`)
 		if format == "csv" {
-			_ = checkjson.WriteCSV(w, csvs)
+			_ = report.WriteCSV(w, councils)
 		} else {
-			_ = checkjson.WriteCSVSummary(w, csvs)
+			_ = report.WriteCSVSummary(w, councils)
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	writeJSON(w, http.StatusOK, report.NewBatch(councils))
 }
 
 func (s *Server) reload(w http.ResponseWriter, r *http.Request, tok *Token) {

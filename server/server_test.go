@@ -19,8 +19,8 @@ import (
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // copyTree copies the example folder src (relative to the repository)
@@ -246,7 +246,7 @@ func TestFindingsAreChecks(t *testing.T) {
 	for _, name := range []string{"ambridge", "borsetshire", "casterbridge"} {
 		code, body := h.do("GET", "/v1/councils/"+name+"/findings?as_of=2018-09-30", dfe, "", "")
 		require.Equal(t, 200, code, string(body))
-		var got checkjson.Report
+		var got report.Check
 		require.NoError(t, json.Unmarshal(body, &got))
 
 		ws, err := workspace.Load([]string{filepath.Join(dir, name)}, direction.Options{})
@@ -255,8 +255,8 @@ func TestFindingsAreChecks(t *testing.T) {
 		require.NoError(t, err)
 		res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
 		require.NoError(t, err)
-		var want checkjson.Report
-		data, _ := json.Marshal(checkjson.NewReport(ws.Files, res))
+		var want report.Check
+		data, _ := json.Marshal(report.NewCheck(report.Council{Set: set, Inputs: ws.Inputs(), Result: res}))
 		require.NoError(t, json.Unmarshal(data, &want))
 		assert.Equal(t, want.Findings, got.Findings, name)
 		assert.Equal(t, want.Summary, got.Summary, name)
@@ -268,7 +268,7 @@ func TestFindingsAreChecks(t *testing.T) {
 	code, body := h.do("GET", "/v1/summary?as_of=2018-09-30&format=csv-summary", dfe, "", "")
 	require.Equal(t, 200, code)
 	lines := strings.Split(string(body), "\n")
-	assert.Equal(t, strings.Join(checkjson.SummaryHeader, ","), lines[0])
+	assert.True(t, strings.HasPrefix(lines[0], "council,folder,directions_in_force,"), "the summary table's header: %s", lines[0])
 	assert.True(t, strings.HasPrefix(lines[1], "ambridge,"), lines[1])
 	assert.Contains(t, lines[1], ",0,2018-12-01,", "ambridge: no breaches")
 

@@ -23,7 +23,11 @@ const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; f
 
 // workspaceOf gives the report the loaded directions as a workspace.
 func workspaceOf(d *directions) *workspace.Workspace {
-	return &workspace.Workspace{Files: d.inputs, Directions: d.set.Directions, Location: d.loc}
+	files := make([]workspace.File, len(d.inputs))
+	for i, in := range d.inputs {
+		files[i] = workspace.File{Path: in.Path, Kind: workspace.Kind(in.Kind), SHA256: in.SHA256}
+	}
+	return &workspace.Workspace{Files: files, Directions: d.set.Directions, Location: d.loc}
 }
 
 // reportHTML is the council's timeline report, the page `directions

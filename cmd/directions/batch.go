@@ -2,21 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"text/tabwriter"
-	"time"
 
-	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // checkTree runs check over a tree of council folders. It reports done
@@ -39,15 +34,15 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 	}
 	results := checkCouncils(ctx, tree.Councils, asOf, runtime.GOMAXPROCS(0), prog)
 	prog.done()
-	switch format {
+	switch cs := reportCouncils(results); format {
 	case "json":
-		err = writeBatchJSON(env.stdout, results)
+		err = report.WriteBatchJSON(env.stdout, cs)
 	case "csv":
-		err = writeBatchCSV(env.stdout, results)
+		err = report.WriteCSV(env.stdout, cs)
 	case "csv-summary":
-		err = writeBatchCSVSummary(env.stdout, results)
+		err = report.WriteCSVSummary(env.stdout, cs)
 	default:
-		err = writeBatchText(env.stdout, results)
+		err = report.WriteBatchText(env.stdout, cs)
 	}
 	if err != nil {
 		env.errorf("directions check: %v", err)
@@ -71,11 +66,30 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 type councilResult struct {
 	Council workspace.Council
 	WS      *workspace.Workspace
+	Set     *direction.Set
 	Res     *evaluator.Result
 	Row     CouncilRow
 	// Err is why the council could not be evaluated (invalid input); the
 	// other councils are evaluated regardless.
 	Err error
+}
+
+// out is r as the report package takes it.
+func (r councilResult) out() report.Council {
+	c := report.Council{Name: r.Council.Name, Folder: r.Council.Dir, Set: r.Set, Result: r.Res, Err: r.Err}
+	if r.WS != nil {
+		c.Inputs = r.WS.Inputs()
+	}
+	return c
+}
+
+// reportCouncils is results as the report package takes them.
+func reportCouncils(results []councilResult) []report.Council {
+	cs := make([]report.Council, len(results))
+	for i, r := range results {
+		cs[i] = r.out()
+	}
+	return cs
 }
 
 // checkCouncils evaluates each council on a pool of at most workers
@@ -150,113 +164,13 @@ func loadCouncil(ctx context.Context, c workspace.Council, asOf string) councilR
 		r.Err = err
 		return r
 	}
-	r.WS, r.Res, r.Row = ws, res, councilRow(c, ws, res)
+	r.WS, r.Set, r.Res, r.Row = ws, set, res, councilRow(c, ws, res)
 	return r
 }
 
-// CouncilRow is one line of the summary (internal/checkjson).
-type CouncilRow = checkjson.CouncilRow
+// CouncilRow is one line of the summary.
+type CouncilRow = report.CouncilRow
 
 func councilRow(c workspace.Council, _ *workspace.Workspace, res *evaluator.Result) CouncilRow {
-	return checkjson.Row(c.Name, c.Dir, res)
-}
-
-func (r councilResult) row() CouncilRow {
-	row := r.Row
-	if r.Err != nil {
-		row.Error = r.Err.Error()
-	}
-	return row
-}
-
-func writeBatchText(w io.Writer, results []councilResult) error {
-	fmt.Fprint(w, nouns(len(results), "council", "councils"))
-	if at, loc, ok := commonAsOf(results); ok {
-		fmt.Fprintf(w, " as of %s (%s)", at.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
-	}
-	fmt.Fprint(w, "\n\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COUNCIL\tIN FORCE\tDUE\tMET\tLATE\tMISSED\tOPEN\tBREACHED\tBREACHES\tOTHERS UNMET\tNEXT DEADLINE")
-	var tot CouncilRow
-	for _, r := range results {
-		row := r.row()
-		if r.Err != nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\tinvalid input, see below\n", row.Council)
-			continue
-		}
-		next := "-"
-		if row.Next != "" {
-			d, _ := civil.Parse(row.Next)
-			mark := ""
-			if row.NextAssumed != "" {
-				mark = "*" // as check marks a due date the text does not give
-			}
-			next = fmt.Sprintf("%s%s (%s)", d.Long(), mark, row.NextClause)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", row.Council, row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet, next)
-		tot.Add(row)
-	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", tot.InForce, tot.Due, tot.Met, tot.Late, tot.Missed, tot.Open, tot.Breached, tot.Breaches, tot.ExpectationsUnmet)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, r := range results {
-		fmt.Fprintf(w, "\n== %s (%s)\n", r.Council.Name, r.Council.Dir)
-		if r.Err != nil {
-			fmt.Fprintf(w, "invalid input:\n%v\n", r.Err)
-			continue
-		}
-		if err := writeText(w, r.WS, r.Res); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// commonAsOf returns the as-of time when every council evaluated shares it.
-func commonAsOf(results []councilResult) (time.Time, *time.Location, bool) {
-	var at time.Time
-	var loc *time.Location
-	for _, r := range results {
-		if r.Res == nil {
-			continue
-		}
-		if at.IsZero() {
-			at, loc = r.Res.AsOf, r.WS.Location
-		} else if !at.Equal(r.Res.AsOf) {
-			return time.Time{}, nil, false
-		}
-	}
-	return at, loc, !at.IsZero()
-}
-
-// BatchReport and CouncilCheck live in internal/checkjson.
-type (
-	BatchReport  = checkjson.BatchReport
-	CouncilCheck = checkjson.CouncilCheck
-)
-
-func writeBatchJSON(w io.Writer, results []councilResult) error {
-	rep := BatchReport{
-		Schema: checkjson.BatchSchemaURL, Engine: evaluator.Version,
-		Summary: []CouncilRow{}, Councils: []CouncilCheck{},
-	}
-	for _, r := range results {
-		rep.Summary = append(rep.Summary, r.row())
-		cc := CouncilCheck{Council: r.Council.Name, Folder: r.Council.Dir}
-		if r.Err != nil {
-			cc.Error = r.Err.Error()
-		} else {
-			cc.Report = newReport(r.WS, r.Res)
-		}
-		rep.Councils = append(rep.Councils, cc)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
-}
-
-// newReport builds the single-council JSON report, as writeJSON does.
-func newReport(ws *workspace.Workspace, res *evaluator.Result) *Report {
-	return checkjson.NewReport(ws.Files, res)
+	return report.Council{Name: c.Name, Folder: c.Dir, Result: res}.Row()
 }

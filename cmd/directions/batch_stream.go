@@ -75,7 +75,7 @@ func streamCouncil(ctx context.Context, c workspace.Council, asOf string, progre
 		return cmp.Or(cmp.Compare(pa.dir, pb.dir), cmp.Compare(pa.obl, pb.obl), cmp.Compare(a.Instance, b.Instance))
 	})
 	res.Findings = append(make([]evaluator.Finding, 0, len(findings)), findings...)
-	r = councilResult{Council: c, WS: ws, Res: res}
+	r = councilResult{Council: c, WS: ws, Set: set, Res: res}
 	r.Row = councilRow(c, ws, res)
 	return r, true
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/synth"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // streamedCouncil writes a council folder with a generated direction and
@@ -62,7 +63,7 @@ func reportJSON(t *testing.T, r councilResult) string {
 	require.NoError(t, enc.Encode(struct {
 		Row    CouncilRow
 		Report *Report
-	}{r.Row, newReport(r.WS, r.Res)}))
+	}{r.Row, report.NewCheck(r.out())}))
 	return b.String()
 }
 

@@ -2,22 +2,20 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/checkjson"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
+	"github.com/dfe-tools/directions/report"
 )
 
 func init() {
@@ -193,19 +191,18 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("%v", r.Err)
 		return exitInvalid
 	}
-	ws, res := r.WS, r.Res
 	var err error
 	switch *format {
 	case "json":
-		err = writeJSON(env.stdout, ws, res)
+		err = report.WriteJSON(env.stdout, r.out())
 	default:
-		err = writeText(env.stdout, ws, res)
+		err = report.WriteText(env.stdout, r.out())
 	}
 	if err != nil {
 		env.errorf("directions check: %v", err)
 		return exitInvalid
 	}
-	return exitFor(res, *strict)
+	return exitFor(r.Res, *strict)
 }
 
 // exitFor is 1 when there is a definite breach, or with strict an
@@ -215,111 +212,4 @@ func exitFor(res *evaluator.Result, strict bool) int {
 		return exitBreaches
 	}
 	return exitOK
-}
-
-// whose says whose obligation a finding is: "duty" for the council's, or
-// "expectation of HOLDER" for another party's role.
-func whose(f evaluator.Finding) string {
-	if f.Role == obligation.Expectation {
-		return "expectation of " + f.Holder
-	}
-	return "duty"
-}
-
-// dueText is a finding's due date for people (internal/checkjson, shared
-// with explain).
-func dueText(f evaluator.Finding, loc *time.Location) string { return checkjson.DueText(f, loc) }
-
-// Report, Summary and the functions that build them live in
-// internal/checkjson, shared with the server (directions serve).
-type (
-	Report  = checkjson.Report
-	Summary = checkjson.Summary
-)
-
-func summarise(res *evaluator.Result) Summary { return checkjson.Summarise(res) }
-
-func writeJSON(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(checkjson.NewReport(ws.Files, res))
-}
-
-func writeText(w io.Writer, ws *workspace.Workspace, res *evaluator.Result) error {
-	loc := ws.Location
-	fmt.Fprintf(w, "As of %s (%s)\n", res.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc)
-	for _, d := range res.Directions {
-		fmt.Fprintf(w, "\n%s: %s\n  %s; %s (%s)\n", d.ID, d.Title, d.File, d.Period(loc), d.Reason)
-		for _, r := range d.Revokes {
-			fmt.Fprintf(w, "  revokes %s\n", r)
-		}
-		for _, v := range d.Varied {
-			fmt.Fprintf(w, "  varied: %s\n", v)
-		}
-		if d.RevokesOnly {
-			fmt.Fprintln(w, "  a revoking instrument: it imposes no obligations of its own")
-			continue
-		}
-		fmt.Fprintln(w)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  CLAUSE\tOBLIGATION\t#\tDUE\tSTATUS\tWHOSE\tEVENT\tDETAIL")
-		n := 0
-		var notes []string
-		noted := map[string]bool{}
-		for _, f := range res.Findings {
-			if f.Direction != d.ID {
-				continue
-			}
-			n++
-			due := dueText(f, loc)
-			if f.Assumed != "" {
-				due += "*"
-				if !noted[f.Obligation] {
-					noted[f.Obligation] = true
-					notes = append(notes, fmt.Sprintf("  * %s %s: due date assumed, not in the text: %s", f.Clause, f.Obligation, f.Assumed))
-				}
-			}
-			ev := "-"
-			switch {
-			case f.DischargedBy != nil:
-				ev = f.DischargedBy.ID
-			case f.Status == evaluator.Breached:
-				ev = f.Trigger.ID
-			case f.Waiver != nil:
-				ev = f.Waiver.ID
-			}
-			status := string(f.Status)
-			if f.Status == evaluator.Late {
-				status = fmt.Sprintf("late %dd", f.DaysLate)
-			}
-			reason := f.Reason
-			if f.Version != "" {
-				reason += " [under the text of " + f.Version + "]"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", f.Clause, f.Obligation, f.Instance, due, strings.ToUpper(status[:1])+status[1:], whose(f), ev, reason)
-		}
-		if n == 0 {
-			fmt.Fprintln(tw, "  (no instances yet)")
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		for _, note := range notes {
-			fmt.Fprintln(w, note)
-		}
-	}
-	s := summarise(res)
-	waived := ""
-	if s.Waived > 0 {
-		waived = fmt.Sprintf(", %d waived", s.Waived)
-	}
-	fmt.Fprintf(w, "\n%s: %d met, %d late, %d missed, %d open, %d breached by an event%s; %s of the council's duties; %s of others not met.\n",
-		nouns(s.Findings, "finding", "findings"), s.Met, s.Late, s.Missed, s.Open, s.Breached, waived, nouns(s.Breaches, "breach", "breaches"), nouns(s.ExpectationsUnmet, "expectation", "expectations"))
-	if s.Indeterminate+s.Possible > 0 {
-		fmt.Fprintf(w, "Dates known only to a range: %d indeterminate (the verdict depends on the day), %d possible (the instance exists only on some days); not counted as breaches.\n",
-			s.Indeterminate, s.Possible)
-	}
-	e := res.Events
-	_, err := fmt.Fprintf(w, "%s read: %d used, %d irrelevant, %d after the as-of time.\n", nouns(e.Read, "event", "events"), e.Used, e.Irrelevant, e.AfterAsOf)
-	return err
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -463,7 +463,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 		out = append(out, fmt.Sprintf("extended from %s to %s by %s, the latest extension granted, which applies", orig.Long(), ext.Long(), f.Extension.ID))
 	}
 	if f.DueLatest != "" {
-		out = append(out, fmt.Sprintf("the deadline is the end of that day, a day in %s that depends on a date known only to a range", checkjson.DueText(f, loc)))
+		out = append(out, fmt.Sprintf("the deadline is the end of that day, a day in %s that depends on a date known only to a range", words.DueText(f, loc)))
 	} else {
 		out = append(out, fmt.Sprintf("the deadline is the end of that day: %s (%s)", f.DueAt.In(loc).Format("15:04:05 MST on 2 Jan 2006"), loc))
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/report"
 )
 
 // Kind is what a file holds.
@@ -389,3 +390,13 @@ func (ws *Workspace) addVocabularies() {
 
 // Set builds the direction set.
 func (ws *Workspace) Set() (*direction.Set, error) { return direction.NewSet(ws.Directions...) }
+
+// Inputs lists the files as the outputs give them (report.Input): path,
+// kind and SHA-256.
+func (ws *Workspace) Inputs() []report.Input {
+	in := make([]report.Input, len(ws.Files))
+	for i, f := range ws.Files {
+		in[i] = report.Input{Path: f.Path, Kind: string(f.Kind), SHA256: f.SHA256}
+	}
+	return in
+}

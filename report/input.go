@@ -1,0 +1,49 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/evaluator"
+)
+
+// Input is one file a result rests on, as the JSON outputs list it under
+// inputs: enough to tell later whether a result was computed from the
+// files now on disk.
+type Input struct {
+	// Path is the file's path as it was given or found.
+	Path string `json:"path"`
+	// Kind is what the file holds: "direction", "history" or
+	// "vocabulary".
+	Kind string `json:"kind"`
+	// SHA256 is the hex SHA-256 of the file's bytes.
+	SHA256 string `json:"sha256"`
+}
+
+// NewInput describes a file read from data.
+func NewInput(path, kind string, data []byte) Input {
+	sum := sha256.Sum256(data)
+	return Input{Path: path, Kind: kind, SHA256: hex.EncodeToString(sum[:])}
+}
+
+// Council is one council's evaluation: what every writer of this package
+// reads. The single-council writers (WriteJSON, WriteText) take one; the
+// writers for many councils (WriteBatchJSON, WriteBatchText, WriteCSV,
+// WriteCSVSummary, WriteHTML) take them in the order they are to appear.
+type Council struct {
+	// Name is the council's short name (in a tree of council folders, the
+	// folder's base name) and Folder where its files are; both may be
+	// empty for a single council.
+	Name, Folder string
+	// Set is the directions evaluated. Dates are written in their time
+	// zone, and the HTML page takes the council's full name from them.
+	Set *direction.Set
+	// Inputs are the files the result rests on, in the order to list them.
+	Inputs []Input
+	// Result is the evaluation; nil when Err is set.
+	Result *evaluator.Result
+	// Err is why the council could not be evaluated. The batch outputs
+	// report it in the council's row and go on with the others.
+	Err error
+}
