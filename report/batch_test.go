@@ -37,4 +37,3 @@ func TestBatchNextDeadlineIsTheCouncilsDuty(t *testing.T) {
 	require.NoError(t, report.WriteBatchText(&out, []report.Council{c}))
 	assert.Contains(t, out.String(), "10 Oct 2018* (8(e))")
 }
-

@@ -13,8 +13,8 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/explain"
 	"github.com/dfe-tools/directions/internal/icsfeed"
-	"github.com/dfe-tools/directions/internal/report"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // pageCSP lets the self-contained pages use their inline styles and
@@ -43,7 +43,9 @@ func (s *Server) reportHTML(w http.ResponseWriter, r *http.Request, tok *Token) 
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.Render(&buf, report.Build([]report.Council{{Name: c.name, WS: workspaceOf(d), Res: res}})); err != nil {
+	rc := d.council(res)
+	rc.Name = c.name
+	if err := report.WriteHTML(&buf, []report.Council{rc}); err != nil {
 		fail(w, http.StatusInternalServerError, "rendering the report: %v", err)
 		return
 	}

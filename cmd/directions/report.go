@@ -5,8 +5,8 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/dfe-tools/directions/internal/report"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 func init() {
@@ -39,15 +39,13 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	results := checkCouncils(ctx, tree.Councils, *asOf, runtime.GOMAXPROCS(0), nil)
-	var councils []report.Council
 	for _, r := range results {
 		if r.Err != nil {
 			env.errorf("%v", r.Err)
 			return exitInvalid
 		}
-		councils = append(councils, report.Council{Name: r.Council.Name, WS: r.WS, Res: r.Res})
 	}
-	if err := report.Render(env.stdout, report.Build(councils)); err != nil {
+	if err := report.WriteHTML(env.stdout, reportCouncils(results)); err != nil {
 		env.errorf("directions report: %v", err)
 		return exitInvalid
 	}

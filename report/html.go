@@ -10,30 +10,23 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
 )
 
-// Council is one council's evaluation, the input to Build.
-type Council struct {
-	Name string
-	WS   *workspace.Workspace
-	Res  *evaluator.Result
-}
-
-// Page is what the template renders.
-type Page struct {
+// htmlPage is what the template renders.
+type htmlPage struct {
 	Title    string
 	AsOf     string
 	Engine   string
-	Councils []CouncilView
-	Total    Counts
+	Councils []htmlCouncil
+	Total    htmlCounts
 }
 
-// Counts counts findings by status, and apart: Breaches (the council's
+// htmlCounts counts findings by status, and apart: Breaches (the council's
 // duties late, missed or breached) and ExpectationsUnmet (other parties'
 // expectations not met, never breaches).
-type Counts struct {
+type htmlCounts struct {
 	Findings, Met, Late, Missed, Open, Breached, Waived int
 	Breaches, ExpectationsUnmet                         int
 	// Indeterminate and Possible count findings that depend on a date
@@ -41,67 +34,67 @@ type Counts struct {
 	Indeterminate, Possible int
 }
 
-// CouncilView is one council's section.
-type CouncilView struct {
+// htmlCouncil is one council's section.
+type htmlCouncil struct {
 	Name       string
 	FullName   string // the directed council's name, from its direction
-	Directions []DirectionView
-	Findings   []Row
-	Inputs     []workspace.File
-	Counts     Counts
+	Directions []htmlDirection
+	Findings   []htmlRow
+	Inputs     []Input
+	Counts     htmlCounts
 	// Assumed lists, once per obligation, the due dates that rest on a
 	// modelling assumption, as footnotes to the starred dates.
 	Assumed []string
 }
 
-// DirectionView is one direction's timeline.
-type DirectionView struct {
+// htmlDirection is one direction's timeline.
+type htmlDirection struct {
 	ID, Title, File, InForce string
 	// Notes say what the direction revokes and which of its obligations
 	// a later direction varied; RevokesOnly marks a revoking instrument,
 	// drawn without a timeline.
 	Notes       []string
 	RevokesOnly bool
-	Chart       Chart
-	Rows        []Row
+	Chart       htmlChart
+	Rows        []htmlRow
 }
 
-// Chart is the SVG geometry of a timeline, in user units.
-type Chart struct {
+// htmlChart is the SVG geometry of a timeline, in user units.
+type htmlChart struct {
 	Width, Height    float64
 	Left, Right, Top float64
 	AxisY            float64
-	Ticks            []Tick
-	Lines            []Line
-	Lanes            []Lane
-	Markers          []Marker
+	Ticks            []htmlTick
+	Lines            []htmlLine
+	Lanes            []htmlLane
+	Markers          []htmlMarker
 	Desc             string
 }
 
-// Tick is a month mark on the axis.
-type Tick struct {
+// htmlTick is a month mark on the axis.
+type htmlTick struct {
 	X     float64
 	Label string
 }
 
-// Line is a vertical line across the lanes: the start, the end or the
+// htmlLine is a vertical line across the lanes: the start, the end or the
 // as-of date.
-type Line struct {
+type htmlLine struct {
 	X           float64
 	Class       string
 	Label       string
 	LabelAnchor string
 }
 
-// Lane is one obligation's row.
-type Lane struct {
+// htmlLane is one obligation's row.
+type htmlLane struct {
 	Y      float64
 	Label  string
 	Detail string
 }
 
-// Marker is one instance.
-type Marker struct {
+// htmlMarker is one instance.
+type htmlMarker struct {
 	X, Y    float64
 	Status  string
 	Title   string
@@ -117,8 +110,8 @@ type Marker struct {
 	Expectation bool
 }
 
-// Row is one finding in a table.
-type Row struct {
+// htmlRow is one finding in a table.
+type htmlRow struct {
 	Direction, Clause, Obligation string
 	Instance                      int
 	Status                        string
@@ -155,8 +148,27 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(pageTemplate))
 
-// Render writes the page.
-func Render(w io.Writer, p *Page) error { return tmpl.Execute(w, p) }
+// WriteHTML writes councils, evaluated as of the same time, as one
+// self-contained HTML page, as `directions report` does: per direction a
+// timeline (one row per obligation, one marker per instance at its due
+// date, coloured and shaped by status, with the direction's start and end
+// and the as-of date as lines), a list of the instances beside it, and the
+// findings table. The page needs nothing from the network: its CSS is
+// inline and the timelines are inline SVG; each marker's SVG <title> gives
+// the clause, the due date, the discharging event and the days late, which
+// browsers show on hover; print styles lay it out on A4. It returns the
+// first council's Err, if any, and writes nothing then.
+func WriteHTML(w io.Writer, councils []Council) error {
+	for _, c := range councils {
+		if c.Err != nil {
+			return c.Err
+		}
+	}
+	return render(w, buildPage(councils))
+}
+
+// render writes the page.
+func render(w io.Writer, p *htmlPage) error { return tmpl.Execute(w, p) }
 
 const (
 	chartWidth = 960.0
@@ -167,25 +179,25 @@ const (
 	axisHeight = 30.0
 )
 
-// Build lays out the page for councils evaluated as of the same time.
-func Build(councils []Council) *Page {
-	p := &Page{Title: "Statutory directions: timeline report", Engine: evaluator.Version}
+// buildPage lays out the page for councils evaluated as of the same time.
+func buildPage(councils []Council) *htmlPage {
+	p := &htmlPage{Title: "Statutory directions: timeline report", Engine: evaluator.Version}
 	for _, c := range councils {
-		loc := c.WS.Location
+		loc := words.Zone(c.Set)
 		if p.AsOf == "" {
-			p.AsOf = c.Res.AsOf.In(loc).Format("15:04 MST, 2 January 2006")
+			p.AsOf = c.Result.AsOf.In(loc).Format("15:04 MST, 2 January 2006")
 		}
-		cv := CouncilView{Name: c.Name, Inputs: c.WS.Files}
-		for _, d := range c.WS.Directions {
+		cv := htmlCouncil{Name: c.Name, Inputs: c.Inputs}
+		for _, d := range c.Set.Directions {
 			if p := d.Party(d.Council); p != nil && p.Name != "" {
 				cv.FullName = p.Name
 			}
 		}
-		for _, d := range c.Res.Directions {
-			cv.Directions = append(cv.Directions, buildDirection(d, c.Res, loc))
+		for _, d := range c.Result.Directions {
+			cv.Directions = append(cv.Directions, buildDirection(d, c.Result, loc))
 		}
 		noted := map[string]bool{}
-		for _, f := range c.Res.Findings {
+		for _, f := range c.Result.Findings {
 			if k := f.Direction + "/" + f.Obligation; f.Assumed != "" && !noted[k] {
 				noted[k] = true
 				cv.Assumed = append(cv.Assumed, fmt.Sprintf("%s %s (%s): %s", f.Clause, f.Obligation, f.Direction, f.Assumed))
@@ -202,7 +214,7 @@ func Build(councils []Council) *Page {
 	return p
 }
 
-func count(c *Counts, f evaluator.Finding) {
+func count(c *htmlCounts, f evaluator.Finding) {
 	c.Findings++
 	switch {
 	case f.IsBreach():
@@ -234,8 +246,8 @@ func markerID(f evaluator.Finding) string {
 	return fmt.Sprintf("m-%s-%s-%d", f.Direction, f.Obligation, f.Instance)
 }
 
-func row(f evaluator.Finding, loc *time.Location) Row {
-	r := Row{Direction: f.Direction, Clause: f.Clause, Obligation: f.Obligation, Instance: f.Instance, Status: string(f.Status),
+func row(f evaluator.Finding, loc *time.Location) htmlRow {
+	r := htmlRow{Direction: f.Direction, Clause: f.Clause, Obligation: f.Obligation, Instance: f.Instance, Status: string(f.Status),
 		Reason: f.Reason, DaysLate: f.DaysLate, MarkerID: markerID(f), Version: f.Version, Whose: "duty", Assumed: f.Assumed,
 		Expectation: f.Role == obligation.Expectation}
 	if r.Expectation {
@@ -281,8 +293,8 @@ func markerTime(f evaluator.Finding) time.Time {
 	return f.DueAt
 }
 
-func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *time.Location) DirectionView {
-	dv := DirectionView{ID: d.ID, Title: d.Title, File: d.File}
+func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *time.Location) htmlDirection {
+	dv := htmlDirection{ID: d.ID, Title: d.Title, File: d.File}
 	dv.InForce = d.Period(loc) + " (" + d.Reason + ")"
 	for _, r := range d.Revokes {
 		dv.Notes = append(dv.Notes, "Revokes "+r+".")
@@ -323,7 +335,7 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 	start := civil.New(from.Year, from.Month, 1)
 	end := civil.New(to.Year, to.Month, 1).AddMonths(1)
 	days := float64(start.DaysUntil(end))
-	ch := Chart{Width: chartWidth, Left: labelWidth, Right: chartWidth - rightPad, Top: topPad}
+	ch := htmlChart{Width: chartWidth, Left: labelWidth, Right: chartWidth - rightPad, Top: topPad}
 	x := func(t time.Time) float64 {
 		return ch.Left + (ch.Right-ch.Left)*float64(start.DaysUntil(civil.In(t, loc)))/days
 	}
@@ -338,7 +350,7 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 			if f.Role == obligation.Expectation {
 				detail += " (expectation of " + f.Holder + ")"
 			}
-			ch.Lanes = append(ch.Lanes, Lane{Y: ch.Top + laneHeight*(float64(len(ch.Lanes))+0.5), Label: f.Clause, Detail: detail})
+			ch.Lanes = append(ch.Lanes, htmlLane{Y: ch.Top + laneHeight*(float64(len(ch.Lanes))+0.5), Label: f.Clause, Detail: detail})
 		}
 	}
 	lanesBottom := ch.Top + laneHeight*float64(max(len(ch.Lanes), 1))
@@ -360,16 +372,16 @@ func buildDirection(d evaluator.DirectionStatus, res *evaluator.Result, loc *tim
 		if m.Month == time.January || m == start {
 			label = m.Start(loc).Format("Jan 2006")
 		}
-		ch.Ticks = append(ch.Ticks, Tick{X: x(m.Start(loc)), Label: label})
+		ch.Ticks = append(ch.Ticks, htmlTick{X: x(m.Start(loc)), Label: label})
 	}
-	ch.Lines = append(ch.Lines, Line{X: x(d.From), Class: "start", Label: "start " + civil.In(d.From, loc).Long(), LabelAnchor: "start"})
+	ch.Lines = append(ch.Lines, htmlLine{X: x(d.From), Class: "start", Label: "start " + civil.In(d.From, loc).Long(), LabelAnchor: "start"})
 	if !d.Until.IsZero() {
-		ch.Lines = append(ch.Lines, Line{X: x(d.Until), Class: "end", Label: "ended " + civil.In(d.Until, loc).AddDays(-1).Long(), LabelAnchor: "end"})
+		ch.Lines = append(ch.Lines, htmlLine{X: x(d.Until), Class: "end", Label: "ended " + civil.In(d.Until, loc).AddDays(-1).Long(), LabelAnchor: "end"})
 	}
-	ch.Lines = append(ch.Lines, Line{X: x(res.AsOf), Class: "asof", Label: "as of " + civil.In(res.AsOf, loc).Long(), LabelAnchor: "end"})
+	ch.Lines = append(ch.Lines, htmlLine{X: x(res.AsOf), Class: "asof", Label: "as of " + civil.In(res.AsOf, loc).Long(), LabelAnchor: "end"})
 
 	for _, f := range findings {
-		m := Marker{X: x(markerTime(f)), Y: ch.Lanes[lane[f.Obligation]].Y, Status: string(f.Status), Path: shapes[f.Status], ID: markerID(f),
+		m := htmlMarker{X: x(markerTime(f)), Y: ch.Lanes[lane[f.Obligation]].Y, Status: string(f.Status), Path: shapes[f.Status], ID: markerID(f),
 			Expectation: f.Role == obligation.Expectation}
 		if f.Status == evaluator.Late && f.DischargedBy != nil {
 			m.HasLate, m.LateX = true, x(f.DischargedBy.At)

@@ -10,18 +10,18 @@ import (
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/report"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/report"
 )
 
 // barnet builds the page for Barnet's first two directions, without the
 // third of June 2018: the January direction as if not revoked, whose
 // dates are all known to the day (barnetAll has the whole example).
 func barnet(t *testing.T) *report.Page {
-	return barnetFrom(t, "../../examples/barnet/direction-2017-09.yaml", "../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/history.yaml")
+	return barnetFrom(t, "../examples/barnet/direction-2017-09.yaml", "../examples/barnet/direction-2018-01.yaml", "../examples/barnet/history.yaml")
 }
 
-func barnetAll(t *testing.T) *report.Page { return barnetFrom(t, "../../examples/barnet") }
+func barnetAll(t *testing.T) *report.Page { return barnetFrom(t, "../examples/barnet") }
 
 func barnetFrom(t *testing.T, paths ...string) *report.Page {
 	ws, err := workspace.Load(paths, direction.Options{})
@@ -30,7 +30,7 @@ func barnetFrom(t *testing.T, paths ...string) *report.Page {
 	require.NoError(t, err)
 	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
 	require.NoError(t, err)
-	return report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+	return report.BuildPage([]report.Council{{Name: "barnet", Set: set, Inputs: ws.Inputs(), Result: res}})
 }
 
 // The markers of Barnet's 8(f) (due 25 Apr, 25 Jul, 25 Oct 2018) sit in
@@ -80,13 +80,13 @@ func TestRenderEscapes(t *testing.T) {
 // As of a day before the first direction, the span still runs forwards and
 // the as-of line sits left of the direction's start.
 func TestLayoutAsOfBeforeDirection(t *testing.T) {
-	ws, err := workspace.Load([]string{"../../examples/barnet"}, direction.Options{})
+	ws, err := workspace.Load([]string{"../examples/barnet"}, direction.Options{})
 	require.NoError(t, err)
 	set, err := ws.Set()
 	require.NoError(t, err)
 	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2017, 1, 1, ws.Location)})
 	require.NoError(t, err)
-	p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+	p := report.BuildPage([]report.Council{{Name: "barnet", Set: set, Inputs: ws.Inputs(), Result: res}})
 	ch := p.Councils[0].Directions[0].Chart
 	x := map[string]float64{}
 	for _, l := range ch.Lines {
@@ -101,15 +101,15 @@ func TestLayoutAsOfBeforeDirection(t *testing.T) {
 // that records its own revocation names the instrument in words; a varied
 // obligation is noted on its direction.
 func TestRevokingInstrumentsAndVariations(t *testing.T) {
-	const s = "../../examples/barnet/scenarios/supposed/"
-	ws, err := workspace.Load([]string{"../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/history.yaml",
+	const s = "../examples/barnet/scenarios/supposed/"
+	ws, err := workspace.Load([]string{"../examples/barnet/direction-2018-01.yaml", "../examples/barnet/history.yaml",
 		s + "revokes-8f-2018-05.yaml", s + "replaces-8f-2018-08.yaml"}, direction.Options{})
 	require.NoError(t, err)
 	set, err := ws.Set()
 	require.NoError(t, err)
 	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 12, 31, ws.Location)})
 	require.NoError(t, err)
-	p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+	p := report.BuildPage([]report.Council{{Name: "barnet", Set: set, Inputs: ws.Inputs(), Result: res}})
 	views := map[string]report.DirectionView{}
 	for _, d := range p.Councils[0].Directions {
 		views[d.ID] = d
@@ -139,18 +139,18 @@ func TestRevokingInstrumentsAndVariations(t *testing.T) {
 // square. Hand-worked in examples/barnet/scenarios/extensions.yaml: 8(f)
 // #1 due 25 Apr 2018 extended on 2 May by 3 weeks to 16 May; #2 waived.
 func TestExtendedAndWaived(t *testing.T) {
-	dir := "../../cmd/directions/testdata/extensions/"
+	dir := "../cmd/directions/testdata/extensions/"
 	for _, tc := range []struct{ history, status, grant string }{
 		{"after.yaml", "met", "extended from 25 Apr 2018 by ext-q1 (2 May 2018)"},
 		{"waiver.yaml", "waived", "waived by waive-q2 (10 Aug 2018)"},
 	} {
-		ws, err := workspace.Load([]string{"../../examples/barnet/direction-2018-01.yaml", dir + tc.history}, direction.Options{})
+		ws, err := workspace.Load([]string{"../examples/barnet/direction-2018-01.yaml", dir + tc.history}, direction.Options{})
 		require.NoError(t, err)
 		set, err := ws.Set()
 		require.NoError(t, err)
 		res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
 		require.NoError(t, err)
-		p := report.Build([]report.Council{{Name: "barnet", WS: ws, Res: res}})
+		p := report.BuildPage([]report.Council{{Name: "barnet", Set: set, Inputs: ws.Inputs(), Result: res}})
 		var html bytes.Buffer
 		require.NoError(t, report.Render(&html, p))
 		found := false
