@@ -12,9 +12,9 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/explain"
-	"github.com/dfe-tools/directions/internal/icsfeed"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/report"
+	"github.com/dfe-tools/directions/schedule"
 )
 
 // pageCSP lets the self-contained pages use their inline styles and
@@ -68,7 +68,8 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 	}
 	now := s.now()
 	today := civil.In(now, d.loc)
-	rg := icsfeed.Range{From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), ReadAt: now, ExportedAt: now, Remind: 7}
+	rg := schedule.Listing{Council: c.name, Location: d.loc, From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), AsOf: now}
+	opts := schedule.ICSOptions{ExportedAt: now, Remind: 7}
 	q := r.URL.Query()
 	for _, p := range []struct {
 		name string
@@ -94,19 +95,19 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 			fail(w, http.StatusBadRequest, "remind: want a number of days from 0 to 366, not %q", v)
 			return
 		}
-		rg.Remind = n
+		opts.Remind = n
 	}
 	if rg.Until.Before(rg.From) {
 		fail(w, http.StatusBadRequest, "until is before from")
 		return
 	}
-	ds, err := evaluator.Schedule(d.set, evs, evaluator.ScheduleOptions{From: rg.From, Until: rg.Until, Now: now})
+	rg.Deadlines, err = evaluator.Schedule(d.set, evs, evaluator.ScheduleOptions{From: rg.From, Until: rg.Until, Now: now})
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
 	var buf bytes.Buffer
-	if err := icsfeed.Write(&buf, c.name, rg, ds, d.loc); err != nil {
+	if err := schedule.WriteICS(&buf, rg, opts); err != nil {
 		fail(w, http.StatusInternalServerError, "%v", err)
 		return
 	}

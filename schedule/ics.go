@@ -1,6 +1,4 @@
-// Package icsfeed writes deadlines as an iCalendar file, for
-// `directions schedule --format ics` and the server's subscription feed.
-package icsfeed
+package schedule
 
 import (
 	"crypto/sha256"
@@ -14,47 +12,55 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
 )
 
-// icsUID is a deadline's stable UID: a hash of its key, so that importing
+// uid is a deadline's stable UID: a hash of its key, so that importing
 // a later export updates the same calendar entries instead of adding more.
-func UID(key string) string {
+func uid(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16]) + "@directions.dfe-tools"
 }
 
-// icsSequence grows with the as-of time, so a later export of the same
+// sequence grows with the as-of time, so a later export of the same
 // deadline is a newer revision to calendar clients: minutes since 2000.
 func sequence(t time.Time) int {
 	return int(t.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) / time.Minute)
 }
 
-// Range is what a calendar covers: deadlines from From to Until, their
-// state as of ReadAt, written at ExportedAt, and a reminder Remind days
-// before each deadline not yet due (0 for none).
-type Range struct {
-	From, Until, ReadAt, ExportedAt time.Time
-	Remind                          int
+// ICSOptions are what only the calendar needs.
+type ICSOptions struct {
+	// ExportedAt is when the file is written, its DTSTAMP (RFC 5545): the
+	// caller's clock, since the library never reads one.
+	ExportedAt time.Time
+	// Remind adds a reminder at 09:00 this many days before each deadline
+	// still due as of the listing's AsOf; 0 for none.
+	Remind int
 }
 
-// Write writes the deadlines as an iCalendar file (one all-day event per
-// deadline, with a stable UID so that a calendar updates its entries).
-func Write(w io.Writer, council string, f Range, ds []evaluator.Deadline, loc *time.Location) error {
+// WriteICS writes l as an iCalendar file (RFC 5545), as `directions
+// schedule --format ics` and the server's subscription feed do: one
+// all-day event per deadline, spanning the days it may fall due on, with
+// a UID that stays the same from one export to the next (a hash of the
+// deadline's key) and a SEQUENCE that grows with AsOf, so that importing
+// a later export updates the same entries.
+func WriteICS(w io.Writer, l Listing, opts ICSOptions) error {
+	loc := l.zone()
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//dfe-tools//directions " + evaluator.Version + "//EN")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
-	cal.SetXWRCalName("Direction deadlines: " + council)
+	cal.SetXWRCalName("Direction deadlines: " + l.Council)
 	cal.SetXWRCalDesc(fmt.Sprintf("Deadlines from %s to %s under the statutory directions, as of %s",
-		civil.In(f.From, loc).Long(), civil.In(f.Until, loc).Long(), civil.In(f.ReadAt, loc).Long()))
-	for _, d := range ds {
-		days := Due(d, loc)
+		civil.In(l.From, loc).Long(), civil.In(l.Until, loc).Long(), civil.In(l.AsOf, loc).Long()))
+	for _, d := range l.Deadlines {
+		days := dueDays(d, loc)
 		due := days.First
-		ev := cal.AddEvent(UID(d.Key))
-		ev.SetDtStampTime(f.ExportedAt) // RFC 5545: when this file was written
-		ev.SetModifiedAt(f.ReadAt)
-		ev.SetSequence(sequence(f.ReadAt))
+		ev := cal.AddEvent(uid(d.Key))
+		ev.SetDtStampTime(opts.ExportedAt) // RFC 5545: when this file was written
+		ev.SetModifiedAt(l.AsOf)
+		ev.SetSequence(sequence(l.AsOf))
 		// A due date known only to a range spans the whole range.
 		ev.SetAllDayStartAt(time.Date(due.Year, due.Month, due.Day, 0, 0, 0, 0, time.UTC))
 		next := days.Last.AddDays(1)
@@ -94,7 +100,7 @@ func Write(w io.Writer, council string, f Range, ds []evaluator.Deadline, loc *t
 		if d.Assumed != "" {
 			fmt.Fprintf(&b, "The due date is the model's assumption, not the text's: %s\n", d.Assumed)
 		}
-		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(f.ReadAt, loc).Long(), StateWords(d, loc))
+		fmt.Fprintf(&b, "State as of %s: %s.", civil.In(l.AsOf, loc).Long(), stateWords(d, loc))
 		if d.Uncertain != "" {
 			fmt.Fprintf(&b, "\nA date is known only to a range: %s.", d.Uncertain)
 		}
@@ -102,21 +108,21 @@ func Write(w io.Writer, council string, f Range, ds []evaluator.Deadline, loc *t
 		ev.AddCategory("Statutory direction deadline")
 		// A reminder only for a deadline still ahead as of the as-of time:
 		// one already met, or already overdue, needs none.
-		if f.Remind > 0 && d.State == evaluator.StateDue {
+		if opts.Remind > 0 && d.State == evaluator.StateDue {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			// All-day events start at midnight: 09:00 N days before is
 			// N-1 days and 15 hours before the start.
-			a.SetTrigger(fmt.Sprintf("-P%dDT15H", f.Remind-1))
-			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", f.Remind, plural(f.Remind), d.Clause, d.Obligation, d.Direction, days.Long()))
+			a.SetTrigger(fmt.Sprintf("-P%dDT15H", opts.Remind-1))
+			a.SetDescription(fmt.Sprintf("In %d day%s: clause %s %s (%s), due %s", opts.Remind, words.Plural(opts.Remind), d.Clause, d.Obligation, d.Direction, days.Long()))
 		}
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }
 
-// Due is the day a deadline falls due, or the days it may when it
+// dueDays is the day a deadline falls due, or the days it may when it
 // depends on a date known only to a range.
-func Due(d evaluator.Deadline, loc *time.Location) civil.Range {
+func dueDays(d evaluator.Deadline, loc *time.Location) civil.Range {
 	first := civil.In(d.DueAt, loc)
 	r := civil.Range{First: first, Last: first}
 	if last, err := civil.Parse(d.DueLatest); err == nil {
@@ -125,8 +131,8 @@ func Due(d evaluator.Deadline, loc *time.Location) civil.Range {
 	return r
 }
 
-// StateWords says where a deadline stands, for people.
-func StateWords(d evaluator.Deadline, loc *time.Location) string {
+// stateWords says where a deadline stands, for people.
+func stateWords(d evaluator.Deadline, loc *time.Location) string {
 	switch {
 	case (d.State == evaluator.StateMet || d.State == evaluator.StateLate) && d.DischargedBy == nil:
 		// Met whatever a day known only to a range, by a different event
@@ -137,7 +143,7 @@ func StateWords(d evaluator.Deadline, loc *time.Location) string {
 	case evaluator.StateMet:
 		return fmt.Sprintf("met by %s on %s", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long())
 	case evaluator.StateLate:
-		return fmt.Sprintf("met late by %s on %s (%d day%s)", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long(), d.DaysLate, plural(d.DaysLate))
+		return fmt.Sprintf("met late by %s on %s (%d day%s)", d.DischargedBy.ID, civil.In(d.DischargedBy.At, loc).Long(), d.DaysLate, words.Plural(d.DaysLate))
 	case evaluator.StateOverdue:
 		return "overdue: not discharged" + extendedWords(d, loc)
 	case evaluator.StateWaived:
@@ -157,11 +163,4 @@ func extendedWords(d evaluator.Deadline, loc *time.Location) string {
 	}
 	orig, _ := civil.Parse(d.OriginalDue)
 	return fmt.Sprintf(" (extended from %s by %s on %s)", orig.Long(), d.Extension.ID, civil.In(d.Extension.At, loc).Long())
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
