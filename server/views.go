@@ -11,8 +11,7 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
-	"github.com/dfe-tools/directions/internal/explain"
-	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/report"
 	"github.com/dfe-tools/directions/schedule"
 )
@@ -20,15 +19,6 @@ import (
 // pageCSP lets the self-contained pages use their inline styles and
 // images and nothing else: no scripts, no requests elsewhere.
 const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
-
-// workspaceOf gives the report the loaded directions as a workspace.
-func workspaceOf(d *directions) *workspace.Workspace {
-	files := make([]workspace.File, len(d.inputs))
-	for i, in := range d.inputs {
-		files[i] = workspace.File{Path: in.Path, Kind: workspace.Kind(in.Kind), SHA256: in.SHA256}
-	}
-	return &workspace.Workspace{Files: files, Directions: d.set.Directions, Location: d.loc}
-}
 
 // reportHTML is the council's timeline report, the page `directions
 // report` writes.
@@ -145,16 +135,14 @@ func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	ws := workspaceOf(d)
-	ws.Events = evs
-	ex, err := explain.Explain(ws, d.set, targets, at)
+	ex, err := explain.Explain(d.set, evs, targets, explain.Options{AsOf: at, Inputs: d.inputs})
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
 	if format == "text" {
 		var buf bytes.Buffer
-		if err := explain.WriteText(&buf, ex, d.loc); err != nil {
+		if err := explain.WriteText(&buf, ex); err != nil {
 			fail(w, http.StatusInternalServerError, "%v", err)
 			return
 		}

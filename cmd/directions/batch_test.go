@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/report"
 )
@@ -204,6 +205,8 @@ var (
 
 // The JSON documents, by the names the tests use.
 type (
-	Report      = report.Check
-	BatchReport = report.Batch
+	Report            = report.Check
+	BatchReport       = report.Batch
+	Explanation       = explain.Explanation
+	InstanceExplained = explain.InstanceExplained
 )

@@ -2,23 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
-	explainpkg "github.com/dfe-tools/directions/internal/explain"
+	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
 func init() {
 	register("explain", "say in words how one obligation's due dates were computed and which events discharged them", runExplain)
 }
-
-// Explanation is the JSON document `explain --format json` writes; it and
-// the code that builds it live in internal/explain, shared with the server.
-type (
-	Explanation       = explainpkg.Explanation
-	InstanceExplained = explainpkg.InstanceExplained
-)
 
 func runExplain(_ context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "explain", "explain --obligation ID [--as-of DATE] [--format text|json] PATH...")
@@ -50,9 +42,9 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
-	targets := explainpkg.Find(set, *oblID)
+	targets := explain.Find(set, *oblID)
 	if len(targets) == 0 {
-		env.errorf("directions explain: no obligation %q; the obligations are: %s", *oblID, strings.Join(explainpkg.ObligationIDs(set), ", "))
+		env.errorf("directions explain: no obligation %q; the obligations are: %s", *oblID, strings.Join(explain.ObligationIDs(set), ", "))
 		return exitInvalid
 	}
 	at, err := parseAsOf(*asOf, ws.Location)
@@ -60,18 +52,15 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions explain: %v", err)
 		return exitInvalid
 	}
-	ex, err := explainpkg.Explain(ws, set, targets, at)
+	ex, err := explain.Explain(set, ws.Events, targets, explain.Options{AsOf: at, Inputs: ws.Inputs()})
 	if err != nil {
 		env.errorf("%v", err)
 		return exitInvalid
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // CEL's && stays readable
-		err = enc.Encode(ex)
+		err = explain.WriteJSON(env.stdout, ex)
 	} else {
-		err = explainpkg.WriteText(env.stdout, ex, ws.Location)
+		err = explain.WriteText(env.stdout, ex)
 	}
 	if err != nil {
 		env.errorf("directions explain: %v", err)

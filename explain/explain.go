@@ -1,9 +1,7 @@
-// Package explain says in words how an obligation's due dates were
-// computed and which events discharged them: the documents `directions
-// explain` writes (text and JSON), shared with the server.
 package explain
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -16,8 +14,8 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/words"
-	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/obligation"
+	"github.com/dfe-tools/directions/report"
 )
 
 // Explanation is the JSON document `explain --format json` writes: enough
@@ -28,8 +26,10 @@ type Explanation struct {
 	Schema      string                `json:"schema"`
 	Engine      string                `json:"engine"`
 	AsOf        time.Time             `json:"as_of"`
-	Inputs      []workspace.File      `json:"inputs"`
+	Inputs      []report.Input        `json:"inputs"`
 	Obligations []ObligationExplained `json:"obligations"`
+	// loc is the zone WriteText writes dates in: the directions'.
+	loc *time.Location
 }
 
 // ObligationExplained is one obligation of one direction, in words.
@@ -132,10 +132,13 @@ type Candidate struct {
 
 // Target is one obligation of one direction to explain.
 type Target struct {
-	D *direction.Direction
-	O *obligation.Obligation
+	Direction  *direction.Direction
+	Obligation *obligation.Obligation
 }
 
+// Find returns the obligations of set that id names: an obligation id
+// (every direction's obligation of that id), or DIRECTION/ID. None when
+// there is no such obligation (ObligationIDs lists them all).
 func Find(set *direction.Set, id string) []Target {
 	dirID, oID, qualified := strings.Cut(id, "/")
 	if !qualified {
@@ -153,6 +156,8 @@ func Find(set *direction.Set, id string) []Target {
 	return out
 }
 
+// ObligationIDs lists set's obligations as DIRECTION/ID, for an error
+// message when Find finds none.
 func ObligationIDs(set *direction.Set) []string {
 	var ids []string
 	for _, d := range set.Directions {
@@ -168,12 +173,24 @@ type instKey struct {
 	n        int
 }
 
-// explain evaluates the workspace with a trace and gathers the evidence for
-// the Target obligations.
-func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at time.Time) (*Explanation, error) {
+// Options are an explanation's inputs other than the directions and events.
+type Options struct {
+	// AsOf is the evaluation time, as in evaluator.Options; required.
+	AsOf time.Time
+	// Inputs are the files the directions and events were read from, listed
+	// in the JSON document so that it can be audited.
+	Inputs []report.Input
+}
+
+// Explain evaluates events against set, as evaluator.Evaluate does, with a
+// trace, and gathers for each of targets how its due dates were derived,
+// which events were weighed against each instance and what became of them.
+// Its errors are evaluator.Evaluate's.
+func Explain(set *direction.Set, events []event.Event, targets []Target, opts Options) (*Explanation, error) {
+	at, loc := opts.AsOf, words.Zone(set)
 	want := map[[2]string]bool{}
 	for _, t := range targets {
-		want[[2]string{t.D.ID, t.O.ID}] = true
+		want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
 	}
 	tested := map[instKey][]evaluator.Step{}
 	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
@@ -183,7 +200,7 @@ func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at t
 		k := [2]string{s.Direction, o.ID}
 		if want[k] && s.Kind == evaluator.StepGranted {
 			ik := instKey{s.Direction, o.ID, s.Instance.Number}
-			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, ws.Location))
+			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, loc))
 			return
 		}
 		if !want[k] || s.Kind != evaluator.StepTested {
@@ -196,21 +213,20 @@ func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at t
 		}
 		testedBy[k][s.Event.ID] = append(testedBy[k][s.Event.ID], s.Instance.Number)
 	}
-	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: at, Trace: trace})
+	res, err := evaluator.Evaluate(set, events, evaluator.Options{AsOf: at, Trace: trace})
 	if err != nil {
 		return nil, err
 	}
-	loc := ws.Location
-	byID := make(map[string]*event.Event, len(ws.Events))
-	for i := range ws.Events {
-		byID[ws.Events[i].ID] = &ws.Events[i]
+	byID := make(map[string]*event.Event, len(events))
+	for i := range events {
+		byID[events[i].ID] = &events[i]
 	}
 	ex := &Explanation{
 		Schema: "https://github.com/dfe-tools/directions/schemas/explain-output.schema.json", Engine: evaluator.Version,
-		AsOf: at, Inputs: ws.Files,
+		AsOf: at, Inputs: opts.Inputs, loc: loc,
 	}
 	for _, t := range targets {
-		d, o := t.D, t.O
+		d, o := t.Direction, t.Obligation
 		oe := ObligationExplained{
 			Direction: d.ID, DirectionTitle: d.Title, ID: o.ID, Clause: o.Clause, Holder: o.Holder, Role: string(o.Role), DeadlineAssumed: o.DeadlineAssumed, Kind: string(o.Kind),
 			Summary: o.Summary, Source: o.Source, Assumptions: o.Assumptions,
@@ -272,7 +288,7 @@ func Explain(ws *workspace.Workspace, set *direction.Set, targets []Target, at t
 			oe.Instances = append(oe.Instances, ie)
 		}
 		oe.NotGenerated = notGenerated(d, o, force, oe.Instances, at, loc)
-		oe.Candidates = candidates(ws.Events, d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		oe.Candidates = candidates(events, d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
 		ex.Obligations = append(ex.Obligations, oe)
 	}
 	return ex, nil
@@ -678,7 +694,23 @@ func joinInts(ns []int) string {
 	return strings.Join(s, ", ")
 }
 
-func WriteText(w io.Writer, ex *Explanation, loc *time.Location) error {
+// WriteJSON writes ex as `directions explain --format json` does:
+// indented, with & < > as they are (CEL's && stays readable).
+func WriteJSON(w io.Writer, ex *Explanation) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(ex)
+}
+
+// WriteText writes ex in words, as `directions explain` prints it, with
+// dates in the directions' zone (Europe/London for an Explanation that
+// Explain did not make, such as one decoded from JSON).
+func WriteText(w io.Writer, ex *Explanation) error {
+	loc := ex.loc
+	if loc == nil {
+		loc = words.Zone(nil)
+	}
 	fmt.Fprintf(w, "As of %s (%s); engine %s.\n", ex.AsOf.In(loc).Format("2 Jan 2006 15:04 MST"), loc, ex.Engine)
 	for _, oe := range ex.Obligations {
 		fmt.Fprintf(w, "\nClause %s of %s, %q\n", oe.Clause, oe.Direction, oe.DirectionTitle)
