@@ -10,6 +10,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/schedule"
 )
 
@@ -128,17 +129,5 @@ func rangeTime(flag, s string, loc *time.Location, end bool) (time.Time, error) 
 }
 
 // nouns says n with the noun that agrees: nouns(1, "breach", "breaches")
-// is "1 breach".
-func nouns(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
+// is "1 breach" (the wording every output shares).
+func nouns(n int, one, many string) string { return words.Nouns(n, one, many) }

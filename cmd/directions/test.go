@@ -8,6 +8,7 @@ import (
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/scenario"
@@ -87,7 +88,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 	}
 	switch {
 	case invalid+failed+errored == 0:
-		fmt.Fprintf(env.stdout, "PASS: %d scenario%s in %d file%s\n", ran, scenarioPlural(ran), len(files), scenarioPlural(len(files)))
+		fmt.Fprintf(env.stdout, "PASS: %d scenario%s in %d file%s\n", ran, words.Plural(ran), len(files), words.Plural(len(files)))
 	default:
 		var parts []string
 		// The total is the JUnit XML's tests count: each invalid file is
@@ -192,11 +193,4 @@ func scenarioIndent(s, prefix string) string {
 		}
 	}
 	return b.String()
-}
-
-func scenarioPlural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
