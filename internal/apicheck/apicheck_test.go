@@ -70,17 +70,55 @@ func TestPublicAPIClosed(t *testing.T) {
 		return os.Open(f)
 	})
 	var problems []string
+	found := map[string]*types.Package{}
 	for _, p := range public {
 		pkg, err := imp.Import(p.ImportPath)
 		if err != nil {
 			t.Fatalf("import %s: %v", p.ImportPath, err)
 		}
+		found[p.ImportPath] = pkg
 		problems = append(problems, check(pkg)...)
 	}
+	problems = append(problems, checkWriters(found)...)
 	sort.Strings(problems)
 	for _, p := range problems {
 		t.Error(p)
 	}
+}
+
+// writers are the public functions that write each documented output
+// format, so that a program embedding the library can write what the CLI
+// writes: each must exist, in a public package, and take an io.Writer
+// first.
+var writers = map[string][]string{
+	"report":   {"WriteJSON", "WriteText", "WriteBatchJSON", "WriteBatchText", "WriteCSV", "WriteCSVSummary", "WriteHTML"},
+	"schedule": {"WriteText", "WriteJSON", "WriteICS"},
+	"explain":  {"WriteText", "WriteJSON"},
+	"scenario": {"WriteJUnit"},
+}
+
+func checkWriters(found map[string]*types.Package) []string {
+	var problems []string
+	for rel, names := range writers {
+		path := module + "/" + rel
+		pkg := found[path]
+		if pkg == nil {
+			problems = append(problems, fmt.Sprintf("%s: no such public package; it should hold the writers %s", path, strings.Join(names, ", ")))
+			continue
+		}
+		for _, name := range names {
+			fn, ok := pkg.Scope().Lookup(name).(*types.Func)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s.%s: no such function; a documented output has no public writer", path, name))
+				continue
+			}
+			params := fn.Type().(*types.Signature).Params()
+			if params.Len() == 0 || types.TypeString(params.At(0).Type(), nil) != "io.Writer" {
+				problems = append(problems, fmt.Sprintf("%s.%s: takes no io.Writer first", path, name))
+			}
+		}
+	}
+	return problems
 }
 
 // touchSources reads every Go file of the module, so that go test's cache,
