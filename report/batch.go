@@ -67,8 +67,8 @@ func (r *CouncilRow) Add(o CouncilRow) {
 // Row summarises c in one line.
 func (c Council) Row() CouncilRow {
 	row := CouncilRow{Council: c.Name, Folder: c.Folder}
-	if c.Err != nil {
-		row.Error = c.Err.Error()
+	if err := c.failed(); err != nil {
+		row.Error = err.Error()
 		return row
 	}
 	res := c.Result
@@ -122,8 +122,8 @@ func NewBatch(councils []Council) *Batch {
 	for _, c := range councils {
 		b.Summary = append(b.Summary, c.Row())
 		cc := CouncilCheck{Council: c.Name, Folder: c.Folder}
-		if c.Err != nil {
-			cc.Error = c.Err.Error()
+		if err := c.failed(); err != nil {
+			cc.Error = err.Error()
 		} else {
 			cc.Check = NewCheck(c)
 		}
@@ -152,7 +152,7 @@ func WriteBatchText(w io.Writer, councils []Council) error {
 	var tot CouncilRow
 	for _, c := range councils {
 		row := c.Row()
-		if c.Err != nil {
+		if c.failed() != nil {
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\tinvalid input, see below\n", row.Council)
 			continue
 		}
@@ -174,8 +174,8 @@ func WriteBatchText(w io.Writer, councils []Council) error {
 	}
 	for _, c := range councils {
 		fmt.Fprintf(w, "\n== %s (%s)\n", c.Name, c.Folder)
-		if c.Err != nil {
-			fmt.Fprintf(w, "invalid input:\n%v\n", c.Err)
+		if err := c.failed(); err != nil {
+			fmt.Fprintf(w, "invalid input:\n%v\n", err)
 			continue
 		}
 		if err := WriteText(w, c); err != nil {
@@ -190,7 +190,7 @@ func commonAsOf(councils []Council) (time.Time, *time.Location, bool) {
 	var at time.Time
 	var loc *time.Location
 	for _, c := range councils {
-		if c.Err != nil || c.Result == nil {
+		if c.failed() != nil {
 			continue
 		}
 		if at.IsZero() {

@@ -87,8 +87,8 @@ func NewCheck(c Council) *Check {
 // WriteJSON writes c's check document, indented, as `directions check
 // --format json` does. It returns c.Err if c could not be evaluated.
 func WriteJSON(w io.Writer, c Council) error {
-	if c.Err != nil {
-		return c.Err
+	if err := c.failed(); err != nil {
+		return err
 	}
 	return writeIndented(w, NewCheck(c))
 }
@@ -103,8 +103,8 @@ func writeIndented(w io.Writer, v any) error {
 // `directions check` prints them. It returns c.Err if c could not be
 // evaluated.
 func WriteText(w io.Writer, c Council) error {
-	if c.Err != nil {
-		return c.Err
+	if err := c.failed(); err != nil {
+		return err
 	}
 	res := c.Result
 	loc := words.Zone(c.Set)

@@ -33,7 +33,7 @@ func WriteCSVSummary(w io.Writer, councils []Council) error {
 	for _, c := range councils {
 		row := c.Row()
 		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", "", row.NextAssumed}
-		if c.Err == nil {
+		if c.failed() == nil {
 			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
 				rec[2+i] = strconv.Itoa(n)
 			}
@@ -55,7 +55,7 @@ func WriteCSV(w io.Writer, councils []Council) error {
 	cw := safeCSV{csv.NewWriter(w)}
 	_ = cw.Write(findingsHeader)
 	for _, c := range councils {
-		if c.Err != nil || c.Result == nil {
+		if c.failed() != nil {
 			continue
 		}
 		loc := words.Zone(c.Set)

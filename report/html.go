@@ -160,8 +160,8 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 // first council's Err, if any, and writes nothing then.
 func WriteHTML(w io.Writer, councils []Council) error {
 	for _, c := range councils {
-		if c.Err != nil {
-			return c.Err
+		if err := c.failed(); err != nil {
+			return err
 		}
 	}
 	return render(w, buildPage(councils))

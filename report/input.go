@@ -3,6 +3,7 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
@@ -46,4 +47,16 @@ type Council struct {
 	// Err is why the council could not be evaluated. The batch outputs
 	// report it in the council's row and go on with the others.
 	Err error
+}
+
+// failed is why c has no result to write: Err, or an error saying that
+// Result is missing.
+func (c Council) failed() error {
+	switch {
+	case c.Err != nil:
+		return c.Err
+	case c.Result == nil:
+		return errors.New("report: council " + c.Name + " has neither a Result nor an Err")
+	}
+	return nil
 }
