@@ -37,6 +37,14 @@
 // whether some scenario discharged an instance the day before its due day,
 // on it, and the day after.
 //
+// # Output
+//
+// [WriteOutcome] and [WriteSummary] write the console report of
+// `directions test`, [WriteJUnit] its JUnit XML, and [Coverage.WriteText]
+// its --coverage table: the CLI calls these, so a program running
+// scenarios writes the same bytes. A file that does not load counts as one
+// scenario in error in all of them ([NotLoaded]).
+//
 // # Errors
 //
 // [Load] reports every problem in a scenario file, and in the direction and

@@ -2,6 +2,8 @@ package scenario_test
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/dfe-tools/directions/scenario"
 )
@@ -26,4 +28,31 @@ func Example() {
 	// ok   line 49: one second before the deadline, a missing report is still open
 	// ok   line 59: with no report, the day after the deadline it is missed, and still no breach by Barnet
 	// ok   line 68: a report to the Minister of State does not meet Annex B 3, which names the Secretary of State
+}
+
+// WriteOutcome and WriteSummary write the console report of `directions
+// test`, WriteJUnit its --junit XML, from the same outcomes.
+func ExampleWriteSummary() {
+	var outcomes []*scenario.Outcome
+	for _, name := range []string{"../examples/barnet/scenarios/commissioner-report.yaml", "testdata/no-such-file.yaml"} {
+		f, err := scenario.Load(name)
+		if err != nil {
+			outcomes = append(outcomes, scenario.NotLoaded(name, err))
+			continue
+		}
+		for _, s := range f.Scenarios {
+			outcomes = append(outcomes, s.Run())
+		}
+	}
+	_ = scenario.WriteOutcome(os.Stdout, outcomes[0])
+	_ = scenario.WriteOutcome(os.Stdout, outcomes[len(outcomes)-1])
+	_ = scenario.WriteSummary(os.Stdout, outcomes, 2)
+	var junit strings.Builder
+	_ = scenario.WriteJUnit(&junit, outcomes)
+	fmt.Println(strings.Split(junit.String(), "\n")[1])
+	// Output:
+	// ok    ../examples/barnet/scenarios/commissioner-report.yaml:15  the Commissioner's report on 31 May 2018, the last day allowed
+	// FAIL  testdata/no-such-file.yaml  [invalid file]
+	// FAIL: 1 of 2 files invalid (each counted as one scenario in error)
+	// <testsuites name="directions scenarios" tests="7" failures="0" errors="1">
 }

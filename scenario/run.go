@@ -22,6 +22,8 @@ type Outcome struct {
 	// Err is an evaluation error, such as an expression failing on an
 	// event; the scenario then neither passes nor fails.
 	Err error
+	// notLoaded marks the Outcome of a file that did not load (NotLoaded).
+	notLoaded bool
 }
 
 // Passed reports whether the scenario ran and met every expectation.

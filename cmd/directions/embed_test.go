@@ -17,6 +17,7 @@ import (
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/report"
+	"github.com/dfe-tools/directions/scenario"
 	"github.com/dfe-tools/directions/schedule"
 )
 
@@ -135,4 +136,29 @@ func TestEmbedderWritesWhatTheCLIWrites(t *testing.T) {
 	args = []string{"explain", "--as-of", asOf, "--obligation", "chair-quarterly-report"}
 	assert.Equal(t, cliOut(append(args, dir)...), write(func(b *bytes.Buffer) error { return explain.WriteText(b, ex) }), "explain")
 	assert.Equal(t, cliOut(append(args, "--format", "json", dir)...), write(func(b *bytes.Buffer) error { return explain.WriteJSON(b, ex) }), "explain --format json")
+}
+
+// The scenario outputs too: the console report and JUnit XML of `directions
+// test`, from package scenario.
+func TestEmbedderWritesWhatTestWrites(t *testing.T) {
+	files := []string{"../../examples/barnet/scenarios/commissioner-report.yaml", "../../examples/barnet/scenarios/extensions.yaml"}
+	var outcomes []*scenario.Outcome
+	var console bytes.Buffer
+	for _, name := range files {
+		f, err := scenario.Load(name)
+		require.NoError(t, err)
+		for _, s := range f.Scenarios {
+			o := s.Run()
+			outcomes = append(outcomes, o)
+			require.NoError(t, scenario.WriteOutcome(&console, o))
+		}
+	}
+	require.NoError(t, scenario.WriteSummary(&console, outcomes, len(files)))
+	var junit bytes.Buffer
+	require.NoError(t, scenario.WriteJUnit(&junit, outcomes))
+
+	xml, text, code := runCLI(append([]string{"test", "--junit", "-"}, files...)...)
+	require.Equal(t, exitOK, code, text)
+	assert.Equal(t, text, console.String(), "the console report (on stderr with --junit -)")
+	assert.Equal(t, xml, junit.String(), "the JUnit XML")
 }

@@ -6,9 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/direction"
-	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/internal/workspace"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/scenario"
@@ -47,62 +45,31 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 	var (
 		loader   scenario.Loader
 		outcomes []*scenario.Outcome
-		invalid  int
-		failed   int
-		errored  int
 	)
 	for _, name := range files {
 		f, err := loader.Load(name)
 		if err != nil {
-			invalid++
-			fmt.Fprintf(env.stdout, "FAIL  %s  [invalid file]\n", name)
+			o := scenario.NotLoaded(name, err)
+			outcomes = append(outcomes, o)
+			_ = scenario.WriteOutcome(env.stdout, o)
 			env.errorf("%v", err)
-			outcomes = append(outcomes, &scenario.Outcome{Scenario: &scenario.Scenario{Name: "(file could not be loaded)", Pos: diag.Position{File: name}}, Err: err})
 			continue
 		}
 		for _, s := range f.Scenarios {
 			o := s.Run()
 			outcomes = append(outcomes, o)
-			at := fmt.Sprintf("%s:%d", s.Pos.File, s.Pos.Line)
-			switch {
-			case o.Err != nil:
-				errored++
-				fmt.Fprintf(env.stdout, "ERROR %s  %s\n", at, s.Name)
-				fmt.Fprintf(env.stdout, "      %v\n", o.Err)
-			case len(o.Failures) > 0:
-				failed++
-				fmt.Fprintf(env.stdout, "FAIL  %s  %s\n", at, s.Name)
-				for _, fl := range o.Failures {
-					fmt.Fprint(env.stdout, scenarioIndent(fl.String(), "      "))
-				}
-			default:
-				fmt.Fprintf(env.stdout, "ok    %s  %s\n", at, s.Name)
-			}
+			_ = scenario.WriteOutcome(env.stdout, o)
 		}
 	}
-	ran := 0
+	_ = scenario.WriteSummary(env.stdout, outcomes, len(files))
+	invalid, failed := 0, 0
 	for _, o := range outcomes {
-		if o.Scenario.Set != nil {
-			ran++
+		switch {
+		case o.Err != nil: // a file that did not load, or an evaluation error
+			invalid++
+		case len(o.Failures) > 0:
+			failed++
 		}
-	}
-	switch {
-	case invalid+failed+errored == 0:
-		fmt.Fprintf(env.stdout, "PASS: %d scenario%s in %d file%s\n", ran, words.Plural(ran), len(files), words.Plural(len(files)))
-	default:
-		var parts []string
-		// The total is the JUnit XML's tests count: each invalid file is
-		// one test in error there.
-		if failed > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %s failed", failed, nouns(len(outcomes), "scenario", "scenarios")))
-		}
-		if errored > 0 {
-			parts = append(parts, fmt.Sprintf("%d could not be evaluated", errored))
-		}
-		if invalid > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d files invalid (each counted as one scenario in error)", invalid, len(files)))
-		}
-		fmt.Fprintf(env.stdout, "FAIL: %s\n", strings.Join(parts, "; "))
 	}
 	if *cover {
 		// Directions in the folders tested count too, so that one no
@@ -135,7 +102,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		}
 	}
 	switch {
-	case invalid+errored > 0:
+	case invalid > 0:
 		return exitInvalid
 	case failed > 0:
 		return exitBreaches
@@ -182,15 +149,4 @@ func writeJUnitFile(name string, outcomes []*scenario.Outcome) error {
 		return err
 	}
 	return f.Close()
-}
-
-func scenarioIndent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(prefix + l)
-		}
-	}
-	return b.String()
 }

@@ -94,7 +94,7 @@ var writers = map[string][]string{
 	"report":   {"WriteJSON", "WriteText", "WriteBatchJSON", "WriteBatchText", "WriteCSV", "WriteCSVSummary", "WriteHTML"},
 	"schedule": {"WriteText", "WriteJSON", "WriteICS"},
 	"explain":  {"WriteText", "WriteJSON"},
-	"scenario": {"WriteJUnit"},
+	"scenario": {"WriteJUnit", "WriteOutcome", "WriteSummary"},
 }
 
 func checkWriters(found map[string]*types.Package) []string {
