@@ -3,7 +3,8 @@
 // watches every council's deadlines with an evaluator.Monitor, and serves
 // findings as of any date (the same JSON as `directions check`) and the
 // national summary for the DfE. It is built on the library's public API
-// (direction, event, evaluator); nothing in the library imports it.
+// (direction, event, evaluator, and report, schedule and explain for its
+// documents, which are the CLI's); nothing in the library imports it.
 //
 // # Storage
 //

@@ -18,4 +18,9 @@
 // parties' expectations not met are shown and counted apart, never
 // breaches), 1 breaches found (or a scenario failed), 2 invalid input or
 // usage.
+//
+// The command parses flags, finds and loads the files and calls the
+// library: every output it writes comes from a public package (report,
+// schedule, explain, scenario), so a program embedding the library can
+// write the same bytes.
 package main
