@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
@@ -188,7 +189,7 @@ func buildPage(councils []Council) *htmlPage {
 			p.AsOf = c.Result.AsOf.In(loc).Format("15:04 MST, 2 January 2006")
 		}
 		cv := htmlCouncil{Name: c.Name, Inputs: c.Inputs}
-		for _, d := range c.Set.Directions {
+		for _, d := range directionsOf(c.Set) {
 			if p := d.Party(d.Council); p != nil && p.Name != "" {
 				cv.FullName = p.Name
 			}
@@ -450,4 +451,12 @@ func tooltip(f evaluator.Finding, loc *time.Location) string {
 		fmt.Fprintf(&b, "\nUnder the text of %s", f.Version)
 	}
 	return b.String()
+}
+
+// directionsOf is set's directions, none for a nil set.
+func directionsOf(set *direction.Set) []*direction.Direction {
+	if set == nil {
+		return nil
+	}
+	return set.Directions
 }

@@ -38,7 +38,8 @@ type Council struct {
 	// empty for a single council.
 	Name, Folder string
 	// Set is the directions evaluated. Dates are written in their time
-	// zone, and the HTML page takes the council's full name from them.
+	// zone (Europe/London if Set is nil), and the HTML page takes the
+	// council's full name from them.
 	Set *direction.Set
 	// Inputs are the files the result rests on, in the order to list them.
 	Inputs []Input
