@@ -1,20 +1,18 @@
 package server
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/internal/headless"
 )
 
 func TestDashboard(t *testing.T) {
@@ -65,18 +63,7 @@ func TestDashboard(t *testing.T) {
 // must render with no console message (a CSP violation is one) and show
 // its table.
 func TestDashboardInBrowser(t *testing.T) {
-	bin := os.Getenv("CHROMIUM")
-	if bin == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-			if p, err := exec.LookPath(name); err == nil {
-				bin = p
-				break
-			}
-		}
-	}
-	if bin == "" {
-		t.Skip("no chromium binary found (install Debian's chromium package, as .ci/run does, or set CHROMIUM): skipping the browser test of the dashboard")
-	}
+	bin := headless.Browser(t, "the dashboard")
 	h := start(t, copyTree(t, "examples/national"), nil, Config{Import: true})
 	dfe := h.token(RoleDfE, "")
 	// The browser sends no header; a loopback front adds the token, as a
@@ -90,18 +77,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	go front.Serve(ln)
 	defer front.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--enable-logging=stderr", "--v=0", "--dump-dom", "http://"+ln.Addr().String()+"/dashboard?as_of=2018-09-30")
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	require.NoError(t, cmd.Run(), errb.String())
-	for _, l := range strings.Split(errb.String(), "\n") {
-		assert.NotContains(t, l, ":CONSOLE", "the page logged something (a CSP violation?)")
-	}
-	dom := out.String()
+	dom, stderr := headless.Run(t, bin, "http://"+ln.Addr().String()+"/dashboard?as_of=2018-09-30", "--dump-dom")
+	assert.Empty(t, headless.ConsoleLines(stderr), "the page logged something (a CSP violation?)")
 	assert.Equal(t, 3, strings.Count(dom, `data-council="`), dom)
 	assert.Contains(t, dom, "Directed councils: national summary")
 }

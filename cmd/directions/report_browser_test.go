@@ -1,84 +1,20 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	goldenfile "github.com/dfe-tools/directions/internal/golden"
+	"github.com/dfe-tools/directions/internal/headless"
 )
-
-// chromium finds a Chromium or Chrome binary, or skips the test.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium binary found (install Debian's chromium package, as .ci/run does, or set CHROMIUM): skipping the browser test of the HTML report")
-	return ""
-}
-
-// headless runs the browser on a local file with the given extra flags and
-// returns its stdout and stderr.
-func headless(t *testing.T, bin, page string, flags ...string) (string, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	args := append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
-		"--enable-logging=stderr", "--v=0",
-	}, flags...)
-	args = append(args, "file://"+page)
-	var out, errb strings.Builder
-	var err error
-	// Chromium itself now and then dies of a signal on a loaded machine
-	// (a segmentation fault before it renders anything); that says nothing
-	// about the page, so such a crash is retried, at most twice. A page
-	// that renders wrongly fails the assertions, never this loop.
-	for try := 0; try < 3; try++ {
-		out.Reset()
-		errb.Reset()
-		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err = cmd.Run()
-		var exit *exec.ExitError
-		if err == nil || !errors.As(err, &exit) || exit.ProcessState.Exited() || ctx.Err() != nil {
-			break
-		}
-		t.Logf("chromium died (%v); trying again", err)
-	}
-	require.NoError(t, err, "chromium failed: %s", errb.String())
-	return out.String(), errb.String()
-}
-
-// consoleLines returns what the page logged: Chromium writes each console
-// message, and each uncaught exception, as a CONSOLE line on stderr.
-func consoleLines(stderr string) []string {
-	var out []string
-	for _, l := range strings.Split(stderr, "\n") {
-		if strings.Contains(l, ":CONSOLE") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 // probe is appended to a copy of the page under test: it measures, in the
 // laid-out page, what a reader would see, and writes it into the DOM for
@@ -158,7 +94,7 @@ func runProbe(t *testing.T, bin, dir, page string, width int) probeResult {
 	t.Helper()
 	probed := filepath.Join(dir, fmt.Sprintf("probed-%d.html", width))
 	require.NoError(t, os.WriteFile(probed, []byte(strings.Replace(page, "</body>", probe+"</body>", 1)), 0o644))
-	dom, _ := headless(t, bin, probed, fmt.Sprintf("--window-size=%d,1500", width), "--dump-dom")
+	dom, _ := headless.Run(t, bin, "file://"+probed, fmt.Sprintf("--window-size=%d,1500", width), "--dump-dom")
 	m := regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`).FindStringSubmatch(dom)
 	require.NotNil(t, m, "the probe ran")
 	var p probeResult
@@ -167,7 +103,7 @@ func runProbe(t *testing.T, bin, dir, page string, width int) probeResult {
 }
 
 func TestReportInBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := headless.Browser(t, "the HTML report")
 	// The first two Barnet directions (barnetJan): their dates are known to
 	// the day, so the mechanics checked here are unchanged by the third.
 	out, errs, code := runCLI(append([]string{"report", "--format", "html", "--as-of", "2018-09-30"}, barnetJan...)...)
@@ -183,21 +119,21 @@ func TestReportInBrowser(t *testing.T) {
 	})
 
 	t.Run("no console errors", func(t *testing.T) {
-		_, stderr := headless(t, bin, page, "--dump-dom")
-		assert.Empty(t, consoleLines(stderr), "the page logged to the console")
+		_, stderr := headless.Run(t, bin, "file://"+page, "--dump-dom")
+		assert.Empty(t, headless.ConsoleLines(stderr), "the page logged to the console")
 	})
 
 	t.Run("the console check can fail", func(t *testing.T) {
 		bad := filepath.Join(dir, "bad.html")
 		require.NoError(t, os.WriteFile(bad, []byte(`<p>x</p><script>console.error("broken")</script>`), 0o644))
-		_, stderr := headless(t, bin, bad, "--dump-dom")
-		assert.Len(t, consoleLines(stderr), 1)
+		_, stderr := headless.Run(t, bin, "file://"+bad, "--dump-dom")
+		assert.Len(t, headless.ConsoleLines(stderr), 1)
 	})
 
 	t.Run("timeline and markers visible", func(t *testing.T) {
 		probed := filepath.Join(dir, "probed.html")
 		require.NoError(t, os.WriteFile(probed, []byte(strings.Replace(out, "</body>", probe+"</body>", 1)), 0o644))
-		dom, _ := headless(t, bin, probed, "--window-size=1400,1500", "--dump-dom")
+		dom, _ := headless.Run(t, bin, "file://"+probed, "--window-size=1400,1500", "--dump-dom")
 		m := regexp.MustCompile(`<pre id="probe">([^<]*)</pre>`).FindStringSubmatch(dom)
 		require.NotNil(t, m, "the probe ran")
 		var p probeResult
@@ -252,7 +188,7 @@ func TestReportInBrowser(t *testing.T) {
 		root := filepath.Join(dir, "root.html")
 		require.NoError(t, os.WriteFile(root, []byte(out), 0o644))
 		shot := filepath.Join(dir, "shot.png")
-		headless(t, bin, root, "--window-size=1400,1500", "--screenshot="+shot)
+		headless.Run(t, bin, "file://"+root, "--window-size=1400,1500", "--screenshot="+shot)
 		data, err := os.ReadFile(shot)
 		require.NoError(t, err)
 		require.NoError(t, os.MkdirAll("docs", 0o755))
