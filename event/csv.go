@@ -140,15 +140,15 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 			}
 		}
 		for k, v := range ev.Attrs {
-			nv, err := csvValue(v.(string), opts.Vocabulary, ev.Type, k)
+			nv, err := csvValue(v.(string), opts.vocabulary(), ev.Type, k)
 			if err != nil {
 				errs.Add(cellPos[k], path+"."+k, "%v", err)
 				good = false
 			}
 			ev.Attrs[k] = nv
 		}
-		if good && opts.Vocabulary != nil {
-			good = opts.Vocabulary.CheckEvent(&ev, path, func(key string) diag.Position {
+		if voc := opts.vocabulary(); good && voc != nil {
+			good = voc.CheckEvent(&ev, path, func(key string) diag.Position {
 				if p, ok := cellPos[key]; ok {
 					return p
 				}

@@ -26,13 +26,28 @@ type Options struct {
 	// zero value means the defaults.
 	Limits Limits
 	// Vocabulary, when set, is the list of event types and attributes a
-	// history may use; anything else is an error at its position.
+	// history may use; anything else is an error at its position. Reading
+	// a history for a set of directions (direction.Set.LoadHistory and
+	// ReadHistory) uses the set's vocabulary when this is nil.
 	Vocabulary *Vocabulary
+	// SkipVocabulary reads the history without checking event types and
+	// attributes against any vocabulary: Vocabulary is ignored, and
+	// direction.Set.LoadHistory does not supply the set's. It is the
+	// explicit way to accept events the directions do not know.
+	SkipVocabulary bool
 	// ReadsAttributes, when set (and Vocabulary is not), tells a Reader
 	// which event types' attributes the caller will read: for the others
 	// Attrs is left empty, though every value is still checked against
 	// the rules (see evaluator.ReadsAttributes). Load ignores it.
 	ReadsAttributes func(eventType string) bool
+}
+
+// vocabulary is the vocabulary the readers check events against, if any.
+func (o Options) vocabulary() *Vocabulary {
+	if o.SkipVocabulary {
+		return nil
+	}
+	return o.Vocabulary
 }
 
 func (o Options) loc() *time.Location {
@@ -266,8 +281,8 @@ func fromYAML(doc *yamlx.Doc, list *yaml.Node, path string, opts Options) ([]Eve
 			good = good && ok
 			ev.Attrs[k] = v
 		}
-		if good && opts.Vocabulary != nil {
-			good = opts.Vocabulary.CheckEvent(&ev, p, func(key string) diag.Position {
+		if voc := opts.vocabulary(); good && voc != nil {
+			good = voc.CheckEvent(&ev, p, func(key string) diag.Position {
 				if k := m.Key(key); k != nil {
 					return doc.Pos(k)
 				}

@@ -118,7 +118,7 @@ func NewFormatReader(name string, f Format, r io.Reader, opts Options) (*Reader,
 func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
 	lim := opts.Limits.yamlx().ForHistory()
 	return &Reader{
-		name: name, format: f, loc: opts.loc(), voc: opts.Vocabulary, depth: lim.Depth(), names: map[string]string{},
+		name: name, format: f, loc: opts.loc(), voc: opts.vocabulary(), depth: lim.Depth(), names: map[string]string{},
 		reads: opts.ReadsAttributes,
 		in:    &source{r: r, max: int64(lim.Bytes()), winLine: 1},
 	}

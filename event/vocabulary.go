@@ -213,6 +213,37 @@ func (v *Vocabulary) CheckEvent(ev *Event, path string, at func(key string) diag
 	return good
 }
 
+// Check checks events against the vocabulary: events made in code, or
+// read without it. Every problem is reported, as a diag.List whose
+// elements name the event by its id and its place in events
+// (events[3].type), at the event's position when it was read from a file,
+// with what would be valid: "event \"q1\": unknown event type \"reprot\"
+// (did you mean \"report\"?)". A nil vocabulary accepts every event.
+func (v *Vocabulary) Check(events []Event) error {
+	if v == nil {
+		return nil
+	}
+	var errs diag.List
+	for i := range events {
+		ev := &events[i]
+		if ev.Type == "" {
+			// Worded as Validate words it, so that Set.CheckEvents,
+			// which runs both, reports it once.
+			errs.Add(ev.Pos, fmt.Sprintf("events[%d]", i), "event %q has no type", ev.ID)
+			continue
+		}
+		var one diag.List
+		if v.CheckEvent(ev, fmt.Sprintf("events[%d]", i), func(string) diag.Position { return ev.Pos }, &one) {
+			continue
+		}
+		for _, e := range one {
+			e.Msg = fmt.Sprintf("event %q: %s", ev.ID, e.Msg)
+		}
+		errs = append(errs, one...)
+	}
+	return errs.Err()
+}
+
 func (v *Vocabulary) from(s string) string {
 	if v.File == "" {
 		return s
