@@ -11,7 +11,10 @@
 //
 // A failed assertion names the clause, the obligation and the instance, the
 // field that differs, expected and got, and the engine's reason for what it
-// found, so that the test output reads as an explanation.
+// found, so that the test output reads as an explanation. Events, built
+// here or read by History, are held to the directions' vocabulary as the
+// command line holds a history (direction.Set.CheckEvents): a misspelt
+// event type stops the test rather than matching nothing.
 //
 // # Dates
 //

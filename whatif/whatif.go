@@ -404,10 +404,11 @@ func (e *Ev) Chair(party string) *Ev { return e.With("chair", party) }
 // DueBy sets a request's own due date (attribute due, YYYY-MM-DD).
 func (e *Ev) DueBy(date string) *Ev { return e.With("due", date) }
 
-// History adds the events of a history file.
+// History adds the events of a history file, checked against the
+// directions' vocabulary as the command line checks them.
 func (c *Case) History(path string) *Case {
 	c.t.Helper()
-	evs, err := event.Load(path, event.Options{Location: c.loc})
+	evs, err := c.set.LoadHistory(path, event.Options{Location: c.loc})
 	if err != nil {
 		c.fail("loading history %s:\n%v", path, err)
 		return c
@@ -457,7 +458,14 @@ func (c *Case) AsOf(when When) *Result {
 	if dateOnly {
 		t = civil.In(t, c.loc).End(c.loc)
 	}
-	res, err := evaluator.Evaluate(c.set, c.Events(), evaluator.Options{AsOf: t})
+	evs := c.Events()
+	// Events made here are held to the directions' vocabulary, as a
+	// history file is: a misspelt type would otherwise match nothing.
+	if err := c.set.CheckEvents(evs); err != nil {
+		c.fail("the events are not valid:\n%v", err)
+		return nil
+	}
+	res, err := evaluator.Evaluate(c.set, evs, evaluator.Options{AsOf: t})
 	if err != nil {
 		c.fail("evaluation failed:\n%v", err)
 		return nil

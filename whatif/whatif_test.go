@@ -95,6 +95,8 @@ func TestMistakesInTheTestStopIt(t *testing.T) {
 			`event bm at 2018-02-30`},
 		{"revoked before issue", func(c *whatif.Case) { c.RevokedFrom("barnet-2018-01", "2018-01-25") },
 			`it was issued on 2018-01-25; a revocation must come after that`},
+		{"misspelt event type", func(c *whatif.Case) { c.Event("r", "reprot", whatif.On("2018-04-20")); c.AsOf(whatif.On("2018-09-30")) },
+			`event "r": unknown event type "reprot" (did you mean "report"?)`},
 		{"revoked unknown", func(c *whatif.Case) { c.RevokedFrom("barnet-2019", "2019-01-25") },
 			`RevokedFrom("barnet-2019"): no such direction; there are barnet-2017-09, barnet-2018-01`},
 	} {
