@@ -7,9 +7,9 @@ import (
 	"github.com/dfe-tools/directions/event"
 )
 
-// CheckEvery is how many events EvaluateContext and StreamContext read
-// between looks at their context: often enough to stop within
-// milliseconds, rarely enough to cost nothing measurable.
+// CheckEvery is how many events EvaluateContext, StreamContext and
+// ScheduleContext read between looks at their context: often enough to
+// stop within milliseconds, rarely enough to cost nothing measurable.
 const CheckEvery = 1024
 
 // StreamContext is Stream, stopping with ctx's error soon after ctx is

@@ -94,3 +94,26 @@ func TestStreamContextCancelled(t *testing.T) {
 	assert.Equal(t, 3000, n, "one finding per request")
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+// ScheduleContext is Schedule with a live context, and stops with the
+// context's error once it is done.
+func TestScheduleContextCancelled(t *testing.T) {
+	set := answerWithin(t, nil)
+	evs := requests(3000)
+	opts := evaluator.ScheduleOptions{
+		From:  time.Date(2018, time.January, 1, 0, 0, 0, 0, event.London),
+		Until: evaluator.EndOfDay(2019, time.December, 31, event.London),
+	}
+	want, err := evaluator.Schedule(set, evs, opts)
+	require.NoError(t, err)
+	require.Len(t, want, 3000, "one deadline per request")
+	got, err := evaluator.ScheduleContext(context.Background(), set, evs, opts)
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "ScheduleContext with a live context is Schedule")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got, err = evaluator.ScheduleContext(ctx, set, evs, opts)
+	assert.ErrorIs(t, err, context.Canceled, "ScheduleContext")
+	assert.Nil(t, got, "no deadlines from a cancelled schedule")
+}

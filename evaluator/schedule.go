@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -98,6 +99,12 @@ var ErrNoUntil = errors.New("evaluator: ScheduleOptions.Until is required (the l
 // recurring instance due by Until is generated. Prohibitions have no
 // deadlines and are not listed. Like Evaluate it never modifies its inputs.
 func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([]Deadline, error) {
+	return ScheduleContext(context.Background(), set, events, opts)
+}
+
+// ScheduleContext is Schedule, stopping with ctx's error soon after ctx is
+// done, as EvaluateContext does (it evaluates through it).
+func ScheduleContext(ctx context.Context, set *direction.Set, events []event.Event, opts ScheduleOptions) ([]Deadline, error) {
 	if opts.Until.IsZero() {
 		return nil, ErrNoUntil
 	}
@@ -109,7 +116,7 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 		// nothing yet (Evaluate as of Until would apply it).
 		set = set.AsOf(opts.Now)
 	}
-	res, err := Evaluate(set, events, Options{AsOf: opts.Until})
+	res, err := EvaluateContext(ctx, set, events, Options{AsOf: opts.Until})
 	if err != nil {
 		return nil, err
 	}

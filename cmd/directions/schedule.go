@@ -18,7 +18,7 @@ func init() {
 	register("schedule", "list the deadlines falling due in a date range (text, JSON or iCalendar)", runSchedule)
 }
 
-func runSchedule(_ context.Context, env *cliEnv, args []string) int {
+func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "schedule", "schedule [--from DATE] [--until DATE] [--as-of DATE] [--format text|json|ics] [--remind DAYS] PATH...")
 	from := fs.String("from", "", "first due date listed (a date, from the start of that day, or an RFC 3339 time); default the as-of day")
 	until := fs.String("until", "", "last due date listed (a date, to the end of that day, or an RFC 3339 time); default 3 months after --from")
@@ -75,7 +75,10 @@ func runSchedule(_ context.Context, env *cliEnv, args []string) int {
 	}
 	var names []string
 	for _, c := range councils {
-		ds, err := evaluator.Schedule(c.Set, c.WS.Events, evaluator.ScheduleOptions{From: f.From, Until: f.Until, Now: f.AsOf})
+		ds, err := evaluator.ScheduleContext(ctx, c.Set, c.WS.Events, evaluator.ScheduleOptions{From: f.From, Until: f.Until, Now: f.AsOf})
+		if err != nil && ctx.Err() != nil {
+			return exitInterrupted // main says "directions: interrupted"
+		}
 		if err != nil {
 			env.errorf("%v", err)
 			return exitInvalid

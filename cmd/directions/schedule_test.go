@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -319,4 +321,15 @@ func TestScheduleAndValidateTree(t *testing.T) {
 	for _, d := range []string{"ambridge-2018-03", "borsetshire-2018-02", "casterbridge-2018-01"} {
 		assert.Contains(t, out, d)
 	}
+}
+
+// Interrupted (Ctrl-C cancels run's context), schedule stops without
+// writing a schedule and exits 130, as check and stream do.
+func TestScheduleInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, barnetRange, &out, &errb)
+	assert.Equal(t, exitInterrupted, code, "stderr: %s", errb.String())
+	assert.Empty(t, out.String(), "no schedule is written")
 }
