@@ -34,7 +34,7 @@ func ExampleSet_LoadHistory() {
 		log.Fatal(err)
 	}
 	res, err := evaluator.EvaluateContext(ctx, set, history, evaluator.Options{
-		AsOf: evaluator.EndOfDay(2018, time.September, 30, event.London), // required: the library never reads the clock
+		AsOf: evaluator.EndOfDay(2018, time.September, 30, event.London()), // required: the library never reads the clock
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -74,7 +74,7 @@ func ExampleSet_CheckEvents() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	at := time.Date(2018, time.April, 20, 0, 0, 0, 0, event.London)
+	at := time.Date(2018, time.April, 20, 0, 0, 0, 0, event.London())
 	events := []event.Event{
 		{ID: "chair-q1", Type: "reprot", At: at, Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state"}},
 		{ID: "bm-2018-04", Type: "board-meeting", At: at, Attrs: map[string]any{"chiar": "essex"}},

@@ -134,7 +134,7 @@ obligations:
 // the event: Validate's and the vocabulary's, together.
 func TestCheckEvents(t *testing.T) {
 	set := barnetSet(t)
-	at := time.Date(2018, time.April, 20, 0, 0, 0, 0, event.London)
+	at := time.Date(2018, time.April, 20, 0, 0, 0, 0, event.London())
 	good := []event.Event{{ID: "chair-q1", Type: "report", At: at, Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state", "kind": "progress"}}}
 	assert.NoError(t, set.CheckEvents(good))
 

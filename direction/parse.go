@@ -47,7 +47,7 @@ func Parse(name string, src []byte, opts Options) (*Direction, error) {
 		return nil, doc.Errs.Err()
 	}
 	sum := sha256.Sum256(src)
-	d := &Direction{File: name, Digest: hex.EncodeToString(sum[:]), Location: event.London}
+	d := &Direction{File: name, Digest: hex.EncodeToString(sum[:]), Location: event.London()}
 	p := &parser{doc: doc, d: d, opts: opts}
 	p.parse()
 	if err := doc.Errs.Err(); err != nil {
@@ -287,7 +287,7 @@ func (p *parser) obligation(n *yaml.Node, path string) *obligation.Obligation {
 	}
 	o.Extensions = p.extensions(m, yamlx.Join(path, "extensions"))
 	var kinds []string
-	for _, k := range obligation.Kinds {
+	for _, k := range obligation.Kinds() {
 		if m.Has(string(k)) {
 			kinds = append(kinds, string(k))
 		}

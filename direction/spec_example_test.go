@@ -57,10 +57,10 @@ func ExampleNew() {
 		panic(err)
 	}
 	history := []event.Event{
-		{ID: "q1", Type: "report", At: time.Date(2018, time.April, 20, 12, 0, 0, 0, event.London), Attrs: map[string]any{"from": "council"}},
-		{ID: "req", Type: "request", At: time.Date(2018, time.March, 23, 9, 0, 0, 0, event.London), Attrs: map[string]any{}},
+		{ID: "q1", Type: "report", At: time.Date(2018, time.April, 20, 12, 0, 0, 0, event.London()), Attrs: map[string]any{"from": "council"}},
+		{ID: "req", Type: "request", At: time.Date(2018, time.March, 23, 9, 0, 0, 0, event.London()), Attrs: map[string]any{}},
 	}
-	res, err := evaluator.Evaluate(set, history, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.April, 30, event.London)})
+	res, err := evaluator.Evaluate(set, history, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.April, 30, event.London())})
 	if err != nil {
 		panic(err)
 	}

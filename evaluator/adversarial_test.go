@@ -85,7 +85,7 @@ func advSet(t *testing.T, srcs ...string) *direction.Set {
 
 func advAt(t *testing.T, s string) time.Time {
 	t.Helper()
-	tm, _, err := event.ParseTime(s, event.London)
+	tm, _, err := event.ParseTime(s, event.London())
 	require.NoError(t, err, s)
 	return tm
 }
@@ -110,7 +110,7 @@ func advEval(t *testing.T, set *direction.Set, evs []event.Event, asOf time.Time
 	return res
 }
 
-func endOf(y int, m time.Month, d int) time.Time { return evaluator.EndOfDay(y, m, d, event.London) }
+func endOf(y int, m time.Month, d int) time.Time { return evaluator.EndOfDay(y, m, d, event.London()) }
 
 func dueDates(fs []evaluator.Finding, obligation string) []string {
 	var out []string
@@ -792,7 +792,7 @@ func TestAdversarialMonitorAdvancingDayByDay(t *testing.T) {
 		}
 	})
 	for d := advAt(t, "2018-03-01"); d.Before(advAt(t, "2018-05-01")); d = d.AddDate(0, 0, 1) {
-		day = d.In(event.London).Format(time.DateOnly)
+		day = d.In(event.London()).Format(time.DateOnly)
 		require.NoError(t, m.Advance(d))
 		// One ns before the start of the next day nothing new is due.
 		require.NoError(t, m.Advance(d.AddDate(0, 0, 1).Add(-time.Nanosecond)))

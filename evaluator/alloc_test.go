@@ -18,7 +18,7 @@ import (
 func TestNoiseEventsDoNotAllocate(t *testing.T) {
 	set := loadSet(t, filepath.Join("..", "examples", "barnet", "direction-2017-09.yaml"),
 		filepath.Join("..", "examples", "barnet", "direction-2018-01.yaml"))
-	start := civil.New(2018, 3, 1).Start(event.London)
+	start := civil.New(2018, 3, 1).Start(event.London())
 	evs := make([]event.Event, 1000)
 	for i := range evs {
 		evs[i] = event.Event{ID: "v", Type: "assessment", At: start.Add(time.Duration(i) * time.Hour),

@@ -32,7 +32,7 @@ func TestBadGrants(t *testing.T) {
 			set := loadSet(t, append(paths, extra...)...)
 			evs, err := event.Load(filepath.ToSlash(filepath.Join(dir, "history.yaml")), event.Options{})
 			require.NoError(t, err)
-			_, err = Evaluate(set, evs, Options{AsOf: EndOfDay(2018, 9, 30, event.London)})
+			_, err = Evaluate(set, evs, Options{AsOf: EndOfDay(2018, 9, 30, event.London())})
 			var ge *GrantError
 			require.True(t, errors.As(err, &ge), "want a GrantError, got %v", err)
 			golden.CheckDiagnostics(t, filepath.Join(dir, "want.txt"), err.Error())

@@ -35,7 +35,7 @@ func newBenchCouncil(tb testing.TB, n int, noise float64, years int) benchCounci
 	relevant := float64(n) * (1 - noise)
 	perMonth := max(1, int((relevant/float64(years)-60)/24))
 	evs, _ := synth.History(synth.Options{Seed: 1, Council: "bench", Issued: issued, Years: years, Noise: noise, RequestsPerMonth: perMonth})
-	return benchCouncil{set: loadSet(tb, path), events: evs, asOf: EndOfDay(issued.Year+years, time.December, 31, event.London)}
+	return benchCouncil{set: loadSet(tb, path), events: evs, asOf: EndOfDay(issued.Year+years, time.December, 31, event.London())}
 }
 
 func reportPerEvent(b *testing.B, events int) {

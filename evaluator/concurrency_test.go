@@ -28,7 +28,7 @@ func TestConcurrentEvaluationsAgree(t *testing.T) {
 	history, err := event.Load("../examples/barnet/history.yaml", event.Options{})
 	require.NoError(t, err)
 
-	asOf := func(i int) time.Time { return evaluator.EndOfDay(2018, time.Month(1+i%12), 15, event.London) }
+	asOf := func(i int) time.Time { return evaluator.EndOfDay(2018, time.Month(1+i%12), 15, event.London()) }
 	want := make([]string, 12)
 	for i := range want {
 		res, err := evaluator.Evaluate(set, history, evaluator.Options{AsOf: asOf(i)})

@@ -18,7 +18,7 @@ import (
 // requests is a history of n requests a day apart, each answered.
 func requests(n int) []event.Event {
 	var evs []event.Event
-	start := time.Date(2018, time.January, 2, 9, 0, 0, 0, event.London)
+	start := time.Date(2018, time.January, 2, 9, 0, 0, 0, event.London())
 	for i := range n {
 		at := start.Add(time.Duration(i) * time.Hour)
 		evs = append(evs,
@@ -30,7 +30,7 @@ func requests(n int) []event.Event {
 
 func TestEvaluateContextCancelled(t *testing.T) {
 	set := answerWithin(t, nil)
-	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London)}
+	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London())}
 	evs := requests(3000)
 
 	want, err := evaluator.Evaluate(set, evs, opts)
@@ -66,7 +66,7 @@ func TestEvaluateContextCancelled(t *testing.T) {
 // StreamContext stops within CheckEvery events of the cancellation.
 func TestStreamContextCancelled(t *testing.T) {
 	set := answerWithin(t, nil)
-	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London)}
+	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London())}
 	evs := requests(3000)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -101,8 +101,8 @@ func TestScheduleContextCancelled(t *testing.T) {
 	set := answerWithin(t, nil)
 	evs := requests(3000)
 	opts := evaluator.ScheduleOptions{
-		From:  time.Date(2018, time.January, 1, 0, 0, 0, 0, event.London),
-		Until: evaluator.EndOfDay(2019, time.December, 31, event.London),
+		From:  time.Date(2018, time.January, 1, 0, 0, 0, 0, event.London()),
+		Until: evaluator.EndOfDay(2019, time.December, 31, event.London()),
 	}
 	want, err := evaluator.Schedule(set, evs, opts)
 	require.NoError(t, err)

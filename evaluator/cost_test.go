@@ -62,7 +62,7 @@ func items(n int) []any {
 func TestRuntimeCostLimitStopsNestedComprehension(t *testing.T) {
 	ev := event.Event{ID: "e1", Type: "pairs", At: time.Date(2018, 3, 1, 12, 0, 0, 0, time.UTC),
 		Attrs: map[string]any{"items": items(600)}} // 360,000 pairs
-	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London)
+	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London())
 
 	_, err := evaluator.Evaluate(costlySet(t, direction.Options{}), []event.Event{ev}, evaluator.Options{AsOf: asOf})
 	require.Error(t, err)
@@ -84,7 +84,7 @@ func TestRuntimeCostLimitStopsHugeStringBuilding(t *testing.T) {
 	ev := event.Event{ID: "e2", Type: "text", At: time.Date(2018, 3, 1, 12, 0, 0, 0, time.UTC),
 		Attrs: map[string]any{"items": items(50), "text": strings.Repeat("x", 1<<20)}}
 	_, err := evaluator.Evaluate(costlySet(t, direction.Options{}), []event.Event{ev},
-		evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.June, 30, event.London)})
+		evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.June, 30, event.London())})
 	var ee *obligation.EvalError
 	require.True(t, errors.As(err, &ee), "an *obligation.EvalError, got %T: %v", err, err)
 	assert.Equal(t, "strings", ee.Obligation)
@@ -116,7 +116,7 @@ func TestWorkingDaySpansAreBounded(t *testing.T) {
 	set, err := direction.NewSet(d)
 	require.NoError(t, err)
 	ev := event.Event{ID: "e3", Type: "pairs", At: time.Date(2018, 3, 1, 12, 0, 0, 0, time.UTC), Attrs: map[string]any{"n": int64(1) << 40}}
-	_, err = evaluator.Evaluate(set, []event.Event{ev}, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.June, 30, event.London)})
+	_, err = evaluator.Evaluate(set, []event.Event{ev}, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.June, 30, event.London())})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "more than the limit of 10000")
 }

@@ -84,8 +84,8 @@ func mutate(r *rand.Rand, base []event.Event, n int) []event.Event {
 	when := func() (time.Time, bool) {
 		t := first.Add(-30 * 24 * time.Hour).Add(time.Duration(r.Int64N(int64(span))))
 		if r.IntN(3) == 0 {
-			y, m, d := t.In(event.London).Date()
-			return time.Date(y, m, d, 0, 0, 0, 0, event.London), true
+			y, m, d := t.In(event.London()).Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, event.London()), true
 		}
 		return t.Truncate(time.Minute), false
 	}

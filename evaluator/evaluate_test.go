@@ -15,7 +15,7 @@ import (
 	"github.com/dfe-tools/directions/event"
 )
 
-var london = event.London
+var london = event.London()
 
 // quarterly is a direction with one quarterly report, first due 3 months
 // after the issue date, and whatever else extra adds.

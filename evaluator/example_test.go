@@ -30,7 +30,7 @@ func Example() {
 		panic(err)
 	}
 	res, err := evaluator.Evaluate(set, history, evaluator.Options{
-		AsOf: evaluator.EndOfDay(2018, time.July, 31, event.London),
+		AsOf: evaluator.EndOfDay(2018, time.July, 31, event.London()),
 	})
 	if err != nil {
 		panic(err)
@@ -60,7 +60,7 @@ func ExampleEvaluate_lateReport() {
 	if err != nil {
 		panic(err)
 	}
-	day := func(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0, 0, 0, event.London) }
+	day := func(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0, 0, 0, event.London()) }
 	report := func(id string, at time.Time) event.Event {
 		return event.Event{ID: id, Type: "report", At: at, Attrs: map[string]any{
 			"from": "board-chair", "to": "secretary-of-state", "kind": "progress",
@@ -70,7 +70,7 @@ func ExampleEvaluate_lateReport() {
 		report("chair-q1", day(2018, time.April, 20)),
 		report("chair-q2", day(2018, time.August, 8)), // due 25 July
 	}
-	res, err := evaluator.Evaluate(set, history, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.September, 1, event.London)})
+	res, err := evaluator.Evaluate(set, history, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.September, 1, event.London())})
 	if err != nil {
 		panic(err)
 	}

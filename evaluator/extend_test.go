@@ -69,7 +69,7 @@ func addGrants(r *rand.Rand, set *direction.Set, evs []event.Event) []event.Even
 			// Triggered: a due date near the trigger's; the instance number
 			// counts the triggers so far.
 			if len(evs) > 0 {
-				due = civil.In(evs[r.IntN(len(evs))].At, event.London).AddDays(r.IntN(15))
+				due = civil.In(evs[r.IntN(len(evs))].At, event.London()).AddDays(r.IntN(15))
 			}
 		}
 		switch r.IntN(4) {
@@ -88,7 +88,7 @@ func addGrants(r *rand.Rand, set *direction.Set, evs []event.Event) []event.Even
 				a["by_period"] = pick("1 week", "2 weeks", "1 month", "10 days")
 			}
 		}
-		at := due.AddDays(r.IntN(60) - 40).Start(event.London)
+		at := due.AddDays(r.IntN(60) - 40).Start(event.London())
 		if len(evs) > 0 && r.IntN(5) == 0 {
 			at = evs[r.IntN(len(evs))].At // a tie: input order decides
 		}
@@ -144,7 +144,7 @@ func TestGrantHistoriesExerciseGrants(t *testing.T) {
 			switch {
 			case f.Status == Waived:
 				waived++
-			case f.Extension != nil && f.Extension.At.After(mustDate(t, f.OriginalDue).End(event.London)):
+			case f.Extension != nil && f.Extension.At.After(mustDate(t, f.OriginalDue).End(event.London())):
 				extAfter++
 			case f.Extension != nil:
 				extBefore++
@@ -200,12 +200,12 @@ func TestGrantsMonitorMissedMatchesEvaluateAtEveryStep(t *testing.T) {
 	for seed := range uint64(150 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 12))
 		evs := grantHistory(r, set, 1+r.IntN(40))
-		end := EndOfDay(2021, time.January, 1, event.London)
+		end := EndOfDay(2021, time.January, 1, event.London())
 		agreeOnRefusals(t, seed, set, &evs, end)
 		sorted := event.Sort(evs)
 		latest := map[instKey]Finding{}
 		m := NewMonitor(set, func(f Finding) { latest[instKey{f.Direction, f.Obligation, f.Instance}] = f })
-		at := civil.New(2017, 9, 1).Start(event.London)
+		at := civil.New(2017, 9, 1).Start(event.London())
 		rest := sorted
 		for range 12 {
 			at = at.Add(time.Duration(r.IntN(100*24)) * time.Hour)
@@ -249,14 +249,14 @@ func barnet2018(t *testing.T) *direction.Set {
 }
 
 func chairReport(id string, d civil.Date) event.Event {
-	return event.Event{ID: id, Type: "report", At: d.Start(event.London), DateOnly: true,
+	return event.Event{ID: id, Type: "report", At: d.Start(event.London()), DateOnly: true,
 		Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state", "kind": "progress"}}
 }
 
 func grantEvent(id, typ string, d civil.Date, attrs map[string]any) event.Event {
 	a := map[string]any{"by": "dfe", "obligation": "chair-quarterly-report"}
 	maps.Copy(a, attrs)
-	return event.Event{ID: id, Type: typ, At: d.Start(event.London), DateOnly: true, Attrs: a}
+	return event.Event{ID: id, Type: typ, At: d.Start(event.London()), DateOnly: true, Attrs: a}
 }
 
 // reports collects a monitor's reports for 8(f) #1 as "status due".
@@ -268,14 +268,14 @@ func monitor8f1(t *testing.T, evs []event.Event, advance ...civil.Date) []string
 		}
 	})
 	for _, ev := range evs {
-		for len(advance) > 0 && advance[0].Start(event.London).Before(ev.At) {
-			require.NoError(t, m.Advance(advance[0].Start(event.London)))
+		for len(advance) > 0 && advance[0].Start(event.London()).Before(ev.At) {
+			require.NoError(t, m.Advance(advance[0].Start(event.London())))
 			advance = advance[1:]
 		}
 		require.NoError(t, m.Observe(&ev))
 	}
 	for _, a := range advance {
-		require.NoError(t, m.Advance(a.Start(event.London)))
+		require.NoError(t, m.Advance(a.Start(event.London())))
 	}
 	return got
 }
@@ -315,7 +315,7 @@ func TestScheduleUsesTheExtendedDate(t *testing.T) {
 		grantEvent("ext", ExtensionEvent, civil.New(2018, 4, 20), map[string]any{"instance": int64(1), "to": "2018-05-09"}),
 		grantEvent("w", WaiverEvent, civil.New(2018, 7, 1), map[string]any{"instance": int64(2)}),
 	}
-	ds, err := Schedule(barnet2018(t), evs, ScheduleOptions{From: civil.New(2018, 4, 1).Start(event.London), Until: civil.New(2018, 7, 31).End(event.London)})
+	ds, err := Schedule(barnet2018(t), evs, ScheduleOptions{From: civil.New(2018, 4, 1).Start(event.London()), Until: civil.New(2018, 7, 31).End(event.London())})
 	require.NoError(t, err)
 	var got []string
 	for _, d := range ds {
@@ -337,7 +337,7 @@ func TestGrantsOnScheduleShapes(t *testing.T) {
 	for seed := range uint64(400 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 13))
 		evs := addGrants(r, set, shapesHistory(r, set, 1+r.IntN(50)))
-		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
 		want, wantCounts, res := agreeOnRefusals(t, seed, set, &evs, asOf)
 		if !equalStrings(essences(want), essences(res.Findings)) || wantCounts != res.Events {
 			t.Fatalf("seed %d, as of %s: the engine disagrees with the reference\nreference:\n%s\ncounts %+v\nengine:\n%s\ncounts %+v\nhistory:\n%s",

@@ -42,11 +42,11 @@ func ExampleMonitor() {
 		}
 	}
 	fmt.Println("-- 26 October")
-	if err := m.Advance(time.Date(2018, time.October, 26, 0, 0, 0, 0, event.London)); err != nil {
+	if err := m.Advance(time.Date(2018, time.October, 26, 0, 0, 0, 0, event.London())); err != nil {
 		panic(err)
 	}
 	fmt.Println("-- finish, 31 October")
-	if _, err := m.Finish(evaluator.EndOfDay(2018, time.October, 31, event.London)); err != nil {
+	if _, err := m.Finish(evaluator.EndOfDay(2018, time.October, 31, event.London())); err != nil {
 		panic(err)
 	}
 	// Output:

@@ -110,7 +110,7 @@ func TestMonitorAgreesWithEvaluateOnGeneratedCouncils(t *testing.T) {
 		require.NoError(t, writeFile(path, synth.Direction(council, issued)))
 		set := loadSet(t, path)
 		evs, _ := synth.History(synth.Options{Seed: uint64(c), Council: council, Issued: issued, Years: 3, Noise: 0.9, RequestsPerMonth: 3})
-		asOf := EndOfDay(2020, time.June, 30, event.London)
+		asOf := EndOfDay(2020, time.June, 30, event.London())
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
 		got, _, _ := monitorRun(t, rand.New(rand.NewPCG(uint64(c), 3)), set, evs, asOf)
@@ -130,7 +130,7 @@ func TestMonitorReportsMissedWhenDeadlinePasses(t *testing.T) {
 		evs := event.Sort(chaosHistory(r, 1+r.IntN(40)))
 		latest := map[instKey]Finding{}
 		m := NewMonitor(set, func(f Finding) { latest[instKey{f.Direction, f.Obligation, f.Instance}] = f })
-		at := civil.New(2017, 9, 1).Start(event.London)
+		at := civil.New(2017, 9, 1).Start(event.London())
 		for i := 0; i < 12; i++ {
 			at = at.Add(time.Duration(r.IntN(100*24)) * time.Hour)
 			for len(evs) > 0 && !evs[0].At.After(at) {
@@ -176,7 +176,7 @@ func TestMonitorRejectsEventsOutOfOrder(t *testing.T) {
 	day := func(s string) time.Time {
 		d, err := civil.Parse(s)
 		require.NoError(t, err)
-		return d.Start(event.London)
+		return d.Start(event.London())
 	}
 	require.NoError(t, m.Observe(&event.Event{ID: "a", Type: "visit", At: day("2018-03-02")}))
 	require.NoError(t, m.Observe(&event.Event{ID: "b", Type: "visit", At: day("2018-03-02")}), "a tie is in order")
@@ -208,11 +208,11 @@ func TestMonitorMissedThenLate(t *testing.T) {
 	})
 	// The first chair's report is due 25 Apr 2018 (three months after
 	// the direction of 25 Jan 2018). The day itself is in time.
-	require.NoError(t, m.Advance(EndOfDay(2018, time.April, 25, event.London)))
+	require.NoError(t, m.Advance(EndOfDay(2018, time.April, 25, event.London())))
 	assert.Empty(t, got)
-	require.NoError(t, m.Advance(time.Date(2018, time.April, 26, 0, 0, 0, 0, event.London)))
+	require.NoError(t, m.Advance(time.Date(2018, time.April, 26, 0, 0, 0, 0, event.London())))
 	require.Equal(t, []string{"1 missed due 25 Apr 2018; no event satisfying clause 8(f) by 26 Apr 2018"}, got)
-	at := time.Date(2018, time.May, 2, 0, 0, 0, 0, event.London)
+	at := time.Date(2018, time.May, 2, 0, 0, 0, 0, event.London())
 	require.NoError(t, m.Observe(&event.Event{ID: "chair-q1", Type: "report", At: at,
 		Attrs: map[string]any{"from": "board-chair", "to": "secretary-of-state", "kind": "progress"}}))
 	require.Len(t, got, 2)
@@ -259,7 +259,7 @@ func TestMonitorAndStreamAgreeOnScheduleShapes(t *testing.T) {
 	for seed := range uint64(400 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 13))
 		evs := event.Sort(shapesHistory(r, set, 1+r.IntN(50)))
-		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
 		got, _, counts := monitorRun(t, r, set, evs, asOf)
@@ -294,7 +294,7 @@ func TestMonitorWake(t *testing.T) {
 	for seed := range uint64(40 / raceScale) {
 		r := rand.New(rand.NewPCG(seed, 4))
 		evs := event.Sort(chaosHistory(r, 1+r.IntN(40)))
-		end := civil.New(2020, 1, 1).Start(event.London)
+		end := civil.New(2020, 1, 1).Start(event.London())
 		if last := evs[len(evs)-1].At; !last.Before(end) {
 			end = last.AddDate(1, 0, 0)
 		}

@@ -524,13 +524,13 @@ func chaosHistory(r *rand.Rand, n int) []event.Event {
 	add := func(typ string, attrs map[string]any) {
 		id := fmt.Sprintf("e%d", len(evs))
 		d := day()
-		at, dateOnly := d.Start(event.London), true
+		at, dateOnly := d.Start(event.London()), true
 		if r.IntN(4) == 0 {
 			// A time of day, sometimes the last minutes of the day, to probe
 			// deadlines at the end of the due day.
 			at = at.Add(time.Duration(r.IntN(24*60)) * time.Minute)
 			if r.IntN(3) == 0 {
-				at = d.End(event.London).Add(-time.Duration(r.IntN(3)) * time.Minute)
+				at = d.End(event.London()).Add(-time.Duration(r.IntN(3)) * time.Minute)
 			}
 			dateOnly = false
 		}
@@ -587,9 +587,9 @@ func chaosHistory(r *rand.Rand, n int) []event.Event {
 func randomAsOf(r *rand.Rand) time.Time {
 	d := civil.New(2017, 9, 1).AddDays(r.IntN(900))
 	if r.IntN(3) == 0 {
-		return d.Start(event.London).Add(time.Duration(r.IntN(24*3600)) * time.Second)
+		return d.Start(event.London()).Add(time.Duration(r.IntN(24*3600)) * time.Second)
 	}
-	return d.End(event.London)
+	return d.End(event.London())
 }
 
 func TestEvaluateAgreesWithReference(t *testing.T) {
@@ -624,7 +624,7 @@ func TestReferenceSeesPlantedDuties(t *testing.T) {
 	require.NoError(t, writeFile(dir, synth.Direction("c1", issued)))
 	set := loadSet(t, dir)
 	evs, planted := synth.History(synth.Options{Seed: 7, Council: "c1", Issued: issued, Years: 1, Noise: 0.5})
-	asOf := EndOfDay(2020, time.April, 30, event.London)
+	asOf := EndOfDay(2020, time.April, 30, event.London())
 	fs, counts, _ := refEvaluate(t, set, evs, asOf)
 	var late, missedOrOpen, breached int
 	for _, f := range fs {
@@ -705,11 +705,11 @@ func shapesHistory(r *rand.Rand, set *direction.Set, n int) []event.Event {
 	var evs []event.Event
 	for len(evs) < n {
 		day := start.AddDays(r.IntN(700))
-		at := day.Start(event.London)
+		at := day.Start(event.London())
 		dateOnly := true
 		switch r.IntN(5) {
 		case 0:
-			at, dateOnly = day.End(event.London).Add(-time.Duration(r.IntN(3))*time.Minute), false
+			at, dateOnly = day.End(event.London()).Add(-time.Duration(r.IntN(3))*time.Minute), false
 		case 1:
 			at, dateOnly = at.Add(time.Duration(r.IntN(24*60))*time.Minute), false
 		}
@@ -745,7 +745,7 @@ func TestEvaluateAgreesWithReferenceOnScheduleShapes(t *testing.T) {
 	for seed := range uint64(histories) {
 		r := rand.New(rand.NewPCG(seed, 11))
 		evs := shapesHistory(r, set, 1+r.IntN(50))
-		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
 		want, wantCounts, _ := refEvaluate(t, set, evs, asOf)
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
@@ -801,7 +801,7 @@ func TestPropertyAttributionInvariants(t *testing.T) {
 		for i := range evs {
 			byID[evs[i].ID] = &evs[i]
 		}
-		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London)
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
 		res, err := Evaluate(set, evs, Options{AsOf: asOf})
 		require.NoError(t, err)
 		used := map[[2]string]int{}

@@ -29,9 +29,9 @@ func ExampleSchedule() {
 		panic(err)
 	}
 	deadlines, err := evaluator.Schedule(set, history, evaluator.ScheduleOptions{
-		From:  time.Date(2018, time.July, 1, 0, 0, 0, 0, event.London),
-		Until: evaluator.EndOfDay(2018, time.December, 31, event.London),
-		Now:   time.Date(2018, time.October, 1, 9, 0, 0, 0, event.London),
+		From:  time.Date(2018, time.July, 1, 0, 0, 0, 0, event.London()),
+		Until: evaluator.EndOfDay(2018, time.December, 31, event.London()),
+		Now:   time.Date(2018, time.October, 1, 9, 0, 0, 0, event.London()),
 	})
 	if err != nil {
 		panic(err)

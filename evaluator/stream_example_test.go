@@ -40,7 +40,7 @@ func ExampleStream() {
 		history = history[1:]
 		return ev, nil
 	}
-	res, err := evaluator.Stream(set, next, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.September, 30, event.London)},
+	res, err := evaluator.Stream(set, next, evaluator.Options{AsOf: evaluator.EndOfDay(2018, time.September, 30, event.London())},
 		func(f evaluator.Finding) {
 			if f.Obligation == "dcs-progress-report" {
 				fmt.Printf("%s %s: %s\n", f.Trigger.ID, f.Due, f.Reason)

@@ -138,7 +138,7 @@ func ExampleTrace() {
 		}
 	}
 	_, err = evaluator.Evaluate(set, history, evaluator.Options{
-		AsOf:  evaluator.EndOfDay(2018, time.July, 31, event.London),
+		AsOf:  evaluator.EndOfDay(2018, time.July, 31, event.London()),
 		Trace: trace,
 	})
 	if err != nil {

@@ -38,7 +38,7 @@ func TestUncertainAgreesWithReference(t *testing.T) {
 			continue
 		}
 		k := dated[r.IntN(len(dated))]
-		first := civil.In(evs[k].At, event.London)
+		first := civil.In(evs[k].At, event.London())
 		last := first.AddDays(1 + r.IntN(20))
 		unc := append([]event.Event(nil), evs...)
 		unc[k].Through = last
@@ -56,7 +56,7 @@ func TestUncertainAgreesWithReference(t *testing.T) {
 		}
 		for d := first; !d.After(last); d = d.AddDays(1) {
 			world := append([]event.Event(nil), evs...)
-			world[k].At = d.Start(event.London)
+			world[k].At = d.Start(event.London())
 			want, _, _ := refEvaluate(t, set, world, asOf)
 			seen := map[string]bool{}
 			fail := func(format string, args ...any) {

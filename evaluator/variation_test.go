@@ -146,7 +146,7 @@ func TestStatedRevocationInEvaluation(t *testing.T) {
 	s := res.Directions[0]
 	assert.False(t, s.InForce)
 	assert.Equal(t, "Direction of 26 July 2018 (not modelled)", s.RevokedByInstrument)
-	assert.Equal(t, "in force from 25 Jan 2018 to 25 Jul 2018", s.Period(event.London))
+	assert.Equal(t, "in force from 25 Jan 2018 to 25 Jul 2018", s.Period(event.London()))
 	assert.Empty(t, res.Findings[0].Version, "a direction's own end is not a variation")
 }
 

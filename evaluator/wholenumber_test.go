@@ -45,8 +45,8 @@ func history(t *testing.T, days string) []event.Event {
 	var attrs map[string]any
 	require.NoError(t, json.Unmarshal([]byte(`{"days": `+days+`}`), &attrs))
 	return []event.Event{
-		{ID: "req", Type: "request", At: time.Date(2018, time.June, 4, 9, 0, 0, 0, event.London), Attrs: attrs},
-		{ID: "ans", Type: "answer", At: time.Date(2018, time.June, 7, 16, 0, 0, 0, event.London), Attrs: map[string]any{}},
+		{ID: "req", Type: "request", At: time.Date(2018, time.June, 4, 9, 0, 0, 0, event.London()), Attrs: attrs},
+		{ID: "ans", Type: "answer", At: time.Date(2018, time.June, 7, 16, 0, 0, 0, event.London()), Attrs: map[string]any{}},
 	}
 }
 
@@ -54,7 +54,7 @@ func history(t *testing.T, days string) []event.Event {
 // from Monday 4 June 2018 is Thursday 7 June, as 3 is, and the answer on
 // 7 June meets it.
 func TestWholeNumberFloatIsAnInt(t *testing.T) {
-	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London)
+	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London())
 	for _, days := range []string{"3", "3.0", "3e0"} {
 		res, err := evaluator.Evaluate(answerWithin(t, nil), history(t, days), evaluator.Options{AsOf: asOf})
 		require.NoError(t, err, "Evaluate with days %s", days)
@@ -75,7 +75,7 @@ func TestWholeNumberFloatIsAnInt(t *testing.T) {
 // naming the attribute and its value, and with a vocabulary declaring the
 // attribute an int the history is refused at load.
 func TestFractionalDaysNamed(t *testing.T) {
-	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London)
+	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London())
 	_, err := evaluator.Evaluate(answerWithin(t, nil), history(t, "2.5"), evaluator.Options{AsOf: asOf})
 	require.Error(t, err)
 	var ee *obligation.EvalError

@@ -72,7 +72,7 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 			index[h] = i
 		}
 	}
-	for _, req := range Reserved {
+	for _, req := range reserved {
 		if _, ok := index[req]; !ok {
 			errs.Add(at(headerLine, 1), "header", "missing column %q: the header row needs id, type and at, then one column per attribute%s",
 				req, yamlx.Suggest(req, cols))

@@ -50,7 +50,7 @@ func TestCSVSpreadsheetHabits(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "access-1", got[0].ID)
 	assert.Equal(t, "request", got[0].Type)
-	assert.Equal(t, time.Date(2018, 3, 1, 0, 0, 0, 0, event.London), got[0].At)
+	assert.Equal(t, time.Date(2018, 3, 1, 0, 0, 0, 0, event.London()), got[0].At)
 	assert.Equal(t, map[string]any{"note": `Essex asked for files, "urgent"`, "kind": "access"}, got[0].Attrs)
 	assert.Equal(t, map[string]any{"note": "two\nlines"}, got[1].Attrs, "a trailing empty cell is an absent attribute")
 	assert.Equal(t, 3, got[0].Pos.Line)

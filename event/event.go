@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -68,8 +69,11 @@ func WholeNumber(v any) (int64, bool) {
 	return 0, false
 }
 
-// Reserved names the keys that are not attributes.
-var Reserved = []string{"id", "type", "at"}
+// Reserved returns the keys that are not attributes: id, type and at.
+func Reserved() []string { return slices.Clone(reserved[:]) }
+
+// reserved is Reserved for the readers, without a copy per event.
+var reserved = [...]string{"id", "type", "at"}
 
 // Attr returns a string attribute, or "".
 func (e *Event) Attr(name string) string {
@@ -77,11 +81,14 @@ func (e *Event) Attr(name string) string {
 	return s
 }
 
-// London is the Europe/London time zone, the default for bare dates. It
-// never fails to load and needs no zone database on the host: the package
-// embeds one (time/tzdata), so a program built with it runs in distroless
-// images and on Windows.
-var London = london()
+// London returns the Europe/London time zone, the default for bare dates.
+// It never fails to load and needs no zone database on the host: the
+// package embeds one (time/tzdata), so a program built with it runs in
+// distroless images and on Windows. It is a function, not a variable, so
+// that no program can change the zone every other package reads.
+func London() *time.Location { return londonZone }
+
+var londonZone = london()
 
 // london loads Europe/London from the host's or the embedded zone database.
 // If even that failed (a broken build), it falls back to the rule the UK has

@@ -22,7 +22,7 @@ func ExampleParse() {
 		panic(err)
 	}
 	for _, ev := range events {
-		fmt.Println(ev.ID, ev.Type, ev.At.In(event.London).Format("2006-01-02 15:04 MST"), ev.DateOnly, ev.Attr("from"))
+		fmt.Println(ev.ID, ev.Type, ev.At.In(event.London()).Format("2006-01-02 15:04 MST"), ev.DateOnly, ev.Attr("from"))
 	}
 	pages, whole := event.WholeNumber(events[1].Attrs["pages"])
 	fmt.Println("pages:", pages, whole)

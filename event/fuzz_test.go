@@ -122,7 +122,7 @@ func FuzzParseVocabulary(f *testing.F) {
 		}
 		for typ, attrs := range v.Types {
 			for a, at := range attrs {
-				if slices.Contains(Reserved, a) || !slices.Contains(attrTypes, string(at)) {
+				if slices.Contains(reserved[:], a) || !slices.Contains(attrTypes, string(at)) {
 					t.Fatalf("type %q declares %q as %q", typ, a, at)
 				}
 			}

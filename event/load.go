@@ -52,7 +52,7 @@ func (o Options) vocabulary() *Vocabulary {
 
 func (o Options) loc() *time.Location {
 	if o.Location == nil {
-		return London
+		return London()
 	}
 	return o.Location
 }

@@ -41,7 +41,7 @@ func TestFormatsReadAlike(t *testing.T) {
 		evs, err := event.Parse(name, []byte(src), event.Options{})
 		require.NoError(t, err, name)
 		require.Len(t, evs, 2, name)
-		assert.Equal(t, time.Date(2018, 2, 14, 0, 0, 0, 0, event.London), evs[0].At, name)
+		assert.Equal(t, time.Date(2018, 2, 14, 0, 0, 0, 0, event.London()), evs[0].At, name)
 		assert.True(t, evs[0].DateOnly, name)
 		assert.Equal(t, "2018-04-25T22:30:00Z", evs[1].At.UTC().Format(time.RFC3339), name)
 		assert.Equal(t, map[string]any{"from": "dcs", "pages": int64(12), "urgent": true, "score": 2.5, "meeting": "bm-1"}, evs[1].Attrs, name)
@@ -117,7 +117,7 @@ func mustFail(_ []event.Event, err error) error { return err }
 func TestRFC3339LowerCaseAndSpace(t *testing.T) {
 	want := time.Date(2018, 4, 25, 22, 30, 0, 0, time.UTC)
 	for _, s := range []string{"2018-04-25T22:30:00Z", "2018-04-25t22:30:00z", "2018-04-25 23:30:00+01:00"} {
-		got, dateOnly, err := event.ParseTime(s, event.London)
+		got, dateOnly, err := event.ParseTime(s, event.London())
 		require.NoError(t, err, s)
 		assert.False(t, dateOnly, s)
 		assert.True(t, want.Equal(got), "%s: got %s", s, got)

@@ -24,15 +24,15 @@ func TestUKRulesAgreeWithZoneDatabase(t *testing.T) {
 
 func TestLondonIsTheRealZone(t *testing.T) {
 	// 25 March 2018 was the last Sunday of March: BST from 01:00 UTC.
-	before := time.Date(2018, 3, 25, 0, 59, 0, 0, time.UTC).In(London)
-	after := time.Date(2018, 3, 25, 1, 0, 0, 0, time.UTC).In(London)
+	before := time.Date(2018, 3, 25, 0, 59, 0, 0, time.UTC).In(London())
+	after := time.Date(2018, 3, 25, 1, 0, 0, 0, time.UTC).In(London())
 	if _, off := before.Zone(); off != 0 {
 		t.Errorf("00:59 UTC on 25 March 2018: offset %d, want 0", off)
 	}
 	if name, off := after.Zone(); off != 3600 || name != "BST" {
 		t.Errorf("01:00 UTC on 25 March 2018: %s%+d, want BST+3600", name, off)
 	}
-	if London.String() != "Europe/London" {
-		t.Errorf("London is %q", London)
+	if London().String() != "Europe/London" {
+		t.Errorf("London is %q", London())
 	}
 }

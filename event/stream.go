@@ -538,7 +538,7 @@ func (r *Reader) member(name string, kind jsontext.Kind, val []byte, valOff int6
 
 // endEvent notes the reserved keys an event lacks.
 func (r *Reader) endEvent(base diag.Position, path string, seen *[3]bool) {
-	for i, k := range Reserved {
+	for i, k := range reserved {
 		if !seen[i] {
 			r.problem(&diag.Error{Pos: base, Path: path, Msg: fmt.Sprintf("missing required key %q: %s", k, reservedWhat[k])})
 		}

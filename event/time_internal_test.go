@@ -20,8 +20,8 @@ func TestParseTimeFastAgreesWithSlow(t *testing.T) {
 		"2018-04-2a", "２０１８-04-25",
 	}
 	for _, s := range inputs {
-		ft, fd, ok := fastTime(s, London)
-		st, sd, err := slowTime(s, London)
+		ft, fd, ok := fastTime(s, London())
+		st, sd, err := slowTime(s, London())
 		if !ok {
 			continue
 		}
@@ -35,15 +35,15 @@ func TestParseTimeFastAgreesWithSlow(t *testing.T) {
 	}
 	// The forms exports write take the fast path.
 	for _, s := range []string{"2018-04-25", "2018-04-25T23:30:00+01:00", "2018-04-25T22:30:00Z", "2018-04-25T23:30:00.250+01:00"} {
-		if _, _, ok := fastTime(s, London); !ok {
+		if _, _, ok := fastTime(s, London()); !ok {
 			t.Errorf("%q: not read by the fast path", s)
 		}
 	}
 	// Every instant of a year, in both UK offsets, agrees.
-	for tm := time.Date(2018, 1, 1, 0, 0, 0, 0, London); tm.Year() == 2018; tm = tm.Add(97 * time.Minute) {
+	for tm := time.Date(2018, 1, 1, 0, 0, 0, 0, London()); tm.Year() == 2018; tm = tm.Add(97 * time.Minute) {
 		s := tm.Format(time.RFC3339)
-		ft, _, ok := fastTime(s, London)
-		st, _, _ := slowTime(s, London)
+		ft, _, ok := fastTime(s, London())
+		st, _, _ := slowTime(s, London())
 		if !ok || !ft.Equal(st) || ft.Format(time.RFC3339) != s {
 			t.Fatalf("%s: fast %v ok %v, general %v", s, ft, ok, st)
 		}
@@ -53,7 +53,7 @@ func TestParseTimeFastAgreesWithSlow(t *testing.T) {
 // The reader's same-day shortcut gives what ParseTime gives, whatever came
 // before: other days, other offsets, fractions, dates, bad times.
 func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
-	r := &Reader{loc: London}
+	r := &Reader{loc: London()}
 	seq := []string{
 		"2018-04-25T09:00:00+01:00", "2018-04-25T09:00:07+01:00", "2018-04-25T23:59:59+01:00", "2018-04-25T00:00:00+01:00",
 		"2018-04-25T09:00:07Z", "2018-04-25T09:00:08Z", "2018-04-26T09:00:08Z", "2018-04-26T09:00:08.5Z", "2018-04-26T09:00:09Z",
@@ -63,7 +63,7 @@ func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
 	}
 	for _, s := range seq {
 		got, gd, _, gerr := r.time([]byte(s))
-		want, wd, werr := ParseTime(s, London)
+		want, wd, werr := ParseTime(s, London())
 		if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 			t.Errorf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
 		}

@@ -32,11 +32,11 @@ func TestUncertainAtInEveryFormat(t *testing.T) {
 		}
 		for i, w := range want {
 			e := evs[i]
-			assert.Equal(t, w.first, e.At.In(event.London).Format("2006-01-02"), "%s %s", name, e.ID)
-			assert.Zero(t, e.At.In(event.London).Hour(), "%s %s starts at midnight", name, e.ID)
+			assert.Equal(t, w.first, e.At.In(event.London()).Format("2006-01-02"), "%s %s", name, e.ID)
+			assert.Zero(t, e.At.In(event.London()).Hour(), "%s %s starts at midnight", name, e.ID)
 			assert.True(t, e.DateOnly, "%s %s", name, e.ID)
 			assert.Equal(t, w.through, e.Through.String(), "%s %s", name, e.ID)
-			assert.Equal(t, w.long, e.Days(event.London).Long(), "%s %s", name, e.ID)
+			assert.Equal(t, w.long, e.Days(event.London()).Long(), "%s %s", name, e.ID)
 		}
 	}
 	for name, src := range sources {

@@ -97,8 +97,8 @@ func Merge(vs ...*Vocabulary) *Vocabulary {
 	return out
 }
 
-// VocabularyKeys are the keys of a vocabulary mapping.
-var VocabularyKeys = []string{"event_types", "source", "description"}
+// VocabularyKeys returns the keys of a vocabulary mapping.
+func VocabularyKeys() []string { return []string{"event_types", "source", "description"} }
 
 // ParseVocabulary reads a vocabulary file: a mapping whose event_types key
 // maps each type to a mapping of attribute names to types (string, int,
@@ -128,7 +128,7 @@ func LoadVocabulary(path string, lim Limits) (*Vocabulary, error) {
 // the direction loader uses it for vocabularies written inline, through
 // internal/hooks. Problems go to doc.Errs.
 func vocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
-	m := doc.Map(n, path, VocabularyKeys...)
+	m := doc.Map(n, path, VocabularyKeys()...)
 	if m == nil {
 		return nil
 	}
@@ -157,7 +157,7 @@ func vocabularyFromYAML(doc *yamlx.Doc, n *yaml.Node, path string) *Vocabulary {
 		}
 		for _, a := range am.Keys() {
 			apath := yamlx.Join(yamlx.Join(tpath, t), a)
-			if slices.Contains(Reserved, a) {
+			if slices.Contains(reserved[:], a) {
 				doc.Errorf(am.Key(a), apath, "%q is part of every event; declare only the other attributes", a)
 				continue
 			}
@@ -276,7 +276,7 @@ func checkType(x any, want AttrType) string {
 		if !ok {
 			return "a date (2018-04-20) or an RFC 3339 time"
 		}
-		if _, _, err := ParseTime(s, London); err != nil {
+		if _, _, err := ParseTime(s, London()); err != nil {
 			return "a date (2018-04-20) or an RFC 3339 time"
 		}
 	case List:

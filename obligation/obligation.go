@@ -31,8 +31,8 @@ const (
 	Prohibition Kind = "prohibition"
 )
 
-// Kinds lists the kinds in the order the format documents them.
-var Kinds = []Kind{Recurring, Once, Triggered, Prohibition}
+// Kinds returns the kinds in the order the format documents them.
+func Kinds() []Kind { return []Kind{Recurring, Once, Triggered, Prohibition} }
 
 // Unit is the unit of a Period.
 type Unit string

@@ -21,8 +21,8 @@ import (
 // with an assumed date due 10 Oct and a duty due 1 Nov: next is 10 Oct,
 // marked "*".
 func TestBatchNextDeadlineIsTheCouncilsDuty(t *testing.T) {
-	asOf := evaluator.EndOfDay(2018, time.September, 30, event.London)
-	due := func(d int, m time.Month) time.Time { return evaluator.EndOfDay(2018, m, d, event.London) }
+	asOf := evaluator.EndOfDay(2018, time.September, 30, event.London())
+	due := func(d int, m time.Month) time.Time { return evaluator.EndOfDay(2018, m, d, event.London()) }
 	res := &evaluator.Result{AsOf: asOf, Findings: []evaluator.Finding{
 		{Direction: "x", Obligation: "adviser", Clause: "A3", Role: obligation.Expectation, Status: evaluator.Open, Due: "2018-10-01", DueAt: due(1, time.October)},
 		{Direction: "x", Obligation: "late-one", Clause: "9", Role: obligation.Duty, Status: evaluator.Open, Due: "2018-11-01", DueAt: due(1, time.November)},

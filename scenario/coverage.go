@@ -24,11 +24,13 @@ const (
 	DayAfter  Boundary = "day after"
 )
 
-// Boundaries lists the boundaries in date order.
-var Boundaries = []Boundary{DayBefore, DueDay, DayAfter}
+// Boundaries returns the boundaries in date order.
+func Boundaries() []Boundary { return []Boundary{DayBefore, DueDay, DayAfter} }
 
-// Outcomes lists the statuses coverage counts, in report order.
-var Outcomes = []evaluator.Status{evaluator.Met, evaluator.Late, evaluator.Missed, evaluator.Open, evaluator.Breached}
+// Outcomes returns the statuses coverage counts, in report order.
+func Outcomes() []evaluator.Status {
+	return []evaluator.Status{evaluator.Met, evaluator.Late, evaluator.Missed, evaluator.Open, evaluator.Breached}
+}
 
 // Coverage says which clauses and outcomes a set of scenarios exercises.
 type Coverage struct {
@@ -56,7 +58,7 @@ func (c *ObligationCoverage) Applicable() []evaluator.Status {
 	if c.Kind == obligation.Prohibition {
 		return []evaluator.Status{evaluator.Breached}
 	}
-	return Outcomes[:4]
+	return Outcomes()[:4]
 }
 
 // HasDeadlines reports whether the obligation's instances fall due.
@@ -81,7 +83,7 @@ func (c *ObligationCoverage) Untested() (outcomes []evaluator.Status, boundaries
 		}
 	}
 	if c.HasDeadlines() {
-		for _, b := range Boundaries {
+		for _, b := range Boundaries() {
 			if c.Boundaries[b] == 0 {
 				boundaries = append(boundaries, b)
 			}
@@ -215,10 +217,10 @@ func (cov *Coverage) WriteText(w io.Writer) error {
 		for _, o := range dc.Obligations {
 			fmt.Fprintf(tw, "  %s\t%s", o.Clause, o.ID)
 			app := o.Applicable()
-			for _, s := range Outcomes {
+			for _, s := range Outcomes() {
 				fmt.Fprintf(tw, "\t%s", cell(o.Outcomes[s], contains(app, s)))
 			}
-			for _, b := range Boundaries {
+			for _, b := range Boundaries() {
 				fmt.Fprintf(tw, "\t%s", cell(o.Boundaries[b], o.HasDeadlines()))
 			}
 			fmt.Fprintln(tw)

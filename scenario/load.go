@@ -315,7 +315,7 @@ func (p *parser) scenario(n *yaml.Node, path string, defDirs, defHist *yaml.Node
 	if rn := m.Value("revoked"); rn != nil {
 		dirs = p.revoke(dirs, rn, yamlx.Join(path, "revoked"))
 	}
-	loc := event.London
+	loc := event.London()
 	if len(dirs) > 0 {
 		loc = dirs[0].Location
 		for _, d := range dirs[1:] {

@@ -18,9 +18,13 @@
 // authority. FS embeds them for tools written in Go.
 package schemas
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
-// FS holds the schema files.
-//
+// FS returns the schema files (read-only).
+func FS() fs.FS { return files }
+
 //go:embed *.schema.json
-var FS embed.FS
+var files embed.FS

@@ -26,7 +26,7 @@ func compile(t *testing.T) map[workspace.Kind]*jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
 	for _, name := range []string{"direction.schema.json", "events.schema.json", "scenario.schema.json", "vocabulary.schema.json"} {
-		data, err := fs.ReadFile(schemas.FS, name)
+		data, err := fs.ReadFile(schemas.FS(), name)
 		require.NoError(t, err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 		require.NoError(t, err, name)

@@ -110,11 +110,11 @@ func strictProblems(v any, path, inherited string) []string {
 }
 
 func TestSchemasAreStrict(t *testing.T) {
-	files, err := fs.Glob(schemas.FS, "*.schema.json")
+	files, err := fs.Glob(schemas.FS(), "*.schema.json")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 8)
 	for _, f := range files {
-		data, err := fs.ReadFile(schemas.FS, f)
+		data, err := fs.ReadFile(schemas.FS(), f)
 		require.NoError(t, err)
 		var v map[string]any
 		require.NoError(t, json.Unmarshal(data, &v), f)

@@ -84,7 +84,7 @@ func loadDirections(paths []string) (*directions, error) {
 	}
 	loc := ws.Location
 	if loc == nil {
-		loc = event.London
+		loc = event.London()
 	}
 	return &directions{set: set, loc: loc, vocab: direction.VocabularyOf(ws.Directions...), inputs: ws.Inputs(), loaded: time.Now().UTC()}, nil
 }

@@ -213,23 +213,28 @@ func (s *Server) Close() {
 	s.stopWebhooks()
 }
 
-// Timeouts bound every connection, so a slow or stalled client cannot
-// hold a connection (or a goroutine) for ever.
-var Timeouts = struct {
-	ReadHeader, Read, Write, Idle, Shutdown time.Duration
-}{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 120 * time.Second, Idle: 120 * time.Second, Shutdown: 30 * time.Second}
+// The timeouts bound every connection, so a slow or stalled client cannot
+// hold a connection (or a goroutine) for ever; ShutdownTimeout bounds how
+// long Serve waits for requests in flight when it stops.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+	ShutdownTimeout   = 30 * time.Second
+)
 
 // Serve serves on ln until ctx is done, then shuts down gracefully:
 // it stops accepting, lets requests in flight finish (up to
-// Timeouts.Shutdown) and stops the monitors. ready, if not nil, is told
+// ShutdownTimeout) and stops the monitors. ready, if not nil, is told
 // the address once listening.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: Timeouts.ReadHeader,
-		ReadTimeout:       Timeouts.Read,
-		WriteTimeout:      Timeouts.Write,
-		IdleTimeout:       Timeouts.Idle,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          s.cfg.Log,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -242,7 +247,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), Timeouts.Shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)
 	s.Close()

@@ -62,7 +62,7 @@ func at(s string) error {
 	if s == lastAt {
 		return nil
 	}
-	_, _, err := event.ParseTime(s, event.London)
+	_, _, err := event.ParseTime(s, event.London())
 	lastAt = s
 	return err
 }

@@ -80,7 +80,7 @@ func (e embedded) council(t *testing.T, name, folder string, asOf time.Time) rep
 // and explain (text, JSON).
 func TestEmbedderWritesWhatTheCLIWrites(t *testing.T) {
 	const asOf = "2018-09-30"
-	at := evaluator.EndOfDay(2018, time.September, 30, event.London)
+	at := evaluator.EndOfDay(2018, time.September, 30, event.London())
 	dir := filepath.Join(national, "ambridge")
 	amb := embed(t, dir)
 	one := amb.council(t, "", "", at)

@@ -20,10 +20,10 @@ func outputSchema(t *testing.T, name string) *jsonschema.Schema {
 	const base = "https://github.com/dfe-tools/directions/schemas/"
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	files, err := fs.Glob(schemas.FS, "*.schema.json")
+	files, err := fs.Glob(schemas.FS(), "*.schema.json")
 	require.NoError(t, err)
 	for _, f := range files {
-		data, err := fs.ReadFile(schemas.FS, f)
+		data, err := fs.ReadFile(schemas.FS(), f)
 		require.NoError(t, err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 		require.NoError(t, err, f)

@@ -35,6 +35,59 @@ type listed struct {
 // `go doc` shows everything a caller needs and every function can be
 // called.
 func TestPublicAPIClosed(t *testing.T) {
+	var problems []string
+	found := map[string]*types.Package{}
+	for _, pkg := range publicPackages(t) {
+		found[pkg.Path()] = pkg
+		problems = append(problems, check(pkg)...)
+	}
+	problems = append(problems, checkWriters(found)...)
+	sort.Strings(problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// TestNoExportedVariables fails when a public package exports a variable:
+// any importer could assign to it and change what every other package
+// sees (event.London was one; a program that set it to UTC moved every
+// deadline). Values are constants or functions instead. Sentinel errors
+// (ErrX of type error) are the one exception, as in the standard library
+// (io.EOF): callers compare against them with errors.Is.
+func TestNoExportedVariables(t *testing.T) {
+	var problems []string
+	for _, pkg := range publicPackages(t) {
+		problems = append(problems, exportedVars(pkg)...)
+	}
+	sort.Strings(problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// exportedVars lists pkg's exported package-level variables, but for
+// sentinel errors.
+func exportedVars(pkg *types.Package) []string {
+	var out []string
+	errType := types.Universe.Lookup("error").Type()
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !v.Exported() {
+			continue
+		}
+		if strings.HasPrefix(name, "Err") && types.Identical(v.Type(), errType) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s.%s is an exported variable (%s): make it a constant or a function", pkg.Path(), name, v.Type()))
+	}
+	return out
+}
+
+// publicPackages type-checks, from export data, every public package of
+// the module.
+func publicPackages(t *testing.T) []*types.Package {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("compiles export data for the whole module")
 	}
@@ -69,21 +122,18 @@ func TestPublicAPIClosed(t *testing.T) {
 		}
 		return os.Open(f)
 	})
-	var problems []string
-	found := map[string]*types.Package{}
+	var pkgs []*types.Package
 	for _, p := range public {
 		pkg, err := imp.Import(p.ImportPath)
 		if err != nil {
 			t.Fatalf("import %s: %v", p.ImportPath, err)
 		}
-		found[p.ImportPath] = pkg
-		problems = append(problems, check(pkg)...)
+		pkgs = append(pkgs, pkg)
 	}
-	problems = append(problems, checkWriters(found)...)
-	sort.Strings(problems)
-	for _, p := range problems {
-		t.Error(p)
+	if len(pkgs) < 10 {
+		t.Fatalf("found only %d public packages", len(pkgs))
 	}
+	return pkgs
 }
 
 // writers are the public functions that write each documented output

@@ -38,7 +38,7 @@ func utc(y int, m time.Month, d, h, min, s, ns int) time.Time {
 }
 
 func TestAdversarialDateFunctions(t *testing.T) {
-	e, err := New(event.London, calendar.Default())
+	e, err := New(event.London(), calendar.Default())
 	require.NoError(t, err)
 	const last = 999999999
 	for expr, want := range map[string]any{
@@ -111,7 +111,7 @@ func TestAdversarialDateFunctions(t *testing.T) {
 }
 
 func TestAdversarialDateRejectsImpossible(t *testing.T) {
-	e, err := New(event.London, nil)
+	e, err := New(event.London(), nil)
 	require.NoError(t, err)
 	for _, expr := range []string{`date("2019-02-29")`, `date("2018-04-31")`, `date("2018-04-25T23:30:00")`} {
 		checked, iss := e.env.Compile(expr)
@@ -160,7 +160,7 @@ func TestAdversarialDateFunctionsWhereMidnightIsSkipped(t *testing.T) {
 // Steps that leave the years 1 to 9999 (CEL's timestamp range), or that
 // would overflow the arithmetic, are errors rather than wrapped dates.
 func TestAdversarialDateFunctionsOutOfRange(t *testing.T) {
-	e, err := New(event.London, nil)
+	e, err := New(event.London(), nil)
 	require.NoError(t, err)
 	for _, expr := range []string{
 		`addMonths(date("2018-01-01"), 9223372036854775807)`, // wrapped to 30 Nov 2017 before
@@ -216,7 +216,7 @@ func TestAdversarialDateFunctionsWhereADayIsSkipped(t *testing.T) {
 
 // addWorkingDays stays within the years 1 to 9999 as addDays does.
 func TestAdversarialAddWorkingDaysOutOfRange(t *testing.T) {
-	e, err := New(event.London, calendar.Default())
+	e, err := New(event.London(), calendar.Default())
 	require.NoError(t, err)
 	for _, expr := range []string{`addWorkingDays(date("9999-12-30"), 5)`, `addWorkingDays(date("0001-01-02"), -5)`} {
 		checked, iss := e.env.Compile(expr)

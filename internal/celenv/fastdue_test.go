@@ -57,7 +57,7 @@ func TestFastDueAgreesWithCEL(t *testing.T) {
 	}
 	params := Map(map[string]any{"days": int64(20), "neg": int64(-7), "huge": int64(4_000_000), "name": "x"})
 	var locs []*time.Location
-	locs = append(locs, event.London)
+	locs = append(locs, event.London())
 	if sp, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
 		locs = append(locs, sp) // clocks went forward at midnight until 2019
 	}

@@ -91,7 +91,7 @@ func History(o Options) ([]event.Event, Planted) {
 	if o.Years <= 0 {
 		o.Years = 1
 	}
-	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), loc: event.London}
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0x5eed)), loc: event.London()}
 	g.duties()
 	g.noise()
 	sort.SliceStable(g.events, func(i, j int) bool { return g.events[i].At.Before(g.events[j].At) })
@@ -235,7 +235,7 @@ func AppendJSONL(b []byte, ev *event.Event) []byte {
 	b = appendString(b, ev.Type)
 	b = append(b, `,"at":`...)
 	if ev.DateOnly {
-		b = appendString(b, civil.In(ev.At, event.London).String())
+		b = appendString(b, civil.In(ev.At, event.London()).String())
 	} else {
 		b = appendString(b, ev.At.Format(time.RFC3339Nano))
 	}
@@ -292,7 +292,7 @@ func WriteHistory(w io.Writer, o Options) (int, Planted, error) {
 	noise := o.Noise
 	o.Noise = 0
 	duties, p := History(o)
-	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0xbad5eed)), loc: event.London, n: len(duties) + 1}
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, 0xbad5eed)), loc: event.London(), n: len(duties) + 1}
 	want := 0
 	if noise > 0 {
 		want = int(float64(p.Relevant) * noise / (1 - noise))

@@ -41,7 +41,7 @@ func Zone(set *direction.Set) *time.Location {
 			}
 		}
 	}
-	return event.London
+	return event.London()
 }
 
 // DueText is a finding's due date for people: "25 Apr 2018", or the range

@@ -309,7 +309,7 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 	ws.addVocabularies()
 	loc := ws.Location
 	if loc == nil {
-		loc = event.London
+		loc = event.London()
 	}
 	vocab := direction.VocabularyOf(ws.Directions...)
 	eopts := event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab}
