@@ -70,7 +70,7 @@ func TestRuntimeCostLimitStopsNestedComprehension(t *testing.T) {
 	require.True(t, errors.As(err, &ee), "an *obligation.EvalError, got %T", err)
 	assert.Equal(t, "pairs", ee.Obligation, "the error names the obligation")
 	assert.Equal(t, "e1", ee.Event, "and the event")
-	assert.Contains(t, err.Error(), "cost limit exceeded")
+	assert.Contains(t, err.Error(), "cost limit exceeded (raise Cost.MaxEval)", "names the option that raises it")
 	assert.True(t, strings.HasPrefix(err.Error(), "costly.yaml:14:19: obligation pairs"), "positioned at the expression: %v", err)
 
 	// The budget is configurable: with more, the same evaluation completes.

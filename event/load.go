@@ -342,7 +342,7 @@ func depth(v any) int {
 
 // tooDeep is the problem of an attribute value over the depth limit.
 func tooDeep(limit int) string {
-	return fmt.Sprintf("the value nests more than %d levels deep (raise Limits.MaxDepth to read it)", limit)
+	return fmt.Sprintf("the value nests more than %d levels deep (%s to read it)", limit, yamlx.RaiseLimit("Limits.MaxDepth"))
 }
 
 // describe names a value in a message.

@@ -243,7 +243,7 @@ func (r *Reader) readErr(err error) error {
 	switch {
 	case errors.Is(err, errHistoryTooBig):
 		return diag.List{{Pos: diag.Position{File: r.name, Line: 1, Column: 1}, Msg: fmt.Sprintf(
-			"file is over the limit of %d bytes (raise Limits.MaxHistoryBytes to read it)", r.in.max)}}
+			"file is over the limit of %d bytes (%s to read it)", r.in.max, yamlx.RaiseLimit("Limits.MaxHistoryBytes"))}}
 	case errors.Is(err, errEventTooLong):
 		return diag.List{{Pos: r.ev.Pos, Msg: fmt.Sprintf(
 			"event is longer than %d bytes: an event of a JSON history is at most %d bytes", MaxLine, MaxLine)}}

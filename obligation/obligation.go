@@ -14,6 +14,7 @@ import (
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
 	"github.com/dfe-tools/directions/internal/hooks"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // Kind says how an obligation falls due.
@@ -457,6 +458,9 @@ func (o *Obligation) wrap(err error, key string, ev *event.Event, others ...*eve
 	}
 	if strings.Contains(err.Error(), "no such overload") {
 		err = fractional(err, append([]*event.Event{ev}, others...))
+	}
+	if strings.Contains(err.Error(), "actual cost limit exceeded") {
+		err = fmt.Errorf("%w (%s)", err, yamlx.RaiseLimit("Cost.MaxEval"))
 	}
 	var p diag.Position
 	switch key {

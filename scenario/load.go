@@ -129,6 +129,9 @@ var (
 type Loader struct {
 	// Limits bound every YAML file read; the zero value means the defaults.
 	Limits event.Limits
+	// Cost bounds the CEL expressions of the directions the scenarios
+	// name; the zero value means the defaults.
+	Cost direction.CostLimits
 
 	dirs   map[string]loaded[*direction.Direction]
 	events map[string]loaded[[]event.Event]
@@ -239,7 +242,7 @@ func (p *parser) direction(path string, at *yaml.Node, key string) *direction.Di
 	}
 	r, ok := p.l.dirs[path]
 	if !ok {
-		r.v, r.err = direction.Load(path, direction.Options{Limits: p.l.Limits})
+		r.v, r.err = direction.Load(path, direction.Options{Limits: p.l.Limits, Cost: p.l.Cost})
 		p.l.dirs[path] = r
 	}
 	if r.err != nil {

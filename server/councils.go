@@ -13,6 +13,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/report"
 )
 
@@ -37,8 +38,8 @@ type loaded struct {
 // loadTree reads the council folders under dir: each folder holding a
 // direction file is a council. A council whose directions do not load is
 // returned with err set, so that the others still load.
-func loadTree(dir string) ([]loaded, error) {
-	tree, err := workspace.SplitTree([]string{dir})
+func loadTree(dir string, opts direction.Options) ([]loaded, error) {
+	tree, err := workspace.SplitTree([]string{dir}, yamlx.LimitsOf(opts.Limits))
 	if err != nil {
 		return nil, err
 	}
@@ -63,18 +64,18 @@ func loadTree(dir string) ([]loaded, error) {
 			}
 		}
 		if l.err == nil {
-			l.dirs, l.err = loadDirections(dirFiles)
+			l.dirs, l.err = loadDirections(dirFiles, opts)
 		}
 		out = append(out, l)
 	}
 	return out, nil
 }
 
-func loadDirections(paths []string) (*directions, error) {
+func loadDirections(paths []string, opts direction.Options) (*directions, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no direction file")
 	}
-	ws, err := workspace.Load(paths, direction.Options{})
+	ws, err := workspace.Load(paths, opts)
 	if err != nil {
 		return nil, err
 	}

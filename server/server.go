@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
 )
 
@@ -30,6 +31,9 @@ type Config struct {
 	Import bool
 	// MaxBody bounds an ingest request's body; default 16 MiB.
 	MaxBody int64
+	// Load bounds reading the directions and, with Import, the history
+	// files (Limits, Cost); the zero value takes the defaults.
+	Load direction.Options
 	// Now is the clock; default time.Now. Tests move it.
 	Now func() time.Time
 	// Log receives errors and notices; default standard error.
@@ -86,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.loadWebhooks(ctx); err != nil {
 		return nil, err
 	}
-	tree, err := loadTree(cfg.Dir)
+	tree, err := loadTree(cfg.Dir, cfg.Load)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +136,7 @@ func (s *Server) importHistories(ctx context.Context, c *council, paths []string
 			return err
 		}
 		d := c.dirs
-		evs, err := event.Parse(p, data, event.Options{Location: d.loc, Vocabulary: d.vocab})
+		evs, err := event.Parse(p, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: s.cfg.Load.Limits})
 		if err != nil {
 			return fmt.Errorf("importing %s: %w", p, err)
 		}
@@ -171,7 +175,7 @@ func (s *Server) councilNames() []string {
 func (s *Server) Reload() (map[string]string, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
-	tree, err := loadTree(s.cfg.Dir)
+	tree, err := loadTree(s.cfg.Dir, s.cfg.Load)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ import (
 // folders, or when CSV output was asked for. Otherwise check goes on as for
 // one council (and reports any loading error itself).
 func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format string, strict bool, prog *progress) (code int, done bool) {
-	tree, err := workspace.SplitTree(paths)
+	tree, err := workspace.SplitTree(paths, env.yamlLimits())
 	csvOut := format == "csv" || format == "csv-summary"
 	if err != nil || len(tree.Councils) == 0 || (len(tree.Councils) == 1 && !csvOut) {
 		return 0, false
@@ -32,7 +32,7 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 		env.errorf("directions check: %d file(s) lie in no council folder (a folder holding a direction file), so no council's directions apply to them:\n  %s\nmove each into its council's folder, or check it with that council's files", len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
 		return exitInvalid, true
 	}
-	results := checkCouncils(ctx, tree.Councils, asOf, runtime.GOMAXPROCS(0), prog)
+	results := checkCouncils(ctx, tree.Councils, asOf, env.opts, runtime.GOMAXPROCS(0), prog)
 	prog.done()
 	switch cs := reportCouncils(results); format {
 	case "json":
@@ -95,7 +95,7 @@ func reportCouncils(results []councilResult) []report.Council {
 // checkCouncils evaluates each council on a pool of at most workers
 // goroutines. Results come back in the councils' order, whatever order the
 // work finishes in.
-func checkCouncils(ctx context.Context, councils []workspace.Council, asOf string, workers int, prog *progress) []councilResult {
+func checkCouncils(ctx context.Context, councils []workspace.Council, asOf string, opts direction.Options, workers int, prog *progress) []councilResult {
 	out := make([]councilResult, len(councils))
 	if workers < 1 {
 		workers = 1
@@ -107,7 +107,7 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out[i] = checkCouncil(ctx, councils[i], asOf, prog)
+				out[i] = checkCouncil(ctx, councils[i], asOf, opts, prog)
 			}
 		}()
 	}
@@ -125,22 +125,22 @@ func checkCouncils(ctx context.Context, councils []workspace.Council, asOf strin
 
 // checkCouncil evaluates one council: streamed when it can be, loaded
 // otherwise, with the same findings either way.
-func checkCouncil(ctx context.Context, c workspace.Council, asOf string, prog *progress) councilResult {
-	if r, ok := streamCouncil(ctx, c, asOf, prog); ok {
+func checkCouncil(ctx context.Context, c workspace.Council, asOf string, opts direction.Options, prog *progress) councilResult {
+	if r, ok := streamCouncil(ctx, c, asOf, opts, prog); ok {
 		return r
 	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted: loading the history again would only delay stopping.
 		return councilResult{Council: c, Err: err}
 	}
-	return loadCouncil(ctx, c, asOf)
+	return loadCouncil(ctx, c, asOf, opts)
 }
 
 // loadCouncil loads every file of a council and evaluates its events in
 // memory: the path for everything streamCouncil does not take.
-func loadCouncil(ctx context.Context, c workspace.Council, asOf string) councilResult {
+func loadCouncil(ctx context.Context, c workspace.Council, asOf string, opts direction.Options) councilResult {
 	r := councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}}
-	ws, err := workspace.Load(c.Paths, direction.Options{})
+	ws, err := workspace.Load(c.Paths, opts)
 	if err != nil {
 		r.Err = err
 		return r

@@ -30,11 +30,11 @@ import (
 // Standard input is loaded, since it cannot be read twice. Findings are
 // put in Evaluate's order (direction, obligation, instance); each file's
 // SHA-256 is computed as it is read.
-func streamCouncil(ctx context.Context, c workspace.Council, asOf string, progress *progress) (r councilResult, ok bool) {
+func streamCouncil(ctx context.Context, c workspace.Council, asOf string, lopts direction.Options, progress *progress) (r councilResult, ok bool) {
 	if slices.Contains(c.Paths, workspace.Stdin) {
 		return r, false
 	}
-	ws, histories, err := workspace.LoadDeferred(c.Paths, direction.Options{}, streamable)
+	ws, histories, err := workspace.LoadDeferred(c.Paths, lopts, streamable)
 	if err != nil || len(histories) == 0 || len(ws.Events) > 0 {
 		return r, false
 	}
@@ -46,7 +46,7 @@ func streamCouncil(ctx context.Context, c workspace.Council, asOf string, progre
 	if err != nil {
 		return r, false
 	}
-	opts := event.Options{Location: ws.Location, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
+	opts := event.Options{Location: ws.Location, Limits: lopts.Limits, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
 	src := &councilSource{files: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
 	defer src.close()
 	var findings []evaluator.Finding

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/synth"
 	"github.com/dfe-tools/directions/internal/workspace"
@@ -82,9 +83,9 @@ func TestStreamCouncilAgreesWithLoading(t *testing.T) {
 		}
 		c := streamedCouncil(t, files)
 		for _, asOf := range []string{"2018-06-30", "2020-12-31"} {
-			got, ok := streamCouncil(context.Background(), c, asOf, nil)
+			got, ok := streamCouncil(context.Background(), c, asOf, direction.Options{}, nil)
 			require.True(t, ok, "seed %d: a sorted JSON Lines council should stream", seed)
-			want := loadCouncil(context.Background(), c, asOf)
+			want := loadCouncil(context.Background(), c, asOf, direction.Options{})
 			require.Equal(t, reportJSON(t, want), reportJSON(t, got), "seed %d as of %s", seed, asOf)
 		}
 	}
@@ -111,10 +112,10 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
 			c := streamedCouncil(t, files)
-			_, ok := streamCouncil(context.Background(), c, "2018-12-31", nil)
+			_, ok := streamCouncil(context.Background(), c, "2018-12-31", direction.Options{}, nil)
 			require.False(t, ok)
 			// And the answer is loading's, since checkCouncil falls back.
-			require.Equal(t, loadCouncil(context.Background(), c, "2018-12-31").Row, checkCouncil(context.Background(), c, "2018-12-31", nil).Row)
+			require.Equal(t, loadCouncil(context.Background(), c, "2018-12-31", direction.Options{}).Row, checkCouncil(context.Background(), c, "2018-12-31", direction.Options{}, nil).Row)
 		})
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/report"
 )
 
@@ -120,13 +122,13 @@ func TestCheckTreeCSVIsOneTablePerFormat(t *testing.T) {
 
 // The pool's size must not change the output or its order.
 func TestCheckCouncilsDeterministic(t *testing.T) {
-	tree, err := workspace.SplitTree([]string{"../../examples"})
+	tree, err := workspace.SplitTree([]string{"../../examples"}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(tree.Councils), 4)
 	var outs []string
 	for _, workers := range []int{1, 3, 16} {
 		var b bytes.Buffer
-		require.NoError(t, report.WriteBatchJSON(&b, reportCouncils(checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers, nil))))
+		require.NoError(t, report.WriteBatchJSON(&b, reportCouncils(checkCouncils(context.Background(), tree.Councils, "2018-09-30", direction.Options{}, workers, nil))))
 		outs = append(outs, b.String())
 	}
 	assert.Equal(t, outs[0], outs[1])
@@ -181,12 +183,12 @@ func copyDir(t *testing.T, from, to string) {
 
 // go test -run '^$' -bench CheckCouncils -count 6 ./cmd/directions
 func BenchmarkCheckCouncils(b *testing.B) {
-	tree, err := workspace.SplitTree([]string{"../../examples"})
+	tree, err := workspace.SplitTree([]string{"../../examples"}, yamlx.Limits{})
 	require.NoError(b, err)
 	for _, workers := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
-				for _, r := range checkCouncils(context.Background(), tree.Councils, "2018-09-30", workers, nil) {
+				for _, r := range checkCouncils(context.Background(), tree.Councils, "2018-09-30", direction.Options{}, workers, nil) {
 					if r.Err != nil {
 						b.Fatal(r.Err)
 					}

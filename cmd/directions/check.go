@@ -33,6 +33,9 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 	fs.SetOutput(io.Discard) // parseArgs words flag errors itself
 	usageLines[name] = usageLine
 	env.flags = fs
+	if readsInput[name] {
+		env.limits = addLimitFlags(fs)
+	}
 	fs.Usage = func() {
 		if env.parsing && !env.help {
 			return
@@ -58,6 +61,9 @@ func parseArgs(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, bool) {
 			fmt.Fprintln(env.stderr, flagError(fs, err))
 		}
 		return nil, false
+	}
+	if env.limits != nil {
+		env.opts = env.limits.options()
 	}
 	if fs.NArg() == 0 {
 		env.errorf("directions %s: no PATH given", fs.Name())
@@ -108,7 +114,7 @@ func parseAsOf(s string, loc *time.Location) (time.Time, error) {
 }
 
 func loadWorkspace(env *cliEnv, cmd string, paths []string) (*workspace.Workspace, *direction.Set, bool) {
-	ws, err := workspace.Load(paths, direction.Options{})
+	ws, err := workspace.Load(paths, env.opts)
 	if err != nil {
 		env.errorf("%v", err)
 		return nil, nil, false
@@ -185,7 +191,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	// One council, given as a folder or as files: the same streaming path
 	// as each council of a tree.
-	r := checkCouncil(ctx, workspace.Council{Paths: paths}, *asOf, prog)
+	r := checkCouncil(ctx, workspace.Council{Paths: paths}, *asOf, env.opts, prog)
 	prog.done()
 	if r.Err != nil {
 		env.errorf("%v", r.Err)

@@ -126,15 +126,30 @@ func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
-		var known []string
-		fs.VisitAll(func(f *flag.Flag) { known = append(known, "--"+f.Name) })
+		var known, own []string
+		limits := false
+		fs.VisitAll(func(f *flag.Flag) {
+			known = append(known, "--"+f.Name)
+			if isLimitFlag(f.Name) {
+				limits = true
+			} else {
+				own = append(own, "--"+f.Name)
+			}
+		})
 		hint := yamlx.Suggest("--"+name, known)
 		if strings.HasPrefix(hint, "; expected one of: ") {
-			hint = "; the flags are: " + strings.TrimPrefix(hint, "; expected one of: ")
+			// The command's own flags; the limit flags, the same on
+			// every command, are summed up rather than listed.
+			hint = "; the flags are: " + strings.Join(own, ", ")
+			if limits {
+				hint += ", and the input limits (--max-bytes and others; see --help)"
+			}
 		}
 		hint = strings.ReplaceAll(hint, `"`, "")
 		msg = "unknown flag --" + name + hint
 	}
+	// The flag package writes -name; the help and this tool write --name.
+	msg = strings.Replace(msg, " for flag -", " for flag --", 1)
 	return fmt.Sprintf("directions %s: %s\nRun 'directions %s --help' for usage.", fs.Name(), msg, fs.Name())
 }
 
@@ -356,16 +371,31 @@ func writeFish(w io.Writer, cmds []completionCmd) error {
 // printFlags lists a command's flags as --name, the way gh and kubectl
 // show them (the flag package accepts one dash or two).
 func printFlags(w io.Writer, fs *flag.FlagSet) {
+	var limits []*flag.Flag
 	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
-		if name != "" {
-			line += " " + name
+		if isLimitFlag(f.Name) {
+			limits = append(limits, f)
+			return
 		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-			usage += fmt.Sprintf(" (default %q)", f.DefValue)
-		}
-		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+		printFlag(w, f)
 	})
 	fmt.Fprintf(w, "  --help\n      print this help on standard output and exit 0\n")
+	if len(limits) > 0 {
+		fmt.Fprintf(w, "\ninput limits (the same on every command that reads files):\n")
+		for _, f := range limits {
+			printFlag(w, f)
+		}
+	}
+}
+
+func printFlag(w io.Writer, f *flag.Flag) {
+	name, usage := flag.UnquoteUsage(f)
+	line := "  --" + f.Name
+	if name != "" {
+		line += " " + name
+	}
+	if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+		usage += fmt.Sprintf(" (default %q)", f.DefValue)
+	}
+	fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 }

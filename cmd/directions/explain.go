@@ -30,7 +30,7 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 		fs.Usage()
 		return exitInvalid
 	}
-	if tree, err := workspace.SplitTree(paths); err == nil && len(tree.Councils) > 1 {
+	if tree, err := workspace.SplitTree(paths, env.yamlLimits()); err == nil && len(tree.Councils) > 1 {
 		names := make([]string, len(tree.Councils))
 		for i, c := range tree.Councils {
 			names[i] = c.Dir

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
@@ -49,6 +50,11 @@ type cliEnv struct {
 	parsing bool
 	// flags is the command's flag set, for completion.
 	flags *flag.FlagSet
+	// limits are the command's limit flags, if it reads input, and opts
+	// the loader options they give once parsed (the zero value, the
+	// library's defaults, until then).
+	limits limitFlags
+	opts   direction.Options
 }
 
 func (e *cliEnv) errorf(format string, args ...any) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/synth"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
@@ -107,9 +108,9 @@ func TestCheckPathsAgree(t *testing.T) {
 			paths, err := filepath.Glob(filepath.Join(dir, "*"))
 			require.NoError(t, err)
 			c := streamedCouncilAt(dir, paths)
-			got, ok := streamCouncil(context.Background(), c, "2019-08-31", nil)
+			got, ok := streamCouncil(context.Background(), c, "2019-08-31", direction.Options{}, nil)
 			require.True(t, ok, form)
-			assert.Equal(t, reportJSON(t, loadCouncil(context.Background(), c, "2019-08-31")), reportJSON(t, got), form)
+			assert.Equal(t, reportJSON(t, loadCouncil(context.Background(), c, "2019-08-31", direction.Options{})), reportJSON(t, got), form)
 		}
 	}
 }

@@ -25,7 +25,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("%s", formatError("report", *format, "html"))
 		return exitInvalid
 	}
-	tree, err := workspace.SplitTree(paths)
+	tree, err := workspace.SplitTree(paths, env.yamlLimits())
 	if err != nil {
 		env.errorf("directions report: %v", err)
 		return exitInvalid
@@ -38,7 +38,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions report: %d file(s) lie in no council folder (a folder holding a direction file):\n  %s", len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
 		return exitInvalid
 	}
-	results := checkCouncils(ctx, tree.Councils, *asOf, runtime.GOMAXPROCS(0), nil)
+	results := checkCouncils(ctx, tree.Councils, *asOf, env.opts, runtime.GOMAXPROCS(0), nil)
 	for _, r := range results {
 		if r.Err != nil {
 			env.errorf("%v", r.Err)

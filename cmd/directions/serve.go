@@ -56,7 +56,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, server.Config{Dir: paths[0], Store: st, Import: *imp, MaxBody: *maxBody})
+	srv, err := server.New(ctx, server.Config{Dir: paths[0], Store: st, Import: *imp, MaxBody: *maxBody, Load: env.opts})
 	if err != nil {
 		env.errorf("directions serve: %v", err)
 		return exitInvalid

@@ -47,7 +47,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions stream: --window must be 0 or more, not %d", *window)
 		return exitInvalid
 	}
-	set, histories, vocab, err := loadForStream(paths)
+	set, histories, vocab, err := loadForStream(paths, env.opts)
 	if err != nil {
 		env.errorf("%v", err)
 		return exitInvalid
@@ -59,7 +59,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC()
-	src := &streamSource{files: histories, opts: event.Options{Location: loc, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
+	src := &streamSource{files: histories, opts: event.Options{Location: loc, Limits: env.opts.Limits, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
 		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
 	defer src.close()
 	defer src.progress.done()
@@ -124,7 +124,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 
 // loadForStream loads the direction (and vocabulary) files under paths and
 // lists the JSON Lines histories, which are read later, as evaluated.
-func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary, error) {
+func loadForStream(paths []string, opts direction.Options) (*direction.Set, []string, *event.Vocabulary, error) {
 	names, root, err := workspace.ExpandFrom(paths)
 	if err != nil {
 		return nil, nil, nil, err
@@ -137,7 +137,7 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 			histories = append(histories, name)
 			continue
 		}
-		kind, data, err := workspace.Probe(name, yamlx.Limits{})
+		kind, data, err := workspace.Probe(name, yamlx.LimitsOf(opts.Limits))
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -148,7 +148,7 @@ func loadForStream(paths []string) (*direction.Set, []string, *event.Vocabulary,
 		}
 		switch kind {
 		case workspace.Direction:
-			d, err := direction.Parse(name, data, direction.Options{})
+			d, err := direction.Parse(name, data, opts)
 			if err != nil {
 				errs.Append(diag.Position{File: name}, err)
 				continue

@@ -33,7 +33,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		console.stdout = env.stderr
 		env = &console
 	}
-	files, dirFiles, err := scenarioFiles(paths)
+	files, dirFiles, err := scenarioFiles(paths, env.yamlLimits())
 	if err != nil {
 		env.errorf("directions test: %v", err)
 		return exitInvalid
@@ -43,7 +43,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	var (
-		loader   scenario.Loader
+		loader   = scenario.Loader{Limits: env.opts.Limits, Cost: env.opts.Cost}
 		outcomes []*scenario.Outcome
 	)
 	for _, name := range files {
@@ -76,7 +76,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 		// scenario names shows with every clause unexercised.
 		var also []*direction.Direction
 		for _, name := range dirFiles {
-			d, err := direction.Load(name, direction.Options{})
+			d, err := direction.Load(name, env.opts)
 			if err != nil {
 				invalid++
 				env.errorf("%v", err)
@@ -113,7 +113,7 @@ func runTest(_ context.Context, env *cliEnv, args []string) int {
 // scenarioFiles expands paths and keeps the scenario files, and apart the
 // direction files found in directories. A file named explicitly must be a
 // scenario file.
-func scenarioFiles(paths []string) (scenarios, directions []string, err error) {
+func scenarioFiles(paths []string, lim yamlx.Limits) (scenarios, directions []string, err error) {
 	for _, p := range paths {
 		names, err := workspace.Expand([]string{p})
 		if err != nil {
@@ -121,7 +121,7 @@ func scenarioFiles(paths []string) (scenarios, directions []string, err error) {
 		}
 		explicit := len(names) == 1 && names[0] == p
 		for _, n := range names {
-			kind, _, err := workspace.Probe(n, yamlx.Limits{})
+			kind, _, err := workspace.Probe(n, lim)
 			if err != nil {
 				return nil, nil, err
 			}

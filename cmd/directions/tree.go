@@ -21,10 +21,10 @@ type councilSet struct {
 // council failed to load or a file lies in no council's folder. Outside a
 // tree, validate (anyDirections) accepts files holding no direction.
 func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) ([]councilSet, bool) {
-	tree, err := workspace.SplitTree(paths)
+	tree, err := workspace.SplitTree(paths, env.yamlLimits())
 	if err != nil || len(tree.Councils) < 2 {
 		if anyDirections {
-			ws, err := workspace.Load(paths, direction.Options{})
+			ws, err := workspace.Load(paths, env.opts)
 			var set *direction.Set
 			if err == nil {
 				set, err = ws.Set()

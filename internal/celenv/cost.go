@@ -129,8 +129,8 @@ func valueSize(vals ...ref.Val) uint64 {
 
 func costError(est cost.Estimate, limit uint64) string {
 	return fmt.Sprintf("expression is too expensive: its estimated worst-case cost is %s, over the limit of %d "+
-		"(comprehensions over event data are assumed to see up to %d elements; avoid nesting them)",
-		costString(est.Max), limit, AssumedSize)
+		"(comprehensions over event data are assumed to see up to %d elements; avoid nesting them, or %s)",
+		costString(est.Max), limit, AssumedSize, yamlx.RaiseLimit("Cost.MaxEstimated"))
 }
 
 func costString(c uint64) string {

@@ -37,7 +37,8 @@ type Tree struct {
 // nearest enclosing council folder. With at most one council folder, every
 // file belongs to it, so that a direction and a history kept apart are
 // still evaluated together, as Load would. Councils are sorted by name.
-func SplitTree(paths []string) (*Tree, error) {
+// lim bounds the YAML files read to classify them, as Load's options do.
+func SplitTree(paths []string, lim yamlx.Limits) (*Tree, error) {
 	names, err := Expand(paths)
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func SplitTree(paths []string) (*Tree, error) {
 		// Only YAML needs reading to be classified: JSON, JSON Lines and
 		// CSV files are histories by their extension, and a national
 		// tree's histories run to gigabytes.
-		kind, _, err := Probe(n, yamlx.Limits{})
+		kind, _, err := Probe(n, lim)
 		if err != nil {
 			return nil, err
 		}

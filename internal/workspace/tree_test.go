@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 const dirYAML = "id: d\ntitle: t\nissued: 2018-01-01\nobligations: []\n"
@@ -28,7 +29,7 @@ func TestSplitTree(t *testing.T) {
 	write(t, filepath.Join(root, "a", "sub", "direction.yaml"), dirYAML)
 	write(t, filepath.Join(root, "notes.yaml"), "events: []\n")
 
-	tree, err := SplitTree([]string{root})
+	tree, err := SplitTree([]string{root}, yamlx.Limits{})
 	require.NoError(t, err)
 	var names []string
 	for _, c := range tree.Councils {
@@ -46,7 +47,7 @@ func TestSplitTreeOneCouncilTakesEverything(t *testing.T) {
 	hist := filepath.Join(root, "histories", "h.yaml")
 	write(t, dir, dirYAML)
 	write(t, hist, "events: []\n")
-	tree, err := SplitTree([]string{dir, hist})
+	tree, err := SplitTree([]string{dir, hist}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.Len(t, tree.Councils, 1)
 	assert.Equal(t, "directions", tree.Councils[0].Name)
@@ -58,7 +59,7 @@ func TestSplitTreeSameName(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	write(t, filepath.Join(a, "x", "d.yaml"), dirYAML)
 	write(t, filepath.Join(b, "x", "d.yaml"), dirYAML)
-	_, err := SplitTree([]string{a, b})
+	_, err := SplitTree([]string{a, b}, yamlx.Limits{})
 	assert.ErrorContains(t, err, `same name "x"`)
 }
 
@@ -79,12 +80,12 @@ func TestWhatIfDirectionsInScenarioFolders(t *testing.T) {
 	assert.Equal(t, WhatIf, Classify(supposed, []byte("revokes: [d]\n")))
 	assert.Equal(t, Direction, Classify(real, []byte("revokes: [d]\n")), "a revokes key alone makes a direction")
 
-	tree, err := SplitTree([]string{council})
+	tree, err := SplitTree([]string{council}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.Len(t, tree.Councils, 1)
 	assert.Equal(t, []string{real}, tree.Councils[0].Paths)
 
-	tree, err = SplitTree([]string{real, supposed})
+	tree, err = SplitTree([]string{real, supposed}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.Len(t, tree.Councils, 1, "named, it joins the council")
 	assert.Equal(t, []string{real, supposed}, tree.Councils[0].Paths)
@@ -122,12 +123,12 @@ func TestWhatIfOnlyBelowTheFolderWalked(t *testing.T) {
 	require.Len(t, ws.Directions, 1, "the council's own direction is read; the one in its scenarios folder is not")
 	assert.Equal(t, "d", ws.Directions[0].ID)
 
-	tree, err := SplitTree([]string{council})
+	tree, err := SplitTree([]string{council}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.Len(t, tree.Councils, 1)
 	assert.Equal(t, []string{real}, tree.Councils[0].Paths)
 
-	tree, err = SplitTree([]string{filepath.Join(root, "scenarios")})
+	tree, err = SplitTree([]string{filepath.Join(root, "scenarios")}, yamlx.Limits{})
 	require.NoError(t, err)
 	require.Len(t, tree.Councils, 1, "a tree of councils kept in a folder called scenarios")
 	assert.Equal(t, []string{real}, tree.Councils[0].Paths)

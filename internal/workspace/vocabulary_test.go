@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/yamlx"
 )
 
 // copyExamples copies the examples a test needs, with the shared
@@ -63,7 +64,7 @@ func TestVocabularyFilesAreNeitherHistoriesNorOrphans(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Vocabulary, Classify(vocab, b))
 
-	tree, err := SplitTree([]string{dir})
+	tree, err := SplitTree([]string{dir}, yamlx.Limits{})
 	require.NoError(t, err)
 	assert.Empty(t, tree.Orphans)
 	assert.Len(t, tree.Councils, 2)

@@ -94,8 +94,13 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 	if field == "" {
 		field = "MaxBytes"
 	}
+	size := fmt.Sprintf("file is %d bytes, over", n)
+	if n == lim.MaxBytes+1 {
+		// ReadFile stops one byte past the limit: the size is unknown.
+		size = "file is over"
+	}
 	return &diag.Error{Pos: diag.Position{File: file, Line: 1, Column: 1},
-		Msg: fmt.Sprintf("file is %d bytes, over the limit of %d bytes: split it into smaller files (a Go program can raise Limits.%s; the directions command has no flag for it)", n, lim.MaxBytes, field)}
+		Msg: fmt.Sprintf("%s the limit of %d bytes: split it into smaller files, or %s", size, lim.MaxBytes, RaiseLimit("Limits."+field))}
 }
 
 // ReadFile reads a regular file, stopping one byte past the size limit
@@ -287,11 +292,11 @@ func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
 	}
 	total := count(root, 1)
 	if tooDeep != nil {
-		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels; flatten the data (a Go program can raise Limits.MaxDepth; the directions command has no flag for it)", lim.MaxDepth)}
+		return &diag.Error{Pos: d.Pos(tooDeep), Msg: fmt.Sprintf("nesting is deeper than the limit of %d levels; flatten the data, or %s", lim.MaxDepth, RaiseLimit("Limits.MaxDepth"))}
 	}
 	if total > lim.MaxNodes {
 		return &diag.Error{Pos: d.Pos(root), Msg: fmt.Sprintf("document expands to more than %d nodes, counting each alias (*name) as a copy of what it names; "+
-			"write the data out without multiplying aliases (a Go program can raise Limits.MaxNodes; the directions command has no flag for it)", lim.MaxNodes)}
+			"write the data out without multiplying aliases, or %s", lim.MaxNodes, RaiseLimit("Limits.MaxNodes"))}
 	}
 	return nil
 }
