@@ -42,6 +42,8 @@ func exitCodesLine(cmd string) string {
 	s, ok := exitCodes[cmd]
 	if !ok {
 		s = "0 success; 2 bad usage"
+	} else {
+		s += "; 130 stopped by Ctrl-C"
 	}
 	return "exit status: " + s
 }
