@@ -47,7 +47,11 @@
 // relative to it, or an inline mapping; see event.Vocabulary): its
 // expressions may then read only the attributes the vocabulary declares for
 // the event types they can see, so that a misspelt event.form is an error at
-// load rather than a condition that is never true. Options bound the size
+// load rather than a condition that is never true. Histories read for a
+// Set (LoadHistory, ReadHistory) are checked against the set's vocabulary
+// unless the caller opts out (event.Options.SkipVocabulary), and
+// CheckEvents checks events made in code, so that a misspelt event type
+// is refused in Go as the command line refuses it. Options bound the size
 // of the file (Limits) and the cost of each expression, estimated at load
 // and counted at evaluation (Cost); see docs/limits.md.
 //

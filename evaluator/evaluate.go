@@ -41,6 +41,10 @@ func EndOfDay(year int, month time.Month, day int, loc *time.Location) time.Time
 // Evaluate checks events against every direction in set as of opts.AsOf.
 // It does not modify set or events. An expression that fails on an event
 // gives an *obligation.EvalError naming the obligation and the event.
+// It does not hold events to the set's vocabulary: an event of a type no
+// condition names is simply irrelevant. Read histories with
+// set.LoadHistory, or check events made in code with set.CheckEvents, so
+// that a misspelt type is refused rather than ignored.
 //
 // When a direction's issue or end date, or an event's date, is known only
 // to a month or a range of days, Evaluate weighs every day it may be and

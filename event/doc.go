@@ -21,7 +21,11 @@
 // A Vocabulary (ParseVocabulary, usually named by a direction) lists the
 // event types a history may use and their attributes; with
 // Options.Vocabulary set, any other type or attribute, or a value of the
-// wrong type, is an error at its position.
+// wrong type, is an error at its position. The readers here check only
+// against the vocabulary they are given; to read a history for a set of
+// directions, checked against theirs unless Options.SkipVocabulary says
+// not to, use direction.Set.LoadHistory. Vocabulary.Check checks events
+// made in code.
 //
 // # Errors
 //
