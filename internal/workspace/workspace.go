@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"io"
@@ -226,6 +227,11 @@ func Probe(path string, lim yamlx.Limits) (Kind, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if big := yamlx.CheckSize(path, len(data), lim); big != nil {
+		// Cut off at the limit, the file cannot be classified (a
+		// direction would pass for a history): refuse it here.
+		return "", nil, big
+	}
 	return Classify(path, data), data, nil
 }
 
@@ -273,6 +279,11 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 	var errs diag.List
 	for _, name := range names {
 		kind, data, err := Probe(name, yamlx.LimitsOf(opts.Limits))
+		var big *diag.Error
+		if errors.As(err, &big) {
+			errs.Append(diag.Position{File: name}, big) // a file over the size limit; report every one
+			continue
+		}
 		if err != nil {
 			return nil, nil, err
 		}
