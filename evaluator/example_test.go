@@ -25,7 +25,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	history, err := event.Load("../examples/barnet/history.yaml", event.Options{})
+	history, err := set.LoadHistory("../examples/barnet/history.yaml", event.Options{}) // checked against the set's vocabulary
 	if err != nil {
 		panic(err)
 	}

@@ -26,7 +26,7 @@ func ExampleMonitor() {
 	if err != nil {
 		panic(err)
 	}
-	history, err := event.Load("../examples/barnet/history.yaml", event.Options{Vocabulary: d.Vocabulary})
+	history, err := set.LoadHistory("../examples/barnet/history.yaml", event.Options{}) // checked against the set's vocabulary
 	if err != nil {
 		panic(err)
 	}
