@@ -225,7 +225,9 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request, tok *Token) 
 	c.mu.Lock()
 	d := c.dirs
 	c.mu.Unlock()
-	evs, err := event.Parse(file, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: event.Limits{MaxHistoryBytes: int(s.cfg.MaxBody)}})
+	lim := s.cfg.Load.Limits // the operator's limits (serve's --max-depth), with the body's size
+	lim.MaxHistoryBytes = int(s.cfg.MaxBody)
+	evs, err := event.Parse(file, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: lim})
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, problems(err))
 		return
