@@ -1,7 +1,9 @@
 package event_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,4 +60,51 @@ func TestMergeUnitesTypesAndAttributes(t *testing.T) {
 	assert.Equal(t, "", m.File, "merged from two files")
 	assert.Nil(t, event.Merge(nil, nil))
 	assert.Equal(t, map[string]event.AttrType{"from": event.String, "n": event.Int}, a.Types["report"], "Merge leaves its inputs alone")
+}
+
+// Every reader honours Options.SkipVocabulary: a history of a type the
+// vocabulary lacks is refused with it set to false, read with it true,
+// in every format and through the streaming Reader too.
+func TestSkipVocabularyInEveryReader(t *testing.T) {
+	v, err := event.ParseVocabulary("v.yaml", []byte(vocab), event.Limits{})
+	require.NoError(t, err)
+	for name, src := range map[string]string{
+		"h.yaml":  "- {id: a, type: reprot, at: 2018-04-20}\n",
+		"h.json":  `[{"id": "a", "type": "reprot", "at": "2018-04-20"}]`,
+		"h.jsonl": `{"id": "a", "type": "reprot", "at": "2018-04-20"}` + "\n",
+		"h.csv":   "id,type,at\na,reprot,2018-04-20\n",
+	} {
+		_, err := event.Parse(name, []byte(src), event.Options{Vocabulary: v})
+		assert.ErrorContains(t, err, `unknown event type "reprot"`, name)
+		evs, err := event.Parse(name, []byte(src), event.Options{Vocabulary: v, SkipVocabulary: true})
+		assert.NoError(t, err, name)
+		assert.Len(t, evs, 1, name)
+	}
+	rd := event.NewReader("h.jsonl", strings.NewReader(`{"id": "a", "type": "reprot", "at": "2018-04-20"}`+"\n"), event.Options{Vocabulary: v, SkipVocabulary: true})
+	ev, err := rd.Next()
+	require.NoError(t, err, "Reader with SkipVocabulary")
+	assert.Equal(t, "reprot", ev.Type)
+}
+
+// Check reports events made in code by id, with a suggestion; a nil
+// vocabulary accepts anything.
+func TestVocabularyCheck(t *testing.T) {
+	v, err := event.ParseVocabulary("v.yaml", []byte(vocab), event.Limits{})
+	require.NoError(t, err)
+	at := time.Date(2018, 4, 20, 0, 0, 0, 0, time.UTC)
+	evs := []event.Event{
+		{ID: "ok", Type: "note", At: at},
+		{ID: "x", Type: "notes", At: at},
+		{ID: "y", Type: "score", At: at, Attrs: map[string]any{"i": 2.5}},
+	}
+	err = v.Check(evs)
+	var list diag.List
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 2, "%v", err)
+	assert.Equal(t, "events[1].type", list[0].Path)
+	assert.Equal(t, `event "x": unknown event type "notes" (did you mean "note"?) (vocabulary v.yaml)`, list[0].Msg)
+	assert.Equal(t, "events[2].i", list[1].Path)
+	assert.Contains(t, list[1].Msg, `event "y": attribute "i" of a "score" event must be a whole number`)
+	var none *event.Vocabulary
+	assert.NoError(t, none.Check(evs))
 }
