@@ -1,6 +1,7 @@
 package direction
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/dfe-tools/directions/diag"
@@ -16,23 +17,43 @@ func (s *Set) Vocabulary() *event.Vocabulary { return VocabularyOf(s.Directions.
 // event type or attribute the directions do not declare, or a value of
 // the wrong type, is an error at its position with a suggestion, as the
 // command line reports it. opts.Vocabulary, when set, is used instead;
-// opts.SkipVocabulary reads without any check.
+// opts.SkipVocabulary reads without any check. Bare dates are read in the
+// directions' time zone, as the command line reads them, unless
+// opts.Location says otherwise; directions of different zones need it.
 func (s *Set) LoadHistory(path string, opts event.Options) ([]event.Event, error) {
-	return event.Load(path, s.historyOptions(opts))
+	opts, err := s.historyOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return event.Load(path, opts)
 }
 
 // ReadHistory reads a history in format f from r for the set, as
-// event.Read does, with LoadHistory's vocabulary check; name is used in
-// positions.
+// event.Read does, with LoadHistory's vocabulary check and time zone;
+// name is used in positions.
 func (s *Set) ReadHistory(name string, f event.Format, r io.Reader, opts event.Options) ([]event.Event, error) {
-	return event.Read(name, f, r, s.historyOptions(opts))
+	opts, err := s.historyOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return event.Read(name, f, r, opts)
 }
 
-func (s *Set) historyOptions(opts event.Options) event.Options {
+func (s *Set) historyOptions(opts event.Options) (event.Options, error) {
 	if opts.Vocabulary == nil && !opts.SkipVocabulary {
 		opts.Vocabulary = s.Vocabulary()
 	}
-	return opts
+	if opts.Location == nil && len(s.Directions) > 0 {
+		first := s.Directions[0]
+		for _, d := range s.Directions[1:] {
+			if d.Location.String() != first.Location.String() {
+				return opts, fmt.Errorf("direction: the set's directions have different time zones (%s has %s, %s has %s): set event.Options.Location to say in which a history's bare dates are read",
+					first.ID, first.Location, d.ID, d.Location)
+			}
+		}
+		opts.Location = first.Location
+	}
+	return opts, nil
 }
 
 // CheckEvents checks events made in code (or gathered from several

@@ -158,3 +158,47 @@ func TestCheckEvents(t *testing.T) {
 	assert.Contains(t, text, `events[3]: event "d" has no type`)
 	assert.Len(t, list, 4, "CheckEvents:\n%s", text)
 }
+
+// LoadHistory reads bare dates in the directions' time zone, as the
+// command line does: in Auckland, 2018-04-20 starts at 00:00 +12:00, not
+// at midnight in London. Directions of different zones need the caller's.
+func TestLoadHistoryReadsDatesInTheDirectionsZone(t *testing.T) {
+	src := func(id, tz string) string {
+		return `id: ` + id + `
+title: t
+council: c
+issued_by: c
+issued: 2018-01-25
+time_zone: ` + tz + `
+parties: {c: {name: Example Council}}
+obligations:
+  - id: o
+    clause: "1"
+    holder: c
+    summary: s
+    source: example
+    once: {due: 'date("2018-03-01")'}
+    satisfied_by: event.type == "report"
+`
+	}
+	nz, err := direction.Parse("nz.yaml", []byte(src("nz", "Pacific/Auckland")), direction.Options{})
+	require.NoError(t, err)
+	set, err := direction.NewSet(nz)
+	require.NoError(t, err)
+	path := writeHistory(t, "- {id: a, type: report, at: 2018-04-20}\n")
+	evs, err := set.LoadHistory(path, event.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "2018-04-20T00:00:00+12:00", evs[0].At.Format(time.RFC3339), "the directions' zone")
+	evs, err = set.LoadHistory(path, event.Options{Location: time.UTC})
+	require.NoError(t, err)
+	assert.Equal(t, "2018-04-20T00:00:00Z", evs[0].At.Format(time.RFC3339), "the caller's zone")
+
+	uk, err := direction.Parse("uk.yaml", []byte(src("uk", "Europe/London")), direction.Options{})
+	require.NoError(t, err)
+	both, err := direction.NewSet(nz, uk)
+	require.NoError(t, err)
+	_, err = both.LoadHistory(path, event.Options{})
+	assert.ErrorContains(t, err, "different time zones (nz has Pacific/Auckland, uk has Europe/London)")
+	_, err = both.LoadHistory(path, event.Options{Location: time.UTC})
+	assert.NoError(t, err)
+}
