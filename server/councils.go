@@ -105,18 +105,33 @@ type council struct {
 	mu     sync.Mutex
 	dirs   *directions
 	events []event.Event // append-only; readers keep a slice of it
-	// sorted is events in time order, ties in arrival order (as Evaluate
-	// would sort them), remade only when events change; never modified
-	// in place, so readers may keep it.
-	sorted  []event.Event
-	lastSeq int64
-	// rebuild is set while a rebuild of the monitor is scheduled.
-	rebuild *time.Timer
-	mon     *evaluator.Monitor
-	monLast time.Time // the time of the last event the monitor observed
-	timer   *time.Timer
-	live    map[string]LiveFinding
-	order   []string // live keys in the order first reported
+	// eventsGen counts the times events was set back (new directions in
+	// another zone read the stored events again).
+	eventsGen int
+	// sortMu guards sorted: events in time order, ties in arrival order
+	// (as Evaluate would sort them), for a prefix of events of
+	// generation sortedGen. It is remade only when events change and
+	// never modified in place, so readers may keep it; it is kept apart
+	// from mu so that sorting (a copy of the history when late events
+	// arrive) holds up neither ingest nor reads of the other state.
+	sortMu    sync.Mutex
+	sorted    []event.Event
+	sortedGen int
+	lastSeq   int64
+	// rebuild is set while a rebuild of the monitor is scheduled or
+	// running (rebuildOff); rebuildGen names the latest scheduled, so
+	// that one overtaken is dropped.
+	rebuild    *time.Timer
+	rebuildGen int
+	mon        *evaluator.Monitor
+	monLast    time.Time // the time of the last event the monitor observed
+	timer      *time.Timer
+	live       map[string]LiveFinding
+	order      []string // live keys in the order first reported
+	// evals are evaluations kept for reads (evalcache.go), in evalOrder
+	// oldest first.
+	evals     map[evalKey]*evaluation
+	evalOrder []evalKey
 	// pending are final findings not yet in the webhook outbox.
 	pending []pendingFinding
 	stopped bool
@@ -130,28 +145,41 @@ type LiveFinding struct {
 
 // snapshot returns the directions and the events to evaluate.
 func (c *council) snapshot(ctx context.Context) (*directions, []event.Event, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.syncLocked(ctx); err != nil {
+	if err := c.sync(ctx); err != nil {
 		return nil, nil, err
 	}
-	return c.dirs, c.sortedLocked(), nil
+	c.mu.Lock()
+	d, gen, evs := c.dirs, c.eventsGen, c.events
+	c.mu.Unlock()
+	return d, c.sortedFor(gen, evs), nil
 }
 
-// sortedLocked returns the events in time order, ties in arrival order.
-func (c *council) sortedLocked() []event.Event {
+// sortedFor returns the events in time order, ties in arrival order, for
+// evs (events of generation gen, as read under mu) or for more of the
+// council's events if another caller has sorted more since: the result
+// is always the council's events up to some point of arrival, and its
+// length says up to which.
+func (c *council) sortedFor(gen int, evs []event.Event) []event.Event {
+	c.sortMu.Lock()
+	defer c.sortMu.Unlock()
+	if c.sortedGen != gen {
+		if gen < c.sortedGen {
+			return event.Sort(evs) // read before the events were set back
+		}
+		c.sorted, c.sortedGen = nil, gen
+	}
 	n := len(c.sorted)
 	switch {
-	case n == len(c.events):
-	case n > 0 && inOrderAfter(c.events[n:], c.sorted[n-1].At):
+	case n >= len(evs):
+	case n > 0 && inOrderAfter(evs[n:], c.sorted[n-1].At):
 		// New events at or after the last: appending keeps the order.
 		// The capacity is cut so that an append never writes under a
 		// reader's slice.
-		c.sorted = append(c.sorted[:n:n], c.events[n:]...)
+		c.sorted = append(c.sorted[:n:n], evs[n:]...)
 	case n > 0:
-		c.sorted = merge(c.sorted, event.Sort(c.events[n:]))
+		c.sorted = merge(c.sorted, event.Sort(evs[n:]))
 	default:
-		c.sorted = event.Sort(c.events)
+		c.sorted = event.Sort(evs)
 	}
 	return c.sorted[:len(c.sorted):len(c.sorted)]
 }
@@ -186,11 +214,39 @@ func inOrderAfter(evs []event.Event, t time.Time) bool {
 }
 
 // sync reads the events stored since the last sync (by this instance or
-// another sharing the database) and feeds them to the monitor.
+// another sharing the database) and feeds them to the monitor. The store
+// is read and the events decoded without the council's lock, so that
+// neither reads nor ingest queue behind another's trip to the store;
+// syncs that overlap apply each event once.
 func (c *council) sync(ctx context.Context) error {
 	c.mu.Lock()
+	d, after := c.dirs, c.lastSeq
+	c.mu.Unlock()
+	rows, err := c.srv.store.Events(ctx, c.name, after)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	evs, err := decodeStored(c.name, rows, d.loc)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.syncLocked(ctx)
+	if d != c.dirs {
+		// New directions came meanwhile (and may have set the events
+		// back, for a new zone): read again under the lock.
+		return c.syncLocked(ctx)
+	}
+	// Another sync may have applied the first of them already.
+	skip := 0
+	for skip < len(rows) && rows[skip].Seq <= c.lastSeq {
+		skip++
+	}
+	if skip == len(rows) {
+		return nil
+	}
+	c.applyLocked(rows[skip:], evs[skip:])
+	return nil
 }
 
 func (c *council) syncLocked(ctx context.Context) error {
@@ -202,10 +258,16 @@ func (c *council) syncLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.applyLocked(rows, evs)
+	return nil
+}
+
+// applyLocked appends newly stored events and feeds them to the monitor.
+func (c *council) applyLocked(rows []Stored, evs []event.Event) {
 	c.events = append(c.events, evs...)
 	c.lastSeq = rows[len(rows)-1].Seq
 	if c.rebuild != nil {
-		return nil // the scheduled rebuild will read them
+		return // the scheduled rebuild will read them
 	}
 	rebuild := false
 	for i := range evs {
@@ -229,21 +291,10 @@ func (c *council) syncLocked(ctx context.Context) error {
 	case c.mon == nil:
 		c.rebuildLocked()
 	case rebuild:
-		// Rebuilding costs the whole history; under a stream of late
-		// returns do it once a second, not once a batch. Reads do not
-		// wait for it: findings are evaluated from the events.
-		c.rebuild = time.AfterFunc(rebuildDelay, func() {
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			c.rebuild = nil
-			if !c.stopped {
-				c.rebuildLocked()
-			}
-		})
+		c.scheduleRebuildLocked()
 	default:
 		c.advanceLocked()
 	}
-	return nil
 }
 
 // rebuildDelay is how long the monitor may lag after a late return.
@@ -274,7 +325,7 @@ func (c *council) rebuildLocked() {
 	c.live, c.order = map[string]LiveFinding{}, nil
 	c.mon = evaluator.NewMonitor(c.dirs.set, c.reportLocked)
 	c.monLast = time.Time{}
-	sorted := c.sortedLocked()
+	sorted := c.sortedFor(c.eventsGen, c.events)
 	for i := range sorted {
 		if err := c.mon.Observe(&sorted[i]); err != nil {
 			c.srv.logf("council %s: monitor: %v", c.name, err)
@@ -285,14 +336,113 @@ func (c *council) rebuildLocked() {
 	c.advanceLocked()
 }
 
-func (c *council) reportLocked(f evaluator.Finding) {
-	key := FindingID(c.name, f)
-	if _, seen := c.live[key]; !seen {
-		c.order = append(c.order, key)
+// scheduleRebuildLocked rebuilds the monitor after rebuildDelay, off the
+// council's lock (rebuildOff). Rebuilding costs the whole history; under
+// a stream of late returns it runs once a second, not once a batch, and
+// neither reads nor ingest wait for it: findings are evaluated from the
+// events, and events that arrive meanwhile are fed to the new monitor
+// when it is swapped in.
+func (c *council) scheduleRebuildLocked() {
+	c.rebuildGen++
+	gen := c.rebuildGen
+	c.rebuild = time.AfterFunc(rebuildDelay, func() { c.rebuildOff(gen) })
+}
+
+// rebuilding is a monitor being rebuilt off the council's lock, and what
+// it has reported so far.
+type rebuilding struct {
+	// own is set while the monitor is the builder's alone; its reports
+	// are kept here until it is swapped in (under the lock), and go to
+	// the council's after.
+	own     bool
+	live    map[string]LiveFinding
+	order   []string
+	pending []pendingFinding
+}
+
+// rebuildOff makes a new monitor over the events stored so far without
+// holding the council's lock, then, under the lock, feeds it the events
+// that arrived meanwhile and swaps it in. A rebuild overtaken by new
+// directions (which rebuild at once) or by a newer schedule is dropped.
+func (c *council) rebuildOff(gen int) {
+	c.mu.Lock()
+	if c.stopped || gen != c.rebuildGen {
+		c.mu.Unlock()
+		return
 	}
-	c.live[key] = LiveFinding{Reported: c.srv.now().UTC(), Finding: f}
+	d, evGen, evs := c.dirs, c.eventsGen, c.events
+	c.mu.Unlock()
+	sorted := c.sortedFor(evGen, evs)
+	n := len(sorted) // the events it covers, in arrival order
+
+	b := &rebuilding{own: true, live: map[string]LiveFinding{}}
+	mon := evaluator.NewMonitor(d.set, func(f evaluator.Finding) {
+		if b.own {
+			c.record(b.live, &b.order, &b.pending, f)
+			return
+		}
+		c.reportLocked(f)
+	})
+	var last time.Time
+	for i := range sorted {
+		if err := mon.Observe(&sorted[i]); err != nil {
+			c.srv.logf("council %s: monitor: %v", c.name, err)
+			continue
+		}
+		last = sorted[i].At
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped || gen != c.rebuildGen || d != c.dirs {
+		return
+	}
+	c.rebuild = nil
+	c.mon, c.monLast = mon, last
+	c.live, c.order = b.live, b.order
+	c.pending = append(c.pending, b.pending...)
+	b.own = false
+	if len(b.pending) > 0 {
+		c.srv.poke()
+	}
+	// Events stored while it was built, in time order (ties in arrival
+	// order); one dated before what the monitor has seen needs another
+	// rebuild.
+	late := false
+	for _, ev := range event.Sort(c.events[n:]) {
+		if ev.At.Before(c.monLast) {
+			late = true
+			continue
+		}
+		if err := c.mon.Observe(&ev); err != nil {
+			late = true
+			continue
+		}
+		c.monLast = ev.At
+	}
+	if late {
+		c.scheduleRebuildLocked()
+		return
+	}
+	c.advanceLocked()
+}
+
+func (c *council) reportLocked(f evaluator.Finding) {
+	c.record(c.live, &c.order, &c.pending, f)
+}
+
+// record keeps f as the latest finding of its instance in live (order
+// lists the instances as first reported), and a final finding in pending
+// for the council's webhooks, if it has any.
+func (c *council) record(live map[string]LiveFinding, order *[]string, pending *[]pendingFinding, f evaluator.Finding) {
+	key := FindingID(c.name, f)
+	if _, seen := live[key]; !seen {
+		*order = append(*order, key)
+	}
+	now := c.srv.now().UTC()
+	live[key] = LiveFinding{Reported: now, Finding: f}
 	if f.Status != evaluator.Open && len(c.srv.hooksFor(c.name)) > 0 {
-		c.pending = append(c.pending, pendingFinding{reported: c.srv.now().UTC(), f: f})
+		*pending = append(*pending, pendingFinding{reported: now, f: f})
 		c.srv.poke()
 	}
 }
@@ -348,13 +498,15 @@ func (c *council) setDirections(d *directions) {
 	if c.dirs != nil && d.loc.String() != c.dirs.loc.String() {
 		// Stored bare dates were read in the old zone; their text is kept,
 		// so read them again in the new one.
-		c.events, c.sorted, c.lastSeq = nil, nil, 0
+		c.events, c.lastSeq = nil, 0
+		c.eventsGen++
 	}
 	c.dirs = d
 	c.mon = nil
 	if c.rebuild != nil {
 		c.rebuild.Stop()
 		c.rebuild = nil
+		c.rebuildGen++ // one running is dropped
 	}
 	if err := c.syncLocked(context.Background()); err != nil {
 		c.srv.logf("council %s: %v", c.name, err)

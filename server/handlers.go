@@ -302,11 +302,13 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request, tok *Token) {
 }
 
 // asOf reads ?as_of=: a date (the end of that day in the directions'
-// zone) or an RFC 3339 time; default now.
+// zone) or an RFC 3339 time; default now, to the whole second (cut, not
+// rounded, so that nothing is reported missed before its deadline), so
+// that reads in the same second share an evaluation.
 func (s *Server) asOf(r *http.Request, loc *time.Location) (time.Time, error) {
 	v := r.URL.Query().Get("as_of")
 	if v == "" {
-		return s.now(), nil
+		return s.now().Truncate(time.Second), nil
 	}
 	t, err := evaluator.ParseAsOf(v, loc)
 	if err != nil {
@@ -315,21 +317,37 @@ func (s *Server) asOf(r *http.Request, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
+// evaluate is the evaluation of the council's events as of ?as_of=, and
+// on failure the status to answer.
 func (s *Server) evaluate(ctx context.Context, c *council, r *http.Request) (*directions, *evaluator.Result, int, error) {
-	d, evs, err := c.snapshot(ctx)
+	d, e, code, err := s.evaluation(ctx, c, r)
 	if err != nil {
+		return nil, nil, code, err
+	}
+	return d, e.res, 0, nil
+}
+
+// evaluation is evaluate's shared evaluation (see council.evaluate).
+func (s *Server) evaluation(ctx context.Context, c *council, r *http.Request) (*directions, *evaluation, int, error) {
+	var badAsOf error
+	d, e, err := c.evaluate(ctx, func(d *directions) (time.Time, error) {
+		at, err := s.asOf(r, d.loc)
+		badAsOf = err
+		return at, err
+	})
+	var store storeError
+	switch {
+	case err == nil:
+		return d, e, 0, nil
+	case badAsOf != nil:
+		return nil, nil, http.StatusBadRequest, err
+	case errors.As(err, &store):
 		s.logf("council %s: %v", c.name, err)
 		return nil, nil, http.StatusServiceUnavailable, errors.New("the store is unavailable; try again")
+	case ctx.Err() != nil:
+		return nil, nil, http.StatusServiceUnavailable, err
 	}
-	at, err := s.asOf(r, d.loc)
-	if err != nil {
-		return nil, nil, http.StatusBadRequest, err
-	}
-	res, err := evaluator.EvaluateContext(ctx, d.set, evs, evaluator.Options{AsOf: at})
-	if err != nil {
-		return nil, nil, http.StatusInternalServerError, err
-	}
-	return d, res, 0, nil
+	return nil, nil, http.StatusInternalServerError, err
 }
 
 func (s *Server) findings(w http.ResponseWriter, r *http.Request, tok *Token) {
@@ -337,12 +355,14 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request, tok *Token) {
 	if c == nil {
 		return
 	}
-	d, res, code, err := s.evaluate(r.Context(), c, r)
+	d, e, code, err := s.evaluation(r.Context(), c, r)
 	if err != nil {
 		fail(w, code, "%v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, report.NewCheck(d.council(res)))
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(e.findingsJSON(s, d))
 }
 
 func (s *Server) live(w http.ResponseWriter, r *http.Request, tok *Token) {

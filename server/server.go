@@ -61,6 +61,8 @@ type Server struct {
 	reloadMu   sync.Mutex
 
 	mux *http.ServeMux
+	// evalSlots bounds the evaluations running at once (evalcache.go).
+	evalSlots chan struct{}
 }
 
 // New loads the directions under cfg.Dir, rebuilds every council's state
@@ -85,7 +87,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.WebhookBackoff <= 0 {
 		cfg.WebhookBackoff = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, councils: map[string]*council{}, loadErrors: map[string]string{}}
+	s := &Server{cfg: cfg, store: cfg.Store, councils: map[string]*council{}, loadErrors: map[string]string{}, evalSlots: make(chan struct{}, evalSlotCount())}
 	s.tokens.m = map[string]cachedToken{}
 	if err := s.loadWebhooks(ctx); err != nil {
 		return nil, err

@@ -300,9 +300,15 @@ func (s *sqlStore) appendTx(ctx context.Context, tx *sql.Tx, council string, bat
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM events WHERE council = ?`), council).Scan(&seq); err != nil {
 		return 0, 0, err
 	}
-	ins := s.q(`INSERT INTO events (council, seq, id, body, batch, line, col, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council, id) DO NOTHING`)
+	// Prepared once a batch: SQLite otherwise parses the statement again
+	// for every event, which was a tenth of ingest's CPU.
+	ins, err := tx.PrepareContext(ctx, s.q(`INSERT INTO events (council, seq, id, body, batch, line, col, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council, id) DO NOTHING`))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer ins.Close()
 	for _, ev := range batch {
-		res, err := tx.ExecContext(ctx, ins, council, seq+1, ev.ID, ev.Body, ev.Batch, ev.Line, ev.Column, now)
+		res, err := ins.ExecContext(ctx, council, seq+1, ev.ID, ev.Body, ev.Batch, ev.Line, ev.Column, now)
 		if err != nil {
 			return 0, 0, err
 		}
