@@ -348,11 +348,16 @@ func (c *council) scheduleRebuildLocked() {
 	c.rebuild = time.AfterFunc(rebuildDelay, func() { c.rebuildOff(gen) })
 }
 
-// rebuilding is a monitor being rebuilt off the council's lock, and what
-// it has reported so far.
+// rebuilding is a monitor rebuilt off the council's lock, and what it
+// has reported.
 type rebuilding struct {
+	gen  int         // the rebuild's schedule (rebuildGen)
+	dirs *directions // the directions it watches
+	n    int         // the events it has seen: the first n to arrive
+	mon  *evaluator.Monitor
+	last time.Time // the time of the last event it observed
 	// own is set while the monitor is the builder's alone; its reports
-	// are kept here until it is swapped in (under the lock), and go to
+	// are kept here until it is installed (under the lock), and go to
 	// the council's after.
 	own     bool
 	live    map[string]LiveFinding
@@ -361,44 +366,54 @@ type rebuilding struct {
 }
 
 // rebuildOff makes a new monitor over the events stored so far without
-// holding the council's lock, then, under the lock, feeds it the events
-// that arrived meanwhile and swaps it in. A rebuild overtaken by new
-// directions (which rebuild at once) or by a newer schedule is dropped.
+// holding the council's lock, then installs it. A rebuild overtaken by
+// new directions (which rebuild at once) or by a newer schedule is
+// dropped.
 func (c *council) rebuildOff(gen int) {
+	if b := c.buildMonitor(gen); b != nil {
+		c.install(b)
+	}
+}
+
+// buildMonitor replays the stored events into a new monitor without the
+// council's lock; nil if the rebuild is no longer wanted.
+func (c *council) buildMonitor(gen int) *rebuilding {
 	c.mu.Lock()
 	if c.stopped || gen != c.rebuildGen {
 		c.mu.Unlock()
-		return
+		return nil
 	}
 	d, evGen, evs := c.dirs, c.eventsGen, c.events
 	c.mu.Unlock()
 	sorted := c.sortedFor(evGen, evs)
-	n := len(sorted) // the events it covers, in arrival order
-
-	b := &rebuilding{own: true, live: map[string]LiveFinding{}}
-	mon := evaluator.NewMonitor(d.set, func(f evaluator.Finding) {
+	b := &rebuilding{gen: gen, dirs: d, n: len(sorted), own: true, live: map[string]LiveFinding{}}
+	b.mon = evaluator.NewMonitor(d.set, func(f evaluator.Finding) {
 		if b.own {
 			c.record(b.live, &b.order, &b.pending, f)
 			return
 		}
 		c.reportLocked(f)
 	})
-	var last time.Time
 	for i := range sorted {
-		if err := mon.Observe(&sorted[i]); err != nil {
+		if err := b.mon.Observe(&sorted[i]); err != nil {
 			c.srv.logf("council %s: monitor: %v", c.name, err)
 			continue
 		}
-		last = sorted[i].At
+		b.last = sorted[i].At
 	}
+	return b
+}
 
+// install swaps in a rebuilt monitor, feeding it the events stored while
+// it was built.
+func (c *council) install(b *rebuilding) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.stopped || gen != c.rebuildGen || d != c.dirs {
+	if c.stopped || b.gen != c.rebuildGen || b.dirs != c.dirs {
 		return
 	}
 	c.rebuild = nil
-	c.mon, c.monLast = mon, last
+	c.mon, c.monLast = b.mon, b.last
 	c.live, c.order = b.live, b.order
 	c.pending = append(c.pending, b.pending...)
 	b.own = false
@@ -409,7 +424,7 @@ func (c *council) rebuildOff(gen int) {
 	// order); one dated before what the monitor has seen needs another
 	// rebuild.
 	late := false
-	for _, ev := range event.Sort(c.events[n:]) {
+	for _, ev := range event.Sort(c.events[b.n:]) {
 		if ev.At.Before(c.monLast) {
 			late = true
 			continue

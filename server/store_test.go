@@ -59,10 +59,34 @@ func postgresDSN(t *testing.T) string {
 // TestPostgres runs the server's tests against PostgreSQL, each in a
 // schema of its own that is dropped afterwards.
 func TestPostgres(t *testing.T) {
+	usePostgres(t)
+	for name, test := range map[string]func(*testing.T){
+		"IngestIsIdempotentByID":             TestIngestIsIdempotentByID,
+		"BadInputIsPositioned":               TestBadInputIsPositioned,
+		"Access":                             TestAccess,
+		"FindingsAreChecks":                  TestFindingsAreChecks,
+		"ReloadKeepsWorkingDirections":       TestReloadKeepsWorkingDirections,
+		"StoreSurvivesRestartAndOutOfOrder":  TestStoreSurvivesRestartAndOutOfOrderEvents,
+		"MigrationsRefuseANewerStore":        TestMigrationsRefuseANewerStore,
+		"ConcurrentAppendsAreGapFree":        TestConcurrentAppendsAreGapFree,
+		"AConflictFailsOnlyItsBatch":         TestAConflictFailsOnlyItsBatch,
+		"Webhooks":                           TestWebhooks,
+		"TwoInstancesShareOneDatabase":       testTwoInstances,
+		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
+		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
+		"SIGTERMShutsDownGracefully":         TestSIGTERMShutsDownGracefully,
+	} {
+		t.Run(name, test)
+	}
+}
+
+// usePostgres makes testDSN give, until t ends, a schema of its own in
+// the database $DIRECTIONS_TEST_POSTGRES names (dropped afterwards); it
+// skips t when the variable is not set.
+func usePostgres(t *testing.T) {
 	base := postgresDSN(t)
 	admin, err := sql.Open("pgx", base)
 	require.NoError(t, err)
-	defer admin.Close()
 	require.NoError(t, admin.Ping(), "DIRECTIONS_TEST_POSTGRES is set but the server cannot be reached")
 	var mu sync.Mutex
 	schemas := map[string]string{}
@@ -95,25 +119,10 @@ func TestPostgres(t *testing.T) {
 		schemas[key] = u.String()
 		return u.String()
 	}
-	defer func() { testDSN = old }()
-	for name, test := range map[string]func(*testing.T){
-		"IngestIsIdempotentByID":             TestIngestIsIdempotentByID,
-		"BadInputIsPositioned":               TestBadInputIsPositioned,
-		"Access":                             TestAccess,
-		"FindingsAreChecks":                  TestFindingsAreChecks,
-		"ReloadKeepsWorkingDirections":       TestReloadKeepsWorkingDirections,
-		"StoreSurvivesRestartAndOutOfOrder":  TestStoreSurvivesRestartAndOutOfOrderEvents,
-		"MigrationsRefuseANewerStore":        TestMigrationsRefuseANewerStore,
-		"ConcurrentAppendsAreGapFree":        TestConcurrentAppendsAreGapFree,
-		"AConflictFailsOnlyItsBatch":         TestAConflictFailsOnlyItsBatch,
-		"Webhooks":                           TestWebhooks,
-		"TwoInstancesShareOneDatabase":       testTwoInstances,
-		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
-		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
-		"SIGTERMShutsDownGracefully":         TestSIGTERMShutsDownGracefully,
-	} {
-		t.Run(name, test)
-	}
+	t.Cleanup(func() {
+		testDSN = old
+		admin.Close()
+	})
 }
 
 // TestConcurrentAppendsAreGapFree appends from many goroutines at once:
