@@ -38,12 +38,21 @@ func TestRebuildFeedsEventsThatArriveMeanwhile(t *testing.T) {
 
 	// The monitor has advanced to today: a report of 30 May 2018 is a
 	// late return, and schedules a rebuild. Take it in hand.
+	// (Assertions are made off the lock, so that a failure cannot leave
+	// it held.)
+	takeRebuild := func() int {
+		t.Helper()
+		c.mu.Lock()
+		r, gen := c.rebuild, c.rebuildGen
+		if r != nil {
+			r.Stop()
+		}
+		c.mu.Unlock()
+		require.NotNil(t, r, "a late return schedules a rebuild")
+		return gen
+	}
 	post(`{"id": "chair-q1", "type": "report", "at": "2018-05-30", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}`)
-	c.mu.Lock()
-	require.NotNil(t, c.rebuild, "a late return schedules a rebuild")
-	c.rebuild.Stop()
-	gen := c.rebuildGen
-	c.mu.Unlock()
+	gen := takeRebuild()
 	b := c.buildMonitor(gen)
 	require.NotNil(t, b)
 
@@ -54,25 +63,24 @@ func TestRebuildFeedsEventsThatArriveMeanwhile(t *testing.T) {
 	assert.Equal(t, evaluator.Met, status(1), "the rebuilt monitor saw chair-q1")
 	assert.Equal(t, evaluator.Met, status(2), "installing fed it chair-q2, which arrived during the build")
 	c.mu.Lock()
-	assert.Nil(t, c.rebuild, "nothing late arrived during the build")
+	pending := c.rebuild
 	c.mu.Unlock()
+	assert.Nil(t, pending, "nothing late arrived during the build")
 
 	// Again, with a late return among the events that arrive during the
 	// build: it is installed, and another rebuild is scheduled.
 	post(`{"id": "review-1", "type": "review", "at": "2018-08-24", "by": "felpersham"}`)
-	c.mu.Lock()
-	require.NotNil(t, c.rebuild)
-	c.rebuild.Stop()
-	gen = c.rebuildGen
-	c.mu.Unlock()
+	gen = takeRebuild()
 	b = c.buildMonitor(gen)
+	require.NotNil(t, b)
 	post(`{"id": "chair-early", "type": "report", "at": "2018-04-02", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}`)
 	c.install(b)
 	c.mu.Lock()
-	assert.Same(t, b.mon, c.mon, "installed")
-	assert.NotNil(t, c.rebuild, "another rebuild is scheduled for the late return")
-	assert.Greater(t, c.rebuildGen, gen)
+	mon, again, newGen := c.mon, c.rebuild, c.rebuildGen
 	c.mu.Unlock()
+	assert.Same(t, b.mon, mon, "installed")
+	require.NotNil(t, again, "another rebuild is scheduled for the late return")
+	assert.Greater(t, newGen, gen)
 
 	// An overtaken rebuild is dropped.
 	c.mu.Lock()
