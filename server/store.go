@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -300,37 +301,87 @@ func (s *sqlStore) appendTx(ctx context.Context, tx *sql.Tx, council string, bat
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) FROM events WHERE council = ?`), council).Scan(&seq); err != nil {
 		return 0, 0, err
 	}
-	// Prepared once a batch: SQLite otherwise parses the statement again
-	// for every event, which was a tenth of ingest's CPU.
-	ins, err := tx.PrepareContext(ctx, s.q(`INSERT INTO events (council, seq, id, body, batch, line, col, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council, id) DO NOTHING`))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer ins.Close()
-	for _, ev := range batch {
-		res, err := ins.ExecContext(ctx, council, seq+1, ev.ID, ev.Body, ev.Batch, ev.Line, ev.Column, now)
-		if err != nil {
+	// Two statements a chunk of the batch, not one an event: the ids
+	// already stored are looked up together, and the new events inserted
+	// in one multi-row INSERT. An event a statement cost a round trip
+	// each on PostgreSQL (under 1,000 events a second) and a parse each
+	// on SQLite.
+	stored := map[string]Stored{}
+	for chunk := range slices.Chunk(batch, rowsPerStatement) {
+		if err := s.storedIDs(ctx, tx, council, chunk, stored); err != nil {
 			return 0, 0, err
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			seq++
-			added++
+	}
+	fresh := make([]Stored, 0, len(batch))
+	for _, ev := range batch {
+		if old, ok := stored[ev.ID]; ok {
+			if old.Body != ev.Body {
+				if old.Seq == 0 {
+					// Twice in this batch (the readers refuse that).
+					return 0, 0, fmt.Errorf("line %d:%d: event id %q is used twice in the batch (also at line %d:%d)", ev.Line, ev.Column, ev.ID, old.Line, old.Column)
+				}
+				return 0, 0, &ConflictError{ID: ev.ID, Line: ev.Line, Column: ev.Column, Stored: old}
+			}
+			skipped++
 			continue
 		}
-		var old Stored
-		var received string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT seq, body, batch, line, col, received FROM events WHERE council = ? AND id = ?`), council, ev.ID).
-			Scan(&old.Seq, &old.Body, &old.Batch, &old.Line, &old.Column, &received); err != nil {
+		seq++
+		ev.Seq = seq
+		fresh = append(fresh, ev)
+		stored[ev.ID] = Stored{ID: ev.ID, Body: ev.Body, Line: ev.Line, Column: ev.Column}
+	}
+	for chunk := range slices.Chunk(fresh, rowsPerStatement) {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO events (council, seq, id, body, batch, line, col, received) VALUES `)
+		args := make([]any, 0, 8*len(chunk))
+		for i, ev := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?)`)
+			args = append(args, council, ev.Seq, ev.ID, ev.Body, ev.Batch, ev.Line, ev.Column, now)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
 			return 0, 0, err
 		}
-		if old.Body != ev.Body {
-			old.ID = ev.ID
-			old.Receive, _ = time.Parse(time.RFC3339Nano, received)
-			return 0, 0, &ConflictError{ID: ev.ID, Line: ev.Line, Column: ev.Column, Stored: old}
-		}
-		skipped++
 	}
-	return added, skipped, nil
+	return len(fresh), skipped, nil
+}
+
+// rowsPerStatement bounds the rows of one statement: 8 parameters a row
+// stays under SQLite's 32,766 and PostgreSQL's 65,535.
+const rowsPerStatement = 500
+
+// storedIDs adds to into the events of chunk already stored for council,
+// by id.
+func (s *sqlStore) storedIDs(ctx context.Context, tx *sql.Tx, council string, chunk []Stored, into map[string]Stored) error {
+	var b strings.Builder
+	b.WriteString(`SELECT id, seq, body, batch, line, col, received FROM events WHERE council = ? AND id IN (`)
+	args := make([]any, 0, 1+len(chunk))
+	args = append(args, council)
+	for i, ev := range chunk {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args = append(args, ev.ID)
+	}
+	b.WriteByte(')')
+	rows, err := tx.QueryContext(ctx, s.q(b.String()), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var old Stored
+		var received string
+		if err := rows.Scan(&old.ID, &old.Seq, &old.Body, &old.Batch, &old.Line, &old.Column, &received); err != nil {
+			return err
+		}
+		old.Receive, _ = time.Parse(time.RFC3339Nano, received)
+		into[old.ID] = old
+	}
+	return rows.Err()
 }
 
 // appendReq is one batch waiting for the SQLite committer.

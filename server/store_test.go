@@ -75,6 +75,8 @@ func TestPostgres(t *testing.T) {
 		"MonitorTimerReportsAMissedDeadline": TestMonitorTimerReportsAMissedDeadline,
 		"CrashLosesNothingAcknowledged":      TestCrashLosesNothingAcknowledged,
 		"SIGTERMShutsDownGracefully":         TestSIGTERMShutsDownGracefully,
+		"ConcurrentIngestAndReads":           TestConcurrentIngestAndReads,
+		"RebuildFeedsEventsThatArrive":       TestRebuildFeedsEventsThatArriveMeanwhile,
 	} {
 		t.Run(name, test)
 	}
