@@ -22,7 +22,7 @@ import (
 
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
-	"github.com/dfe-tools/directions/internal/checkjson"
+	"github.com/dfe-tools/directions/report"
 )
 
 // load is one run of writers sending batches of events to the three
@@ -269,7 +269,7 @@ func TestConcurrentIngestAndReads(t *testing.T) {
 			want := evaluated(t, c.dirs, evs, at)
 			code, body := h.do("GET", "/v1/councils/"+name+"/findings?as_of="+asOf, h.admin, "", "")
 			require.Equal(t, 200, code, string(body))
-			var got checkjson.Report
+			var got report.Check
 			require.NoError(t, json.Unmarshal(body, &got))
 			assert.Equal(t, want.Findings, got.Findings, "%s as of %s", name, asOf)
 			assert.Equal(t, want.Summary, got.Summary, "%s as of %s", name, asOf)
@@ -308,12 +308,12 @@ func TestConcurrentIngestAndReads(t *testing.T) {
 }
 
 // evaluated is the findings report `check` gives for evs as of at.
-func evaluated(t *testing.T, d *directions, evs []event.Event, at time.Time) checkjson.Report {
+func evaluated(t *testing.T, d *directions, evs []event.Event, at time.Time) report.Check {
 	t.Helper()
 	res, err := evaluator.EvaluateContext(context.Background(), d.set, evs, evaluator.Options{AsOf: at})
 	require.NoError(t, err)
-	var rep checkjson.Report
-	data, err := json.Marshal(checkjson.NewReport(d.inputs, res))
+	var rep report.Check
+	data, err := json.Marshal(report.NewCheck(d.council(res)))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rep))
 	return rep
