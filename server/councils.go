@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -186,21 +187,19 @@ func (c *council) sortedFor(gen int, evs []event.Event) []event.Event {
 
 // merge merges two time-ordered lists into a new one; on equal times old
 // comes first, as it arrived first, so the result is what a stable sort
-// of the events in arrival order gives.
+// of the events in arrival order gives. new is a few late returns and old
+// the whole history, so old is copied in runs between them (one bulk copy
+// each), not an event at a time.
 func merge(old, new []event.Event) []event.Event {
 	out := make([]event.Event, 0, len(old)+len(new))
-	i, j := 0, 0
-	for i < len(old) && j < len(new) {
-		if new[j].At.Before(old[i].At) {
-			out = append(out, new[j])
-			j++
-		} else {
-			out = append(out, old[i])
-			i++
-		}
+	i := 0
+	for j := range new {
+		k := i + sort.Search(len(old)-i, func(x int) bool { return new[j].At.Before(old[i+x].At) })
+		out = append(out, old[i:k]...)
+		out = append(out, new[j])
+		i = k
 	}
-	out = append(out, old[i:]...)
-	return append(out, new[j:]...)
+	return append(out, old[i:]...)
 }
 
 func inOrderAfter(evs []event.Event, t time.Time) bool {
