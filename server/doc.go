@@ -28,9 +28,16 @@
 // # Monitors
 //
 // Each council has one Monitor, rebuilt from the store at start and when
-// an event arrives dated before one it has seen; a timer set to
-// Monitor.Wake (at most an hour ahead) advances it when a deadline passes,
-// so nothing polls the history.
+// an event arrives dated before one it has seen (beside the old one, off
+// the council's lock); a timer set to Monitor.Wake (at most an hour ahead)
+// advances it when a deadline passes, so nothing polls the history.
+//
+// # Reads
+//
+// Findings are evaluated from the stored events. Reads of one council
+// with the same as-of time share one evaluation (and one encoding of the
+// findings) until an event arrives; at most GOMAXPROCS-1 evaluations (at
+// least one) run at once, so that readers leave ingest a core.
 //
 // # Access
 //
