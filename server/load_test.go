@@ -33,7 +33,7 @@ type load struct {
 	// asOf is what readers ask for: a date, "now" (no as_of, so the
 	// default), "varied" (a different day each read, so that no two
 	// reads share an evaluation), or "mixed" (readers take the three in
-	// turn).
+	// turn, and a fourth reads the national summary).
 	asOf string
 	// limit bounds the run's time; writers stop when it passes.
 	limit time.Duration
@@ -148,10 +148,14 @@ func runLoad(t *testing.T, h *harness, l load) loadResult {
 				path := "/v1/councils/" + c + "/findings"
 				asOf := l.asOf
 				if asOf == "mixed" {
-					asOf = []string{"2019-06-30", "now", "varied"}[w%3]
+					asOf = []string{"2019-06-30", "now", "varied", "summary"}[w%4]
 				}
 				switch asOf {
 				case "now":
+				case "summary":
+					// The national summary, sharing evaluations with the
+					// first reader's.
+					path = "/v1/summary?as_of=2019-06-30"
 				case "varied":
 					path += "?as_of=" + time.Date(2018, 3, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rr.IntN(800)).Format("2006-01-02")
 				default:
@@ -253,7 +257,7 @@ func TestLoad(t *testing.T) {
 // with it.
 func TestConcurrentIngestAndReads(t *testing.T) {
 	h := start(t, copyTree(t, "examples/national"), nil, Config{})
-	res := runLoad(t, h, load{events: 3000, batchSize: 100, writers: 3, readers: 3, asOf: "mixed", limit: time.Minute})
+	res := runLoad(t, h, load{events: 3000, batchSize: 100, writers: 3, readers: 4, asOf: "mixed", limit: time.Minute})
 	require.Zero(t, res.failures, "failed requests")
 	require.Equal(t, 3000, res.stored)
 	for _, name := range loadCouncils {
