@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -52,12 +51,15 @@ func loadTree(dir string, opts direction.Options) ([]loaded, error) {
 		l := loaded{name: c.Name, dir: c.Dir}
 		var dirFiles []string
 		for _, p := range c.Paths {
-			data, err := os.ReadFile(p)
+			// Probe reads only YAML (the one format that can be a
+			// direction), bounded by the limits, and refuses what is
+			// not a regular file.
+			kind, _, err := workspace.Probe(p, yamlx.LimitsOf(opts.Limits))
 			if err != nil {
 				l.err = err
 				break
 			}
-			switch workspace.Classify(p, data) {
+			switch kind {
 			case workspace.Direction:
 				dirFiles = append(dirFiles, p)
 			case workspace.History:

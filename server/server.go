@@ -133,12 +133,8 @@ func (s *Server) logf(format string, args ...any) { s.cfg.Log.Printf(format, arg
 // importHistories ingests the history files of a council's folder.
 func (s *Server) importHistories(ctx context.Context, c *council, paths []string) error {
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
 		d := c.dirs
-		evs, err := event.Parse(p, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: s.cfg.Load.Limits})
+		evs, err := event.Load(p, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: s.cfg.Load.Limits})
 		if err != nil {
 			return fmt.Errorf("importing %s: %w", p, err)
 		}
