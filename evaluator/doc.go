@@ -36,7 +36,9 @@
 //     report sent before the board meeting it is for still counts. Events
 //     before the direction is in force count for nothing under it. An event
 //     discharges at most one instance of an obligation, and may discharge
-//     instances of several.
+//     instances of several; an obligation and the one replacing it are one
+//     series, placed by the rule of the one in force at the event
+//     (Set.ReplacedBy, chain.go).
 //  5. As of a time T, events after T are ignored, and each instance whose
 //     window has opened by T is met (discharged by its due time), late
 //     (discharged after it; DaysLate counts whole days), missed (not

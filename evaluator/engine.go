@@ -88,6 +88,12 @@ type oblState struct {
 	// granted holds grants for recurring instances not yet arisen, by
 	// number (extend.go).
 	granted map[int]*grants
+	// succ is the obligation that replaces this one (Set.ReplacedBy),
+	// in force from succFrom; pred is set on an obligation that replaces
+	// another. The chain is one series for attribution (chain.go).
+	succ     *oblState
+	succFrom time.Time
+	pred     bool
 }
 
 type retained struct {
@@ -153,6 +159,9 @@ type engine struct {
 type use struct {
 	discharged, triggered, breached bool
 	rec                             *useRec
+	// blocked lists the replacing obligations the event may no longer
+	// discharge: it discharged an instance of one they replace (chain.go).
+	blocked []*oblState
 	// kept is the event's copy with its attributes, bare without.
 	kept, bare *event.Event
 }
@@ -173,6 +182,7 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 		}
 		e.states = append(e.states, ds)
 	}
+	e.linkReplacements()
 	return e
 }
 
@@ -404,13 +414,21 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) && !(st.pred && u.isBlocked(st)) {
 			var err error
-			if matched, err = st.discharge(ds, ev, u); err != nil {
+			if st.succ != nil && !ev.At.Before(st.succFrom) {
+				matched, err = st.dischargeReplaced(ds, ev)
+			} else {
+				matched, err = st.discharge(ds, ev, u)
+			}
+			if err != nil {
 				return err
 			}
 			if matched {
 				u.discharged = true
+				if st.succ != nil {
+					u.block(st)
+				}
 			} else if o.Kind == obligation.Triggered && inForce {
 				st.retain(ds, ev, u)
 			}
@@ -551,8 +569,13 @@ func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule strin
 // later direction revoked or replaced it) is left to whatever replaced it.
 func (st *oblState) dischargeNamed(ds *dirState, ev *event.Event, v any, u *use) (bool, error) {
 	o, loc := st.o, ds.d.Location
-	d, k, problem := namedInstance(o, v, loc)
+	d, k, problem := namedInstance(o, o.Attribution.Attribute, v, loc)
 	if problem == "" && !st.until.IsZero() && !d.End(loc).Before(st.until) {
+		return false, nil
+	}
+	if st.pred && problem != "" && !d.IsZero() && d.Start(loc).Before(ds.force.From) {
+		// A due date from before this direction: the obligation this one
+		// replaces has it, or says it names nothing (chain.go).
 		return false, nil
 	}
 	if problem != "" {
@@ -591,8 +614,8 @@ func (st *oblState) dischargeNamed(ds *dirState, ev *event.Event, v any, u *use)
 // names no instance of o. Such an event is an error rather than ignored:
 // the history says something the model cannot place, and guessing would
 // hide it.
-func namedInstance(o *obligation.Obligation, v any, loc *time.Location) (civil.Date, int, string) {
-	a := o.Attribution
+func namedInstance(o *obligation.Obligation, attr string, v any, loc *time.Location) (civil.Date, int, string) {
+	a := obligation.Attribution{Attribute: attr}
 	s, ok := v.(string)
 	if !ok {
 		return civil.Date{}, 0, fmt.Sprintf("its %s attribute is %v, not the due date (YYYY-MM-DD) of the instance it is for", a.Attribute, v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -318,7 +319,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		b = append(b, " (placed by window: it falls in this instance's window)"...)
 	default:
 		b = append(b, " (placed by its "...)
-		b = append(b, o.Attribution.Attribute...)
+		b = append(b, strings.TrimPrefix(in.placed, "attribute:")...)
 		b = append(b, " attribute, which names this due date)"...)
 	}
 	if g != nil {

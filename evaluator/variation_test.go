@@ -1,6 +1,7 @@
 package evaluator_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -180,6 +181,92 @@ func TestLaterDirectionNotKnownBeforeItsIssue(t *testing.T) {
 			res = advEval(t, set, nil, asOf)
 			assert.Empty(t, dueDates(findingsOf(res, "a"), "r"), "%s as of %s", what, asOf)
 			assert.True(t, res.Directions[1].InForce, what)
+		}
+	}
+}
+
+// One report is one report: the replaced and the replacing obligation are
+// one series for attribution, and the rule of the one in force when the
+// report is sent places it (docs/lifecycle.md, "One report, one instance").
+// a's quarterly clause 1 falls due 25 Apr, 25 Jul, 25 Oct 2018; b, issued
+// 1 Aug 2018, replaces it with a monthly report due 1 Sep, 1 Oct, 1 Nov.
+// The April report went on 20 Apr; none in July; one on 30 Aug.
+func TestReplacementOneReportOneInstance(t *testing.T) {
+	bWith := func(attribution string) string {
+		return advDirection("b", "2018-08-01", "", `
+  - id: m
+    clause: "1"
+    holder: council
+    summary: monthly report
+    source: test
+    replaces: {direction: a, clauses: ["1"]}
+    recurring: {every: monthly}
+    `+attribution+`
+    satisfied_by: event.type == "report"
+`)
+	}
+	got := func(res *evaluator.Result) []string {
+		var out []string
+		for _, f := range res.Findings {
+			if f.Obligation != "r" && f.Obligation != "m" {
+				continue
+			}
+			s := f.Direction + " " + f.Due + " " + string(f.Status)
+			if f.DischargedBy != nil {
+				s += fmt.Sprintf(" by %s (%s)", f.DischargedBy.ID, f.Attribution)
+			}
+			if f.DaysLate > 0 {
+				s += fmt.Sprintf(" %d days late", f.DaysLate)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	asOf := endOf(2018, 10, 15)
+	evs := []event.Event{advEv(t, "r1", "report", "2018-04-20"), advEv(t, "r3", "report", "2018-08-30")}
+
+	// Oldest outstanding (the default): the 30 Aug report is the overdue
+	// July report, late by 6 days of July + 30 of August = 36 days, and
+	// nothing else; b's 1 Sep and 1 Oct reports are missed as of 15 Oct,
+	// and 1 Nov is open (its window opened after 1 Oct).
+	res := advEval(t, advSet(t, variedDirection(), bWith("")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 late by r3 (oldest-outstanding) 36 days late",
+		"b 2018-09-01 missed",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+	assert.Equal(t, 2, res.Events.Discharged, "r1 and r3, each once")
+
+	// Window: b's rule is in force on 30 Aug, and the report falls in the
+	// window of b's first instance (1 Aug to 1 Sep): met 2 days early; a's
+	// July report stays missed.
+	res = advEval(t, advSet(t, variedDirection(), bWith("attribution: window")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 missed",
+		"b 2018-09-01 met by r3 (window)",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+
+	// An attribute: the report names the due date it is for, in either
+	// series. r3 names a's 25 Jul (36 days late); r4 on 31 Aug names b's
+	// 1 Sep (met).
+	evs = []event.Event{advEv(t, "r1", "report", "2018-04-20"), advEv(t, "r3", "report", "2018-08-30", "for", "2018-07-25"),
+		advEv(t, "r4", "report", "2018-08-31", "for", "2018-09-01")}
+	res = advEval(t, advSet(t, variedDirection(), bWith("attribution: {attribute: for}")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 late by r3 (attribute:for) 36 days late",
+		"b 2018-09-01 met by r4 (attribute:for)",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+	for _, f := range res.Findings {
+		if f.Due == "2018-07-25" {
+			assert.Contains(t, f.Reason, "placed by its for attribute", "a's own rule names no attribute; the replacing rule's does")
 		}
 	}
 }
