@@ -28,6 +28,18 @@ type Options struct {
 	// zero means DefaultMaxCases. Over it, Evaluate refuses with an
 	// *UncertainError rather than guess.
 	MaxCases int
+	// known, when set and before AsOf, is the time the history is read
+	// at: events after it are ignored although deadlines run to AsOf
+	// (Schedule as of ScheduleOptions.Now).
+	known time.Time
+}
+
+// cutoff is the time after which events are ignored.
+func (o Options) cutoff() time.Time {
+	if !o.known.IsZero() && o.known.Before(o.AsOf) {
+		return o.known
+	}
+	return o.AsOf
 }
 
 // ErrNoAsOf is returned when Options.AsOf is zero.
@@ -69,7 +81,7 @@ func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Eve
 	// A direction issued after the as-of time revokes and varies nothing
 	// yet, as events after it are ignored.
 	set = set.AsOf(opts.AsOf)
-	if u := unknownsOf(set, events, opts.AsOf); len(u) > 0 {
+	if u := unknownsOf(set, events, opts.cutoff()); len(u) > 0 {
 		return evaluateCases(ctx, set, events, opts, u)
 	}
 	return evaluate(ctx, set, events, opts)
@@ -118,9 +130,10 @@ func evaluate(ctx context.Context, set *direction.Set, events []event.Event, opt
 		buckets[i] = make([][]int32, len(ds.obls))
 	}
 	n := len(sorted)
+	cut := opts.cutoff()
 	for i := range sorted {
 		ev := &sorted[i]
-		if ev.At.After(opts.AsOf) {
+		if ev.At.After(cut) {
 			n = i
 			break
 		}

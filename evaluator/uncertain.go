@@ -188,7 +188,7 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		if !ok {
 			continue
 		}
-		wopts := Options{AsOf: opts.AsOf}
+		wopts := Options{AsOf: opts.AsOf, known: opts.known}
 		if first == nil {
 			// Only one case can be traced: the first consistent one,
 			// each unknown date at the earliest day it may be.
