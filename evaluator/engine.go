@@ -128,6 +128,9 @@ type dirState struct {
 	// err is an expression error met while advance claimed a pending
 	// event; observe and finish return it.
 	err error
+	// notGen lists triggered instances not generated because they would
+	// fall due after their obligation's end (DirectionStatus.NotGenerated).
+	notGen []NotGenerated
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
@@ -449,6 +452,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			basis := ds.eng.str(appendTriggeredBasis(buf[:0], due, ev, ds.d.Location))
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
+				ds.notGenerated(st, ev, due)
 				continue
 			}
 			// Decided now, while the whole trigger is at hand (a stream

@@ -227,7 +227,18 @@ func (ds *dirState) status(asOf time.Time) DirectionStatus {
 			s.Varied = append(s.Varied, f.Reason)
 		}
 	}
+	s.NotGenerated = ds.notGen
 	return s
+}
+
+// notGenerated records that ev triggered st's obligation in force, but the
+// instance, due on due, would fall due after the obligation's end.
+func (ds *dirState) notGenerated(st *oblState, ev *event.Event, due civil.Date) {
+	reason := ds.force.Reason
+	if f := ds.eng.set.ObligationForce(ds.d, st.o); f.Varied {
+		reason = f.Reason
+	}
+	ds.notGen = append(ds.notGen, NotGenerated{Obligation: st.o.ID, Clause: st.o.Clause, Trigger: ref(ev), Due: due.String(), Reason: reason})
 }
 
 func ref(ev *event.Event) *EventRef {

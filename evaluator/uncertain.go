@@ -173,6 +173,7 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 	}
 	groups := map[[3]string]*group{}
 	var order []*group
+	ng := notGenMerge{seen: map[[3]string]*notGenSeen{}}
 	var first *Result
 	var valid []int // the worlds evaluated; the others are impossible
 	choice := make([]int, len(us))
@@ -202,6 +203,7 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		if first == nil {
 			first = res
 		}
+		ng.add(res)
 		for _, f := range res.Findings {
 			key := [3]string{f.Direction, f.Obligation, fmt.Sprint("n", f.Instance)}
 			if f.Kind == obligation.Triggered || f.Kind == obligation.Prohibition {
@@ -236,6 +238,9 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 	for _, d := range set.Directions {
 		res.Directions = append(res.Directions, statusOf(set, d, opts.AsOf))
 	}
+	for i := range res.Directions {
+		res.Directions[i].NotGenerated = ng.every(res.Directions[i].ID, len(valid))
+	}
 	m := merger{us: us, valid: valid, total: total, origAt: origAt, asOf: opts.AsOf}
 	number := map[[2]int]int{}
 	for _, g := range order {
@@ -249,6 +254,49 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		res.Findings = append(res.Findings, f)
 	}
 	return res, nil
+}
+
+// notGenMerge keeps the triggered instances not generated in every case:
+// one not generated in some cases only is a Possible finding already.
+type notGenMerge struct {
+	seen  map[[3]string]*notGenSeen
+	order [][3]string
+}
+
+type notGenSeen struct {
+	n      NotGenerated
+	cases  int
+	varies bool
+}
+
+func (m *notGenMerge) add(res *Result) {
+	for _, d := range res.Directions {
+		for _, n := range d.NotGenerated {
+			k := [3]string{d.ID, n.Obligation, n.Trigger.ID}
+			s := m.seen[k]
+			if s == nil {
+				s = &notGenSeen{n: n}
+				m.seen[k] = s
+				m.order = append(m.order, k)
+			}
+			s.cases++
+			s.varies = s.varies || s.n.Due != n.Due || s.n.Reason != n.Reason
+		}
+	}
+}
+
+func (m *notGenMerge) every(dir string, cases int) []NotGenerated {
+	var out []NotGenerated
+	for _, k := range m.order {
+		if s := m.seen[k]; k[0] == dir && s.cases == cases {
+			n := s.n
+			if s.varies {
+				n.Reason += "; the dates depend on a date known only to a range: this is the earliest case"
+			}
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // worldOf fixes every unknown to its chosen day. ok is false when the

@@ -2,6 +2,7 @@ package evaluator_test
 
 import (
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -269,4 +270,72 @@ func TestReplacementOneReportOneInstance(t *testing.T) {
 			assert.Contains(t, f.Reason, "placed by its for attribute", "a's own rule names no attribute; the replacing rule's does")
 		}
 	}
+}
+
+// A triggered instance a revocation removes is not a finding, but the
+// result says so (DirectionStatus.NotGenerated), in Evaluate and Stream
+// alike. Clause 3 (reply within 10 days) is revoked from 1 Jun 2018: the
+// request of 25 May would fall due on 4 Jun (25 May + 10 days), after the
+// end; the request of 20 May (due 30 May) stands; one on 5 Jun comes after
+// the end and triggers nothing at all.
+func TestRevocationRemovesTriggeredInstance(t *testing.T) {
+	set := advSet(t, variedDirection(), revoking("b", "2018-06-01", `{direction: a, clauses: ["3"]}`))
+	evs := []event.Event{
+		advEv(t, "q1", "request", "2018-05-20"),
+		advEv(t, "q2", "request", "2018-05-25"),
+		advEv(t, "q3", "request", "2018-06-05"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 12, 31))
+	require.Len(t, res.Directions[0].NotGenerated, 1)
+	ng := res.Directions[0].NotGenerated[0]
+	assert.Equal(t, "reply", ng.Obligation)
+	assert.Equal(t, "q2", ng.Trigger.ID)
+	assert.Equal(t, "2018-06-04", ng.Due)
+	assert.Equal(t, "clause 3 (reply) revoked by b, issued 1 Jun 2018: no instance falls due from 1 Jun 2018; what fell due before stays due", ng.Reason)
+	assert.Equal(t, "clause 3 for q2 of 25 May 2018 would have fallen due on 4 Jun 2018, after the obligation stopped falling due, so no instance was generated: clause 3 (reply) revoked by b, issued 1 Jun 2018: no instance falls due from 1 Jun 2018; what fell due before stays due", ng.Words(event.London()))
+	assert.Equal(t, 2, res.Events.Irrelevant, "q2 and q3 created nothing")
+
+	i := 0
+	sres, err := evaluator.Stream(set, func() (*event.Event, error) {
+		if i == len(evs) {
+			return nil, io.EOF
+		}
+		i++
+		return &evs[i-1], nil
+	}, evaluator.Options{AsOf: endOf(2018, 12, 31)}, func(evaluator.Finding) {})
+	require.NoError(t, err)
+	assert.Equal(t, res.Directions, sres.Directions, "Stream says the same")
+
+	// As of 31 May, b is not yet issued: the instance due 4 Jun is open.
+	res = advEval(t, set, evs, endOf(2018, 5, 31))
+	assert.Empty(t, res.Directions[0].NotGenerated)
+}
+
+// With the revoking direction's date known only to a range, a removed
+// instance is listed when it is removed on every day: issued any day from
+// 26 May to 4 Jun 2018, b ends clause 3 by the start of 4 Jun at the
+// latest, before q2's deadline (end of 4 Jun).
+func TestRevocationRemovesTriggeredInstanceUncertain(t *testing.T) {
+	set := advSet(t, variedDirection(), revoking("b", "2018-05-26..2018-06-04", `{direction: a, clauses: ["3"]}`))
+	evs := []event.Event{advEv(t, "q2", "request", "2018-05-25")}
+	res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	require.Len(t, res.Directions[0].NotGenerated, 1)
+	ng := res.Directions[0].NotGenerated[0]
+	assert.Equal(t, "2018-06-04", ng.Due)
+	assert.Contains(t, ng.Reason, "issued 26 May 2018", "the earliest case")
+	assert.Contains(t, ng.Reason, "known only to a range")
+	// Issued any day of June, b lets the instance stand when issued 5-30
+	// June: it is a possible finding, not listed as removed.
+	set = advSet(t, variedDirection(), revoking("b", "2018-06", `{direction: a, clauses: ["3"]}`))
+	res, err = evaluator.Evaluate(set, evs, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	assert.Empty(t, res.Directions[0].NotGenerated)
+	var st []evaluator.Status
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "reply" {
+			st = append(st, f.Status)
+		}
+	}
+	assert.Equal(t, []evaluator.Status{evaluator.Possible}, st)
 }
