@@ -339,3 +339,45 @@ func TestRevocationRemovesTriggeredInstanceUncertain(t *testing.T) {
 	}
 	assert.Equal(t, []evaluator.Status{evaluator.Possible}, st)
 }
+
+// An extension whose validity depends on a revocation known only to a
+// month is refused with an error that says so, not with the error of one
+// day's case as though the grant were wrong whatever the day. a's clause 1
+// report due 25 Jul 2018 is extended on 20 Jul to 28 Jul; b, issued on an
+// unknown day D of July 2018, revokes clause 1 from the start of D. The
+// instance exists only if D >= 26 (its deadline, the end of 25 Jul, is
+// before the start of D), and the extension stays within the obligation's
+// life only if D >= 29. So it is refused for D = 1-28 and applies for
+// D = 29-31. Weighing the refused days would need a verdict for an
+// instance with none (docs/uncertain-dates.md, "Grants and unknown days").
+func TestExtensionAgainstRevocationKnownToMonth(t *testing.T) {
+	ext := advEv(t, "x", "extension", "2018-07-20", "by", "sos", "obligation", "r", "due", "2018-07-25", "to", "2018-07-28")
+	set := advSet(t, variedDirection(), revoking("b", "2018-07", `{direction: a, clauses: ["1"]}`))
+	_, err := evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	var ge *evaluator.GrantError
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, "x", ge.Event)
+	assert.Contains(t, ge.Msg, "whether it can apply depends on a date known only to a range: it is refused if b was issued on 1–28 Jul 2018 (if b was issued on 1 Jul 2018: instance 2 of clause 1 (r) would be due on 25 Jul 2018")
+	assert.Contains(t, ge.Msg, "and applies if b was issued on 29–31 Jul 2018; give the day")
+
+	// Issued 29-31 Jul, it applies whatever the day: with no report,
+	// instance 2 is missed by its extended date, 28 Jul.
+	set = advSet(t, variedDirection(), revoking("b", "2018-07-29..2018-07-31", `{direction: a, clauses: ["1"]}`))
+	res, err := evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "r" {
+			got = append(got, f.Due+" "+string(f.Status)+" "+f.OriginalDue)
+		}
+	}
+	assert.Equal(t, []string{"2018-04-25 missed ", "2018-07-28 missed 2018-07-25"}, got)
+
+	// Refused on every day (issued 1-25 Jul: the instance never arises),
+	// it is the grant's own error.
+	set = advSet(t, variedDirection(), revoking("b", "2018-07-01..2018-07-25", `{direction: a, clauses: ["1"]}`))
+	_, err = evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.ErrorAs(t, err, &ge)
+	assert.NotContains(t, ge.Msg, "depends on")
+	assert.Contains(t, ge.Msg, "so it never arises")
+}
