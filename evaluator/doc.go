@@ -52,8 +52,9 @@
 //  6. The same inputs give the same findings in the same order.
 //  7. Events of type extension and waiver are grants (docs/extensions.md):
 //     one moves the deadline of an instance still outstanding when it is
-//     granted (the latest extension applies; windows keep the original
-//     deadlines) and the status is judged against the new date, the
+//     granted (the latest extension applies; the next window still opens at
+//     the original deadline, but under window attribution an extended
+//     instance's window runs to its new one and takes an event there first) and the status is judged against the new date, the
 //     finding keeping the original; the other makes the instance Waived,
 //     after a miss too. A grant that names no outstanding instance,
 //     extends a deadline past the day the obligation stops falling due

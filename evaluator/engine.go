@@ -86,8 +86,9 @@ type oblState struct {
 	// trigAttrs: the discharge condition may read the trigger's attributes.
 	trigAttrs bool
 	// granted holds grants for recurring instances not yet arisen, by
-	// number (extend.go).
-	granted map[int]*grants
+	// number (extend.go); extended is set once any instance is extended.
+	granted  map[int]*grants
+	extended bool
 	// succ is the obligation that replaces this one (Set.ReplacedBy),
 	// in force from succFrom; pred is set on an obligation that replaces
 	// another. The chain is one series for attribution (chain.go).
@@ -529,6 +530,13 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 		rule = a.Otherwise
 	}
 	if rule == obligation.Window {
+		// An extension stretches its instance's window to the new
+		// deadline (extend.go): an event there goes to it first.
+		if st.extended {
+			if ok, err := st.takeExtended(ds, ev); err != nil || ok {
+				return ok, err
+			}
+		}
 		// The instance whose window ev falls in is the last one opened;
 		// when it is discharged already, ev counts for nothing here.
 		in := st.latest

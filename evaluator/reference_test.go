@@ -228,7 +228,17 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					}
 				}
 				if rule == obligation.Window && len(out) > 0 {
-					out = out[len(out)-1:]
+					// The latest window, after any extended instance whose
+					// extended deadline the event is not past: an extension
+					// stretches its instance's window (docs/extensions.md).
+					last := out[len(out)-1]
+					var w []*inst
+					for _, in := range out[:len(out)-1] {
+						if in.ext >= 0 && !evs[i].At.After(in.extDue.End(loc)) {
+							w = append(w, in)
+						}
+					}
+					out = append(w, last)
 				}
 				if governed {
 					return out, string(obligation.OldestOutstanding)

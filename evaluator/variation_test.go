@@ -3,6 +3,7 @@ package evaluator_test
 import (
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -380,4 +381,49 @@ func TestExtensionAgainstRevocationKnownToMonth(t *testing.T) {
 	require.ErrorAs(t, err, &ge)
 	assert.NotContains(t, ge.Msg, "depends on")
 	assert.Contains(t, ge.Msg, "so it never arises")
+}
+
+// Under window attribution an extension stretches its instance's window
+// to the extended deadline (docs/extensions.md). Quarterly reports placed
+// by window, from 25 Jan 2018: due 25 Apr, 25 Jul, 25 Oct. On 20 Apr the
+// April report is extended to 9 May; reports go on 5 May and 7 May.
+// 5 May is within the extension: it is the April report, met 4 days early
+// by the extended date and 10 days late by the original (25 Apr to 5 May).
+// 7 May is also before 9 May, but April's is discharged: it falls to the
+// July window (opened after 25 Apr), met. Before this rule the 5 May
+// report was the July report and April was missed by 9 May.
+func TestWindowAttributionDuringExtension(t *testing.T) {
+	a := advDirection("a", "2018-01-25", "", strings.Replace(advRecurring("every: quarterly"), "    satisfied_by:", "    attribution: window\n    satisfied_by:", 1))
+	set := advSet(t, a)
+	evs := []event.Event{
+		advEv(t, "x", "extension", "2018-04-20", "by", "sos", "obligation", "r", "instance", "1", "to", "2018-05-09"),
+		advEv(t, "r1", "report", "2018-05-05"),
+		advEv(t, "r2", "report", "2018-05-07"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 7, 31))
+	var got []string
+	for _, f := range res.Findings {
+		s := f.Due + " " + string(f.Status)
+		if f.DischargedBy != nil {
+			s += " by " + f.DischargedBy.ID + " (" + f.Attribution + ")"
+		}
+		got = append(got, s)
+	}
+	// As of 31 Jul the October window has opened (after 25 Jul): open.
+	assert.Equal(t, []string{"2018-05-09 met by r1 (window)", "2018-07-25 met by r2 (window)", "2018-10-25 open"}, got)
+	assert.Equal(t, 10, res.Findings[0].DaysLateOriginal)
+
+	// A report after the extended deadline is the July report: April's
+	// stays missed.
+	evs[1] = advEv(t, "r1", "report", "2018-05-10")
+	res = advEval(t, set, evs[:2], endOf(2018, 7, 31))
+	got = got[:0]
+	for _, f := range res.Findings {
+		s := f.Due + " " + string(f.Status)
+		if f.DischargedBy != nil {
+			s += " by " + f.DischargedBy.ID
+		}
+		got = append(got, s)
+	}
+	assert.Equal(t, []string{"2018-05-09 missed", "2018-07-25 met by r1", "2018-10-25 open"}, got)
 }
