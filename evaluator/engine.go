@@ -324,6 +324,13 @@ func (ds *dirState) advance(t time.Time) {
 				st.next = 0
 				break
 			}
+			if real := civil.In(due.End(ds.d.Location), ds.d.Location); real != due {
+				// A step onto a day the zone skipped (Samoa, 30 Dec 2011)
+				// ends when that day would have, at the end of the day
+				// before: the due date shown and counted from is that day.
+				basis += fmt.Sprintf(", a day %s skipped, so due at the end of %s", ds.d.Location, real.Long())
+				due = real
+			}
 			in := st.generate(ds, due, opens, basis, nil)
 			if in == nil {
 				st.next = 0

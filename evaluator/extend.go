@@ -291,7 +291,10 @@ func (e *engine) grant(ev *event.Event) error {
 			}
 		}
 		if g.hasPeriod {
+			// A step onto a skipped day ends when that day would have,
+			// at the end of the day before: that is the day shown.
 			to = g.period.AddTo(cur)
+			to = civil.In(to.End(loc), loc)
 		}
 		if !to.After(gr.origDue) {
 			return fail("it extends instance %d of clause %s to %s, which is not after its original due date, %s; an extension moves the deadline later", k, o.Clause, to.Long(), gr.origDue.Long())

@@ -121,7 +121,9 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					if (k == 1 && asOf.Before(opens)) || (k > 1 && !asOf.After(opens)) {
 						break
 					}
-					insts = append(insts, &inst{number: k, opens: opens, due: due, dueAt: dueAt, trigger: -1, by: -1, ext: -1, waived: -1})
+					// A step onto a day the zone skipped is due on the day
+					// its deadline falls in, the day before.
+					insts = append(insts, &inst{number: k, opens: opens, due: civil.In(dueAt, loc), dueAt: dueAt, trigger: -1, by: -1, ext: -1, waived: -1})
 				}
 			case obligation.Once:
 				due := o.Schedule.On
@@ -337,6 +339,7 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				to := g.to
 				if g.hasPeriod {
 					to = g.period.AddTo(cur)
+					to = civil.In(to.End(loc), loc)
 				}
 				if !to.After(in.due) || afterEnd(to.End(loc)) || (g.hasTo && !g.to.ExistsIn(loc)) {
 					refuse(i)
