@@ -196,12 +196,16 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 	tested := map[instKey][]evaluator.Step{}
 	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
 	granted := map[instKey][]string{}
+	lastExt := map[instKey]string{} // the latest extension granted so far
 	trace := func(s evaluator.Step) {
 		o := s.Instance.Obligation
 		k := [2]string{s.Direction, o.ID}
 		if want[k] && s.Kind == evaluator.StepGranted {
 			ik := instKey{s.Direction, o.ID, s.Instance.Number}
-			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, loc))
+			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, lastExt[ik], loc))
+			if s.Event.Type == evaluator.ExtensionEvent {
+				lastExt[ik] = s.Event.ID
+			}
 			return
 		}
 		if !want[k] || s.Kind != evaluator.StepTested {
@@ -493,7 +497,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 // grantWords says what an extension or waiver event granted for in: who,
 // when (before or after the deadline then passed), the new date, and the
 // reason and authority it cites.
-func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) string {
+func grantWords(ev *event.Event, in *obligation.Instance, prevExt string, loc *time.Location) string {
 	w := fmt.Sprintf("%s %s on %s", ev.Type, ev.ID, civil.In(ev.At, loc).Long())
 	if by := ev.Attr("by"); by != "" {
 		w += " by " + by
@@ -505,7 +509,13 @@ func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) st
 			}
 			w += ", to " + to
 		} else if p := ev.Attr("by_period"); p != "" {
-			w += ", by " + p + " from the deadline then in effect"
+			// A period counts from the deadline in effect when granted
+			// (docs/extensions.md): say which that was.
+			if prevExt != "" {
+				w += ", by " + p + " from the deadline then in effect (as extended by " + prevExt + ", not the original due date)"
+			} else {
+				w += ", by " + p + " from the deadline then in effect (the original due date)"
+			}
 		}
 	}
 	if ev.At.After(in.DueAt) {

@@ -262,3 +262,20 @@ func TestExplainReplacementChain(t *testing.T) {
 	require.NotEmpty(t, ex.Obligations[0].Instances)
 	assert.Equal(t, "missed", string(ex.Obligations[0].Instances[0].Status))
 }
+
+// A second extension by a period counts from the deadline the first set
+// (docs/extensions.md), and explain says so where it applied: 8(f)'s
+// first report, due 25 Apr 2018, is extended on 20 Apr by 2 weeks (to
+// 9 May) and on 5 May by a further week (to 16 May, not 2 May).
+func TestExplainSecondExtensionByPeriod(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history.yaml")
+	require.NoError(t, os.WriteFile(hist, []byte(`events:
+  - {id: ext1, type: extension, at: 2018-04-20, by: dfe, obligation: chair-quarterly-report, instance: 1, by_period: 2 weeks}
+  - {id: ext2, type: extension, at: 2018-05-05, by: dfe, obligation: chair-quarterly-report, instance: 1, by_period: 1 week}
+`), 0o644))
+	code, out, errs := cli("explain", "--as-of", "2018-05-31", "--obligation", "chair-quarterly-report", "../../examples/barnet/direction-2018-01.yaml", hist)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "extension ext1 on 20 Apr 2018 by dfe, by 2 weeks from the deadline then in effect (the original due date), before the original deadline (25 Apr 2018)")
+	assert.Contains(t, out, "extension ext2 on 5 May 2018 by dfe, by 1 week from the deadline then in effect (as extended by ext1, not the original due date), after the original deadline (25 Apr 2018) had passed")
+	assert.Contains(t, out, "extended to 16 May 2018")
+}
