@@ -3,6 +3,7 @@ package evaluator_test
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 )
@@ -426,4 +428,25 @@ func TestWindowAttributionDuringExtension(t *testing.T) {
 		got = append(got, s)
 	}
 	assert.Equal(t, []string{"2018-05-09 missed", "2018-07-25 met by r1", "2018-10-25 open"}, got)
+}
+
+// Monitor and Stream give Evaluate's findings across replaces chains
+// under every pairing of attribution rules (testdata/shapes-replaced.yaml;
+// the reference evaluator is compared in
+// TestEvaluateAgreesWithReferenceAcrossReplacements).
+func TestReplacementChainsMonitorAndStreamAgree(t *testing.T) {
+	shapes := evaluator.LoadSet(t, "testdata/shapes.yaml")
+	set := evaluator.LoadSet(t, "testdata/shapes.yaml", "testdata/shapes-replaced.yaml")
+	n := 120
+	if testing.Short() {
+		n = 30
+	}
+	for seed := range uint64(n) {
+		r := rand.New(rand.NewPCG(seed, 29))
+		evs := evaluator.ShapesHistory(r, shapes, 1+r.IntN(50))
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
+		res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf})
+		require.NoError(t, err, "seed %d", seed)
+		advCheckMonitor(t, set, evs, asOf, res)
+	}
 }
