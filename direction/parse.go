@@ -663,6 +663,19 @@ func (p *parser) recurring(m *yamlx.Map, o *obligation.Obligation) {
 			if listed := len(s.After) + len(s.Dates); listed > 0 && s.Every.IsZero() && c > listed {
 				p.doc.Errorf(n, yamlx.Join(m.Path, "count"), "count is %d, but the %s list gives only %d instances and no then_every follows it", c, lead, listed)
 			}
+			if listed := len(s.After) + len(s.Dates); c >= 1 && c < listed {
+				// The text lists every instance: a count that cuts the
+				// list says two things, and guessing which is meant
+				// would silently drop duties.
+				var cut []string
+				for _, a := range s.After[min(c, len(s.After)):] {
+					cut = append(cut, a.String())
+				}
+				for _, d := range s.Dates[min(c, len(s.Dates)):] {
+					cut = append(cut, d.String())
+				}
+				p.doc.Errorf(n, yamlx.Join(m.Path, "count"), "count is %d, but the %s list gives %d instances, so %s in it would never fall due; shorten the list or remove count", c, lead, listed, strings.Join(cut, ", "))
+			}
 			s.Count = c
 		}
 	}

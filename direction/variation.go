@@ -318,6 +318,26 @@ func (s *Set) Version(d *Direction, o *obligation.Obligation) string {
 	return ""
 }
 
+// ReplacedBy returns the obligation that takes over from o, an obligation
+// of d, and its direction: the first in the set's order (by issue date)
+// whose replaces key names o and, for a set taken AsOf, that has been
+// issued by then. Both are nil when nothing replaces o. The evaluator
+// treats the two as one series for attribution: an event discharges at
+// most one instance of them (docs/lifecycle.md).
+func (s *Set) ReplacedBy(d *Direction, o *obligation.Obligation) (*Direction, *obligation.Obligation) {
+	for _, x := range s.Directions {
+		if !s.knows(x.Issued, d.Location) {
+			continue
+		}
+		for _, v := range x.Varies {
+			if v.ReplacedBy != "" && v.Direction == d.ID && v.covers(o) {
+				return x, x.Obligation(v.ReplacedBy)
+			}
+		}
+	}
+	return nil, nil
+}
+
 // settleVariations records, for each varied obligation, the earliest
 // direction varying it; between two of the same day the first by id.
 func (s *Set) settleVariations() {

@@ -1071,7 +1071,8 @@ func TestAdversarialSkippedDayDeadline(t *testing.T) {
 // extended date". It is refused at the event's position. A by_period
 // landing on the day is computed, not written, and is the instant the day
 // would have ended, as a schedule step is (30 Nov + 1 month = 30 Dec 2011,
-// ending at 29 Dec 23:59:59.999999999 -10:00 = 30 Dec 09:59:59Z).
+// ending at 29 Dec 23:59:59.999999999 -10:00 = 30 Dec 09:59:59Z), and is
+// shown as that real deadline day, 29 Dec (it was shown as 30 Dec).
 func TestAdversarialExtensionToASkippedDay(t *testing.T) {
 	apia, err := time.LoadLocation("Pacific/Apia")
 	if err != nil {
@@ -1093,7 +1094,7 @@ func TestAdversarialExtensionToASkippedDay(t *testing.T) {
 
 	res := advEval(t, set, []event.Event{ext(map[string]any{"by_period": "1 month"})}, asOf)
 	require.Len(t, res.Findings, 1)
-	assert.Equal(t, "2011-12-30", res.Findings[0].ExtendedTo)
+	assert.Equal(t, "2011-12-29", res.Findings[0].ExtendedTo)
 	assert.Equal(t, time.Date(2011, 12, 30, 9, 59, 59, 999999999, time.UTC), res.Findings[0].DueAt.UTC())
 }
 
@@ -1111,4 +1112,57 @@ func TestAdversarialSeriesStopsAtYear9999(t *testing.T) {
 	assert.Equal(t, evaluator.Missed, res.Findings[0].Status)
 	_, err := json.Marshal(res)
 	assert.NoError(t, err)
+}
+
+// A computed due date on the day Samoa skipped (30 Dec 2011) ends when that
+// day would have, at the end of 29 Dec (-10:00), and the due date shown and
+// counted from is 29 Dec, the real deadline day: before, findings said
+// "due 30 Dec 2011" with a deadline at the end of 29 Dec. Issued 30 Nov
+// 2011, monthly: instance 1 is 30 Nov + 1 month = 30 Dec (skipped), due at
+// the end of 29 Dec; instance 2 is 30 Nov + 2 months = 30 Jan 2012. A
+// report at 23:30 on 29 Dec is on the due day; one at 00:30 on 31 Dec is
+// 2 days late by the calendar (29 to 31 Dec), as for a date written 29 Dec
+// (TestAdversarialSkippedDayDeadline). An extension by 1 month from 30 Nov
+// lands on 30 Dec too, and is shown as 29 Dec.
+func TestAdversarialSkippedDayDueDisplay(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	at := func(s string) time.Time {
+		tm, _, err := event.ParseTime(s, apia)
+		require.NoError(t, err)
+		return tm
+	}
+	end29 := time.Date(2011, 12, 30, 9, 59, 59, 999999999, time.UTC)
+	set := advSet(t, advDirection("d", "2011-11-30", "time_zone: Pacific/Apia", advRecurring("every: 1 month")))
+	asOf := evaluator.EndOfDay(2012, 1, 15, apia)
+	res := advEval(t, set, []event.Event{{ID: "r1", Type: "report", At: at("2011-12-29T23:30:00-10:00")}}, asOf)
+	require.Len(t, res.Findings, 2)
+	f := res.Findings[0]
+	assert.Equal(t, "2011-12-29", f.Due)
+	assert.Equal(t, end29, f.DueAt.UTC())
+	assert.Equal(t, evaluator.Met, f.Status)
+	assert.Contains(t, f.Reason, "due 29 Dec 2011; met by r1 on 29 Dec 2011, on the due day")
+	assert.Contains(t, f.Basis, "= 30 Dec 2011, a day Pacific/Apia skipped, so due at the end of 29 Dec 2011")
+	assert.Equal(t, "2012-01-30", res.Findings[1].Due)
+
+	res = advEval(t, set, []event.Event{{ID: "r1", Type: "report", At: at("2011-12-31T00:30:00+14:00")}}, asOf)
+	assert.Equal(t, evaluator.Late, res.Findings[0].Status)
+	assert.Equal(t, 2, res.Findings[0].DaysLate)
+
+	// Schedule lists it on 29 Dec.
+	ds, err := evaluator.Schedule(set, nil, evaluator.ScheduleOptions{From: civil.New(2011, 12, 1).Start(apia), Until: asOf})
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Equal(t, "2011-12-29", ds[0].Due)
+
+	once := advSet(t, advDirection("d", "2011-10-01", "time_zone: Pacific/Apia", advOnce("2011-11-30")))
+	ext := event.Event{ID: "e", Type: evaluator.ExtensionEvent, At: civil.New(2011, 11, 20).Start(apia), DateOnly: true,
+		Attrs: map[string]any{"by": "sos", "obligation": "o", "instance": int64(1), "by_period": "1 month"}}
+	res = advEval(t, once, []event.Event{ext}, asOf)
+	require.Len(t, res.Findings, 1)
+	assert.Equal(t, "2011-12-29", res.Findings[0].ExtendedTo)
+	assert.Equal(t, "2011-12-29", res.Findings[0].Due)
+	assert.Equal(t, end29, res.Findings[0].DueAt.UTC())
 }

@@ -36,7 +36,9 @@
 //     report sent before the board meeting it is for still counts. Events
 //     before the direction is in force count for nothing under it. An event
 //     discharges at most one instance of an obligation, and may discharge
-//     instances of several.
+//     instances of several; an obligation and the one replacing it are one
+//     series, placed by the rule of the one in force at the event
+//     (Set.ReplacedBy, chain.go).
 //  5. As of a time T, events after T are ignored, and each instance whose
 //     window has opened by T is met (discharged by its due time), late
 //     (discharged after it; DaysLate counts whole days), missed (not
@@ -50,8 +52,9 @@
 //  6. The same inputs give the same findings in the same order.
 //  7. Events of type extension and waiver are grants (docs/extensions.md):
 //     one moves the deadline of an instance still outstanding when it is
-//     granted (the latest extension applies; windows keep the original
-//     deadlines) and the status is judged against the new date, the
+//     granted (the latest extension applies; the next window still opens at
+//     the original deadline, but under window attribution an extended
+//     instance's window runs to its new one and takes an event there first) and the status is judged against the new date, the
 //     finding keeping the original; the other makes the instance Waived,
 //     after a miss too. A grant that names no outstanding instance,
 //     extends a deadline past the day the obligation stops falling due

@@ -86,8 +86,15 @@ type oblState struct {
 	// trigAttrs: the discharge condition may read the trigger's attributes.
 	trigAttrs bool
 	// granted holds grants for recurring instances not yet arisen, by
-	// number (extend.go).
-	granted map[int]*grants
+	// number (extend.go); extended is set once any instance is extended.
+	granted  map[int]*grants
+	extended bool
+	// succ is the obligation that replaces this one (Set.ReplacedBy),
+	// in force from succFrom; pred is set on an obligation that replaces
+	// another. The chain is one series for attribution (chain.go).
+	succ     *oblState
+	succFrom time.Time
+	pred     bool
 }
 
 type retained struct {
@@ -122,6 +129,9 @@ type dirState struct {
 	// err is an expression error met while advance claimed a pending
 	// event; observe and finish return it.
 	err error
+	// notGen lists triggered instances not generated because they would
+	// fall due after their obligation's end (DirectionStatus.NotGenerated).
+	notGen []NotGenerated
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
@@ -153,6 +163,9 @@ type engine struct {
 type use struct {
 	discharged, triggered, breached bool
 	rec                             *useRec
+	// blocked lists the replacing obligations the event may no longer
+	// discharge: it discharged an instance of one they replace (chain.go).
+	blocked []*oblState
 	// kept is the event's copy with its attributes, bare without.
 	kept, bare *event.Event
 }
@@ -173,6 +186,7 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 		}
 		e.states = append(e.states, ds)
 	}
+	e.linkReplacements()
 	return e
 }
 
@@ -310,6 +324,13 @@ func (ds *dirState) advance(t time.Time) {
 				st.next = 0
 				break
 			}
+			if real := civil.In(due.End(ds.d.Location), ds.d.Location); real != due {
+				// A step onto a day the zone skipped (Samoa, 30 Dec 2011)
+				// ends when that day would have, at the end of the day
+				// before: the due date shown and counted from is that day.
+				basis += fmt.Sprintf(", a day %s skipped, so due at the end of %s", ds.d.Location, real.Long())
+				due = real
+			}
 			in := st.generate(ds, due, opens, basis, nil)
 			if in == nil {
 				st.next = 0
@@ -404,13 +425,21 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) && !(st.pred && u.isBlocked(st)) {
 			var err error
-			if matched, err = st.discharge(ds, ev, u); err != nil {
+			if st.succ != nil && !ev.At.Before(st.succFrom) {
+				matched, err = st.dischargeReplaced(ds, ev)
+			} else {
+				matched, err = st.discharge(ds, ev, u)
+			}
+			if err != nil {
 				return err
 			}
 			if matched {
 				u.discharged = true
+				if st.succ != nil {
+					u.block(st)
+				}
 			} else if o.Kind == obligation.Triggered && inForce {
 				st.retain(ds, ev, u)
 			}
@@ -431,6 +460,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			basis := ds.eng.str(appendTriggeredBasis(buf[:0], due, ev, ds.d.Location))
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
+				ds.notGenerated(st, ev, due)
 				continue
 			}
 			// Decided now, while the whole trigger is at hand (a stream
@@ -507,6 +537,13 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 		rule = a.Otherwise
 	}
 	if rule == obligation.Window {
+		// An extension stretches its instance's window to the new
+		// deadline (extend.go): an event there goes to it first.
+		if st.extended {
+			if ok, err := st.takeExtended(ds, ev); err != nil || ok {
+				return ok, err
+			}
+		}
 		// The instance whose window ev falls in is the last one opened;
 		// when it is discharged already, ev counts for nothing here.
 		in := st.latest
@@ -551,8 +588,13 @@ func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule strin
 // later direction revoked or replaced it) is left to whatever replaced it.
 func (st *oblState) dischargeNamed(ds *dirState, ev *event.Event, v any, u *use) (bool, error) {
 	o, loc := st.o, ds.d.Location
-	d, k, problem := namedInstance(o, v, loc)
+	d, k, problem := namedInstance(o, o.Attribution.Attribute, v, loc)
 	if problem == "" && !st.until.IsZero() && !d.End(loc).Before(st.until) {
+		return false, nil
+	}
+	if st.pred && problem != "" && !d.IsZero() && d.Start(loc).Before(ds.force.From) {
+		// A due date from before this direction: the obligation this one
+		// replaces has it, or says it names nothing (chain.go).
 		return false, nil
 	}
 	if problem != "" {
@@ -591,8 +633,8 @@ func (st *oblState) dischargeNamed(ds *dirState, ev *event.Event, v any, u *use)
 // names no instance of o. Such an event is an error rather than ignored:
 // the history says something the model cannot place, and guessing would
 // hide it.
-func namedInstance(o *obligation.Obligation, v any, loc *time.Location) (civil.Date, int, string) {
-	a := o.Attribution
+func namedInstance(o *obligation.Obligation, attr string, v any, loc *time.Location) (civil.Date, int, string) {
+	a := obligation.Attribution{Attribute: attr}
 	s, ok := v.(string)
 	if !ok {
 		return civil.Date{}, 0, fmt.Sprintf("its %s attribute is %v, not the due date (YYYY-MM-DD) of the instance it is for", a.Attribute, v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -27,6 +28,18 @@ type Options struct {
 	// zero means DefaultMaxCases. Over it, Evaluate refuses with an
 	// *UncertainError rather than guess.
 	MaxCases int
+	// known, when set and before AsOf, is the time the history is read
+	// at: events after it are ignored although deadlines run to AsOf
+	// (Schedule as of ScheduleOptions.Now).
+	known time.Time
+}
+
+// cutoff is the time after which events are ignored.
+func (o Options) cutoff() time.Time {
+	if !o.known.IsZero() && o.known.Before(o.AsOf) {
+		return o.known
+	}
+	return o.AsOf
 }
 
 // ErrNoAsOf is returned when Options.AsOf is zero.
@@ -68,7 +81,7 @@ func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Eve
 	// A direction issued after the as-of time revokes and varies nothing
 	// yet, as events after it are ignored.
 	set = set.AsOf(opts.AsOf)
-	if u := unknownsOf(set, events, opts.AsOf); len(u) > 0 {
+	if u := unknownsOf(set, events, opts.cutoff()); len(u) > 0 {
 		return evaluateCases(ctx, set, events, opts, u)
 	}
 	return evaluate(ctx, set, events, opts)
@@ -117,9 +130,10 @@ func evaluate(ctx context.Context, set *direction.Set, events []event.Event, opt
 		buckets[i] = make([][]int32, len(ds.obls))
 	}
 	n := len(sorted)
+	cut := opts.cutoff()
 	for i := range sorted {
 		ev := &sorted[i]
-		if ev.At.After(opts.AsOf) {
+		if ev.At.After(cut) {
 			n = i
 			break
 		}
@@ -213,7 +227,18 @@ func (ds *dirState) status(asOf time.Time) DirectionStatus {
 			s.Varied = append(s.Varied, f.Reason)
 		}
 	}
+	s.NotGenerated = ds.notGen
 	return s
+}
+
+// notGenerated records that ev triggered st's obligation in force, but the
+// instance, due on due, would fall due after the obligation's end.
+func (ds *dirState) notGenerated(st *oblState, ev *event.Event, due civil.Date) {
+	reason := ds.force.Reason
+	if f := ds.eng.set.ObligationForce(ds.d, st.o); f.Varied {
+		reason = f.Reason
+	}
+	ds.notGen = append(ds.notGen, NotGenerated{Obligation: st.o.ID, Clause: st.o.Clause, Trigger: ref(ev), Due: due.String(), Reason: reason})
 }
 
 func ref(ev *event.Event) *EventRef {
@@ -318,7 +343,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		b = append(b, " (placed by window: it falls in this instance's window)"...)
 	default:
 		b = append(b, " (placed by its "...)
-		b = append(b, o.Attribution.Attribute...)
+		b = append(b, strings.TrimPrefix(in.placed, "attribute:")...)
 		b = append(b, " attribute, which names this due date)"...)
 	}
 	if g != nil {

@@ -291,7 +291,10 @@ func (e *engine) grant(ev *event.Event) error {
 			}
 		}
 		if g.hasPeriod {
+			// A step onto a skipped day ends when that day would have,
+			// at the end of the day before: that is the day shown.
 			to = g.period.AddTo(cur)
+			to = civil.In(to.End(loc), loc)
 		}
 		if !to.After(gr.origDue) {
 			return fail("it extends instance %d of clause %s to %s, which is not after its original due date, %s; an extension moves the deadline later", k, o.Clause, to.Long(), gr.origDue.Long())
@@ -305,6 +308,7 @@ func (e *engine) grant(ev *event.Event) error {
 		gr.ext, gr.extDue, gr.extDueAt = held, to, to.End(loc)
 		gr.extAfter = ev.At.After(gr.origDueAt)
 		gr.extN++
+		st.extended = true
 	}
 	if ds.trace != nil {
 		step := Step{Kind: StepGranted, Direction: d.ID, Event: held}
@@ -453,6 +457,24 @@ func (st *oblState) neverDue(ds *dirState, k int, due civil.Date) string {
 		return fmt.Sprintf("instance %d of %s would be due on %s, after the obligation stopped falling due (its direction ended, or a later direction revoked or replaced it), so it never arises", k, name, due.Long())
 	}
 	return ""
+}
+
+// takeExtended is window attribution for extended instances: an extension
+// moves the end of its instance's window to the extended deadline, while
+// the next window still opens after the original one. An event in both
+// goes to the extended instance (the oldest, if several) while it is
+// outstanding: a report sent during an extension is the extended report,
+// as a reader of the grant would take it (docs/extensions.md).
+func (st *oblState) takeExtended(ds *dirState, ev *event.Event) (bool, error) {
+	for _, in := range st.outstanding {
+		if in.done || in == st.latest || in.grant == nil || in.grant.ext == nil || ev.At.After(in.grant.extDueAt) {
+			continue
+		}
+		if ok, err := st.take(ds, ev, in, string(obligation.Window), false); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // takeGranted gives a new instance the grants made before it arose, and

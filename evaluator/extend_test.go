@@ -327,7 +327,9 @@ func TestScheduleUsesTheExtendedDate(t *testing.T) {
 }
 
 // The schedule shapes and attribution rules (testdata/shapes.yaml) with
-// grants: windows stay on the original deadlines, an event naming an
+// grants: the next window opens at the original deadline while an
+// extended instance's window (under window attribution) runs to its new
+// one and takes an event there first, an event naming an
 // instance by attribute names its original due date, and an instance
 // waived before it arose takes no event. Evaluate agrees with the
 // reference, and Stream and Monitor with Evaluate.

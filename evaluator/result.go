@@ -196,6 +196,33 @@ type DirectionStatus struct {
 	// Varied says, for each of its obligations a later direction revoked or
 	// replaced, from when it no longer falls due.
 	Varied []string `json:"varied,omitempty"`
+	// NotGenerated lists the triggered instances whose trigger came while
+	// the obligation was in force but which would have fallen due after it
+	// ended (rule 1), so were never generated: their triggers count among
+	// the irrelevant events, and this says why.
+	NotGenerated []NotGenerated `json:"not_generated,omitempty"`
+}
+
+// NotGenerated is a triggered instance a revocation, variation or end
+// removed: the trigger came in time, the deadline would not have.
+type NotGenerated struct {
+	Obligation string    `json:"obligation"`
+	Clause     string    `json:"clause"`
+	Trigger    *EventRef `json:"trigger"`
+	// Due is the date it would have fallen due; Reason says when and why
+	// the obligation stopped falling due.
+	Due    string `json:"due"`
+	Reason string `json:"reason"`
+}
+
+// Words says it in one line, for text outputs.
+func (n NotGenerated) Words(loc *time.Location) string {
+	due := n.Due
+	if d, err := civil.Parse(n.Due); err == nil {
+		due = d.Long()
+	}
+	return fmt.Sprintf("clause %s for %s of %s would have fallen due on %s, after the obligation stopped falling due, so no instance was generated: %s",
+		n.Clause, n.Trigger.ID, civil.In(n.Trigger.At, loc).Long(), due, n.Reason)
 }
 
 // EventCounts accounts for every event given: each is counted once under

@@ -94,10 +94,12 @@ var ErrNoUntil = errors.New("evaluator: ScheduleOptions.Until is required (the l
 
 // Schedule lists every obligation instance of set due between opts.From and
 // opts.Until, earliest first, with whether the events discharge it. It
-// evaluates as of Until, so every event up to Until counts (a history may
-// hold planned board meetings, whose report deadlines then appear) and every
-// recurring instance due by Until is generated. Prohibitions have no
-// deadlines and are not listed. Like Evaluate it never modifies its inputs.
+// generates every recurring instance due by Until, but knows only what was
+// known at Now: events after Now are ignored, as Evaluate as of Now ignores
+// them (a report dated after Now does not meet a deadline, and a planned
+// meeting dated after Now creates none yet). With Now zero every event up
+// to Until counts. Prohibitions have no deadlines and are not listed. Like
+// Evaluate it never modifies its inputs.
 func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([]Deadline, error) {
 	return ScheduleContext(context.Background(), set, events, opts)
 }
@@ -116,7 +118,7 @@ func ScheduleContext(ctx context.Context, set *direction.Set, events []event.Eve
 		// nothing yet (Evaluate as of Until would apply it).
 		set = set.AsOf(opts.Now)
 	}
-	res, err := EvaluateContext(ctx, set, events, Options{AsOf: opts.Until})
+	res, err := EvaluateContext(ctx, set, events, Options{AsOf: opts.Until, known: opts.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,9 @@ func TestScheduleTriggeredInWorkingDays(t *testing.T) {
 		ev(t, "req-easter", "request", "2018-03-29"),
 		ev(t, "ok-easter", "response", "2018-04-04", "request", "req-easter"),
 	}
-	got := sched(t, set, events, "2018-03-01", "2018-12-31", "2018-12-01")
+	// Read on 21 Dec, when the Christmas request is known (a schedule
+	// knows only the events up to its as-of time).
+	got := sched(t, set, events, "2018-03-01", "2018-12-31", "2018-12-21")
 	want := []line{
 		{"w/access@req-easter", "2018-04-05", evaluator.StateMet, "ok-easter"},
 		{"w/quarterly-report/1", "2018-04-30", evaluator.StateOverdue, ""},
@@ -175,4 +177,39 @@ func TestScheduleErrors(t *testing.T) {
 	assert.True(t, errors.Is(err, evaluator.ErrNoUntil), "Until is required, got %v", err)
 	_, err = evaluator.Schedule(set, nil, evaluator.ScheduleOptions{From: at(t, "2018-02-01"), Until: at(t, "2018-01-01")})
 	assert.ErrorContains(t, err, "before it starts")
+}
+
+// A schedule read as of a day knows only the events at or before it, as
+// check does: a report dated after Now meets nothing yet, and a range
+// event that may fall after Now is weighed with "not yet" as one case.
+func TestScheduleKnowsOnlyEventsUpToNow(t *testing.T) {
+	// Issued 31 Jan 2018: due 30 Apr, 31 Jul, 31 Oct 2018. Reports on
+	// 20 Apr and 20 Jul; the schedule is read as of 15 Jul.
+	set := load(t, quarterly("q", "2018-01-31", ""))
+	events := []event.Event{report(t, "r1", "2018-04-20"), report(t, "r2", "2018-07-20")}
+	got := sched(t, set, events, "2018-04-01", "2018-10-31", "2018-07-15")
+	assert.Equal(t, []line{
+		{"q/quarterly-report/1", "2018-04-30", evaluator.StateMet, "r1"},
+		// r2 (20 Jul) is after 15 Jul: as of then, July's report is due.
+		{"q/quarterly-report/2", "2018-07-31", evaluator.StateDue, ""},
+		{"q/quarterly-report/3", "2018-10-31", evaluator.StateDue, ""},
+	}, lines(got))
+	// As of 20 Jul it is known, and met.
+	got = sched(t, set, events, "2018-07-01", "2018-07-31", "2018-07-20")
+	assert.Equal(t, []line{{"q/quarterly-report/2", "2018-07-31", evaluator.StateMet, "r2"}}, lines(got))
+
+	// A report known only to July 2018, read as of 15 Jul: sent 1-15 Jul
+	// it meets the 31 Jul deadline; on a later day it has not happened as
+	// of 15 Jul, and the deadline is simply due. So the deadline is
+	// indeterminate (met or due), never plainly met. (r1 meets April's.)
+	r := report(t, "rj", "2018-07-01")
+	r.Through = civil.New(2018, time.July, 31)
+	got = sched(t, set, []event.Event{events[0], r}, "2018-07-01", "2018-07-31", "2018-07-15")
+	require.Len(t, got, 1)
+	assert.Equal(t, evaluator.StateIndeterminate, got[0].State)
+	var cases []string
+	for _, c := range got[0].Cases {
+		cases = append(cases, c.String())
+	}
+	assert.Equal(t, []string{"met 2018-07-01..2018-07-15", "open 2018-07-16..2018-07-31"}, cases)
 }

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -173,8 +174,12 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 	}
 	groups := map[[3]string]*group{}
 	var order []*group
+	ng := notGenMerge{seen: map[[3]string]*notGenSeen{}}
 	var first *Result
 	var valid []int // the worlds evaluated; the others are impossible
+	// refused lists the worlds in which a grant is refused (a GrantError).
+	var refused []int
+	var firstRefusal *GrantError
 	choice := make([]int, len(us))
 	fixed := map[*direction.Direction]map[[3]civil.Date]*direction.Direction{}
 	for w := 0; w < total; w++ {
@@ -188,13 +193,24 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		if !ok {
 			continue
 		}
-		wopts := Options{AsOf: opts.AsOf}
+		wopts := Options{AsOf: opts.AsOf, known: opts.known}
 		if first == nil {
 			// Only one case can be traced: the first consistent one,
 			// each unknown date at the earliest day it may be.
 			wopts.Trace = opts.Trace
 		}
 		res, err := evaluate(ctx, wset, wevents, wopts)
+		var ge *GrantError
+		if errors.As(err, &ge) {
+			// Whether a grant can apply may depend on the day (an
+			// extension past a revocation known only to a month): weigh
+			// every case before saying so.
+			refused = append(refused, w)
+			if firstRefusal == nil {
+				firstRefusal = ge
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -202,6 +218,7 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		if first == nil {
 			first = res
 		}
+		ng.add(res)
 		for _, f := range res.Findings {
 			key := [3]string{f.Direction, f.Obligation, fmt.Sprint("n", f.Instance)}
 			if f.Kind == obligation.Triggered || f.Kind == obligation.Prohibition {
@@ -216,6 +233,9 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 			g.minInst = min(g.minInst, f.Instance)
 			g.cases = append(g.cases, caseOutcome{world: w, f: f})
 		}
+	}
+	if firstRefusal != nil {
+		return nil, refusalError(us, total, refused, valid, firstRefusal)
 	}
 	if first == nil {
 		return nil, fmt.Errorf("evaluator: no day of the dates known only to a range is consistent (a direction would revoke one issued after it): %s", us[0].name)
@@ -236,6 +256,9 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 	for _, d := range set.Directions {
 		res.Directions = append(res.Directions, statusOf(set, d, opts.AsOf))
 	}
+	for i := range res.Directions {
+		res.Directions[i].NotGenerated = ng.every(res.Directions[i].ID, len(valid))
+	}
 	m := merger{us: us, valid: valid, total: total, origAt: origAt, asOf: opts.AsOf}
 	number := map[[2]int]int{}
 	for _, g := range order {
@@ -249,6 +272,100 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		res.Findings = append(res.Findings, f)
 	}
 	return res, nil
+}
+
+// refusalError is the error when a grant is refused in some cases. Refused
+// in every case, it is the grant's own error; refused in some only, whether
+// it may apply depends on the unknown day, and the evaluation cannot weigh
+// that soundly: in the refused cases the instance has no verdict at all
+// (docs/uncertain-dates.md). The error says on which days it is refused
+// and on which it applies, so that the day can be given or the range
+// narrowed.
+func refusalError(us []*unknown, total int, refused, valid []int, ge *GrantError) error {
+	if len(valid) == 0 {
+		return ge
+	}
+	msg := fmt.Sprintf("whether it can apply depends on a date known only to a range: it is refused if %s (if %s: %s), and applies if %s; give the day, or narrow the range so that the grant is valid whatever the day",
+		worldWords(us, total, refused), worldWords(us, total, refused[:1]), ge.Msg, worldWords(us, total, valid))
+	return &GrantError{Event: ge.Event, Type: ge.Type, Pos: ge.Pos, Msg: msg}
+}
+
+// worldWords says which days the cases ws stand for: runs of days when one
+// date is unknown, else the first case and how many others.
+func worldWords(us []*unknown, total int, ws []int) string {
+	choice := func(w int) []int {
+		c := make([]int, len(us))
+		for i := len(us) - 1; i >= 0; i-- {
+			c[i] = w % len(us[i].days)
+			w /= len(us[i].days)
+		}
+		return c
+	}
+	if len(us) == 1 {
+		var runs []string
+		for i := 0; i < len(ws); {
+			j := i
+			for j+1 < len(ws) && ws[j+1] == ws[j]+1 {
+				j++
+			}
+			runs = append(runs, us[0].words(ws[i], ws[j]))
+			i = j + 1
+		}
+		return strings.Join(runs, " or ")
+	}
+	c := choice(ws[0])
+	var parts []string
+	for i, u := range us {
+		parts = append(parts, u.words(c[i], c[i]))
+	}
+	s := strings.Join(parts, " and ")
+	if len(ws) > 1 {
+		s += fmt.Sprintf(" (and %d other of the %d cases)", len(ws)-1, total)
+	}
+	return s
+}
+
+// notGenMerge keeps the triggered instances not generated in every case:
+// one not generated in some cases only is a Possible finding already.
+type notGenMerge struct {
+	seen  map[[3]string]*notGenSeen
+	order [][3]string
+}
+
+type notGenSeen struct {
+	n      NotGenerated
+	cases  int
+	varies bool
+}
+
+func (m *notGenMerge) add(res *Result) {
+	for _, d := range res.Directions {
+		for _, n := range d.NotGenerated {
+			k := [3]string{d.ID, n.Obligation, n.Trigger.ID}
+			s := m.seen[k]
+			if s == nil {
+				s = &notGenSeen{n: n}
+				m.seen[k] = s
+				m.order = append(m.order, k)
+			}
+			s.cases++
+			s.varies = s.varies || s.n.Due != n.Due || s.n.Reason != n.Reason
+		}
+	}
+}
+
+func (m *notGenMerge) every(dir string, cases int) []NotGenerated {
+	var out []NotGenerated
+	for _, k := range m.order {
+		if s := m.seen[k]; k[0] == dir && s.cases == cases {
+			n := s.n
+			if s.varies {
+				n.Reason += "; the dates depend on a date known only to a range: this is the earliest case"
+			}
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // worldOf fixes every unknown to its chosen day. ok is false when the

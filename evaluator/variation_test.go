@@ -1,12 +1,17 @@
 package evaluator_test
 
 import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 )
@@ -181,5 +186,267 @@ func TestLaterDirectionNotKnownBeforeItsIssue(t *testing.T) {
 			assert.Empty(t, dueDates(findingsOf(res, "a"), "r"), "%s as of %s", what, asOf)
 			assert.True(t, res.Directions[1].InForce, what)
 		}
+	}
+}
+
+// One report is one report: the replaced and the replacing obligation are
+// one series for attribution, and the rule of the one in force when the
+// report is sent places it (docs/lifecycle.md, "One report, one instance").
+// a's quarterly clause 1 falls due 25 Apr, 25 Jul, 25 Oct 2018; b, issued
+// 1 Aug 2018, replaces it with a monthly report due 1 Sep, 1 Oct, 1 Nov.
+// The April report went on 20 Apr; none in July; one on 30 Aug.
+func TestReplacementOneReportOneInstance(t *testing.T) {
+	bWith := func(attribution string) string {
+		return advDirection("b", "2018-08-01", "", `
+  - id: m
+    clause: "1"
+    holder: council
+    summary: monthly report
+    source: test
+    replaces: {direction: a, clauses: ["1"]}
+    recurring: {every: monthly}
+    `+attribution+`
+    satisfied_by: event.type == "report"
+`)
+	}
+	got := func(res *evaluator.Result) []string {
+		var out []string
+		for _, f := range res.Findings {
+			if f.Obligation != "r" && f.Obligation != "m" {
+				continue
+			}
+			s := f.Direction + " " + f.Due + " " + string(f.Status)
+			if f.DischargedBy != nil {
+				s += fmt.Sprintf(" by %s (%s)", f.DischargedBy.ID, f.Attribution)
+			}
+			if f.DaysLate > 0 {
+				s += fmt.Sprintf(" %d days late", f.DaysLate)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	asOf := endOf(2018, 10, 15)
+	evs := []event.Event{advEv(t, "r1", "report", "2018-04-20"), advEv(t, "r3", "report", "2018-08-30")}
+
+	// Oldest outstanding (the default): the 30 Aug report is the overdue
+	// July report, late by 6 days of July + 30 of August = 36 days, and
+	// nothing else; b's 1 Sep and 1 Oct reports are missed as of 15 Oct,
+	// and 1 Nov is open (its window opened after 1 Oct).
+	res := advEval(t, advSet(t, variedDirection(), bWith("")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 late by r3 (oldest-outstanding) 36 days late",
+		"b 2018-09-01 missed",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+	assert.Equal(t, 2, res.Events.Discharged, "r1 and r3, each once")
+
+	// Window: b's rule is in force on 30 Aug, and the report falls in the
+	// window of b's first instance (1 Aug to 1 Sep): met 2 days early; a's
+	// July report stays missed.
+	res = advEval(t, advSet(t, variedDirection(), bWith("attribution: window")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 missed",
+		"b 2018-09-01 met by r3 (window)",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+
+	// An attribute: the report names the due date it is for, in either
+	// series. r3 names a's 25 Jul (36 days late); r4 on 31 Aug names b's
+	// 1 Sep (met).
+	evs = []event.Event{advEv(t, "r1", "report", "2018-04-20"), advEv(t, "r3", "report", "2018-08-30", "for", "2018-07-25"),
+		advEv(t, "r4", "report", "2018-08-31", "for", "2018-09-01")}
+	res = advEval(t, advSet(t, variedDirection(), bWith("attribution: {attribute: for}")), evs, asOf)
+	assert.Equal(t, []string{
+		"a 2018-04-25 met by r1 (oldest-outstanding)",
+		"a 2018-07-25 late by r3 (attribute:for) 36 days late",
+		"b 2018-09-01 met by r4 (attribute:for)",
+		"b 2018-10-01 missed",
+		"b 2018-11-01 open",
+	}, got(res))
+	for _, f := range res.Findings {
+		if f.Due == "2018-07-25" {
+			assert.Contains(t, f.Reason, "placed by its for attribute", "a's own rule names no attribute; the replacing rule's does")
+		}
+	}
+}
+
+// A triggered instance a revocation removes is not a finding, but the
+// result says so (DirectionStatus.NotGenerated), in Evaluate and Stream
+// alike. Clause 3 (reply within 10 days) is revoked from 1 Jun 2018: the
+// request of 25 May would fall due on 4 Jun (25 May + 10 days), after the
+// end; the request of 20 May (due 30 May) stands; one on 5 Jun comes after
+// the end and triggers nothing at all.
+func TestRevocationRemovesTriggeredInstance(t *testing.T) {
+	set := advSet(t, variedDirection(), revoking("b", "2018-06-01", `{direction: a, clauses: ["3"]}`))
+	evs := []event.Event{
+		advEv(t, "q1", "request", "2018-05-20"),
+		advEv(t, "q2", "request", "2018-05-25"),
+		advEv(t, "q3", "request", "2018-06-05"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 12, 31))
+	require.Len(t, res.Directions[0].NotGenerated, 1)
+	ng := res.Directions[0].NotGenerated[0]
+	assert.Equal(t, "reply", ng.Obligation)
+	assert.Equal(t, "q2", ng.Trigger.ID)
+	assert.Equal(t, "2018-06-04", ng.Due)
+	assert.Equal(t, "clause 3 (reply) revoked by b, issued 1 Jun 2018: no instance falls due from 1 Jun 2018; what fell due before stays due", ng.Reason)
+	assert.Equal(t, "clause 3 for q2 of 25 May 2018 would have fallen due on 4 Jun 2018, after the obligation stopped falling due, so no instance was generated: clause 3 (reply) revoked by b, issued 1 Jun 2018: no instance falls due from 1 Jun 2018; what fell due before stays due", ng.Words(event.London()))
+	assert.Equal(t, 2, res.Events.Irrelevant, "q2 and q3 created nothing")
+
+	i := 0
+	sres, err := evaluator.Stream(set, func() (*event.Event, error) {
+		if i == len(evs) {
+			return nil, io.EOF
+		}
+		i++
+		return &evs[i-1], nil
+	}, evaluator.Options{AsOf: endOf(2018, 12, 31)}, func(evaluator.Finding) {})
+	require.NoError(t, err)
+	assert.Equal(t, res.Directions, sres.Directions, "Stream says the same")
+
+	// As of 31 May, b is not yet issued: the instance due 4 Jun is open.
+	res = advEval(t, set, evs, endOf(2018, 5, 31))
+	assert.Empty(t, res.Directions[0].NotGenerated)
+}
+
+// With the revoking direction's date known only to a range, a removed
+// instance is listed when it is removed on every day: issued any day from
+// 26 May to 4 Jun 2018, b ends clause 3 by the start of 4 Jun at the
+// latest, before q2's deadline (end of 4 Jun).
+func TestRevocationRemovesTriggeredInstanceUncertain(t *testing.T) {
+	set := advSet(t, variedDirection(), revoking("b", "2018-05-26..2018-06-04", `{direction: a, clauses: ["3"]}`))
+	evs := []event.Event{advEv(t, "q2", "request", "2018-05-25")}
+	res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	require.Len(t, res.Directions[0].NotGenerated, 1)
+	ng := res.Directions[0].NotGenerated[0]
+	assert.Equal(t, "2018-06-04", ng.Due)
+	assert.Contains(t, ng.Reason, "issued 26 May 2018", "the earliest case")
+	assert.Contains(t, ng.Reason, "known only to a range")
+	// Issued any day of June, b lets the instance stand when issued 5-30
+	// June: it is a possible finding, not listed as removed.
+	set = advSet(t, variedDirection(), revoking("b", "2018-06", `{direction: a, clauses: ["3"]}`))
+	res, err = evaluator.Evaluate(set, evs, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	assert.Empty(t, res.Directions[0].NotGenerated)
+	var st []evaluator.Status
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "reply" {
+			st = append(st, f.Status)
+		}
+	}
+	assert.Equal(t, []evaluator.Status{evaluator.Possible}, st)
+}
+
+// An extension whose validity depends on a revocation known only to a
+// month is refused with an error that says so, not with the error of one
+// day's case as though the grant were wrong whatever the day. a's clause 1
+// report due 25 Jul 2018 is extended on 20 Jul to 28 Jul; b, issued on an
+// unknown day D of July 2018, revokes clause 1 from the start of D. The
+// instance exists only if D >= 26 (its deadline, the end of 25 Jul, is
+// before the start of D), and the extension stays within the obligation's
+// life only if D >= 29. So it is refused for D = 1-28 and applies for
+// D = 29-31. Weighing the refused days would need a verdict for an
+// instance with none (docs/uncertain-dates.md, "Grants and unknown days").
+func TestExtensionAgainstRevocationKnownToMonth(t *testing.T) {
+	ext := advEv(t, "x", "extension", "2018-07-20", "by", "sos", "obligation", "r", "due", "2018-07-25", "to", "2018-07-28")
+	set := advSet(t, variedDirection(), revoking("b", "2018-07", `{direction: a, clauses: ["1"]}`))
+	_, err := evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	var ge *evaluator.GrantError
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, "x", ge.Event)
+	assert.Contains(t, ge.Msg, "whether it can apply depends on a date known only to a range: it is refused if b was issued on 1–28 Jul 2018 (if b was issued on 1 Jul 2018: instance 2 of clause 1 (r) would be due on 25 Jul 2018")
+	assert.Contains(t, ge.Msg, "and applies if b was issued on 29–31 Jul 2018; give the day")
+
+	// Issued 29-31 Jul, it applies whatever the day: with no report,
+	// instance 2 is missed by its extended date, 28 Jul.
+	set = advSet(t, variedDirection(), revoking("b", "2018-07-29..2018-07-31", `{direction: a, clauses: ["1"]}`))
+	res, err := evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range findingsOf(res, "a") {
+		if f.Obligation == "r" {
+			got = append(got, f.Due+" "+string(f.Status)+" "+f.OriginalDue)
+		}
+	}
+	assert.Equal(t, []string{"2018-04-25 missed ", "2018-07-28 missed 2018-07-25"}, got)
+
+	// Refused on every day (issued 1-25 Jul: the instance never arises),
+	// it is the grant's own error.
+	set = advSet(t, variedDirection(), revoking("b", "2018-07-01..2018-07-25", `{direction: a, clauses: ["1"]}`))
+	_, err = evaluator.Evaluate(set, []event.Event{ext}, evaluator.Options{AsOf: endOf(2018, 12, 31)})
+	require.ErrorAs(t, err, &ge)
+	assert.NotContains(t, ge.Msg, "depends on")
+	assert.Contains(t, ge.Msg, "so it never arises")
+}
+
+// Under window attribution an extension stretches its instance's window
+// to the extended deadline (docs/extensions.md). Quarterly reports placed
+// by window, from 25 Jan 2018: due 25 Apr, 25 Jul, 25 Oct. On 20 Apr the
+// April report is extended to 9 May; reports go on 5 May and 7 May.
+// 5 May is within the extension: it is the April report, met 4 days early
+// by the extended date and 10 days late by the original (25 Apr to 5 May).
+// 7 May is also before 9 May, but April's is discharged: it falls to the
+// July window (opened after 25 Apr), met. Before this rule the 5 May
+// report was the July report and April was missed by 9 May.
+func TestWindowAttributionDuringExtension(t *testing.T) {
+	a := advDirection("a", "2018-01-25", "", strings.Replace(advRecurring("every: quarterly"), "    satisfied_by:", "    attribution: window\n    satisfied_by:", 1))
+	set := advSet(t, a)
+	evs := []event.Event{
+		advEv(t, "x", "extension", "2018-04-20", "by", "sos", "obligation", "r", "instance", "1", "to", "2018-05-09"),
+		advEv(t, "r1", "report", "2018-05-05"),
+		advEv(t, "r2", "report", "2018-05-07"),
+	}
+	res := advEval(t, set, evs, endOf(2018, 7, 31))
+	var got []string
+	for _, f := range res.Findings {
+		s := f.Due + " " + string(f.Status)
+		if f.DischargedBy != nil {
+			s += " by " + f.DischargedBy.ID + " (" + f.Attribution + ")"
+		}
+		got = append(got, s)
+	}
+	// As of 31 Jul the October window has opened (after 25 Jul): open.
+	assert.Equal(t, []string{"2018-05-09 met by r1 (window)", "2018-07-25 met by r2 (window)", "2018-10-25 open"}, got)
+	assert.Equal(t, 10, res.Findings[0].DaysLateOriginal)
+
+	// A report after the extended deadline is the July report: April's
+	// stays missed.
+	evs[1] = advEv(t, "r1", "report", "2018-05-10")
+	res = advEval(t, set, evs[:2], endOf(2018, 7, 31))
+	got = got[:0]
+	for _, f := range res.Findings {
+		s := f.Due + " " + string(f.Status)
+		if f.DischargedBy != nil {
+			s += " by " + f.DischargedBy.ID
+		}
+		got = append(got, s)
+	}
+	assert.Equal(t, []string{"2018-05-09 missed", "2018-07-25 met by r1", "2018-10-25 open"}, got)
+}
+
+// Monitor and Stream give Evaluate's findings across replaces chains
+// under every pairing of attribution rules (testdata/shapes-replaced.yaml;
+// the reference evaluator is compared in
+// TestEvaluateAgreesWithReferenceAcrossReplacements).
+func TestReplacementChainsMonitorAndStreamAgree(t *testing.T) {
+	shapes := evaluator.LoadSet(t, "testdata/shapes.yaml")
+	set := evaluator.LoadSet(t, "testdata/shapes.yaml", "testdata/shapes-replaced.yaml")
+	n := 120
+	if testing.Short() {
+		n = 30
+	}
+	for seed := range uint64(n) {
+		r := rand.New(rand.NewPCG(seed, 29))
+		evs := evaluator.ShapesHistory(r, shapes, 1+r.IntN(50))
+		asOf := civil.New(2018, 1, 20).AddDays(r.IntN(750)).End(event.London())
+		res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf})
+		require.NoError(t, err, "seed %d", seed)
+		advCheckMonitor(t, set, evs, asOf, res)
 	}
 }

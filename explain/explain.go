@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -195,12 +196,16 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 	tested := map[instKey][]evaluator.Step{}
 	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
 	granted := map[instKey][]string{}
+	lastExt := map[instKey]string{} // the latest extension granted so far
 	trace := func(s evaluator.Step) {
 		o := s.Instance.Obligation
 		k := [2]string{s.Direction, o.ID}
 		if want[k] && s.Kind == evaluator.StepGranted {
 			ik := instKey{s.Direction, o.ID, s.Instance.Number}
-			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, loc))
+			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, lastExt[ik], loc))
+			if s.Event.Type == evaluator.ExtensionEvent {
+				lastExt[ik] = s.Event.ID
+			}
 			return
 		}
 		if !want[k] || s.Kind != evaluator.StepTested {
@@ -288,7 +293,7 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 			oe.Instances = append(oe.Instances, ie)
 		}
 		oe.NotGenerated = notGenerated(d, o, force, oe.Instances, at, loc)
-		oe.Candidates = candidates(events, d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		oe.Candidates = candidates(events, set.AsOf(at), d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
 		ex.Obligations = append(ex.Obligations, oe)
 	}
 	return ex, nil
@@ -492,7 +497,7 @@ func derivation(d *direction.Direction, o *obligation.Obligation, f evaluator.Fi
 // grantWords says what an extension or waiver event granted for in: who,
 // when (before or after the deadline then passed), the new date, and the
 // reason and authority it cites.
-func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) string {
+func grantWords(ev *event.Event, in *obligation.Instance, prevExt string, loc *time.Location) string {
 	w := fmt.Sprintf("%s %s on %s", ev.Type, ev.ID, civil.In(ev.At, loc).Long())
 	if by := ev.Attr("by"); by != "" {
 		w += " by " + by
@@ -504,7 +509,13 @@ func grantWords(ev *event.Event, in *obligation.Instance, loc *time.Location) st
 			}
 			w += ", to " + to
 		} else if p := ev.Attr("by_period"); p != "" {
-			w += ", by " + p + " from the deadline then in effect"
+			// A period counts from the deadline in effect when granted
+			// (docs/extensions.md): say which that was.
+			if prevExt != "" {
+				w += ", by " + p + " from the deadline then in effect (as extended by " + prevExt + ", not the original due date)"
+			} else {
+				w += ", by " + p + " from the deadline then in effect (the original due date)"
+			}
 		}
 	}
 	if ev.At.After(in.DueAt) {
@@ -573,7 +584,7 @@ func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained
 }
 
 // candidates lists the events up to at whose type the obligation looks at.
-func candidates(events []event.Event, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+func candidates(events []event.Event, set *direction.Set, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
 	vars := d.Vars()
 	ended := !force.Until.IsZero()
 	out := []Candidate{}
@@ -619,7 +630,10 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
 			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
 		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
-			why := unplaced(o, &ev, d, res, loc)
+			why := chainNote(set, d, o, &ev, res)
+			if why == "" {
+				why = unplaced(o, &ev, d, res, loc)
+			}
 			switch {
 			case why != "":
 				notes = append(notes, why)
@@ -638,6 +652,38 @@ func candidates(events []event.Event, d *direction.Direction, o *obligation.Obli
 		out = append(out, c)
 	}
 	return out
+}
+
+// chainNote says why an event was not tested against o when o is part of
+// a replaces chain, one series for attribution (docs/lifecycle.md): the
+// obligation o replaces took it, or the one replacing o was in force and
+// its window or attribute rule placed it in its own series. "" otherwise.
+func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligation, ev *event.Event, res *evaluator.Result) string {
+	for _, v := range d.Varies {
+		if v.ReplacedBy != o.ID || ev.At.Before(set.Force(d).From) {
+			continue
+		}
+		for _, f := range res.Findings {
+			if f.Direction == v.Direction && f.DischargedBy != nil && f.DischargedBy.ID == ev.ID &&
+				(slices.Contains(v.Obligations, f.Obligation) || slices.Contains(v.Clauses, f.Clause)) {
+				return fmt.Sprintf("not tested: it discharged instance %d of clause %s (%s) of %s, which this obligation replaces; the two are one series, and an event discharges one instance of it", f.Instance, f.Clause, f.Obligation, f.Direction)
+			}
+		}
+	}
+	nd, no := set.ReplacedBy(d, o)
+	if no == nil || ev.At.Before(set.Force(nd).From) {
+		return ""
+	}
+	rule := no.Attribution.Rule
+	if v, ok := no.Attribution.Named(ev); ok {
+		return fmt.Sprintf("not tested here: it came after clause %s (%s) of %s replaced this obligation, and its %s attribute names %v, which this obligation takes only if it is one of its own outstanding due dates", no.Clause, no.ID, nd.ID, no.Attribution.Attribute, v)
+	} else if rule == obligation.ByAttribute {
+		rule = no.Attribution.Otherwise
+	}
+	if rule == obligation.Window {
+		return fmt.Sprintf("not tested here: it came after clause %s (%s) of %s replaced this obligation, whose window rule places it in that obligation's own series", no.Clause, no.ID, nd.ID)
+	}
+	return ""
 }
 
 // unplaced says, for an event that window or attribute attribution sent

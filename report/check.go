@@ -168,6 +168,9 @@ func WriteText(w io.Writer, c Council) error {
 		for _, note := range notes {
 			fmt.Fprintln(w, note)
 		}
+		for _, ng := range d.NotGenerated {
+			fmt.Fprintf(w, "  not generated: %s\n", ng.Words(loc))
+		}
 	}
 	s := Summarise(res)
 	waived := ""
@@ -181,8 +184,18 @@ func WriteText(w io.Writer, c Council) error {
 			s.Indeterminate, s.Possible)
 	}
 	e := res.Events
-	_, err := fmt.Fprintf(w, "%s read: %d used, %d irrelevant, %d after the as-of time.\n", words.Nouns(e.Read, "event", "events"), e.Used, e.Irrelevant, e.AfterAsOf)
-	return err
+	if _, err := fmt.Fprintf(w, "%s read: %d used, %d irrelevant, %d after the as-of time.\n", words.Nouns(e.Read, "event", "events"), e.Used, e.Irrelevant, e.AfterAsOf); err != nil {
+		return err
+	}
+	ng := 0
+	for _, d := range res.Directions {
+		ng += len(d.NotGenerated)
+	}
+	if ng > 0 {
+		_, err := fmt.Fprintf(w, "%s not generated: the trigger came in time, but the duty ended before the instance would fall due (\"not generated\" above).\n", words.Nouns(ng, "triggered instance", "triggered instances"))
+		return err
+	}
+	return nil
 }
 
 // whose says whose obligation a finding is: "duty" for the council's, or

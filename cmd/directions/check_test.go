@@ -277,3 +277,55 @@ func TestCheckStrict(t *testing.T) {
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, ",met 2018-04-01..2018-04-25; late 1-5 days 2018-04-26..2018-04-30,\n" /* cases, then version (empty) */)
 }
+
+// A triggered instance removed by a revocation is no finding, but check
+// says so in text and JSON. A supposed direction of 2 Mar 2018 revokes
+// para 8(b) (access for Essex within 5 working days of a request). Essex's
+// request access-1 of Thursday 1 Mar 2018 came while 8(b) was in force, but
+// would fall due on Thursday 8 Mar (2, 5, 6, 7, 8 Mar), after it ended.
+func TestCheckSaysTriggeredInstanceNotGenerated(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "barnet")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	for from, to := range map[string]string{
+		"../../examples/vocabulary.yaml":               filepath.Join(root, "vocabulary.yaml"),
+		"../../examples/barnet/direction-2018-01.yaml": filepath.Join(dir, "direction-2018-01.yaml"),
+		"../../examples/barnet/history.yaml":           filepath.Join(dir, "history.yaml"),
+	} {
+		b, err := os.ReadFile(from)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(to, b, 0o644))
+	}
+	rev := filepath.Join(dir, "revokes-8b.yaml")
+	require.NoError(t, os.WriteFile(rev, []byte(`id: barnet-supposed-2018-03
+title: Supposed direction revoking para 8(b)
+council: barnet
+issued_by: secretary-of-state
+issued: 2018-03-02
+time_zone: Europe/London
+revokes:
+  - {direction: barnet-2018-01, clauses: [8(b)]}
+source: none; supposed for a test
+parties:
+  barnet: {name: London Borough of Barnet, role: directed council}
+  secretary-of-state: {name: Secretary of State for Education, role: issuer}
+`), 0o644))
+	args := []string{"check", "--as-of", "2018-03-31", dir}
+	_, out, errs := cli(args...)
+	require.Empty(t, errs)
+	assert.Contains(t, out, "  not generated: clause 8(b) for access-1 of 1 Mar 2018 would have fallen due on 8 Mar 2018, after the obligation stopped falling due, so no instance was generated: clause 8(b) (essex-access) revoked by barnet-supposed-2018-03, issued 2 Mar 2018:")
+	assert.Contains(t, out, "\n1 triggered instance not generated: the trigger came in time, but the duty ended before the instance would fall due")
+
+	_, out, _ = cli(append([]string{args[0], "--format", "json"}, args[1:]...)...)
+	var rep Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	var ngs []evaluator.NotGenerated
+	for _, d := range rep.Directions {
+		ngs = append(ngs, d.NotGenerated...)
+	}
+	require.Len(t, ngs, 1)
+	assert.Equal(t, "essex-access", ngs[0].Obligation)
+	assert.Equal(t, "access-1", ngs[0].Trigger.ID)
+	assert.Equal(t, "2018-03-08", ngs[0].Due)
+	validateOutput(t, outputSchema(t, "check-output.schema.json"), out)
+}

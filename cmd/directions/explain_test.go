@@ -235,3 +235,47 @@ func TestExplainFirstDue(t *testing.T) {
 	assert.NotContains(t, out, "falls due 2 weeks after it")
 	assert.Contains(t, out, "28 Feb 2018 (the first due date) = 28 Feb 2018")
 }
+
+// One report, one instance across a replacement (docs/lifecycle.md): the
+// supposed direction of 1 Aug 2018 replaces 8(f)'s quarterly reports (due
+// 25 Apr, 25 Jul ...) with monthly ones (due 1 Sep, 1 Oct ...). With no
+// July report, the report of 30 Aug is the overdue July report (oldest
+// outstanding), and explain says why it did not meet the 1 Sep report.
+func TestExplainReplacementChain(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history.yaml")
+	require.NoError(t, os.WriteFile(hist, []byte(`events:
+  - {id: q1, type: report, at: 2018-04-20, from: board-chair, to: secretary-of-state, kind: progress}
+  - {id: q3, type: report, at: 2018-08-30, from: board-chair, to: secretary-of-state, kind: progress}
+`), 0o644))
+	args := []string{"explain", "--format", "json", "--as-of", "2018-10-15", "--obligation", "chair-monthly-report",
+		"../../examples/barnet/direction-2018-01.yaml", "../../examples/barnet/scenarios/supposed/replaces-8f-2018-08.yaml", hist}
+	out, errs, code := runCLI(args...)
+	require.Equal(t, exitOK, code, errs)
+	var ex Explanation
+	require.NoError(t, json.Unmarshal([]byte(out), &ex))
+	require.Len(t, ex.Obligations, 1)
+	notes := map[string]string{}
+	for _, c := range ex.Obligations[0].Candidates {
+		notes[c.Event] = c.Note
+	}
+	assert.Equal(t, "not tested: it discharged instance 2 of clause 8(f) (chair-quarterly-report) of barnet-2018-01, which this obligation replaces; the two are one series, and an event discharges one instance of it", notes["q3"])
+	require.NotEmpty(t, ex.Obligations[0].Instances)
+	assert.Equal(t, "missed", string(ex.Obligations[0].Instances[0].Status))
+}
+
+// A second extension by a period counts from the deadline the first set
+// (docs/extensions.md), and explain says so where it applied: 8(f)'s
+// first report, due 25 Apr 2018, is extended on 20 Apr by 2 weeks (to
+// 9 May) and on 5 May by a further week (to 16 May, not 2 May).
+func TestExplainSecondExtensionByPeriod(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history.yaml")
+	require.NoError(t, os.WriteFile(hist, []byte(`events:
+  - {id: ext1, type: extension, at: 2018-04-20, by: dfe, obligation: chair-quarterly-report, instance: 1, by_period: 2 weeks}
+  - {id: ext2, type: extension, at: 2018-05-05, by: dfe, obligation: chair-quarterly-report, instance: 1, by_period: 1 week}
+`), 0o644))
+	code, out, errs := cli("explain", "--as-of", "2018-05-31", "--obligation", "chair-quarterly-report", "../../examples/barnet/direction-2018-01.yaml", hist)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "extension ext1 on 20 Apr 2018 by dfe, by 2 weeks from the deadline then in effect (the original due date), before the original deadline (25 Apr 2018)")
+	assert.Contains(t, out, "extension ext2 on 5 May 2018 by dfe, by 1 week from the deadline then in effect (as extended by ext1, not the original due date), after the original deadline (25 Apr 2018) had passed")
+	assert.Contains(t, out, "extended to 16 May 2018")
+}

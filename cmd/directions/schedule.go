@@ -22,7 +22,7 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "schedule", "schedule [--from DATE] [--until DATE] [--as-of DATE] [--format text|json|ics] [--remind DAYS] PATH...")
 	from := fs.String("from", "", "first due date listed (a date, from the start of that day, or an RFC 3339 time); default the as-of day")
 	until := fs.String("until", "", "last due date listed (a date, to the end of that day, or an RFC 3339 time); default 3 months after --from")
-	asOf := fs.String("as-of", "", "when the schedule is read: deadlines due before it and not discharged are overdue; default now")
+	asOf := fs.String("as-of", "", "when the schedule is read: only events up to it count, and deadlines due before it and not discharged are overdue; default now")
 	format := fs.String("format", "text", "output format: text, json or ics (iCalendar)")
 	remind := fs.Int("remind", 7, "with --format ics, a reminder at 09:00 this many days before each deadline not yet due as of --as-of; 0 for none")
 	paths, ok := parseArgs(env, fs, args)

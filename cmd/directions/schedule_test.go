@@ -241,7 +241,8 @@ func TestScheduleTriggeredUIDsFollowEvents(t *testing.T) {
 	history := func(rows string) {
 		require.NoError(t, os.WriteFile(filepath.Join(council, "requests.csv"), []byte("id,type,at,from,to,kind\n"+rows), 0o644))
 	}
-	args := []string{"schedule", "--as-of", "2018-12-01", "--from", "2018-12-01", "--until", "2018-12-31", council}
+	// Read as of 21 Dec, when every request below is known.
+	args := []string{"schedule", "--as-of", "2018-12-21", "--from", "2018-12-01", "--until", "2018-12-31", council}
 	// A Friday request for access on 21 Dec 2018 is due 5 working days
 	// later: 24, 27, 28, 31 Dec and 2 Jan 2019 (25, 26 Dec and 1 Jan are
 	// bank holidays), so outside December.
