@@ -81,8 +81,10 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 // that no obligation's type guard admits when every obligation has a
 // guard: such an event costs the engine a map lookup and nothing else
 // (see dirState.observe), so a reader may leave its attributes undecoded.
+// It is always true for extension and waiver events, whose attributes
+// name the instance they grant for (see engine.grant).
 func ReadsAttributes(set *direction.Set) func(eventType string) bool {
-	types := map[string]bool{}
+	types := map[string]bool{ExtensionEvent: true, WaiverEvent: true}
 	for _, d := range set.Directions {
 		p := planFor(d)
 		if len(p.anyType) > 0 {
