@@ -1,6 +1,8 @@
 package event
 
 import (
+	"unsafe"
+
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/dfe-tools/directions/diag"
@@ -12,10 +14,12 @@ var useFlatLine = true
 // maxFlatMembers is the most members a line may have for flatLine.
 const maxFlatMembers = 32
 
-// flatSpan is one member of a flat line: where its name and value are.
+// flatSpan is one member of a flat line: where its name and value are,
+// and which reserved key it is (-1 for an attribute).
 type flatSpan struct {
 	name, val [2]int
 	kind      jsontext.Kind
+	reserved  int
 }
 
 // flatLine is a speed path for the lines exports nearly always write: one
@@ -32,6 +36,7 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 		return false
 	}
 	var spans [maxFlatMembers]flatSpan
+	var reserved [3]int // 1 + the index in spans of id, type and at; 0 if absent
 	n := 0
 	i := skipSpace(line, 0)
 	if i >= len(line) || line[i] != '{' {
@@ -51,9 +56,19 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 				return false
 			}
 			sp.name = [2]int{i, end}
-			for k := range n { // repeated names: the decoder words the error
-				if string(line[spans[k].name[0]:spans[k].name[1]]) == string(line[i:end]) {
+			// Repeated names: the decoder words the error. A reserved
+			// name is found by its place in reserved; an attribute's is
+			// compared with the other attributes' only.
+			if sp.reserved = reservedOf(line[i:end]); sp.reserved >= 0 {
+				if reserved[sp.reserved] != 0 {
 					return false
+				}
+				reserved[sp.reserved] = n + 1
+			} else {
+				for k := range n {
+					if spans[k].reserved < 0 && string(line[spans[k].name[0]:spans[k].name[1]]) == string(line[i:end]) {
+						return false
+					}
 				}
 			}
 			i = skipSpace(line, end)
@@ -104,26 +119,75 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 	if skipSpace(line, i) != len(line) {
 		return false // more after the object: the decoder words it
 	}
-	skip := r.skipsAttributes(line, spans[:n])
 	r.startEvent(base)
 	var seen [3]bool
+	skip := false
+	if k := reserved[1] - 1; k >= 0 && spans[k].kind == '"' {
+		// The type first: it says whether the attributes are wanted.
+		sp := &spans[k]
+		if raw := line[sp.val[0]+1 : sp.val[1]-1]; !blank(raw) {
+			t := r.typeOf(raw)
+			r.ev.Type, seen[1], skip = t.name, true, !t.reads
+		}
+	}
 	for k := range n {
 		sp := &spans[k]
-		nameVal, val := line[sp.name[0]:sp.name[1]], line[sp.val[0]:sp.val[1]]
-		if skip && !isReserved(nameVal) {
+		val := line[sp.val[0]:sp.val[1]]
+		switch {
+		case sp.reserved == 1 && seen[1]:
+			continue // taken above
+		case sp.reserved >= 0 && sp.kind == '"' && !blank(val[1:len(val)-1]):
+			// A plain id or at (flat strings hold no escapes).
+			seen[sp.reserved] = true
+			raw := val[1 : len(val)-1]
+			if sp.reserved == 2 {
+				// atBytes: the line lives until the event is checked.
+				r.at = atValue{b: raw, off: int64(sp.name[1]), set: true}
+			} else if skip {
+				r.ev.ID = r.arenaString(raw)
+			} else {
+				r.ev.ID = string(raw)
+			}
+		case sp.reserved >= 0:
+			r.member(Reserved[sp.reserved], sp.kind, val, int64(sp.name[1]), "", &seen)
+		case skip:
 			// Not read by the caller: checked against the rules only
 			// (strings and literals already are, by the scan above).
 			if sp.kind == '0' {
 				if _, err := number(string(val)); err != nil {
+					nameVal := line[sp.name[0]:sp.name[1]]
 					r.problem(r.errAt(r.valueAt(int64(sp.name[1])), r.memberName(k, nameVal), "%v", err))
 				}
 			}
-			continue
+		default:
+			r.member(r.memberName(k, line[sp.name[0]:sp.name[1]]), sp.kind, val, int64(sp.name[1]), "", &seen)
 		}
-		name := r.memberName(k, nameVal)
-		r.member(name, sp.kind, val, int64(sp.name[1]), "", &seen)
 	}
 	r.endEvent(base, "", &seen)
+	return true
+}
+
+// reservedOf returns which of Reserved a quoted member name is, or -1.
+func reservedOf(quoted []byte) int {
+	switch string(quoted) { // compared without making a string
+	case `"id"`:
+		return 0
+	case `"type"`:
+		return 1
+	case `"at"`:
+		return 2
+	}
+	return -1
+}
+
+// blank reports whether a flat string's text is empty or all spaces (the
+// only white space a flat string can hold), as strings.TrimSpace would.
+func blank(raw []byte) bool {
+	for _, c := range raw {
+		if c != ' ' {
+			return false
+		}
+	}
 	return true
 }
 
@@ -201,35 +265,49 @@ func flatLiteral(b []byte, i int, lit string) (int, bool) {
 	return i + len(lit), true
 }
 
-// skipsAttributes reports whether the caller has said it will not read the
-// attributes of this line's event type (Options.ReadsAttributes); never
-// with a vocabulary, which checks them.
-func (r *Reader) skipsAttributes(line []byte, spans []flatSpan) bool {
-	if r.reads == nil || r.voc != nil {
-		return false
-	}
-	for _, sp := range spans {
-		if sp.kind != '"' || string(line[sp.name[0]:sp.name[1]]) != `"type"` {
-			continue
-		}
-		t := line[sp.val[0]+1 : sp.val[1]-1]
-		reads, known := r.readsType[string(t)]
-		if !known {
-			if r.readsType == nil {
-				r.readsType = map[string]bool{}
-			}
-			reads = r.reads(string(t))
-			if len(r.readsType) < 10_000 {
-				r.readsType[string(t)] = reads
-			}
-		}
-		return !reads
-	}
-	return false
+// typeEntry is an event type the reader has seen: its string, shared by
+// every event of the type, and whether the caller reads its attributes.
+type typeEntry struct {
+	name  string
+	reads bool
 }
 
-// isReserved reports whether a quoted member name is id, type or at.
-func isReserved(quoted []byte) bool {
-	// Compared without a string conversion, which would allocate.
-	return string(quoted) == `"id"` || string(quoted) == `"type"` || string(quoted) == `"at"`
+// typeOf returns the entry of a flat type string. typeCache: a history
+// has a handful of types, so the last few are kept in a small array that
+// is searched by comparing bytes, which costs less than hashing the type
+// for a map on every event; a type not there is looked up in full (once)
+// and replaces the oldest.
+func (r *Reader) typeOf(raw []byte) typeEntry {
+	for i := range r.types {
+		if e := r.types[i]; e.name == string(raw) && e.name != "" {
+			return e
+		}
+	}
+	name := r.internRaw(raw)
+	e := typeEntry{name: name, reads: r.reads == nil || r.voc != nil || r.reads(name)}
+	r.types[r.nextType%len(r.types)] = e
+	r.nextType++
+	return e
 }
+
+// arenaString makes a string of b in a block shared with the strings made
+// before it (idArena): the ids of events whose attributes the caller
+// skips, 99.8% of the events of a typical history, which no evaluation
+// keeps past the next event, so that reading one allocates nothing. The
+// bytes of a block are written once and never changed, as a string's
+// must be; a block is freed when no string in it is kept, so a caller
+// that keeps such an id keeps up to idBlock bytes with it.
+func (r *Reader) arenaString(b []byte) string {
+	if len(b) == 0 || len(b) > idBlock/16 {
+		return string(b)
+	}
+	if cap(r.arena)-len(r.arena) < len(b) {
+		r.arena = make([]byte, 0, idBlock)
+	}
+	start := len(r.arena)
+	r.arena = append(r.arena, b...)
+	return unsafe.String(&r.arena[start], len(b))
+}
+
+// idBlock is the size of arenaString's blocks.
+const idBlock = 16 << 10

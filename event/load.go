@@ -38,7 +38,9 @@ type Options struct {
 	// ReadsAttributes, when set (and Vocabulary is not), tells a Reader
 	// which event types' attributes the caller will read: for the others
 	// Attrs is left empty, though every value is still checked against
-	// the rules (see evaluator.ReadsAttributes). Load ignores it.
+	// the rules (see evaluator.ReadsAttributes), and the ids of such
+	// events share blocks of 16 KB (keeping one keeps its block). Load
+	// ignores it.
 	ReadsAttributes func(eventType string) bool
 }
 

@@ -69,6 +69,9 @@ type Reader struct {
 	names    map[string]string
 	recent   [16]string
 	lastType string
+	types    [8]typeEntry // see typeOf
+	nextType int
+	arena    []byte // see arenaString
 	// lastAt and lastTime cache the last at read: consecutive events of
 	// a time-ordered history often share a day, and ParseTime is then
 	// skipped. at and lastAt are bytes in buffers the reader reuses, so
@@ -76,9 +79,8 @@ type Reader struct {
 	lastAt   []byte
 	lastTime time.Time
 	lastDate bool
-	// reads is Options.ReadsAttributes; readsType remembers its answers.
-	reads     func(string) bool
-	readsType map[string]bool
+	// reads is Options.ReadsAttributes.
+	reads func(string) bool
 	// The event being decoded: its line (JSON Lines), its at, and its
 	// problems so far.
 	cur      []byte
@@ -466,7 +468,9 @@ func (r *Reader) startEvent(base diag.Position) {
 	if ev.Attrs == nil {
 		ev.Attrs = map[string]any{}
 	}
-	clear(ev.Attrs)
+	if len(ev.Attrs) > 0 {
+		clear(ev.Attrs)
+	}
 	*ev = Event{Attrs: ev.Attrs, Pos: base}
 	r.at = atValue{}
 	r.problems = r.problems[:0]
@@ -693,6 +697,11 @@ func (r *Reader) intern(quoted []byte) string {
 	if bytes.IndexByte(raw, '\\') >= 0 {
 		return unquote(quoted)
 	}
+	return r.internRaw(raw)
+}
+
+// internRaw is intern of a string's text without escapes.
+func (r *Reader) internRaw(raw []byte) string {
 	if s, ok := r.names[string(raw)]; ok {
 		return s
 	}
