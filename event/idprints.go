@@ -12,26 +12,30 @@ import (
 // caller settles each candidate exactly, by reading the ids again, so
 // that a shared fingerprint never becomes a wrong error.
 //
-// Fingerprints are kept in sorted runs of a fixed length, so memory grows
-// by one run at a time (never by copying the whole set). Two speed tricks,
-// both held to a plain count of the fingerprints by
-// TestIDPrintsAgreesWithCounting:
-//
-//   - Runs are sorted by radixSort, not by comparisons: fingerprints are
-//     uniform 64-bit numbers, the case a radix sort is made for.
-//   - Repeated compares runs by their top byte (mergeByTopByte): every
-//     run's fingerprints starting with one byte are gathered and sorted
-//     together, 256 small sorts, instead of a heap merge of all the runs.
+// Fingerprints are split as they come by their top byte into 256 buckets
+// (printBuckets), each a list of blocks, so memory grows a block at a time
+// (never by copying the whole set). Repeated then takes one bucket at a
+// time, about 1/256 of the fingerprints, and finds its repeats with a
+// hash table small enough for the processor's cache: each fingerprint is
+// written once and read once, where sorting them took nine passes.
+// TestIDPrintsAgreesWithCounting holds it to a plain count.
 type IDPrints struct {
-	seed maphash.Seed
-	runs [][]uint64
-	cur  []uint64
-	tmp  []uint64 // radixSort's second buffer, one run long
-	n    int
+	seed    maphash.Seed
+	buckets [256]printBucket
+	n       int
 }
 
-// idRun is how many fingerprints a run holds (512 KB).
-const idRun = 1 << 16
+// printBucket holds the fingerprints with one top byte: full blocks and
+// the one being filled.
+type printBucket struct {
+	full [][]uint64
+	cur  []uint64
+}
+
+// maxPrintBlock is the most fingerprints a block holds (16 KB); blocks
+// start small and double up to it, so a short history takes little memory
+// and a long one wastes at most a block a bucket (4 MB in all).
+const maxPrintBlock = 2048
 
 // NewIDPrints returns an empty set.
 func NewIDPrints() *IDPrints { return &IDPrints{seed: maphash.MakeSeed()} }
@@ -43,23 +47,15 @@ func (s *IDPrints) Print(id string) uint64 { return maphash.String(s.seed, id) }
 func (s *IDPrints) Add(id string) { s.add(s.Print(id)) }
 
 func (s *IDPrints) add(p uint64) {
-	if s.cur == nil {
-		s.cur = make([]uint64, 0, idRun)
+	b := &s.buckets[p>>56]
+	if len(b.cur) == cap(b.cur) {
+		if b.cur != nil {
+			b.full = append(b.full, b.cur)
+		}
+		b.cur = make([]uint64, 0, min(max(2*cap(b.cur), 16), maxPrintBlock))
 	}
-	s.cur = append(s.cur, p)
+	b.cur = append(b.cur, p)
 	s.n++
-	if len(s.cur) == idRun {
-		s.sort(s.cur)
-		s.runs = append(s.runs, s.cur)
-		s.cur = nil
-	}
-}
-
-func (s *IDPrints) sort(a []uint64) {
-	if len(s.tmp) < len(a) {
-		s.tmp = make([]uint64, len(a))
-	}
-	radixSort(a, s.tmp)
 }
 
 // Len is the number of ids added.
@@ -67,100 +63,72 @@ func (s *IDPrints) Len() int { return s.n }
 
 // Repeated returns the fingerprints added more than once.
 func (s *IDPrints) Repeated() map[uint64]bool {
-	runs := s.runs
-	if len(s.cur) > 0 {
-		s.sort(s.cur)
-		runs = append(runs[:len(runs):len(runs)], s.cur)
-	}
 	var out map[uint64]bool
-	note := func(p uint64) {
-		if out == nil {
-			out = map[uint64]bool{}
+	var table []uint64
+	for i := range s.buckets {
+		b := &s.buckets[i]
+		n := len(b.cur)
+		for _, blk := range b.full {
+			n += len(blk)
 		}
-		out[p] = true
-	}
-	// Within a run, a repeat sits next to itself.
-	for _, r := range runs {
-		for i := 1; i < len(r); i++ {
-			if r[i] == r[i-1] {
-				note(r[i])
+		if n < 2 {
+			continue
+		}
+		// An open-addressing table at most half full; 0 marks an empty
+		// slot, so a fingerprint 0 is counted apart.
+		size := 4
+		for size < 2*n {
+			size *= 2
+		}
+		if cap(table) < size {
+			table = make([]uint64, size)
+		}
+		table = table[:size]
+		clear(table)
+		shift := 64 - uint(bitsOf(size))
+		zeros := 0
+		note := func(p uint64) {
+			if out == nil {
+				out = map[uint64]bool{}
+			}
+			out[p] = true
+		}
+		insert := func(blk []uint64) {
+			for _, p := range blk {
+				if p == 0 {
+					if zeros++; zeros == 2 {
+						note(0)
+					}
+					continue
+				}
+				// Fibonacci hashing spreads the slots even where the
+				// fingerprints' low bits are alike.
+				for j := (p * 0x9e3779b97f4a7c15) >> shift; ; j = (j + 1) & uint64(size-1) {
+					if table[j] == 0 {
+						table[j] = p
+						break
+					}
+					if table[j] == p {
+						note(p)
+						break
+					}
+				}
 			}
 		}
-	}
-	if len(runs) > 1 {
-		s.mergeByTopByte(runs, note)
+		for _, blk := range b.full {
+			insert(blk)
+		}
+		insert(b.cur)
 	}
 	return out
 }
 
-// mergeByTopByte notes the fingerprints found in more than one run. Runs
-// are sorted, so those starting with a given byte lie together in each;
-// for each byte in turn, it gathers them from every run, each value once
-// a run (repeats within a run are noted already), sorts them, and notes
-// neighbours that are equal, which came from two runs. A byte's share is
-// about 1/256 of the fingerprints, so the gathering buffer stays small.
-func (s *IDPrints) mergeByTopByte(runs [][]uint64, note func(uint64)) {
-	pos := make([]int, len(runs))
-	var bucket, tmp []uint64
-	for top := range 256 {
-		bucket = bucket[:0]
-		for k, r := range runs {
-			i := pos[k]
-			for i < len(r) && int(r[i]>>56) == top {
-				if i == pos[k] || r[i] != r[i-1] {
-					bucket = append(bucket, r[i])
-				}
-				i++
-			}
-			pos[k] = i
-		}
-		if len(tmp) < len(bucket) {
-			tmp = make([]uint64, cap(bucket))
-		}
-		radixSort(bucket, tmp)
-		for i := 1; i < len(bucket); i++ {
-			if bucket[i] == bucket[i-1] {
-				note(bucket[i])
-			}
-		}
+// bitsOf returns log2 of a power of two.
+func bitsOf(size int) int {
+	n := 0
+	for size > 1 {
+		size >>= 1
+		n++
 	}
-}
-
-// radixSort sorts a in place by its bytes, least significant first (an
-// LSD radix sort: eight passes of 256 buckets, the counts for all eight
-// taken in one first pass); tmp, at least as long as a, is scratch. A
-// pass where every value has the same byte would move nothing and is
-// skipped (the top byte within mergeByTopByte). TestRadixSortSorts holds
-// it to slices.Sort.
-func radixSort(a, tmp []uint64) {
-	if len(a) < 2 {
-		return
-	}
-	var count [8][256]int
-	for _, v := range a {
-		for d := range 8 {
-			count[d][byte(v>>(8*d))]++
-		}
-	}
-	src, dst := a, tmp[:len(a)]
-	for d := range 8 {
-		c := &count[d]
-		shift := 8 * d
-		if c[byte(src[0]>>shift)] == len(a) {
-			continue
-		}
-		sum := 0
-		for i := range c {
-			c[i], sum = sum, sum+c[i]
-		}
-		for _, v := range src {
-			k := byte(v >> shift)
-			dst[c[k]] = v
-			c[k]++
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &a[0] {
-		copy(a, src)
-	}
+	return n
 }
