@@ -22,6 +22,10 @@ type flatSpan struct {
 	reserved  int
 }
 
+// flatSpans is where flatLine notes a line's members: kept in the Reader
+// and written before it is read, so it is not cleared for every line.
+type flatSpans [maxFlatMembers]flatSpan
+
 // flatLine is a speed path for the lines exports nearly always write: one
 // object whose members are ASCII strings without escapes, numbers, true,
 // false or null, with no repeated name. It checks the whole line against
@@ -35,7 +39,7 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 	if !useFlatLine {
 		return false
 	}
-	var spans [maxFlatMembers]flatSpan
+	spans := &r.spans
 	var reserved [3]int // 1 + the index in spans of id, type and at; 0 if absent
 	n := 0
 	i := skipSpace(line, 0)
@@ -167,14 +171,15 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 	return true
 }
 
-// reservedOf returns which of Reserved a quoted member name is, or -1.
-func reservedOf(quoted []byte) int {
-	switch string(quoted) { // compared without making a string
-	case `"id"`:
+// reservedOf returns which of Reserved a quoted member name is, or -1;
+// by length and bytes, without making a string.
+func reservedOf(q []byte) int {
+	switch {
+	case len(q) == 4 && q[1] == 'i' && q[2] == 'd':
 		return 0
-	case `"type"`:
+	case len(q) == 6 && q[1] == 't' && q[2] == 'y' && q[3] == 'p' && q[4] == 'e':
 		return 1
-	case `"at"`:
+	case len(q) == 4 && q[1] == 'a' && q[2] == 't':
 		return 2
 	}
 	return -1
@@ -205,16 +210,24 @@ func flatString(b []byte, i int) (int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, false
 	}
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return j + 1, true
-		case c < 0x20 || c >= 0x80 || c == '\\':
-			return 0, false
-		}
+	j := i + 1
+	for j < len(b) && plainByte[b[j]] {
+		j++
+	}
+	if j < len(b) && b[j] == '"' {
+		return j + 1, true
 	}
 	return 0, false
 }
+
+// plainByte marks the bytes a flat string holds: printable ASCII but the
+// quote and the backslash. One look-up a byte instead of four compares.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // flatNumber returns the end of the JSON number at i:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -97,3 +97,41 @@ func TestFlatLineAgreesWithDecoder(t *testing.T) {
 		check(b)
 	}
 }
+
+// The ids of skipped events share blocks (arenaString): every id kept
+// from earlier events must still read as it was after many more blocks
+// are filled, and events whose attributes are read get ids of their own.
+func TestArenaIDsStayAsRead(t *testing.T) {
+	var src bytes.Buffer
+	const n = 5000 // about six blocks of ids
+	for i := range n {
+		typ := "visit"
+		if i%100 == 0 {
+			typ = "report"
+		}
+		fmt.Fprintf(&src, `{"id":"council-%06d","type":%q,"at":"2018-04-25","child":"c%d"}`+"\n", i, typ, i)
+	}
+	r := NewReader("h.jsonl", &src, Options{ReadsAttributes: func(t string) bool { return t == "report" }})
+	var ids []string
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (ev.Type == "report") != (len(ev.Attrs) == 1) {
+			t.Fatalf("%s: attributes %v", ev.ID, ev.Attrs)
+		}
+		ids = append(ids, ev.ID)
+	}
+	if len(ids) != n {
+		t.Fatalf("read %d events, want %d", len(ids), n)
+	}
+	for i, id := range ids {
+		if want := fmt.Sprintf("council-%06d", i); id != want {
+			t.Fatalf("id %d reads %q, want %q", i, id, want)
+		}
+	}
+}

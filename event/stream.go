@@ -72,6 +72,7 @@ type Reader struct {
 	types    [8]typeEntry // see typeOf
 	nextType int
 	arena    []byte // see arenaString
+	spans    flatSpans
 	// lastAt and lastTime cache the last at read: consecutive events of
 	// a time-ordered history often share a day, and ParseTime is then
 	// skipped. at and lastAt are bytes in buffers the reader reuses, so
@@ -471,7 +472,9 @@ func (r *Reader) startEvent(base diag.Position) {
 	if len(ev.Attrs) > 0 {
 		clear(ev.Attrs)
 	}
-	*ev = Event{Attrs: ev.Attrs, Pos: base}
+	// Field by field: a whole-struct copy costs more, and the attributes
+	// map is kept.
+	ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Through, ev.Pos = "", "", time.Time{}, false, civil.Date{}, base
 	r.at = atValue{}
 	r.problems = r.problems[:0]
 }

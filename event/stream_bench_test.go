@@ -74,3 +74,42 @@ func BenchmarkDecodeJSONL(b *testing.B) {
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	})
 }
+
+// BenchmarkReadSkipping reads what check reads on the workload:
+// 100,000 events with RFC 3339 times, 99.8% of types whose attributes the
+// caller skips (Options.ReadsAttributes), fingerprinting every id; from
+// memory, so that only the reader is timed.
+func BenchmarkReadSkipping(b *testing.B) {
+	var buf bytes.Buffer
+	n, _, err := synth.WriteHistory(&buf, synth.Options{Seed: 1, Council: "bench", Issued: civil.New(2018, 1, 25), Years: 10, Noise: 0.998, RequestsPerMonth: 1, Times: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	duty := map[string]bool{"report": true, "request": true, "response": true, "board-meeting": true}
+	opts := event.Options{ReadsAttributes: func(t string) bool { return duty[t] }}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		r := event.NewReader("h.jsonl", bytes.NewReader(data), opts)
+		ids := event.NewIDPrints()
+		for {
+			ev, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			ids.Add(ev.ID)
+		}
+		if ids.Len() != n || len(ids.Repeated()) != 0 {
+			b.Fatal("not every event read once")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
+	if cpu >= 0 {
+		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/float64(n), "cpu-ns/event")
+	}
+}
