@@ -40,7 +40,7 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 		return false
 	}
 	spans := &r.spans
-	var reserved [3]int // 1 + the index in spans of id, type and at; 0 if absent
+	var slots [3]int // 1 + the index in spans of id, type and at; 0 if absent
 	n := 0
 	i := skipSpace(line, 0)
 	if i >= len(line) || line[i] != '{' {
@@ -61,13 +61,13 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 			}
 			sp.name = [2]int{i, end}
 			// Repeated names: the decoder words the error. A reserved
-			// name is found by its place in reserved; an attribute's is
+			// name is found by its place in slots; an attribute's is
 			// compared with the other attributes' only.
 			if sp.reserved = reservedOf(line[i:end]); sp.reserved >= 0 {
-				if reserved[sp.reserved] != 0 {
+				if slots[sp.reserved] != 0 {
 					return false
 				}
-				reserved[sp.reserved] = n + 1
+				slots[sp.reserved] = n + 1
 			} else {
 				for k := range n {
 					if spans[k].reserved < 0 && string(line[spans[k].name[0]:spans[k].name[1]]) == string(line[i:end]) {
@@ -126,7 +126,7 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 	r.startEvent(base)
 	var seen [3]bool
 	skip := false
-	if k := reserved[1] - 1; k >= 0 && spans[k].kind == '"' {
+	if k := slots[1] - 1; k >= 0 && spans[k].kind == '"' {
 		// The type first: it says whether the attributes are wanted.
 		sp := &spans[k]
 		if raw := line[sp.val[0]+1 : sp.val[1]-1]; !blank(raw) {
@@ -153,7 +153,7 @@ func (r *Reader) flatLine(line []byte, base diag.Position) bool {
 				r.ev.ID = string(raw)
 			}
 		case sp.reserved >= 0:
-			r.member(Reserved[sp.reserved], sp.kind, val, int64(sp.name[1]), "", &seen)
+			r.member(reserved[sp.reserved], sp.kind, val, int64(sp.name[1]), "", &seen)
 		case skip:
 			// Not read by the caller: checked against the rules only
 			// (strings and literals already are, by the scan above).

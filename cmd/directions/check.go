@@ -114,7 +114,12 @@ func parseAsOf(s string, loc *time.Location) (time.Time, error) {
 }
 
 func loadWorkspace(env *cliEnv, cmd string, paths []string) (*workspace.Workspace, *direction.Set, bool) {
-	ws, err := workspace.Load(paths, env.opts)
+	return loadWorkspaceWith(env, cmd, paths, workspace.Load)
+}
+
+// loadWorkspaceWith is loadWorkspace with another loader (workspace.Validate).
+func loadWorkspaceWith(env *cliEnv, cmd string, paths []string, load func([]string, direction.Options) (*workspace.Workspace, error)) (*workspace.Workspace, *direction.Set, bool) {
+	ws, err := load(paths, env.opts)
 	if err != nil {
 		env.errorf("%v", err)
 		return nil, nil, false
@@ -156,7 +161,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 				}
 			}
 		}
-		events += len(c.WS.Events)
+		events += len(c.WS.Events) + c.WS.Streamed
 	}
 	if len(councils) > 1 {
 		fmt.Fprintf(env.stdout, "ok: %d councils, %s, %s, %s, %s\n", len(councils), nouns(files, "file", "files"), nouns(directions, "direction", "directions"), nouns(obligations, "obligation", "obligations"), nouns(events, "event", "events"))

@@ -19,12 +19,17 @@ type councilSet struct {
 // events, so two councils may both have an event "q1"), anything else as
 // one workspace. Every council's errors are reported; ok is false if any
 // council failed to load or a file lies in no council's folder. Outside a
-// tree, validate (anyDirections) accepts files holding no direction.
+// tree, validate (anyDirections) accepts files holding no direction; it
+// also streams histories instead of holding them (workspace.Validate).
 func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) ([]councilSet, bool) {
+	load := workspace.Load
+	if anyDirections {
+		load = workspace.Validate
+	}
 	tree, err := workspace.SplitTree(paths, env.yamlLimits())
 	if err != nil || len(tree.Councils) < 2 {
 		if anyDirections {
-			ws, err := workspace.Load(paths, env.opts)
+			ws, err := load(paths, env.opts)
 			var set *direction.Set
 			if err == nil {
 				set, err = ws.Set()
@@ -35,7 +40,7 @@ func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) (
 			}
 			return []councilSet{{WS: ws, Set: set}}, true
 		}
-		ws, set, ok := loadWorkspace(env, cmd, paths)
+		ws, set, ok := loadWorkspaceWith(env, cmd, paths, load)
 		if !ok {
 			return nil, false
 		}
@@ -48,7 +53,7 @@ func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) (
 	var out []councilSet
 	ok := true
 	for _, c := range tree.Councils {
-		ws, set, good := loadWorkspace(env, cmd, c.Paths)
+		ws, set, good := loadWorkspaceWith(env, cmd, c.Paths, load)
 		if !good {
 			ok = false
 			continue

@@ -60,6 +60,20 @@ type Workspace struct {
 	Directions []*direction.Direction
 	Events     []event.Event
 	Location   *time.Location
+	// Streamed counts the events of the histories Validate streamed
+	// instead of holding them in Events.
+	Streamed int
+	// histories are the history files in the order their events are
+	// read (Events' order), deferred ones included.
+	histories []history
+}
+
+// history is a history file in load order: how many events it added to
+// Events, or that it was deferred.
+type history struct {
+	path     string
+	events   int
+	deferred bool
 }
 
 // Extensions are the file extensions read from directories.
@@ -255,9 +269,15 @@ func Load(paths []string, opts direction.Options) (*Workspace, error) {
 // LoadDeferred is Load, except that the histories for which stream reports
 // true are not read: they are listed in Files without a digest (the
 // caller reads them, and can fill it in) and returned in the order Load
-// would have read them, so that the caller can stream them.
+// would have read them, so that the caller can stream them. Ids are
+// checked within each file read, not across files: the caller checks
+// them across all (see Validate).
 func LoadDeferred(paths []string, opts direction.Options, stream func(path string) bool) (*Workspace, []string, error) {
-	return load(paths, opts, stream)
+	ws, later, err := load(paths, opts, stream)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, later, nil
 }
 
 // IsJSONLines reports whether path is a JSON Lines history by extension.
@@ -266,6 +286,9 @@ func IsJSONLines(path string) bool {
 	return ext == ".jsonl" || ext == ".ndjson"
 }
 
+// load reads the files; with deferred, it returns what it has read and
+// the deferred histories even when there are errors (Validate reports
+// theirs as well), and leaves the check of ids across files to the caller.
 func load(paths []string, opts direction.Options, deferred func(string) bool) (*Workspace, []string, error) {
 	var later []string
 	names, root, err := ExpandFrom(paths)
@@ -318,18 +341,14 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 		}
 	}
 	ws.addVocabularies()
-	loc := ws.Location
-	if loc == nil {
-		loc = event.London()
-	}
-	vocab := direction.VocabularyOf(ws.Directions...)
-	eopts := event.Options{Location: loc, Limits: opts.Limits, Vocabulary: vocab}
+	eopts := ws.EventOptions(opts.Limits)
 	for i := range ws.Files {
 		f := &ws.Files[i]
 		if f.Kind != History {
 			continue
 		}
 		if deferred != nil && f.Path != Stdin && deferred(f.Path) {
+			ws.histories = append(ws.histories, history{path: f.Path, deferred: true})
 			later = append(later, f.Path)
 			continue
 		}
@@ -343,21 +362,36 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 			errs.Append(diag.Position{File: f.Path}, err)
 			continue
 		}
+		ws.histories = append(ws.histories, history{path: f.Path, events: len(evs)})
 		ws.Events = append(ws.Events, evs...)
 	}
-	if len(errs) == 0 {
+	if len(errs) == 0 && deferred == nil {
 		if err := event.Validate(ws.Events); err != nil {
 			errs.Append(diag.Position{}, err)
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return nil, nil, err
-	}
 	for i := range ws.Files {
 		ws.Files[i].data = nil // parsed: the bytes are no longer needed
 	}
+	if err := errs.Err(); err != nil {
+		if deferred == nil {
+			return nil, nil, err
+		}
+		return ws, later, err
+	}
 	sort.SliceStable(ws.Files, func(i, j int) bool { return ws.Files[i].Path < ws.Files[j].Path })
 	return ws, later, nil
+}
+
+// EventOptions are the options every history of the workspace is read
+// with: its directions' time zone (London without one), their vocabulary
+// and the limits.
+func (ws *Workspace) EventOptions(lim event.Limits) event.Options {
+	loc := ws.Location
+	if loc == nil {
+		loc = event.London()
+	}
+	return event.Options{Location: loc, Limits: lim, Vocabulary: direction.VocabularyOf(ws.Directions...)}
 }
 
 // readHistory reads a history file that is not YAML through event.Read,
