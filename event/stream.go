@@ -77,9 +77,10 @@ type Reader struct {
 	// a time-ordered history often share a day, and ParseTime is then
 	// skipped. at and lastAt are bytes in buffers the reader reuses, so
 	// that reading at builds no string (atBytes, see Reader.time).
-	lastAt   []byte
-	lastTime time.Time
-	lastDate bool
+	lastAt    []byte
+	lastTime  time.Time
+	lastDate  bool
+	lastClock int // lastAt's clock in seconds, or -1 (see sameDayAs)
 	// reads is Options.ReadsAttributes.
 	reads func(string) bool
 	// The event being decoded: its line (JSON Lines), its at, and its
@@ -121,7 +122,7 @@ func NewFormatReader(name string, f Format, r io.Reader, opts Options) (*Reader,
 func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
 	lim := opts.Limits.yamlx().ForHistory()
 	return &Reader{
-		name: name, format: f, loc: opts.loc(), voc: opts.vocabulary(), depth: lim.Depth(), names: map[string]string{},
+		name: name, format: f, loc: opts.loc(), voc: opts.vocabulary(), depth: lim.Depth(), names: map[string]string{}, lastClock: -1,
 		reads: opts.ReadsAttributes,
 		in:    &source{r: r, max: int64(lim.Bytes()), winLine: 1},
 	}
@@ -642,38 +643,46 @@ var reservedWhat = map[string]string{
 // the same day at another time of day (sameDayAs). Only a call of
 // ParseAt, once a day or so, makes a string of at.
 func (r *Reader) time(at []byte) (time.Time, bool, civil.Date, error) {
+	if t, ok := r.sameDayAs(at); ok {
+		return t, false, civil.Date{}, nil
+	}
 	if len(at) > 0 && string(at) == string(r.lastAt) {
 		return r.lastTime, r.lastDate, civil.Date{}, nil
-	}
-	if t, ok := sameDayAs(at, r.lastAt, r.lastTime); ok {
-		r.lastAt, r.lastTime, r.lastDate = append(r.lastAt[:0], at...), t, false
-		return t, false, civil.Date{}, nil
 	}
 	t, dateOnly, through, err := ParseAt(string(at), r.loc)
 	if err == nil && through.IsZero() {
 		// Only a time known to the day is remembered.
 		r.lastAt, r.lastTime, r.lastDate = append(r.lastAt[:0], at...), t, dateOnly
+		r.lastClock = -1
+		if !dateOnly && len(at) >= 20 && at[10] == 'T' {
+			if c, ok := clockSeconds(at[11:19]); ok {
+				r.lastClock = c
+			}
+		}
 	}
 	return t, dateOnly, through, err
 }
 
-// sameDayAs reads at, an RFC 3339 time, from the last one read (prev at
-// prevT) when the two differ only in the clock time (same date, same
-// offset, no fraction): prevT moved by the difference in seconds, which
-// in a fixed offset is exact. It declines anything else.
-func sameDayAs(at, prev []byte, prevT time.Time) (time.Time, bool) {
+// sameDayAs reads at, an RFC 3339 time, from the last one read when the
+// two differ at most in the clock time (same date, same offset, no
+// fraction): the last time moved by the difference in seconds, which in
+// a fixed offset is exact. It declines anything else.
+func (r *Reader) sameDayAs(at []byte) (time.Time, bool) {
 	// 2018-04-25T09:00:07+01:00: date and T are bytes 0-10, the clock
 	// 11-18, the offset from 19.
-	if len(at) != len(prev) || len(at) < 20 || at[10] != 'T' || string(at[:11]) != string(prev[:11]) || string(at[19:]) != string(prev[19:]) ||
+	prev := r.lastAt
+	if r.lastClock < 0 || len(at) != len(prev) || string(at[:11]) != string(prev[:11]) || string(at[19:]) != string(prev[19:]) ||
 		(at[19] != 'Z' && at[19] != '+' && at[19] != '-') {
 		return time.Time{}, false
 	}
-	a, ok1 := clockSeconds(at[11:19])
-	b, ok2 := clockSeconds(prev[11:19])
-	if !ok1 || !ok2 {
+	c, ok := clockSeconds(at[11:19])
+	if !ok {
 		return time.Time{}, false
 	}
-	return prevT.Add(time.Duration(a-b) * time.Second), true
+	t := r.lastTime.Add(time.Duration(c-r.lastClock) * time.Second)
+	r.lastTime, r.lastClock = t, c
+	copy(r.lastAt[11:19], at[11:19])
+	return t, true
 }
 
 // clockSeconds reads HH:MM:SS as seconds since midnight, in range.

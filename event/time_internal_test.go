@@ -1,6 +1,8 @@
 package event
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -84,5 +86,35 @@ func TestParseTimeSkippedDay(t *testing.T) {
 	}
 	if _, _, err := ParseTime("2011-12-31", apia); err != nil {
 		t.Error(err)
+	}
+}
+
+// The reader's shortcuts against ParseTime over random sequences of times
+// close together: the same at again, the same day at other clock times,
+// other offsets, fractions, bare dates, clocks out of range, the day of a
+// clock change.
+func TestReaderTimeShortcutRandomSequences(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	days := []string{"2018-04-25", "2018-04-26", "2018-10-28", "2018-03-25"}
+	offsets := []string{"Z", "+01:00", "+00:00", "-05:30"}
+	for range 20 {
+		r := &Reader{loc: London, lastClock: -1}
+		for range 500 {
+			s := days[rng.IntN(len(days))]
+			switch rng.IntN(10) {
+			case 0: // a bare date
+			case 1:
+				s += fmt.Sprintf("T%02d:%02d:%02d.5%s", rng.IntN(24), rng.IntN(60), rng.IntN(60), offsets[rng.IntN(len(offsets))])
+			case 2:
+				s += fmt.Sprintf("T%02d:%02d:%02d%s", rng.IntN(26), rng.IntN(62), rng.IntN(62), offsets[rng.IntN(len(offsets))])
+			default:
+				s += fmt.Sprintf("T%02d:%02d:%02d%s", rng.IntN(24), rng.IntN(60), rng.IntN(60), offsets[rng.IntN(2)])
+			}
+			got, gd, _, gerr := r.time([]byte(s))
+			want, wd, werr := ParseTime(s, London)
+			if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+				t.Fatalf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
+			}
+		}
 	}
 }
