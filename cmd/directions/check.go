@@ -142,6 +142,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
+	tuneGC() // the id fingerprints are most of what validate keeps: 8 bytes an event
 	councils, ok := loadCouncils(env, "validate", paths, true)
 	if !ok {
 		return exitInvalid
