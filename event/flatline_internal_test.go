@@ -52,6 +52,21 @@ func TestFlatLineAgreesWithDecoder(t *testing.T) {
 		`{"id":"e13","type":"report","at":"2018-04-25","s":"tab	in"}`,
 		`["id"]`,
 		`{"id":"e14","type":"report","at":"2018-04-25","e":1E+2,"g":2e-0}`,
+		// Repeated names, reserved and not, and names like the reserved
+		// ones (the scanner tells them by slot and by bytes).
+		`{"id":"e15","type":"visit","at":"2018-04-25","type":"report"}`,
+		`{"id":"e16","at":"2018-04-25","type":"visit","at":"2018-04-26"}`,
+		`{"id":"e17","type":"visit","at":"2018-04-25","child":"c1","worker":"w1","child":"c2"}`,
+		`{"ID":"e18","Type":"visit","at ":"2018-04-25","id":"e18","type":"visit","at":"2018-04-25","ty":"x","i":"y","a":"z"}`,
+		// Blank and odd reserved values on a skipped type.
+		`{"id":"   ","type":"visit","at":"2018-04-25"}`,
+		`{"id":"e19","type":"   ","at":"2018-04-25"}`,
+		`{"id":"e20","type":"visit","at":"  "}`,
+		`{"id":"e21","type":"visit","at":"2018-04-25","n":99999999999999999999,"m":1.5}`,
+		`{"id":"e22","type":true,"at":"2018-04-25","child":"c1"}`,
+		`{"id":null,"type":"visit","at":"2018-04-25T09:00:00+01:00","child":"c1"}`,
+		`{"id":"e23","type":"visit","at":"2018-04-25T09:00:00+01:00","child":"c1"}`,
+		`{"id":"e24","type":"assessment","at":"2018-04-25T09:00:01+01:00","child":"c1"}`,
 	}
 	check := func(src []byte) {
 		t.Helper()
