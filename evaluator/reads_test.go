@@ -31,7 +31,7 @@ func TestReadsAttributesKeepsGrants(t *testing.T) {
 {"id":"ext-q1","type":"extension","at":"2018-04-20","by":"dfe","obligation":"chair-quarterly-report","instance":1,"to":"2018-05-09"}
 {"id":"chair-q1-may","type":"report","at":"2018-05-04","from":"board-chair","to":"secretary-of-state","kind":"progress"}
 `)
-	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London)
+	asOf := evaluator.EndOfDay(2018, time.June, 30, event.London())
 	r := event.NewReader("h.jsonl", bytes.NewReader(history), event.Options{ReadsAttributes: reads})
 	var streamed []evaluator.Finding
 	_, err = evaluator.Stream(set, r.Next, evaluator.Options{AsOf: asOf}, func(f evaluator.Finding) {

@@ -98,7 +98,7 @@ func TestReaderTimeShortcutRandomSequences(t *testing.T) {
 	days := []string{"2018-04-25", "2018-04-26", "2018-10-28", "2018-03-25"}
 	offsets := []string{"Z", "+01:00", "+00:00", "-05:30"}
 	for range 20 {
-		r := &Reader{loc: London, lastClock: -1}
+		r := &Reader{loc: London(), lastClock: -1}
 		for range 500 {
 			s := days[rng.IntN(len(days))]
 			switch rng.IntN(10) {
@@ -111,7 +111,7 @@ func TestReaderTimeShortcutRandomSequences(t *testing.T) {
 				s += fmt.Sprintf("T%02d:%02d:%02d%s", rng.IntN(24), rng.IntN(60), rng.IntN(60), offsets[rng.IntN(2)])
 			}
 			got, gd, _, gerr := r.time([]byte(s))
-			want, wd, werr := ParseTime(s, London)
+			want, wd, werr := ParseTime(s, London())
 			if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 				t.Fatalf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
 			}
