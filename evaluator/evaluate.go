@@ -10,6 +10,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/obligation"
 )
 
@@ -75,25 +76,39 @@ func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Eve
 	if opts.AsOf.IsZero() {
 		return nil, ErrNoAsOf
 	}
-	if err := event.Validate(events); err != nil {
-		return nil, err
+	// One pass learns whether the events are valid, in time order and
+	// all dated to the day; Validate words the errors when they are not.
+	valid, inOrder, uncertain := scanEvents(events)
+	if !valid {
+		if err := event.Validate(events); err != nil {
+			return nil, err
+		}
+		// Valid after all (two ids shared a hash).
+		inOrder, uncertain = isSorted(events), slices.ContainsFunc(events, func(e event.Event) bool { return e.Uncertain() })
 	}
 	// A direction issued after the as-of time revokes and varies nothing
 	// yet, as events after it are ignored.
 	set = set.AsOf(opts.AsOf)
-	if u := unknownsOf(set, events, opts.cutoff()); len(u) > 0 {
+	maybeUncertain := events
+	if !uncertain {
+		maybeUncertain = nil // no event's date is a range: nothing to look for
+	}
+	if u := unknownsOf(set, maybeUncertain, opts.cutoff()); len(u) > 0 {
 		return evaluateCases(ctx, set, events, opts, u)
+	}
+	if !inOrder {
+		events = event.Sort(events)
 	}
 	return evaluate(ctx, set, events, opts)
 }
 
-// evaluate is Evaluate for inputs whose dates are all known to the day.
-func evaluate(ctx context.Context, set *direction.Set, events []event.Event, opts Options) (*Result, error) {
+// scanEvents is event's one pass over a history (see hooks.ScanEvents).
+var scanEvents = hooks.ScanEvents.(func([]event.Event) (valid, sorted, uncertain bool))
+
+// evaluate is Evaluate for inputs whose dates are all known to the day,
+// sorted by time.
+func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opts Options) (*Result, error) {
 	set = set.AsOf(opts.AsOf) // also when called per case
-	sorted := events
-	if !isSorted(events) {
-		sorted = event.Sort(events)
-	}
 	res := &Result{AsOf: opts.AsOf}
 	// Findings arrive as they become final; the report lists them by
 	// direction, obligation and instance. They are kept in blocks that

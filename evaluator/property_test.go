@@ -268,3 +268,33 @@ func TestPropertyConcurrentEvaluationsOfGeneratedHistories(t *testing.T) {
 		assert.Equal(t, want[g%len(c.asOfs)], got[g], "goroutine %d", g)
 	}
 }
+
+// Evaluate learns in one pass over the events whether they are valid, in
+// order and dated to the day (event's scan); when that pass cannot vouch
+// for them it checks each itself. Both ways give the same result, for
+// histories in order, shuffled, and with a date known only to a month.
+func TestPropertyOnePassScanAgreesWithChecks(t *testing.T) {
+	eachCase(t, func(t *testing.T, c generatedCase) {
+		r := rand.New(rand.NewPCG(c.seed, 7))
+		shuffled := slices.Clone(c.events)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		uncertain := slices.Clone(c.events)
+		i := r.IntN(len(uncertain))
+		first := civil.In(uncertain[i].At, event.London())
+		uncertain[i].At = civil.New(first.Year, first.Month, 1).Start(event.London())
+		uncertain[i].Through = civil.New(first.Year, first.Month, 1).AddMonths(1).AddDays(-1)
+		uncertain[i].DateOnly = true
+		for name, evs := range map[string][]event.Event{"in order": c.events, "shuffled": shuffled, "uncertain": uncertain} {
+			for _, asOf := range c.asOfs {
+				want, werr := evaluator.Evaluate(c.set, evs, evaluator.Options{AsOf: asOf})
+				restore := evaluator.ScanUnsure()
+				got, gerr := evaluator.Evaluate(c.set, evs, evaluator.Options{AsOf: asOf})
+				restore()
+				require.Equal(t, fmt.Sprint(werr), fmt.Sprint(gerr), "%s, as of %s", name, asOf)
+				if werr == nil {
+					assert.Equal(t, want, got, "%s, as of %s", name, asOf)
+				}
+			}
+		}
+	})
+}

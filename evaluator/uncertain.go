@@ -199,6 +199,9 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 			// each unknown date at the earliest day it may be.
 			wopts.Trace = opts.Trace
 		}
+		if !isSorted(wevents) {
+			wevents = event.Sort(wevents)
+		}
 		res, err := evaluate(ctx, wset, wevents, wopts)
 		var ge *GrantError
 		if errors.As(err, &ge) {

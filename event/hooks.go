@@ -5,4 +5,8 @@ import "github.com/dfe-tools/directions/internal/hooks"
 func init() {
 	hooks.EventsFromYAML = fromYAML
 	hooks.VocabularyFromYAML = vocabularyFromYAML
+	hooks.ScanEvents = func(events []Event) (valid, sorted, uncertain bool) {
+		s := scan(events)
+		return s.valid, s.sorted, s.uncertain
+	}
 }

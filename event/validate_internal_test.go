@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/diag"
 )
 
@@ -31,4 +32,32 @@ func TestValidateWithCollidingHashes(t *testing.T) {
 		`h:7:1: events[6]: duplicate event id "c" (also at h:3:1)`,
 	}, got)
 	require.NoError(t, Validate(evs[:3]))
+}
+
+// scan's shape: valid only when Validate would pass, and then whether the
+// events are in time order and whether any date is a range.
+func TestScanShape(t *testing.T) {
+	at := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	ev := func(id string, hours int) Event {
+		return Event{ID: id, Type: "visit", At: at.Add(time.Duration(hours) * time.Hour)}
+	}
+	uncertain := ev("u", 5)
+	uncertain.Through = civil.New(2018, time.January, 31)
+	for _, c := range []struct {
+		name string
+		evs  []Event
+		want shape
+	}{
+		{"empty", nil, shape{valid: true, sorted: true}},
+		{"in order", []Event{ev("a", 1), ev("b", 1), ev("c", 2)}, shape{valid: true, sorted: true}},
+		{"out of order", []Event{ev("a", 2), ev("b", 1)}, shape{valid: true}},
+		{"a range", []Event{ev("a", 1), uncertain}, shape{valid: true, sorted: true, uncertain: true}},
+		{"duplicate", []Event{ev("a", 1), ev("a", 2)}, shape{}},
+		{"no id", []Event{ev("", 1)}, shape{}},
+		{"no type", []Event{{ID: "a", At: at}}, shape{}},
+		{"no time", []Event{{ID: "a", Type: "visit"}}, shape{}},
+	} {
+		require.Equal(t, c.want, scan(c.evs), c.name)
+		require.Equal(t, c.want.valid, Validate(c.evs) == nil, c.name)
+	}
 }

@@ -19,6 +19,13 @@ var (
 	// use it for vocabularies written inline.
 	VocabularyFromYAML any
 
+	// ScanEvents is event's one pass over a history for the evaluator:
+	// func([]event.Event) (valid, sorted, uncertain bool). valid means
+	// the events certainly pass event.Validate (false may still pass:
+	// call it); sorted and uncertain (an event's day known only to a
+	// range) are meaningful only when valid is set.
+	ScanEvents any
+
 	// NewObligation is obligation's constructor from a description and
 	// its compiled expressions:
 	// func(obligation.Obligation, celenv.Programs) *obligation.Obligation.

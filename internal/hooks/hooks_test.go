@@ -21,6 +21,9 @@ func TestHooksSetWithTheirTypes(t *testing.T) {
 	if _, ok := hooks.VocabularyFromYAML.(func(*yamlx.Doc, *yaml.Node, string) *event.Vocabulary); !ok {
 		t.Errorf("VocabularyFromYAML is %T", hooks.VocabularyFromYAML)
 	}
+	if _, ok := hooks.ScanEvents.(func([]event.Event) (bool, bool, bool)); !ok {
+		t.Errorf("ScanEvents is %T", hooks.ScanEvents)
+	}
 	if _, ok := hooks.NewObligation.(func(obligation.Obligation, celenv.Programs) *obligation.Obligation); !ok {
 		t.Errorf("NewObligation is %T", hooks.NewObligation)
 	}
