@@ -20,13 +20,14 @@ import (
 
 // The engine's fast paths (an obligation's key, which files candidate
 // events by the field they compare with trigger.id; the filters, which
-// skip CEL for events whose literal tests fail; the attribute memo) must
+// skip CEL for events whose literal tests fail; the fields they compare,
+// read from each event's map once, eventFields) must
 // never change a finding. A traced evaluation uses none of them and calls
 // CEL for every candidate, so it is the plain path: these tests run every
 // shipped direction, and generated directions and histories, through both
 // and through Stream and Monitor, and require the same findings.
 
-// plainEvaluate evaluates without keys, filters or the memo.
+// plainEvaluate evaluates without keys, filters or eventFields.
 func plainEvaluate(set *direction.Set, evs []event.Event, asOf time.Time) (*evaluator.Result, error) {
 	return evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf, Trace: func(evaluator.Step) {}})
 }

@@ -78,6 +78,8 @@ type oblState struct {
 	// are filed by the key's value, the only trigger id they can match.
 	retained []retained
 	byKey    map[string][]retained
+	// keySlot is key's place in dirState.fields (-1 for id and type).
+	keySlot int
 	// sat and when are quick tests an event must pass before its discharge
 	// or trigger condition is worth evaluating (see eventFilter); when
 	// satExact or whenExact is set they decide the condition alone.
@@ -111,10 +113,13 @@ type dirState struct {
 	obls  []*oblState
 	trace Trace // Options.Trace; nil unless explaining
 	eng   *engine
-	// byType lists the obligations an event of a type may concern; other
-	// types concern only anyType (obligations without a type guard).
-	byType    map[string][]*oblState
-	anyType   []*oblState
+	// byType lists the obligations an event of a type may concern, and
+	// the fields their filters and keys read; other types concern only
+	// anyType (obligations without a type guard).
+	byType  map[string]typeCase
+	anyType typeCase
+	// fields holds the current event's fields that filters and keys read.
+	fields    eventFields
 	recurring []*oblState
 	// keyed holds the obligations with a key; seen the ids of recent
 	// events that could trigger one of them, so that an event naming an
@@ -135,6 +140,12 @@ type dirState struct {
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
+}
+
+// typeCase is what an event of one type may concern.
+type typeCase struct {
+	obls   []*oblState
+	fields []int // slots of dirState.fields to read
 }
 
 // engine runs the directions of a set over one stream of events.
@@ -193,11 +204,11 @@ func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState
 func newDirState(e *engine, set *direction.Set, d *direction.Direction, useKeys bool) *dirState {
 	p := planFor(d)
 	ds := &dirState{d: d, force: set.Force(d), vars: d.Vars(), eng: e, wake: farFuture,
-		byType: make(map[string][]*oblState, len(p.byType)), trigTypes: p.trigTypes}
+		byType: make(map[string]typeCase, len(p.byType)), trigTypes: p.trigTypes}
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i], until: set.ObligationForce(d, o).Until, version: set.Version(d, o)}
 		if useKeys {
-			st.key, st.sat, st.when = p.keys[i], p.sat[i], p.when[i]
+			st.key, st.keySlot, st.sat, st.when = p.keys[i], p.keySlot[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
 		}
 		switch o.Kind {
@@ -215,12 +226,21 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, useKeys 
 		ds.obls = append(ds.obls, st)
 	}
 	for t, idx := range p.byType {
+		c := typeCase{}
 		for _, i := range idx {
-			ds.byType[t] = append(ds.byType[t], ds.obls[i])
+			c.obls = append(c.obls, ds.obls[i])
 		}
+		if useKeys {
+			c.fields = p.typeFields[t]
+		}
+		ds.byType[t] = c
 	}
 	for _, i := range p.anyType {
-		ds.anyType = append(ds.anyType, ds.obls[i])
+		ds.anyType.obls = append(ds.anyType.obls, ds.obls[i])
+	}
+	if useKeys {
+		ds.anyType.fields = p.anyFields
+		ds.fields = newEventFields(p.fields)
 	}
 	ds.setWake(time.Time{})
 	return ds
@@ -396,20 +416,21 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if ev.At.Before(ds.force.From) {
 		return nil
 	}
-	obls, known := ds.byType[ev.Type]
+	c, known := ds.byType[ev.Type]
 	if !known {
-		obls = ds.anyType
+		c = ds.anyType
 	}
-	if len(obls) == 0 {
+	if len(c.obls) == 0 {
 		return nil
 	}
-	for _, st := range obls {
+	ds.fields.read(ev, c.fields)
+	for _, st := range c.obls {
 		o := st.o
 		// ev is not before the direction's start (above); the obligation
 		// is in force until its own end.
 		inForce := st.until.IsZero() || ev.At.Before(st.until)
 		if o.Kind == obligation.Prohibition {
-			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev) {
+			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev, &ds.fields) {
 				continue
 			}
 			hit, err := st.matches(ds, ev)
@@ -425,7 +446,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev) && !(st.pred && u.isBlocked(st)) {
+		if o.MaySatisfy(ev.Type) && st.sat.pass(ev, &ds.fields) && !(st.pred && u.isBlocked(st)) {
 			var err error
 			if st.succ != nil && !ev.At.Before(st.succFrom) {
 				matched, err = st.dischargeReplaced(ds, ev)
@@ -444,7 +465,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				st.retain(ds, ev, u)
 			}
 		}
-		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev) {
+		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev, &ds.fields) {
 			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
@@ -491,7 +512,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 	if st.key != "" {
 		// Only a trigger whose id equals the key can be discharged by ev.
-		k, ok := fieldOf(ev, st.key)
+		k, ok := ds.fields.get(ev, st.keySlot, st.key)
 		if !ok {
 			return
 		}
@@ -515,7 +536,7 @@ func (st *oblState) retain(ds *dirState, ev *event.Event, u *use) {
 func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, error) {
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
-		k, _ := fieldOf(ev, st.key)
+		k, _ := ds.fields.get(ev, st.keySlot, st.key)
 		in := st.open[k]
 		if in == nil {
 			return false, nil
