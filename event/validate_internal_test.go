@@ -2,6 +2,7 @@ package event
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -59,5 +60,46 @@ func TestScanShape(t *testing.T) {
 	} {
 		require.Equal(t, c.want, scan(c.evs), c.name)
 		require.Equal(t, c.want.valid, Validate(c.evs) == nil, c.name)
+	}
+}
+
+// distinctHashes, which checks the hashes part by part, agrees with a map
+// on sizes around the part size and its multiples, with repeats planted
+// in the same part, at the ends, and of 0 (stored as 1) and 1.
+func TestDistinctHashesAgreesWithAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, partSize - 1, partSize, partSize + 1, 3 * partSize, 20000} {
+		for trial := range 20 {
+			hs := make([]uint64, n)
+			for i := range hs {
+				hs[i] = r.Uint64()
+			}
+			if n > 1 {
+				switch trial % 5 {
+				case 1:
+					hs[r.IntN(n)] = hs[r.IntN(n)]
+				case 2:
+					hs[n-1] = hs[0]
+				case 3:
+					hs[r.IntN(n)], hs[r.IntN(n)] = 0, 1
+				case 4:
+					hs[r.IntN(n)] = hs[r.IntN(n)] ^ 1 // same part, not equal
+				}
+			}
+			want := true
+			seen := map[uint64]bool{}
+			for _, h := range hs {
+				if h == 0 {
+					h = 1
+				}
+				if seen[h] {
+					want = false
+				}
+				seen[h] = true
+			}
+			b := getHashBufs(n)
+			copy(b.hashes, hs)
+			require.Equal(t, want, distinctHashes(b), "n=%d trial=%d", n, trial)
+		}
 	}
 }
