@@ -76,12 +76,9 @@ func (st *oblState) dischargeReplaced(ds *dirState, ev *event.Event) (bool, erro
 		g = g.succ
 	}
 	a := &g.o.Attribution
-	rule := a.Rule
+	rule, v := a.RuleFor(ev)
 	if rule == obligation.ByAttribute {
-		if v, has := a.Named(ev); has {
-			return st.dischargeNamedReplaced(ds, ev, v, a)
-		}
-		rule = a.Otherwise
+		return st.dischargeNamedReplaced(ds, ev, v, a)
 	}
 	if rule == obligation.Window {
 		return false, nil // it falls in the replacing series' window

@@ -550,12 +550,9 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 		return true, nil
 	}
 	a := &st.o.Attribution
-	rule := a.Rule
+	rule, v := a.RuleFor(ev)
 	if rule == obligation.ByAttribute {
-		if v, has := a.Named(ev); has {
-			return st.dischargeNamed(ds, ev, v, u)
-		}
-		rule = a.Otherwise
+		return st.dischargeNamed(ds, ev, v, u)
 	}
 	if rule == obligation.Window {
 		// An extension stretches its instance's window to the new

@@ -674,11 +674,9 @@ func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligat
 	if no == nil || ev.At.Before(set.Force(nd).From) {
 		return ""
 	}
-	rule := no.Attribution.Rule
-	if v, ok := no.Attribution.Named(ev); ok {
+	rule, v := no.Attribution.RuleFor(ev)
+	if rule == obligation.ByAttribute {
 		return fmt.Sprintf("not tested here: it came after clause %s (%s) of %s replaced this obligation, and its %s attribute names %v, which this obligation takes only if it is one of its own outstanding due dates", no.Clause, no.ID, nd.ID, no.Attribution.Attribute, v)
-	} else if rule == obligation.ByAttribute {
-		rule = no.Attribution.Otherwise
 	}
 	if rule == obligation.Window {
 		return fmt.Sprintf("not tested here: it came after clause %s (%s) of %s replaced this obligation, whose window rule places it in that obligation's own series", no.Clause, no.ID, nd.ID)

@@ -249,6 +249,19 @@ func (a Attribution) Named(ev *event.Event) (any, bool) {
 	return v, true
 }
 
+// RuleFor is the rule that places ev: ByAttribute, with the value ev names,
+// when ev names an instance; otherwise the Otherwise rule, or the rule
+// itself when it is not ByAttribute.
+func (a Attribution) RuleFor(ev *event.Event) (Rule, any) {
+	if a.Rule != ByAttribute {
+		return a.Rule, nil
+	}
+	if v, ok := a.Named(ev); ok {
+		return ByAttribute, v
+	}
+	return a.Otherwise, nil
+}
+
 // Name is the rule as findings report it: oldest-outstanding, window or
 // attribute:NAME.
 func (a Attribution) Name() string {
