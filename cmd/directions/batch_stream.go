@@ -3,10 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"hash"
 	"io"
 	"os"
 	"slices"
@@ -29,7 +26,8 @@ import (
 // history in memory), a repeated id, an expression failing on an event.
 // Standard input is loaded, since it cannot be read twice. Findings are
 // put in Evaluate's order (direction, obligation, instance); each file's
-// SHA-256 is computed as it is read.
+// SHA-256 is computed as it is read, on another goroutine
+// (workspace.HashingReader).
 func streamCouncil(ctx context.Context, c workspace.Council, asOf string, lopts direction.Options, progress *progress) (r councilResult, ok bool) {
 	if slices.Contains(c.Paths, workspace.Stdin) {
 		return r, false
@@ -130,7 +128,7 @@ type councilSource struct {
 	files    []string
 	opts     event.Options
 	f        *os.File
-	h        hash.Hash
+	h        *workspace.HashingReader
 	r        *event.Reader
 	ids      *event.IDPrints
 	digests  map[string]string
@@ -148,15 +146,15 @@ func (s *councilSource) next() (*event.Event, error) {
 			if err != nil {
 				return nil, errNotStreamable
 			}
-			s.f, s.h = file, sha256.New()
-			s.r, _ = event.NewFormatReader(s.files[0], f, io.TeeReader(file, s.h), s.opts)
+			s.f, s.h = file, workspace.NewHashingReader(file)
+			s.r, _ = event.NewFormatReader(s.files[0], f, s.h, s.opts)
 			if info, err := file.Stat(); err == nil {
 				s.progress.file(s.files[0], info.Size())
 			}
 		}
 		ev, err := s.r.Next()
 		if errors.Is(err, io.EOF) {
-			s.digests[s.files[0]] = hex.EncodeToString(s.h.Sum(nil))
+			s.digests[s.files[0]] = s.h.Sum()
 			s.close()
 			s.files = s.files[1:]
 			continue
@@ -172,7 +170,8 @@ func (s *councilSource) next() (*event.Event, error) {
 
 func (s *councilSource) close() {
 	if s.f != nil {
+		s.h.Close() // stops its hasher
 		s.f.Close()
-		s.f, s.r = nil, nil
+		s.f, s.r, s.h = nil, nil, nil
 	}
 }

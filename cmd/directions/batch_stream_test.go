@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -141,4 +142,39 @@ func TestDistinctIDsSettlesSharedFingerprints(t *testing.T) {
 	dup[len(dup)-1].At = evs[len(evs)-1].At
 	c = streamedCouncil(t, map[string][]byte{"h.jsonl": jsonl(dup)})
 	require.False(t, distinctIDs([]string{filepath.Join(c.Dir, "h.jsonl")}, event.Options{}, prints, shared))
+}
+
+// A stream given up half way through a file (a bad line, events out of
+// order, a cancelled context) stops the file's hasher
+// (workspace.HashingReader): no goroutine is left behind.
+func TestStreamCouncilStopsItsHashers(t *testing.T) {
+	evs, _ := synth.History(synth.Options{Seed: 5, Council: "town", Issued: civil.New(2018, time.January, 25), Years: 3, Noise: 0.99, RequestsPerMonth: 2, Times: true})
+	body := jsonl(evs)
+	require.Greater(t, len(body), 1<<20, "many chunks beyond the few in flight")
+	swapped := append([]event.Event(nil), evs...)
+	swapped[10], swapped[len(swapped)-1] = swapped[len(swapped)-1], swapped[10]
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	cases := map[string]struct {
+		ctx   context.Context
+		files map[string][]byte
+	}{
+		"a bad line":        {context.Background(), map[string][]byte{"h.jsonl": append(append(jsonl(evs[:3]), "{not json\n"...), body...)}},
+		"out of time order": {context.Background(), map[string][]byte{"h.jsonl": jsonl(swapped)}},
+		"cancelled":         {cancelled, map[string][]byte{"h.jsonl": body}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := streamedCouncil(t, tc.files)
+			before := runtime.NumGoroutine()
+			_, ok := streamCouncil(tc.ctx, c, "2020-12-31", direction.Options{}, nil)
+			require.False(t, ok)
+			for deadline := time.Now().Add(2 * time.Second); runtime.NumGoroutine() > before; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					buf := make([]byte, 1<<16)
+					t.Fatalf("%d goroutines left from %d:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+				}
+			}
+		})
+	}
 }

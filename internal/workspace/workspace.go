@@ -395,27 +395,26 @@ func (ws *Workspace) EventOptions(lim event.Limits) event.Options {
 }
 
 // readHistory reads a history file that is not YAML through event.Read,
-// computing its digest on the way; Stdin is JSON Lines.
+// computing its digest on the way (HashingReader); Stdin is JSON Lines.
 func readHistory(path string, opts event.Options) ([]event.Event, string, error) {
-	h := sha256.New()
-	var evs []event.Event
-	var err error
 	if path == Stdin {
-		evs, err = event.Read(path, event.JSONL, io.TeeReader(StdinReader, h), opts)
-	} else {
-		f, ok := event.FormatOf(path)
-		if !ok {
-			evs, err = event.Load(path, opts) // words the unknown extension
-			return evs, "", err
-		}
-		var file *os.File
-		if file, err = event.Open(path, f, opts.Limits); err != nil {
-			return nil, "", err
-		}
-		defer file.Close()
-		evs, err = event.Read(path, f, io.TeeReader(file, h), opts)
+		h := NewHashingReader(StdinReader)
+		evs, err := event.Read(path, event.JSONL, h, opts)
+		return evs, h.Sum(), err
 	}
-	return evs, hex.EncodeToString(h.Sum(nil)), err
+	f, ok := event.FormatOf(path)
+	if !ok {
+		evs, err := event.Load(path, opts) // words the unknown extension
+		return evs, "", err
+	}
+	file, err := event.Open(path, f, opts.Limits)
+	if err != nil {
+		return nil, "", err
+	}
+	defer file.Close()
+	h := NewHashingReader(file)
+	evs, err := event.Read(path, f, h, opts)
+	return evs, h.Sum(), err
 }
 
 // addVocabularies lists the vocabulary files the directions read, wherever
