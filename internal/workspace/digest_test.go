@@ -52,9 +52,10 @@ func TestHashingReaderSums(t *testing.T) {
 			data[i] = byte(rng.Uint32())
 		}
 		readers := map[string]func(io.Reader) io.Reader{
-			"whole":    func(r io.Reader) io.Reader { return r },
-			"one byte": iotest.OneByteReader,
-			"half":     iotest.HalfReader,
+			"whole":     func(r io.Reader) io.Reader { return r },
+			"one byte":  iotest.OneByteReader,
+			"half":      iotest.HalfReader,
+			"data, EOF": iotest.DataErrReader,
 		}
 		for name, wrap := range readers {
 			if name == "one byte" && size > 4*digestChunk {
@@ -114,11 +115,15 @@ func TestHashingReaderStops(t *testing.T) {
 	_, err = h.Read(make([]byte, 1))
 	assert.Error(t, err)
 
-	h = NewHashingReader(bytes.NewReader(make([]byte, 10*digestChunk)))
+	// Given up half way through a chunk: the digest is of the bytes
+	// handed on, not of the chunk read ahead.
+	data := []byte(strings.Repeat("abcdefghij", digestChunk))
+	h = NewHashingReader(bytes.NewReader(data))
 	_, err = io.ReadFull(h, make([]byte, 7*digestChunk/2))
 	require.NoError(t, err)
 	require.NoError(t, h.Close())
 	require.NoError(t, h.Close(), "twice")
+	assert.Equal(t, hexSum(data[:7*digestChunk/2]), h.Sum())
 
 	// A history over the size limit, read through the loading path.
 	path := filepath.Join(t.TempDir(), "big.jsonl")
