@@ -21,8 +21,9 @@ import (
 type Options struct {
 	// Location resolves events given as bare dates. Nil means London.
 	Location *time.Location
-	// Limits bound the input: MaxBytes applies to every format, MaxDepth
-	// and MaxNodes to YAML (and MaxDepth to JSON attribute values). The
+	// Limits bound the input: MaxBytes the size of a YAML history,
+	// MaxHistoryBytes that of a JSON, JSON Lines or CSV one, MaxDepth and
+	// MaxNodes YAML's structure (and MaxDepth JSON attribute values). The
 	// zero value means the defaults.
 	Limits Limits
 	// Vocabulary, when set, is the list of event types and attributes a

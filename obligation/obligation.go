@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -598,7 +599,7 @@ func (o *Obligation) InstanceDueOn(d civil.Date) (int, bool) {
 		if lim > 0 && hi > lim {
 			hi = lim
 		}
-		if hi > 1<<40 {
+		if hi > min(1<<40, math.MaxInt/4) { // no schedule has this many instances; min keeps 32-bit int in range
 			return 0, false
 		}
 	}

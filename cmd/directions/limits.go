@@ -28,7 +28,7 @@ var limitFlagDefs = []struct {
 	{"Limits.MaxDepth", "max-depth", "allow `N` levels of nesting in a YAML file and in an event's attribute values", false},
 	{"Limits.MaxNodes", "max-nodes", "allow `N` nodes in a YAML file, counting each alias as a copy of what it names", false},
 	{"Cost.MaxEstimated", "max-estimated-cost", "refuse at load a CEL expression whose estimated worst-case cost is over `N` units", false},
-	{"Cost.MaxEval", "max-eval-cost", "stop evaluating a CEL expression against an event once it has cost `N` units", false},
+	{"Cost.MaxEval", "max-eval-cost", "stop evaluating a CEL expression against an event once it has cost `N` units (metered only for expressions with a comprehension or that build strings or lists; the rest are linear in the history)", false},
 }
 
 func init() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -52,7 +53,8 @@ func LimitsOf[L ~struct {
 }
 
 // DefaultLimits are used where Limits fields are zero.
-var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxHistoryBytes: 4 << 30, MaxDepth: 64, MaxNodes: 1_000_000}
+// MaxHistoryBytes is 4 GiB, or the largest int where int is 32 bits.
+var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxHistoryBytes: min(4<<30, math.MaxInt), MaxDepth: 64, MaxNodes: 1_000_000}
 
 // ForHistory returns the limits for a JSON, JSON Lines or CSV history: the
 // same, with MaxBytes set to MaxHistoryBytes.
