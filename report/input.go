@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"path/filepath"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
@@ -60,4 +61,32 @@ func (c Council) failed() error {
 		return errors.New("report: council " + c.Name + " has neither a Result nor an Err")
 	}
 	return nil
+}
+
+// DirectionInputs describes the directions as inputs (Direction.File and
+// Digest, the SHA-256 recorded when each was parsed) followed, once each,
+// by the vocabulary files they read (VocabularyFile, VocabularyDigest), so
+// that every file a result depends on carries its digest without the
+// program reading it again. The CLI lists directions and histories sorted
+// by path, then the vocabularies the directions read.
+func DirectionInputs(ds []*direction.Direction) []Input {
+	in := make([]Input, 0, len(ds))
+	for _, d := range ds {
+		in = append(in, Input{Path: d.File, Kind: "direction", SHA256: d.Digest})
+	}
+	return append(in, VocabularyInputs(ds)...)
+}
+
+// VocabularyInputs lists, once each and in the directions' order, the
+// vocabulary files the directions read, with their SHA-256.
+func VocabularyInputs(ds []*direction.Direction) []Input {
+	var in []Input
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if p := filepath.Clean(d.VocabularyFile); d.VocabularyFile != "" && !seen[p] {
+			seen[p] = true
+			in = append(in, Input{Path: d.VocabularyFile, Kind: "vocabulary", SHA256: d.VocabularyDigest})
+		}
+	}
+	return in
 }

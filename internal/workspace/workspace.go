@@ -421,10 +421,10 @@ func (ws *Workspace) addVocabularies() {
 	for _, f := range ws.Files {
 		listed[filepath.Clean(f.Path)] = true
 	}
-	for _, d := range ws.Directions {
-		if p := filepath.Clean(d.VocabularyFile); d.VocabularyFile != "" && !listed[p] {
+	for _, v := range report.VocabularyInputs(ws.Directions) {
+		if p := filepath.Clean(v.Path); !listed[p] {
 			listed[p] = true
-			ws.Files = append(ws.Files, File{Path: d.VocabularyFile, Kind: Vocabulary, SHA256: d.VocabularyDigest})
+			ws.Files = append(ws.Files, File{Path: v.Path, Kind: Vocabulary, SHA256: v.SHA256})
 		}
 	}
 }
