@@ -63,7 +63,8 @@ func TestEvaluateContextCancelled(t *testing.T) {
 	assert.LessOrEqual(t, tested, 100+evaluator.CheckEvery, "events tested after cancelling")
 }
 
-// StreamContext stops within CheckEvery events of the cancellation.
+// StreamContext stops at the first event it would read after the
+// cancellation.
 func TestStreamContextCancelled(t *testing.T) {
 	set := answerWithin(t, nil)
 	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London())}
@@ -83,8 +84,7 @@ func TestStreamContextCancelled(t *testing.T) {
 	}
 	_, err := evaluator.StreamContext(ctx, set, next, opts, func(evaluator.Finding) {})
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.LessOrEqual(t, read, 100+evaluator.CheckEvery, "events read after cancelling")
-	assert.Less(t, read, len(evs))
+	assert.Equal(t, 100, read, "events read: none after cancelling")
 
 	read = 0
 	var n int
@@ -93,6 +93,54 @@ func TestStreamContextCancelled(t *testing.T) {
 	assert.Equal(t, 6000, res.Events.Read)
 	assert.Equal(t, 3000, n, "one finding per request")
 	assert.False(t, errors.Is(err, context.Canceled))
+}
+
+// An input that ends after the context is done (a producer stopped by the
+// same Ctrl-C) is not the end of the history: StreamContext and
+// EvaluateContext return the context's error and report nothing that only
+// the end makes final. Two requests, never answered, due 5 working days
+// later: to the end of 2019 each would be missed.
+func TestContextCancelledAtEndOfInput(t *testing.T) {
+	set := answerWithin(t, nil)
+	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2019, time.December, 31, event.London())}
+	evs := requests(2)
+	evs = []event.Event{evs[0], evs[2]} // the requests, without their answers
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	read := 0
+	next := func() (*event.Event, error) {
+		if read == len(evs) {
+			cancel() // the input ends because of the cancellation
+			return nil, io.EOF
+		}
+		read++
+		return &evs[read-1], nil
+	}
+	var found []evaluator.Finding
+	res, err := evaluator.StreamContext(ctx, set, next, opts, func(f evaluator.Finding) { found = append(found, f) })
+	assert.ErrorIs(t, err, context.Canceled, "StreamContext cancelled at the end of input")
+	assert.Nil(t, res)
+	assert.Empty(t, found, "no missed findings from a history cut off")
+
+	// The same history to its end has both requests missed: the test can
+	// tell.
+	read = 0
+	found = nil
+	_, err = evaluator.StreamContext(context.Background(), set, next, opts, func(f evaluator.Finding) { found = append(found, f) })
+	require.NoError(t, err)
+	require.Len(t, found, 2)
+	assert.Equal(t, evaluator.Missed, found[0].Status)
+
+	// EvaluateContext cancelled while evaluating the first of two events
+	// (it looks every CheckEvery events, so not before the second) stops
+	// before finishing.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	opts.Trace = func(evaluator.Step) { cancel() }
+	got, err := evaluator.EvaluateContext(ctx, set, evs, opts)
+	assert.ErrorIs(t, err, context.Canceled, "EvaluateContext cancelled before the end")
+	assert.Nil(t, got)
 }
 
 // ScheduleContext is Schedule with a live context, and stops with the

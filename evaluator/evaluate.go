@@ -71,7 +71,7 @@ func Evaluate(set *direction.Set, events []event.Event, opts Options) (*Result, 
 
 // EvaluateContext is Evaluate, stopping with ctx's error (context.Canceled,
 // context.DeadlineExceeded) soon after ctx is done: it looks every
-// CheckEvery events.
+// CheckEvery events and after the last.
 func EvaluateContext(ctx context.Context, set *direction.Set, events []event.Event, opts Options) (*Result, error) {
 	if opts.AsOf.IsZero() {
 		return nil, ErrNoAsOf
@@ -158,6 +158,11 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 		if err := e.observe(ev); err != nil {
 			return nil, err
 		}
+	}
+	// Finishing reports what is missed or open at the end of the history:
+	// a caller that has given up must not get it as if it were complete.
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if err := e.finish(opts.AsOf); err != nil {
 		return nil, err

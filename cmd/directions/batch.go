@@ -34,6 +34,11 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 	}
 	results := checkCouncils(ctx, tree.Councils, asOf, env.opts, runtime.GOMAXPROCS(0), prog)
 	prog.done()
+	if ctx.Err() != nil {
+		// Councils not evaluated to the end would be listed as failed:
+		// nothing is written, and run says the check was interrupted.
+		return exitInterrupted, true
+	}
 	switch cs := reportCouncils(results); format {
 	case "json":
 		err = report.WriteBatchJSON(env.stdout, cs)

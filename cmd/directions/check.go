@@ -199,6 +199,9 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	// as each council of a tree.
 	r := checkCouncil(ctx, workspace.Council{Paths: paths}, *asOf, env.opts, prog)
 	prog.done()
+	if ctx.Err() != nil {
+		return exitInterrupted // run says so; the evaluation did not finish
+	}
 	if r.Err != nil {
 		env.errorf("%v", r.Err)
 		return exitInvalid

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/internal/yamlx"
@@ -66,22 +68,59 @@ func (e *cliEnv) errorf(format string, args ...any) {
 }
 
 func main() {
-	// Ctrl-C (or SIGTERM) cancels the context: evaluations stop within a
-	// few thousand events, and a batch starts no more councils. A second
-	// Ctrl-C stops the program at once.
+	// Ctrl-C (or SIGTERM) cancels the context: evaluations stop at the
+	// next event, a stream's history reader returns at once (stream.go),
+	// and a batch starts no more councils; the command writes nothing
+	// more to standard output and run words the interruption. A command
+	// still blocked after interruptGrace (reading standard input to its
+	// end for check, say, or opening a named pipe) is not waited for: the
+	// program says it was interrupted and exits 130 itself, which is one
+	// simple rule for every blocking call rather than one fix each. serve
+	// is left to its own graceful shutdown. A second Ctrl-C stops the
+	// program at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() { <-ctx.Done(); stop() }()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	// serve's way to stop is a signal: once it has shut down cleanly it
-	// exits 0, as a service manager expects. Any other command stopped by
-	// a signal did not finish its job.
-	stoppedCleanly := len(os.Args) > 1 && os.Args[1] == "serve" && code == exitOK
-	if ctx.Err() != nil && !stoppedCleanly {
-		fmt.Fprintln(os.Stderr, "directions: interrupted")
-		code = exitInterrupted
+	cmd := ""
+	if len(os.Args) > 1 {
+		if _, ok := commands[os.Args[1]]; ok {
+			cmd = os.Args[1]
+		}
 	}
+	go func() {
+		<-ctx.Done()
+		stop()
+		if cmd == "serve" {
+			return
+		}
+		time.Sleep(interruptGrace)
+		exitMu.Lock() // held for good by main once run has returned
+		if !saidInterrupted {
+			fmt.Fprintln(os.Stderr, interrupted(cmd))
+		}
+		os.Exit(exitInterrupted)
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	exitMu.Lock()
 	stop()
 	os.Exit(code)
+}
+
+// interruptGrace is how long main waits, after Ctrl-C, for a command to
+// return before it exits anyway.
+const interruptGrace = 1500 * time.Millisecond
+
+// exitMu orders main's exit after an interruption with run's words on it,
+// so that the interruption is said once.
+var (
+	exitMu          sync.Mutex
+	saidInterrupted bool
+)
+
+// interrupted is the message for a command stopped by Ctrl-C.
+func interrupted(cmd string) string {
+	if cmd == "" {
+		return "directions: interrupted"
+	}
+	return "directions " + cmd + ": interrupted"
 }
 
 // run is the whole program, testable without a process.
@@ -108,7 +147,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if wantsHelp(args[1:]) {
 		return helpFor(ctx, env, args[0])
 	}
-	return cmd.run(ctx, env, args[1:])
+	code := cmd.run(ctx, env, args[1:])
+	// serve's way to stop is a signal: once it has shut down cleanly it
+	// exits 0, as a service manager expects. Any other command stopped by
+	// a signal did not finish its job, whatever it has written; a command
+	// that sees the cancellation returns exitInterrupted without words.
+	if ctx.Err() != nil && !(env.cmd == "serve" && code == exitOK) {
+		exitMu.Lock()
+		fmt.Fprintln(env.stderr, interrupted(env.cmd))
+		saidInterrupted = true
+		exitMu.Unlock()
+		return exitInterrupted
+	}
+	return code
 }
 
 func usage(w io.Writer) {

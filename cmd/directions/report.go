@@ -39,6 +39,9 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	results := checkCouncils(ctx, tree.Councils, *asOf, env.opts, runtime.GOMAXPROCS(0), nil)
+	if ctx.Err() != nil {
+		return exitInterrupted // run says so; no report of a partial check
+	}
 	for _, r := range results {
 		if r.Err != nil {
 			env.errorf("%v", r.Err)

@@ -77,7 +77,7 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 	for _, c := range councils {
 		ds, err := evaluator.ScheduleContext(ctx, c.Set, c.WS.Events, evaluator.ScheduleOptions{From: f.From, Until: f.Until, Now: f.AsOf})
 		if err != nil && ctx.Err() != nil {
-			return exitInterrupted // main says "directions: interrupted"
+			return exitInterrupted // run says "directions schedule: interrupted"
 		}
 		if err != nil {
 			env.errorf("%v", err)

@@ -59,7 +59,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC()
-	src := &streamSource{files: histories, opts: event.Options{Location: loc, Limits: env.opts.Limits, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
+	src := &streamSource{ctx: ctx, files: histories, opts: event.Options{Location: loc, Limits: env.opts.Limits, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
 		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
 	defer src.close()
 	defer src.progress.done()
@@ -78,13 +78,27 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		}
 		if writeErr == nil {
 			line = appendFinding(line[:0], &f)
-			_, writeErr = out.Write(line)
+			// Whole lines only reach the output, so that output cut off
+			// by an exit (main's, after Ctrl-C) ends at a line's end.
+			if out.Available() < len(line) && out.Buffered() > 0 {
+				writeErr = out.Flush()
+			}
+			if writeErr == nil {
+				_, writeErr = out.Write(line)
+			}
 		}
 	})
 	if ferr := out.Flush(); writeErr == nil {
 		writeErr = ferr
 	}
 	src.progress.done()
+	if ctx.Err() != nil {
+		// Interrupted: the findings written are true (each was final when
+		// written, see evaluator.Stream), but the history was not read to
+		// its end, so there are no missed or open findings, no summary and
+		// no breach count; run says the stream was interrupted.
+		return exitInterrupted
+	}
 	if errors.Is(err, errStop) || src.errs.Len() > 0 {
 		src.drain()
 		env.errorf("%v", src.errs.Err())
@@ -184,6 +198,9 @@ func loadForStream(paths []string, opts direction.Options) (*direction.Set, []st
 // streamSource reads the histories one after another, one line in memory,
 // optionally sorting within a window of events, and collects bad lines.
 type streamSource struct {
+	// ctx stops a read of standard input blocked on a feed that is slow
+	// or never ends (see interruptible).
+	ctx    context.Context
 	files  []string
 	opts   event.Options
 	window int
@@ -235,7 +252,7 @@ func (s *streamSource) read() (*event.Event, error) {
 			}
 			s.close()
 			if s.files[0] == workspace.Stdin {
-				s.f, s.r = nil, event.NewReader(s.files[0], workspace.StdinReader, s.opts)
+				s.f, s.r = nil, event.NewReader(s.files[0], interruptible(s.ctx, workspace.StdinReader), s.opts)
 			} else {
 				f, err := event.Open(s.files[0], event.JSONL, s.opts.Limits)
 				if err != nil {
@@ -325,6 +342,65 @@ func (s *streamSource) next() (*event.Event, error) {
 	s.out = heap.Pop(&s.pending).(*pendingEvent)
 	s.last = &s.out.ev
 	return s.last, nil
+}
+
+// interruptible returns r read so that a Read returns ctx's error as soon
+// as ctx is done, even while r's Read is blocked (a pipe whose producer
+// is silent): that Read goes on in a goroutine, into a buffer of its own,
+// and is abandoned; the program is about to exit. A Read of standard
+// input cannot be unblocked otherwise (os.Stdin takes no deadline when it
+// is a terminal or a blocking pipe, and closing it does not wake a
+// blocked read). Only standard input is read so: a file's reads do not
+// block.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	if ctx.Done() == nil {
+		return r
+	}
+	return &ctxReader{ctx: ctx, r: r, space: make([]byte, 64<<10)}
+}
+
+type ctxReader struct {
+	ctx   context.Context
+	r     io.Reader
+	space []byte
+	// The background read: running while pending is open; n and err are
+	// its result, to be read only once pending is closed.
+	pending chan struct{}
+	n       int
+	err     error
+	buf     []byte // read, not yet handed on
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(c.buf) == 0 {
+		if c.pending == nil {
+			if c.err != nil {
+				return 0, c.err
+			}
+			done := make(chan struct{})
+			c.pending = done
+			go func() {
+				c.n, c.err = c.r.Read(c.space)
+				close(done)
+			}()
+		}
+		select {
+		case <-c.pending:
+			c.pending = nil
+			c.buf = c.space[:c.n]
+		case <-c.ctx.Done():
+			return 0, c.ctx.Err()
+		}
+	}
+	n := copy(p, c.buf)
+	c.buf = c.buf[n:]
+	if len(c.buf) == 0 && c.err != nil {
+		return n, c.err
+	}
+	return n, nil
 }
 
 type eventHeap []*pendingEvent
