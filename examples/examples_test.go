@@ -317,3 +317,28 @@ func TestBarnetThirdDirection(t *testing.T) {
 	assert.Equal(t, []string{"1 met 2018-04-25"}, jan)
 	assert.Equal(t, []string{"1 met 2018-09-01", "2 possible 2018-12-01"}, june)
 }
+
+// Every shipped direction, the supposed ones of the scenarios included,
+// names a vocabulary, so that a history or scenario event of a misspelt
+// type (type: reprot) is an error wherever the examples are loaded,
+// `directions serve examples/national` included: one direction without a
+// vocabulary switches the check off for every direction loaded with it.
+func TestShippedDirectionsDeclareAVocabulary(t *testing.T) {
+	n := 0
+	require.NoError(t, filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".yaml" {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if k := workspace.Classify(p, data); k != workspace.Direction && k != workspace.WhatIf {
+			return nil
+		}
+		n++
+		dir, err := direction.Load(p, direction.Options{})
+		require.NoError(t, err, p)
+		assert.NotNil(t, dir.Vocabulary, "%s declares no vocabulary:", p)
+		return nil
+	}))
+	assert.GreaterOrEqual(t, n, 13, "directions found")
+}

@@ -217,7 +217,13 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	// The findings equal a batch check over the same events.
 	var got report.Check
 	require.NoError(t, json.Unmarshal(get("/v1/councils/borsetshire/findings?as_of=2019-12-31"), &got))
-	check := t.TempDir()
+	// The direction names ../../vocabulary.yaml: the same layout as dir's.
+	top := t.TempDir()
+	check := filepath.Join(top, "national", "borsetshire")
+	require.NoError(t, os.MkdirAll(check, 0o755))
+	vocab, err := os.ReadFile(filepath.Join(dir, "..", "vocabulary.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(top, "vocabulary.yaml"), vocab, 0o644))
 	direction, err := os.ReadFile(filepath.Join(dir, "borsetshire", "direction-2018-02.yaml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(check, "direction.yaml"), direction, 0o644))

@@ -108,7 +108,17 @@ func (h *harness) do(method, path, token, ctype, body string) (int, []byte) {
 const jsonl = "application/x-ndjson"
 
 func TestIngestIsIdempotentByID(t *testing.T) {
-	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	dir := copyTree(t, "examples/national")
+	// A numeric attribute, score, to tell 1 from 1.0: the examples'
+	// vocabulary has none, so this copy of it gives responses one.
+	vocabPath := filepath.Join(dir, "..", "vocabulary.yaml")
+	vocab, err := os.ReadFile(vocabPath)
+	require.NoError(t, err)
+	const response = "response: {request: string, outcome: string, to: string}"
+	require.Contains(t, string(vocab), response)
+	vocab = []byte(strings.Replace(string(vocab), response, "response: {request: string, outcome: string, to: string, score: number}", 1))
+	require.NoError(t, os.WriteFile(vocabPath, vocab, 0o644))
+	h := start(t, dir, nil, Config{})
 	amb := h.token(RoleCouncil, "ambridge")
 	batch := `{"id": "r1", "type": "request", "at": "2018-03-20", "from": "felpersham", "to": "ambridge", "kind": "access"}
 {"id": "r1-ok", "type": "response", "at": "2018-03-22", "request": "r1", "outcome": "granted", "to": "felpersham", "score": 1.0}
@@ -374,4 +384,19 @@ func TestMigrationsRefuseANewerStore(t *testing.T) {
 	require.NoError(t, st.Close())
 	_, err = OpenStore(context.Background(), dsn)
 	require.ErrorContains(t, err, "schema version 99, newer than this server's 2")
+}
+
+// The national examples name the shared vocabulary, so an event of a
+// misspelt type is refused rather than stored for good.
+func TestIngestRefusesAMisspeltTypeForTheNationalExamples(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	tok := h.token(RoleCouncil, "borsetshire")
+	code, body := h.do("POST", "/v1/councils/borsetshire/events", tok, jsonl,
+		`{"id": "q9", "type": "reprot", "at": "2018-08-25", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}
+`)
+	require.Equal(t, http.StatusBadRequest, code, string(body))
+	assert.Contains(t, string(body), "reprot")
+	code, body = h.do("GET", "/v1/councils/borsetshire/events", tok, "", "")
+	require.Equal(t, 200, code)
+	assert.NotContains(t, string(body), "q9")
 }

@@ -136,7 +136,7 @@ func TestCheckCouncilsDeterministic(t *testing.T) {
 }
 
 func TestCheckTreeInvalidCouncilDoesNotStopOthers(t *testing.T) {
-	dir := t.TempDir()
+	dir := nationalDir(t)
 	copyDir(t, filepath.Join(national, "ambridge"), filepath.Join(dir, "ambridge"))
 	copyDir(t, filepath.Join(national, "borsetshire"), filepath.Join(dir, "borsetshire"))
 	bad := filepath.Join(dir, "borsetshire", "history.yaml")
@@ -152,7 +152,7 @@ func TestCheckTreeInvalidCouncilDoesNotStopOthers(t *testing.T) {
 }
 
 func TestCheckTreeOrphans(t *testing.T) {
-	dir := t.TempDir()
+	dir := nationalDir(t)
 	copyDir(t, filepath.Join(national, "ambridge"), filepath.Join(dir, "a"))
 	copyDir(t, filepath.Join(national, "borsetshire"), filepath.Join(dir, "b"))
 	stray := filepath.Join(dir, "stray.yaml")
@@ -179,6 +179,21 @@ func TestCheckSingleCouncilUnchanged(t *testing.T) {
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
 	require.NoError(t, os.CopyFS(to, os.DirFS(from)))
+}
+
+// nationalDir returns an empty folder named national in a temporary tree
+// whose top holds a copy of examples/vocabulary.yaml, so that councils
+// copied from examples/national into it find the vocabulary their
+// directions name (../../vocabulary.yaml), as in examples/.
+func nationalDir(t *testing.T) string {
+	t.Helper()
+	top := t.TempDir()
+	vocab, err := os.ReadFile("../../examples/vocabulary.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(top, "vocabulary.yaml"), vocab, 0o644))
+	dir := filepath.Join(top, "national")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	return dir
 }
 
 // go test -run '^$' -bench CheckCouncils -count 6 ./cmd/directions

@@ -175,6 +175,28 @@ obligations:
 	}
 }
 
+// The national examples name the shared vocabulary, so a misspelt event
+// type in a council's history is an error (exit 2), not an event that no
+// duty ever matches.
+func TestValidateNationalExampleRejectsAMisspeltType(t *testing.T) {
+	dir := filepath.Join(nationalDir(t), "borsetshire")
+	copyDir(t, "../../examples/national/borsetshire", dir)
+	code, _, errs := cli("validate", dir)
+	require.Equal(t, exitOK, code, errs)
+
+	hist := filepath.Join(dir, "history.yaml")
+	src := mustRead(t, hist)
+	bad := strings.Replace(src, "{id: chair-q1, type: report,", "{id: chair-q1, type: reprot,", 1)
+	require.NotEqual(t, src, bad)
+	require.NoError(t, os.WriteFile(hist, []byte(bad), 0o644))
+	for _, cmd := range []string{"validate", "check"} {
+		code, _, errs = cli(cmd, dir)
+		assert.Equal(t, exitInvalid, code, cmd)
+		assert.Contains(t, errs, hist+":8:", cmd)
+		assert.Contains(t, errs, "reprot", cmd)
+	}
+}
+
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -55,7 +55,7 @@ func TestStreamOnlyEssexFailsExitsZero(t *testing.T) {
 }
 
 func TestCheckTreeOnlyEssexFailsExitsZero(t *testing.T) {
-	dir := t.TempDir()
+	dir := nationalDir(t) // its parent holds the vocabulary
 	council := filepath.Join(dir, "barnet")
 	require.NoError(t, os.MkdirAll(council, 0o755))
 	copyFile := func(from, to string) {
@@ -63,6 +63,8 @@ func TestCheckTreeOnlyEssexFailsExitsZero(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(to, b, 0o644))
 	}
+	// The Barnet directions name ../vocabulary.yaml, Ambridge's (below)
+	// ../../vocabulary.yaml, which nationalDir provides.
 	copyFile("../../examples/vocabulary.yaml", filepath.Join(dir, "vocabulary.yaml"))
 	for _, f := range essexFails {
 		copyFile(f, filepath.Join(council, filepath.Base(f)))

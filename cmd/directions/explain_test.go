@@ -70,7 +70,7 @@ func TestExplainJSONEvidence(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &ex))
 	assert.Equal(t, evaluator.Version, ex.Engine)
 	assert.Equal(t, "2018-09-30T23:59:59.999999999+01:00", ex.AsOf.Format("2006-01-02T15:04:05.999999999Z07:00"))
-	require.Len(t, ex.Inputs, 2)
+	require.Len(t, ex.Inputs, 3) // the direction, the history and the vocabulary
 	for _, in := range ex.Inputs {
 		data, err := os.ReadFile(in.Path)
 		require.NoError(t, err)
