@@ -1,10 +1,12 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +39,10 @@ type htmlCounts struct {
 
 // htmlCouncil is one council's section.
 type htmlCouncil struct {
-	Name       string
+	// Name heads the section: Council.Name, or the directed council's
+	// party id when that is empty. ID is the section's id, unique on
+	// the page.
+	Name, ID   string
 	FullName   string // the directed council's name, from its direction
 	Directions []htmlDirection
 	Findings   []htmlRow
@@ -183,12 +188,17 @@ const (
 // buildPage lays out the page for councils evaluated as of the same time.
 func buildPage(councils []Council) *htmlPage {
 	p := &htmlPage{Title: "Statutory directions: timeline report", Engine: evaluator.Version}
+	ids := map[string]bool{}
 	for _, c := range councils {
 		loc := words.Zone(c.Set)
 		if p.AsOf == "" {
 			p.AsOf = c.Result.AsOf.In(loc).Format("15:04 MST, 2 January 2006")
 		}
 		cv := htmlCouncil{Name: c.Name, Inputs: c.Inputs}
+		if ds := directionsOf(c.Set); cv.Name == "" && len(ds) > 0 {
+			cv.Name = ds[0].Council
+		}
+		cv.ID = uniqueID(ids, "council-"+cmp.Or(cv.Name, "unnamed"))
 		for _, d := range directionsOf(c.Set) {
 			if p := d.Party(d.Council); p != nil && p.Name != "" {
 				cv.FullName = p.Name
@@ -454,6 +464,17 @@ func tooltip(f evaluator.Finding, loc *time.Location) string {
 }
 
 // directionsOf is set's directions, none for a nil set.
+// uniqueID returns id, or id-2, id-3, ... if it is taken, and takes it.
+func uniqueID(taken map[string]bool, id string) string {
+	for n, try := 2, id; ; n++ {
+		if !taken[try] {
+			taken[try] = true
+			return try
+		}
+		try = id + "-" + strconv.Itoa(n)
+	}
+}
+
 func directionsOf(set *direction.Set) []*direction.Direction {
 	if set == nil {
 		return nil

@@ -196,3 +196,28 @@ func TestUncertainMarkers(t *testing.T) {
 	assert.Contains(t, b.String(), `class="marker possible"`)
 	assert.Contains(t, b.String(), "6 possible")
 }
+
+// Council.Name may be empty for a single council: the page then names the
+// section after the directed council (the directions' council party), and
+// gives each unnamed council a section id of its own.
+func TestWriteHTMLUnnamedCouncils(t *testing.T) {
+	ws, err := workspace.Load([]string{"../examples/barnet"}, direction.Options{})
+	require.NoError(t, err)
+	set, err := ws.Set()
+	require.NoError(t, err)
+	res, err := evaluator.Evaluate(set, ws.Events, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 9, 30, ws.Location)})
+	require.NoError(t, err)
+	c := report.Council{Set: set, Inputs: ws.Inputs(), Result: res}
+
+	var one bytes.Buffer
+	require.NoError(t, report.WriteHTML(&one, []report.Council{c}))
+	page := one.String()
+	assert.False(t, strings.Contains(page, `id="council-"`), "an empty section id")
+	assert.True(t, strings.Contains(page, `<section class="council" id="council-barnet">`))
+	assert.True(t, strings.Contains(page, `<h2>barnet <span class="muted">&middot; London Borough of Barnet</span></h2>`))
+
+	var two bytes.Buffer
+	require.NoError(t, report.WriteHTML(&two, []report.Council{c, c}))
+	assert.Equal(t, 1, strings.Count(two.String(), `id="council-barnet"`))
+	assert.Equal(t, 1, strings.Count(two.String(), `id="council-barnet-2"`))
+}
