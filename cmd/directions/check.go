@@ -46,9 +46,33 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 		}
 		fmt.Fprintf(w, "usage: directions %s\n\n%s.\n\nflags:\n", usageLine, commands[name].summary)
 		printFlags(w, fs)
-		fmt.Fprintf(w, "\nPATH is a file or a folder read recursively.\n%s\n", exitCodesLine(name))
+		fmt.Fprintln(w)
+		if note := argNote(usageLine); note != "" {
+			fmt.Fprintln(w, note)
+		}
+		fmt.Fprintln(w, exitCodesLine(name))
 	}
 	return fs
+}
+
+// argName is what a usage line calls the paths it takes: PATH, or DIR
+// for serve, whose one argument is a folder of council folders.
+func argName(usageLine string) string {
+	if strings.HasSuffix(usageLine, " DIR") {
+		return "DIR"
+	}
+	return "PATH"
+}
+
+// argNote says what the paths of a usage line are, if it takes any.
+func argNote(usageLine string) string {
+	switch {
+	case argName(usageLine) == "DIR":
+		return "DIR is a folder of council folders, one per council (docs/serve.md)."
+	case strings.Contains(usageLine, "PATH"):
+		return "PATH is a file or a folder read recursively."
+	}
+	return ""
 }
 
 // parseArgs parses flags and requires at least one path.
@@ -66,7 +90,7 @@ func parseArgs(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, bool) {
 		env.opts = env.limits.options()
 	}
 	if fs.NArg() == 0 {
-		env.errorf("directions %s: no PATH given", fs.Name())
+		env.errorf("directions %s: no %s given", fs.Name(), argName(usageLines[fs.Name()]))
 		fs.Usage()
 		return nil, false
 	}

@@ -28,7 +28,7 @@ func dbFlag(fs interface {
 	if def == "" {
 		def = defaultDB
 	}
-	return fs.String("db", def, "the store: an SQLite file, or a postgres:// URL (default from $DIRECTIONS_DB, else "+defaultDB+")")
+	return fs.String("db", def, "the store: an SQLite file, or a postgres:// URL; $DIRECTIONS_DB, when set, is the default")
 }
 
 func runServe(ctx context.Context, env *cliEnv, args []string) int {
@@ -39,7 +39,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	db := dbFlag(fs)
 	imp := fs.Bool("import", true, "ingest the history files in the council folders at start (idempotent by event id)")
-	maxBody := fs.Int64("max-body", 16<<20, "largest ingest request body, in bytes")
+	// A size, parsed as the --max-bytes limit flags are.
+	maxBody := &limitValue{n: 16 << 20, bytes: true}
+	fs.Var(maxBody, "max-body", "refuse an ingest request body over `SIZE`: bytes, or a number with KiB, MiB or GiB")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -56,7 +58,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, server.Config{Dir: paths[0], Store: st, Import: *imp, MaxBody: *maxBody, Load: env.opts})
+	srv, err := server.New(ctx, server.Config{Dir: paths[0], Store: st, Import: *imp, MaxBody: int64(maxBody.n), Load: env.opts})
 	if err != nil {
 		env.errorf("directions serve: %v", err)
 		return exitInvalid
