@@ -26,6 +26,15 @@ const (
 	RoleAdmin   Role = "admin"
 )
 
+// a returns the role with its indefinite article, for messages: "an
+// admin", "a council", "a dfe".
+func (r Role) a() string {
+	if r == RoleAdmin {
+		return "an " + string(r)
+	}
+	return "a " + string(r)
+}
+
 // NewToken makes a token for role (and council, for a council token),
 // stores its hash and returns the secret, which is shown once and kept
 // nowhere.
@@ -37,7 +46,7 @@ func NewToken(ctx context.Context, st Store, role Role, council, label string) (
 		}
 	case RoleDfE, RoleAdmin:
 		if council != "" {
-			return "", Token{}, fmt.Errorf("a %s token is not for one council: leave the council out", role)
+			return "", Token{}, fmt.Errorf("%s token is not for one council: leave the council out", role.a())
 		}
 	default:
 		return "", Token{}, fmt.Errorf("unknown role %q: use council, dfe or admin", role)

@@ -204,7 +204,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request, tok *Token) 
 		return
 	}
 	if tok.Role != RoleCouncil {
-		fail(w, http.StatusForbidden, "a %s token cannot send events: only the council's own token can", tok.Role)
+		fail(w, http.StatusForbidden, "%s token cannot send events: only the council's own token can", tok.Role.a())
 		return
 	}
 	file, ok := bodyFormat(r)

@@ -400,3 +400,20 @@ func TestIngestRefusesAMisspeltTypeForTheNationalExamples(t *testing.T) {
 	require.Equal(t, 200, code)
 	assert.NotContains(t, string(body), "q9")
 }
+
+// Messages about a role put the right article before it.
+func TestRoleMessagesReadRight(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	event := `{"id": "x", "type": "review", "at": "2018-08-24", "by": "felpersham"}` + "\n"
+	code, body := h.do("POST", "/v1/councils/ambridge/events", h.admin, jsonl, event)
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Contains(t, string(body), "an admin token cannot send events")
+	code, body = h.do("POST", "/v1/councils/ambridge/events", h.token(RoleDfE, ""), jsonl, event)
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Contains(t, string(body), "a dfe token cannot send events")
+
+	_, _, err := NewToken(context.Background(), h.store, RoleAdmin, "ambridge", "")
+	assert.ErrorContains(t, err, "an admin token is not for one council")
+	_, _, err = NewToken(context.Background(), h.store, RoleDfE, "ambridge", "")
+	assert.ErrorContains(t, err, "a dfe token is not for one council")
+}
