@@ -61,13 +61,7 @@ func embed(t *testing.T, dir string) embedded {
 	e.loc = dirs[0].Location
 	// The vocabulary a direction names is an input too, listed after the
 	// files of the folder, once, as the CLI lists it.
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		if d.VocabularyFile != "" && !seen[d.VocabularyFile] {
-			seen[d.VocabularyFile] = true
-			e.inputs = append(e.inputs, report.Input{Path: d.VocabularyFile, Kind: "vocabulary", SHA256: d.VocabularyDigest})
-		}
-	}
+	e.inputs = append(e.inputs, report.VocabularyInputs(dirs)...)
 	for _, h := range histories {
 		evs, err := event.Parse(h[0], []byte(h[1]), event.Options{Location: e.loc, Vocabulary: direction.VocabularyOf(dirs...)})
 		require.NoError(t, err)
