@@ -46,11 +46,15 @@ type Error struct {
 	Msg string
 }
 
-// Error formats e as "file:line:col: path: message".
+// Error formats e as "file:line:col: path: message". A problem with no
+// position at all (events made in code, say) starts at its path: a "-"
+// would read as standard input.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Pos.String())
-	b.WriteString(": ")
+	if e.Pos != (Position{}) {
+		b.WriteString(e.Pos.String())
+		b.WriteString(": ")
+	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
 		b.WriteString(": ")

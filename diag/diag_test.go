@@ -47,3 +47,10 @@ func TestPositionString(t *testing.T) {
 	assert.Equal(t, "3:4", Position{Line: 3, Column: 4}.String())
 	assert.Equal(t, "-", Position{}.String())
 }
+
+// A problem with no position starts at its path, not at "-" (which reads
+// as standard input); one with a file keeps it.
+func TestErrorWithoutPosition(t *testing.T) {
+	assert.Equal(t, `events[0].type: unknown event type "reprot"`, (&Error{Path: "events[0].type", Msg: `unknown event type "reprot"`}).Error())
+	assert.Equal(t, "-:3:1: bad", (&Error{Pos: Position{File: "-", Line: 3, Column: 1}, Msg: "bad"}).Error())
+}
