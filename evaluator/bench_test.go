@@ -12,6 +12,7 @@ import (
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/cputime"
 	"github.com/dfe-tools/directions/internal/synth"
 )
 
@@ -50,7 +51,7 @@ func reportCPUPerEvent(b *testing.B, start time.Duration, events int) {
 	if start < 0 {
 		return
 	}
-	used := processCPU() - start
+	used := cputime.Process() - start
 	b.ReportMetric(float64(used.Nanoseconds())/float64(events)/float64(b.N), "cpu-ns/event")
 	b.ReportMetric(float64(events)*float64(b.N)/used.Seconds(), "events/cpu-s")
 }
@@ -63,7 +64,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			c := newBenchCouncil(b, n, 0.9, 10)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu := processCPU()
+			cpu := cputime.Process()
 			for b.Loop() {
 				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
 					b.Fatal(err)
@@ -82,7 +83,7 @@ func BenchmarkEvaluateNoise(b *testing.B) {
 		b.Run(fmt.Sprintf("noise=%g", noise), func(b *testing.B) {
 			c := newBenchCouncil(b, 100_000, noise, 10)
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := cputime.Process()
 			for b.Loop() {
 				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
 					b.Fatal(err)

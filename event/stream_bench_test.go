@@ -11,6 +11,7 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/cputime"
 	"github.com/dfe-tools/directions/internal/synth"
 )
 
@@ -90,7 +91,7 @@ func BenchmarkReadSkipping(b *testing.B) {
 	opts := event.Options{ReadsAttributes: func(t string) bool { return duty[t] }}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for b.Loop() {
 		r := event.NewReader("h.jsonl", bytes.NewReader(data), opts)
 		ids := event.NewIDPrints()
@@ -110,6 +111,6 @@ func BenchmarkReadSkipping(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
 	if cpu >= 0 {
-		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/float64(n), "cpu-ns/event")
+		b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N)/float64(n), "cpu-ns/event")
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/cputime"
 	"github.com/dfe-tools/directions/report"
 )
 
@@ -100,7 +101,7 @@ func runLoad(t *testing.T, h *harness, l load) loadResult {
 	var failures atomic.Int64
 	done := make(chan struct{})
 	var wg, rg sync.WaitGroup
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	begin := time.Now()
 	for range l.writers {
 		wg.Add(1)
@@ -185,7 +186,7 @@ func runLoad(t *testing.T, h *harness, l load) loadResult {
 	res := loadResult{stored: int(stored.Load()), batches: int(sent.Load()), elapsed: time.Since(begin)}
 	close(done)
 	rg.Wait()
-	res.cpu = processCPU() - cpu0
+	res.cpu = cputime.Process() - cpu0
 	slices.Sort(lat)
 	res.lat, res.failures = lat, failures.Load()
 	return res

@@ -1,14 +1,15 @@
 //go:build unix
 
-package server
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the user and system time the process has used.
-func processCPU() time.Duration {
+// Process is the user and system time the process has used, or -1 where
+// it cannot be read.
+func Process() time.Duration {
 	var u syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
 		return -1
