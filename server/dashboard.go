@@ -11,6 +11,7 @@ import (
 
 	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/report"
 )
 
@@ -39,25 +40,19 @@ type dashboardRow struct {
 // to the council's timeline report.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, tok *Token) {
 	page := dashboardPage{Engine: evaluator.Version, AsOfParam: r.URL.Query().Get("as_of")}
-	for _, name := range s.councilNames() {
-		if !canRead(tok, name) {
-			continue
-		}
-		c := s.council(name)
-		d, res, code, err := s.evaluate(r.Context(), c, r)
-		if code == http.StatusBadRequest {
-			fail(w, code, "%v", err)
-			return
-		}
+	councils, ok := s.everyReadable(w, r, tok)
+	if !ok {
+		return
+	}
+	for _, rc := range councils {
+		name := rc.Name
 		row := dashboardRow{CouncilRow: report.CouncilRow{Council: name}}
-		if err != nil {
-			row.Error = err.Error()
+		if rc.Err != nil {
+			row.Error = rc.Err.Error()
 		} else {
-			rc := d.council(res)
-			rc.Name, rc.Folder = name, c.dir
 			row.CouncilRow = rc.Row()
 			if page.AsOf == "" {
-				page.AsOf = res.AsOf.In(d.loc).Format("15:04 MST, 2 January 2006")
+				page.AsOf = rc.Result.AsOf.In(words.Zone(rc.Set)).Format("15:04 MST, 2 January 2006")
 			}
 			if row.CouncilRow.Next != "" {
 				day, _ := civil.Parse(row.CouncilRow.Next)

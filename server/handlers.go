@@ -373,15 +373,12 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, tok *Token) {
 	writeJSON(w, http.StatusOK, map[string]any{"council": c.name, "findings": c.liveFindings()})
 }
 
-// summary is the national summary: one row per council the token may
-// read (every council, for the DfE), then each council's report; as CSV
-// with ?format=csv (the findings) or csv-summary (a row per council).
-func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
-	format := r.URL.Query().Get("format")
-	if format != "" && format != "json" && format != "csv" && format != "csv-summary" {
-		fail(w, http.StatusBadRequest, "format must be json, csv (the findings table) or csv-summary (a row per council), not %q", format)
-		return
-	}
+// everyReadable evaluates, as of the request's time, each council the token may
+// read (every council, for the DfE), in name order: the national summary
+// and the dashboard show the same councils, evaluated alike. A council that
+// cannot be evaluated has Err set. It is false, with the 400 written, when
+// the request's as-of time is bad.
+func (s *Server) everyReadable(w http.ResponseWriter, r *http.Request, tok *Token) ([]report.Council, bool) {
 	var councils []report.Council
 	for _, name := range s.councilNames() {
 		if !canRead(tok, name) {
@@ -391,7 +388,7 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 		d, res, code, err := s.evaluate(r.Context(), c, r)
 		if code == http.StatusBadRequest {
 			fail(w, code, "%v", err)
-			return
+			return nil, false
 		}
 		rc := report.Council{Err: err}
 		if err == nil {
@@ -399,6 +396,22 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
 		}
 		rc.Name, rc.Folder = name, c.dir
 		councils = append(councils, rc)
+	}
+	return councils, true
+}
+
+// summary is the national summary: one row per council the token may
+// read (every council, for the DfE), then each council's report; as CSV
+// with ?format=csv (the findings) or csv-summary (a row per council).
+func (s *Server) summary(w http.ResponseWriter, r *http.Request, tok *Token) {
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "csv" && format != "csv-summary" {
+		fail(w, http.StatusBadRequest, "format must be json, csv (the findings table) or csv-summary (a row per council), not %q", format)
+		return
+	}
+	councils, ok := s.everyReadable(w, r, tok)
+	if !ok {
+		return
 	}
 	if format == "csv" || format == "csv-summary" {
 		// The tables `check --format csv|csv-summary` write.
