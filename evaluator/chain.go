@@ -86,15 +86,7 @@ func (st *oblState) dischargeReplaced(ds *dirState, ev *event.Event) (bool, erro
 	if st.open != nil {
 		return st.discharge(ds, ev, nil) // keyed: its trigger decides
 	}
-	for _, in := range st.outstanding {
-		if in.done {
-			continue
-		}
-		if ok, err := st.take(ds, ev, in, "", false); err != nil || ok {
-			return ok, err
-		}
-	}
-	return false, nil
+	return st.takeOldest(ds, ev)
 }
 
 // dischargeNamedReplaced gives ev to st's instance due on the day v names,

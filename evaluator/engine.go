@@ -570,6 +570,12 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 		}
 		return st.take(ds, ev, in, string(obligation.Window), false)
 	}
+	return st.takeOldest(ds, ev)
+}
+
+// takeOldest gives ev to the oldest outstanding instance it satisfies (the
+// oldest-outstanding rule).
+func (st *oblState) takeOldest(ds *dirState, ev *event.Event) (bool, error) {
 	for _, in := range st.outstanding {
 		if in.done {
 			continue
