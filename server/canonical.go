@@ -9,8 +9,23 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/event"
 )
+
+// knownDays refuses events whose day is known only to a month or a range
+// ("2018-06"): the service watches deadlines live with a Monitor, which
+// needs each event's day, and canonical keeps one day for each event, so
+// storing such an event would turn "some day in June" into 1 June.
+func knownDays(evs []event.Event, loc *time.Location) error {
+	var errs diag.List
+	for i := range evs {
+		if evs[i].Uncertain() {
+			errs.Add(evs[i].Pos, "at", "event %q is dated only to %s; the service needs the day each event happened (send it once the day is known, or weigh such a history with directions check)", evs[i].ID, evs[i].Days(loc).Long())
+		}
+	}
+	return errs.Err()
+}
 
 // canonical writes ev as the one JSON object the store keeps for it: keys
 // sorted, at as given (a date stays a date; a time keeps its offset), and

@@ -228,6 +228,9 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request, tok *Token) 
 	lim := s.cfg.Load.Limits // the operator's limits (serve's --max-depth), with the body's size
 	lim.MaxHistoryBytes = int(s.cfg.MaxBody)
 	evs, err := event.Parse(file, data, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: lim})
+	if err == nil {
+		err = knownDays(evs, d.loc)
+	}
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, problems(err))
 		return

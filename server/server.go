@@ -135,6 +135,9 @@ func (s *Server) importHistories(ctx context.Context, c *council, paths []string
 	for _, p := range paths {
 		d := c.dirs
 		evs, err := event.Load(p, event.Options{Location: d.loc, Vocabulary: d.vocab, Limits: s.cfg.Load.Limits})
+		if err == nil {
+			err = knownDays(evs, d.loc)
+		}
 		if err != nil {
 			return fmt.Errorf("importing %s: %w", p, err)
 		}

@@ -417,3 +417,24 @@ func TestRoleMessagesReadRight(t *testing.T) {
 	_, _, err = NewToken(context.Background(), h.store, RoleDfE, "ambridge", "")
 	assert.ErrorContains(t, err, "a dfe token is not for one council")
 }
+
+// An event known only to a month is refused at its position, with nothing
+// of the batch stored: the store keeps one day an event, so storing it
+// would have turned "some day in June 2018" into 1 June.
+func TestIngestRefusesAnEventDatedOnlyToAMonth(t *testing.T) {
+	h := start(t, copyTree(t, "examples/national"), nil, Config{})
+	tok := h.token(RoleCouncil, "borsetshire")
+	code, body := h.do("POST", "/v1/councils/borsetshire/events", tok, jsonl,
+		`{"id": "ok1", "type": "report", "at": "2018-08-25", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}
+{"id": "m1", "type": "report", "at": "2018-06", "from": "board-chair", "to": "secretary-of-state", "kind": "progress"}
+`)
+	require.Equal(t, http.StatusBadRequest, code, string(body))
+	var got ErrorBody
+	require.NoError(t, json.Unmarshal(body, &got))
+	require.Len(t, got.Problems, 1, string(body))
+	assert.Equal(t, 2, got.Problems[0].Line)
+	assert.Contains(t, got.Problems[0].Message, `event "m1" is dated only to June 2018`)
+	code, body = h.do("GET", "/v1/councils/borsetshire/events", tok, "", "")
+	require.Equal(t, 200, code)
+	assert.Empty(t, strings.TrimSpace(string(body)), "nothing of the batch is stored")
+}
