@@ -44,7 +44,7 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 		if env.help {
 			w = env.stdout
 		}
-		fmt.Fprintf(w, "usage: directions %s\n\n%s.\n\nflags:\n", usageLine, commands[name].summary)
+		fmt.Fprintf(w, "usage: directions %s\n\n%s.\n\nflags:\n", usageLine, summaryOf(name))
 		printFlags(w, fs)
 		fmt.Fprintln(w)
 		if note := argNote(usageLine); note != "" {

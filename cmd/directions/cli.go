@@ -81,7 +81,8 @@ func runHelp(ctx context.Context, env *cliEnv, args []string) int {
 
 // helpFor prints a command's help on stdout and exits 0: the command parses
 // --help with its own flag set, whose usage goes to stdout in help mode.
-func helpFor(ctx context.Context, env *cliEnv, cmd string) int {
+// sub names a subcommand (serve's "token create"), whose own help it is.
+func helpFor(ctx context.Context, env *cliEnv, cmd string, sub ...string) int {
 	henv := *env
 	henv.help, henv.cmd = true, cmd
 	switch cmd {
@@ -89,7 +90,7 @@ func helpFor(ctx context.Context, env *cliEnv, cmd string) int {
 		fmt.Fprintf(env.stdout, "usage: directions %s\n\n%s.\n%s\n", commandUsage[cmd], commands[cmd].summary, exitCodesLine(cmd))
 		return exitOK
 	}
-	commands[cmd].run(ctx, &henv, []string{"--help"})
+	commands[cmd].run(ctx, &henv, append(sub, "--help"))
 	return exitOK
 }
 

@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	env.cmd = args[0]
 	if wantsHelp(args[1:]) {
-		return helpFor(ctx, env, args[0])
+		return helpFor(ctx, env, args[0], subcommand(args[0], args[1:])...)
 	}
 	code := cmd.run(ctx, env, args[1:])
 	// serve's way to stop is a signal: once it has shut down cleanly it

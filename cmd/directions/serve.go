@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/dfe-tools/directions/internal/yamlx"
 	"github.com/dfe-tools/directions/server"
 )
 
@@ -83,21 +87,89 @@ func runServe(ctx context.Context, env *cliEnv, args []string) int {
 	return exitOK
 }
 
+// tokenCommands are serve's token subcommands: their usage lines and
+// summaries, for their own help and for the usage error.
+var tokenCommands = []struct{ name, usage, summary string }{
+	{"create", "serve token create --role council|dfe|admin [--council NAME] [--label TEXT] [--db FILE|URL]", "create a token for the service and print it once on standard output; only its SHA-256 is stored"},
+	{"revoke", "serve token revoke [--db FILE|URL] ID", "revoke a token by its ID (see 'directions serve token list')"},
+	{"list", "serve token list [--db FILE|URL]", "list the tokens: ID, role, council, label, when created and revoked (never the secrets)"},
+}
+
+// subcommand returns the subcommand words at the start of a command's
+// arguments ("token", "token create"), so that --help after them gives
+// the subcommand's help rather than its parent's.
+func subcommand(cmd string, args []string) []string {
+	if cmd != "serve" || len(args) == 0 || args[0] != "token" {
+		return nil
+	}
+	if len(args) > 1 && tokenCommand(args[1]) >= 0 {
+		return []string{"token", args[1]}
+	}
+	return []string{"token"}
+}
+
+func tokenCommand(name string) int {
+	for i, c := range tokenCommands {
+		if c.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// summaryOf is a command's or a token subcommand's one-line summary.
+func summaryOf(name string) string {
+	if sub, ok := strings.CutPrefix(name, "serve token "); ok {
+		if i := tokenCommand(sub); i >= 0 {
+			return tokenCommands[i].summary
+		}
+	}
+	return commands[name].summary
+}
+
 func runToken(ctx context.Context, env *cliEnv, args []string) int {
+	usages := make([]string, len(tokenCommands))
+	for i, c := range tokenCommands {
+		usages[i] = "directions " + c.usage
+	}
+	i := -1
+	if len(args) > 0 {
+		i = tokenCommand(args[0])
+	}
+	if i < 0 {
+		if env.help {
+			fmt.Fprintf(env.stdout, "usage: %s\n\nmanage the service's tokens (see docs/serve.md); 'directions serve token SUBCOMMAND --help' for each.\n%s\n", strings.Join(usages, "\n       "), exitCodesLine("serve token"))
+			return exitOK
+		}
+		if len(args) > 0 {
+			env.errorf("directions serve token: unknown subcommand %q%s", args[0], yamlx.Suggest(args[0], []string{"create", "revoke", "list"}))
+		}
+		fmt.Fprintf(env.stderr, "usage: %s\n", strings.Join(usages, "\n       "))
+		return exitInvalid
+	}
 	usage := func() int {
-		env.errorf("usage: directions serve token create --role council|dfe|admin [--council NAME] [--label TEXT] [--db FILE|URL]\n       directions serve token revoke [--db FILE|URL] ID\n       directions serve token list [--db FILE|URL]")
+		fmt.Fprintf(env.stderr, "usage: %s\nRun 'directions serve token %s --help' for its flags.\n", usages[i], args[0])
 		return exitInvalid
 	}
-	if len(args) == 0 {
-		return usage()
-	}
-	fs := newFlags(env, "serve token "+args[0], "serve token "+args[0]+" [flags]")
+	fs := newFlags(env, "serve token "+args[0], tokenCommands[i].usage)
 	db := dbFlag(fs)
-	role := fs.String("role", "", "create: council, dfe or admin")
-	council := fs.String("council", "", "create: the council a council token is for")
-	label := fs.String("label", "", "create: a note saying who holds the token")
-	if err := fs.Parse(interleave(fs, args[1:])); err != nil {
+	var role, council, label *string
+	if args[0] == "create" {
+		role = fs.String("role", "", "the token's role: council, dfe or admin")
+		council = fs.String("council", "", "the council a council token is for")
+		label = fs.String("label", "", "a note saying who holds the token")
+	}
+	env.parsing = true
+	err := fs.Parse(interleave(fs, args[1:]))
+	env.parsing = false
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(env.stderr, flagError(fs, err))
+		}
 		return exitInvalid
+	}
+	if wantArgs := map[string]int{"revoke": 1}[args[0]]; fs.NArg() != wantArgs {
+		return usage()
 	}
 	st, err := server.OpenStore(ctx, *db)
 	if err != nil {
@@ -107,9 +179,6 @@ func runToken(ctx context.Context, env *cliEnv, args []string) int {
 	defer st.Close()
 	switch args[0] {
 	case "create":
-		if fs.NArg() != 0 {
-			return usage()
-		}
 		secret, t, err := server.NewToken(ctx, st, server.Role(*role), *council, *label)
 		if err != nil {
 			env.errorf("directions serve token create: %v", err)
@@ -118,9 +187,6 @@ func runToken(ctx context.Context, env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "created %s (%s%s); the token is shown once, only its SHA-256 is kept:\n", t.ID, t.Role, map[bool]string{true: " of " + t.Council}[t.Council != ""])
 		fmt.Fprintln(env.stdout, secret)
 	case "revoke":
-		if fs.NArg() != 1 {
-			return usage()
-		}
 		ok, err := st.RevokeToken(ctx, fs.Arg(0))
 		if err != nil {
 			env.errorf("directions serve token revoke: %v", err)
@@ -147,8 +213,6 @@ func runToken(ctx context.Context, env *cliEnv, args []string) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, dash(t.Council), dash(t.Label), t.Created.Format(time.RFC3339), rev)
 		}
 		_ = tw.Flush()
-	default:
-		return usage()
 	}
 	return exitOK
 }

@@ -37,3 +37,44 @@ func TestServeHelpAndMaxBody(t *testing.T) {
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, errs, "no DIR given")
 }
+
+// Each token subcommand has its own help (it used to print serve's), a
+// misspelt one gets a suggestion, and a wrong number of arguments is
+// refused before any store is opened or created.
+func TestServeTokenSubcommandHelp(t *testing.T) {
+	t.Setenv("DIRECTIONS_DB", "")
+	for _, sub := range []string{"create", "revoke", "list"} {
+		for _, args := range [][]string{{"serve", "token", sub, "--help"}, {"serve", "token", sub, "-h"}} {
+			code, out, errs := cli(args...)
+			assert.Equal(t, exitOK, code, errs)
+			assert.True(t, strings.HasPrefix(out, "usage: directions serve token "+sub+" "), out)
+			assert.NotContains(t, out, "--addr", "serve's own flags are not the subcommand's")
+		}
+	}
+	code, out, _ := cli("serve", "token", "create", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "--role string")
+	_, out, _ = cli("serve", "token", "list", "--help")
+	assert.NotContains(t, out, "--role", "list takes no role")
+
+	code, out, errs := cli("serve", "token", "--help")
+	assert.Equal(t, exitOK, code, errs)
+	for _, sub := range []string{"create", "revoke", "list"} {
+		assert.Contains(t, out, "directions serve token "+sub)
+	}
+
+	code, _, errs = cli("serve", "token", "crate")
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, `unknown subcommand "crate" (did you mean "create"?)`)
+
+	db := filepath.Join(t.TempDir(), "never.db")
+	for _, args := range [][]string{{"revoke"}, {"revoke", "a", "b"}, {"list", "extra"}, {"create", "--role", "dfe", "extra"}} {
+		code, _, errs = cli(append([]string{"serve", "token", args[0], "--db", db}, args[1:]...)...)
+		assert.Equal(t, exitInvalid, code, args)
+		assert.Contains(t, errs, "usage: directions serve token "+args[0], args)
+		assert.NoFileExists(t, db, "%v: refused before opening the store", args)
+	}
+	code, _, errs = cli("serve", "token", "create", "--rol", "dfe", "--db", db)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "unknown flag --rol (did you mean --role?)")
+}
