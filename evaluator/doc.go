@@ -82,7 +82,11 @@
 // passes, and reports a missed deadline the moment it passes. Both give
 // Evaluate's findings for the same events (docs/streaming.md). Neither can
 // weigh a date known only to a range (rule 8): both refuse one with an
-// error naming it.
+// error naming it. EvaluateStream and ScheduleStream are Evaluate and
+// Schedule over a stream: the same Result and deadlines, holding the
+// findings but not the history, for events in time order and dated to the
+// day (the CLI's check, schedule and explain read JSON histories through
+// them and load only what they refuse).
 //
 // # Concurrency
 //

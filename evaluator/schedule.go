@@ -107,11 +107,8 @@ func Schedule(set *direction.Set, events []event.Event, opts ScheduleOptions) ([
 // ScheduleContext is Schedule, stopping with ctx's error soon after ctx is
 // done, as EvaluateContext does (it evaluates through it).
 func ScheduleContext(ctx context.Context, set *direction.Set, events []event.Event, opts ScheduleOptions) ([]Deadline, error) {
-	if opts.Until.IsZero() {
-		return nil, ErrNoUntil
-	}
-	if opts.Until.Before(opts.From) {
-		return nil, fmt.Errorf("evaluator: schedule range ends (%s) before it starts (%s)", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
+	if err := checkRange(opts); err != nil {
+		return nil, err
 	}
 	if !opts.Now.IsZero() {
 		// Read as of Now, a direction issued later revokes or varies
@@ -122,6 +119,24 @@ func ScheduleContext(ctx context.Context, set *direction.Set, events []event.Eve
 	if err != nil {
 		return nil, err
 	}
+	return deadlines(set, res, opts), nil
+}
+
+// checkRange refuses a schedule range without an end or ending before it
+// starts.
+func checkRange(opts ScheduleOptions) error {
+	if opts.Until.IsZero() {
+		return ErrNoUntil
+	}
+	if opts.Until.Before(opts.From) {
+		return fmt.Errorf("evaluator: schedule range ends (%s) before it starts (%s)", opts.Until.Format(time.RFC3339), opts.From.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// deadlines lists res's findings due in opts' range as deadlines, earliest
+// first; res's findings are in Evaluate's order.
+func deadlines(set *direction.Set, res *Result, opts ScheduleOptions) []Deadline {
 	dirs := make(map[string]*direction.Direction, len(set.Directions))
 	for _, d := range set.Directions {
 		dirs[d.ID] = d
@@ -171,5 +186,5 @@ func ScheduleContext(ctx context.Context, set *direction.Set, events []event.Eve
 	// Findings come grouped by direction and obligation; keep that order
 	// among deadlines due at the same instant.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DueAt.Before(out[j].DueAt) })
-	return out, nil
+	return out
 }

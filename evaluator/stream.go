@@ -38,6 +38,7 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 	res := &Result{AsOf: opts.AsOf}
 	var last time.Time
 	var lastID string
+	cut := opts.cutoff() // AsOf, or ScheduleOptions.Now for ScheduleStream
 	for {
 		ev, err := next()
 		if errors.Is(err, io.EOF) {
@@ -56,7 +57,7 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 		}
 		last, lastID = ev.At, ev.ID
 		res.Events.Read++
-		if ev.At.After(opts.AsOf) {
+		if ev.At.After(cut) {
 			res.Events.AfterAsOf++
 			continue
 		}
