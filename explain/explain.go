@@ -1,9 +1,11 @@
 package explain
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -188,47 +190,133 @@ type Options struct {
 // which events were weighed against each instance and what became of them.
 // Its errors are evaluator.Evaluate's.
 func Explain(set *direction.Set, events []event.Event, targets []Target, opts Options) (*Explanation, error) {
-	at, loc := opts.AsOf, words.Zone(set)
-	want := map[[2]string]bool{}
-	for _, t := range targets {
-		want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
-	}
-	tested := map[instKey][]evaluator.Step{}
-	testedBy := map[[2]string]map[string][]int{} // obligation -> event id -> instances it was tested against
-	granted := map[instKey][]string{}
-	lastExt := map[instKey]string{} // the latest extension granted so far
-	trace := func(s evaluator.Step) {
-		o := s.Instance.Obligation
-		k := [2]string{s.Direction, o.ID}
-		if want[k] && s.Kind == evaluator.StepGranted {
-			ik := instKey{s.Direction, o.ID, s.Instance.Number}
-			granted[ik] = append(granted[ik], grantWords(s.Event, s.Instance, lastExt[ik], loc))
-			if s.Event.Type == evaluator.ExtensionEvent {
-				lastExt[ik] = s.Event.ID
-			}
-			return
-		}
-		if !want[k] || s.Kind != evaluator.StepTested {
-			return
-		}
-		ik := instKey{s.Direction, o.ID, s.Instance.Number}
-		tested[ik] = append(tested[ik], s)
-		if testedBy[k] == nil {
-			testedBy[k] = map[string][]int{}
-		}
-		testedBy[k][s.Event.ID] = append(testedBy[k][s.Event.ID], s.Instance.Number)
-	}
-	res, err := evaluator.Evaluate(set, events, evaluator.Options{AsOf: at, Trace: trace})
+	g := newGatherer(set, targets, opts)
+	res, err := evaluator.Evaluate(set, events, evaluator.Options{AsOf: opts.AsOf, Trace: g.trace})
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*event.Event, len(events))
+	var looked []event.Event
 	for i := range events {
-		byID[events[i].ID] = &events[i]
+		if g.looksAt(events[i].Type) {
+			looked = append(looked, events[i])
+		}
+	}
+	return g.explain(res, event.Sort(looked)), nil
+}
+
+// ExplainStream is Explain reading the events one at a time from next
+// (io.EOF after the last), as evaluator.EvaluateStream does, and gives the
+// same Explanation. What it keeps of the history are the events of a type
+// a target looks at (its trigger or discharge condition's types): the
+// candidates the explanation lists, and the triggers whose attributes a
+// due date's derivation names. Every other event is evaluated and
+// forgotten, so that explaining one obligation of a history of millions
+// of events holds that obligation's events, not the history. It takes
+// what EvaluateStream takes, events in time order and dated to the day,
+// and refuses the rest with its errors; load such a history and call
+// Explain. next may reuse its event (event.Reader does): what is kept is
+// copied.
+func ExplainStream(ctx context.Context, set *direction.Set, next func() (*event.Event, error), targets []Target, opts Options) (*Explanation, error) {
+	g := newGatherer(set, targets, opts)
+	var looked []event.Event
+	keep := func() (*event.Event, error) {
+		ev, err := next()
+		if err == nil && g.looksAt(ev.Type) {
+			c := *ev
+			c.Attrs = maps.Clone(ev.Attrs)
+			looked = append(looked, c)
+		}
+		return ev, err
+	}
+	res, err := evaluator.EvaluateStream(ctx, set, keep, evaluator.Options{AsOf: opts.AsOf, Trace: g.trace})
+	if err != nil {
+		return nil, err
+	}
+	return g.explain(res, looked), nil // in time order: EvaluateStream refuses any other
+}
+
+// gatherer collects, from an evaluation's trace, what the explanation of
+// targets needs: the events tested against each instance and the
+// extensions and waivers granted for it. It copies what it keeps of a
+// step, whose event a stream reuses.
+type gatherer struct {
+	set      *direction.Set
+	targets  []Target
+	opts     Options
+	loc      *time.Location
+	want     map[[2]string]bool
+	tested   map[instKey][]tested
+	testedBy map[[2]string]map[string][]int // obligation -> event id -> instances it was tested against
+	granted  map[instKey][]string
+	lastExt  map[instKey]string // the latest extension granted so far
+}
+
+// tested is a StepTested step of a target: the event as Considered gives
+// it (Note still to write) and the rule that chose the instance.
+type tested struct {
+	c           Considered
+	attribution string
+}
+
+func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
+	g := &gatherer{
+		set: set, targets: targets, opts: opts, loc: words.Zone(set), want: map[[2]string]bool{},
+		tested: map[instKey][]tested{}, testedBy: map[[2]string]map[string][]int{},
+		granted: map[instKey][]string{}, lastExt: map[instKey]string{},
+	}
+	for _, t := range targets {
+		g.want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
+	}
+	return g
+}
+
+// looksAt reports whether a target's trigger or discharge condition can
+// match an event of type t.
+func (g *gatherer) looksAt(t string) bool {
+	for _, tg := range g.targets {
+		if tg.Obligation.MaySatisfy(t) || tg.Obligation.MayTrigger(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *gatherer) trace(s evaluator.Step) {
+	o := s.Instance.Obligation
+	k := [2]string{s.Direction, o.ID}
+	if !g.want[k] {
+		return
+	}
+	ik := instKey{s.Direction, o.ID, s.Instance.Number}
+	switch s.Kind {
+	case evaluator.StepGranted:
+		g.granted[ik] = append(g.granted[ik], grantWords(s.Event, s.Instance, g.lastExt[ik], g.loc))
+		if s.Event.Type == evaluator.ExtensionEvent {
+			g.lastExt[ik] = s.Event.ID
+		}
+	case evaluator.StepTested:
+		ev := s.Event
+		c := Considered{Event: ev.ID, Type: ev.Type, At: ev.At, Where: where(ev), Attrs: attrs(ev), Satisfied: s.Satisfied, Retained: s.Retained}
+		g.tested[ik] = append(g.tested[ik], tested{c, s.Attribution})
+		if g.testedBy[k] == nil {
+			g.testedBy[k] = map[string][]int{}
+		}
+		g.testedBy[k][ev.ID] = append(g.testedBy[k][ev.ID], s.Instance.Number)
+	}
+}
+
+// explain writes the explanation from the evaluation's result and the
+// events of a type a target looks at, in time order.
+func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explanation {
+	set, targets, at, loc := g.set, g.targets, g.opts.AsOf, g.loc
+	tested, testedBy, granted := g.tested, g.testedBy, g.granted
+	byID := make(map[string]*event.Event, len(looked))
+	for i := range looked {
+		byID[looked[i].ID] = &looked[i]
 	}
 	ex := &Explanation{
 		Schema: "https://github.com/dfe-tools/directions/schemas/explain-output.schema.json", Engine: evaluator.Version,
-		AsOf: at, Inputs: opts.Inputs, loc: loc,
+		AsOf: at, Inputs: g.opts.Inputs, loc: loc,
 	}
 	for _, t := range targets {
 		d, o := t.Direction, t.Obligation
@@ -274,15 +362,15 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 			}
 			ie.Derivation = derivation(d, o, f, loc, byID)
 			for _, s := range tested[instKey{d.ID, o.ID, f.Instance}] {
-				c := Considered{Event: s.Event.ID, Type: s.Event.Type, At: s.Event.At, Where: where(s.Event), Attrs: attrs(s.Event), Satisfied: s.Satisfied, Retained: s.Retained}
+				c := s.c
 				switch {
-				case s.Satisfied && s.Retained:
+				case c.Satisfied && c.Retained:
 					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
-				case s.Satisfied && s.Attribution == string(obligation.Window):
+				case c.Satisfied && s.attribution == string(obligation.Window):
 					c.Note = "satisfies the condition and falls in this instance's window (counts events from, above), so by window attribution it discharged this one"
-				case s.Satisfied && strings.HasPrefix(s.Attribution, "attribute:"):
+				case c.Satisfied && strings.HasPrefix(s.attribution, "attribute:"):
 					c.Note = fmt.Sprintf("satisfies the condition, and its %s attribute names this instance's due date, so it discharged this one", o.Attribution.Attribute)
-				case s.Satisfied:
+				case c.Satisfied:
 					c.Note = "satisfies the condition, and this was the oldest instance still outstanding, so it discharged this one"
 				default:
 					c.Note = "tested; does not satisfy the condition"
@@ -293,10 +381,10 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 			oe.Instances = append(oe.Instances, ie)
 		}
 		oe.NotGenerated = notGenerated(d, o, force, oe.Instances, at, loc)
-		oe.Candidates = candidates(events, set.AsOf(at), d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
+		oe.Candidates = candidates(looked, set.AsOf(at), d, o, force, at, loc, discharged, testedBy[[2]string{d.ID, o.ID}], res)
 		ex.Obligations = append(ex.Obligations, oe)
 	}
-	return ex, nil
+	return ex
 }
 
 // attrs lists an event's attributes as name=value, sorted by name, so that a
@@ -583,8 +671,9 @@ func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained
 	return w
 }
 
-// candidates lists the events up to at whose type the obligation looks at.
-func candidates(events []event.Event, set *direction.Set, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+// candidates lists the events up to at whose type the obligation looks at;
+// sorted are in time order.
+func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
 	vars := d.Vars()
 	ended := !force.Until.IsZero()
 	out := []Candidate{}
@@ -599,7 +688,7 @@ func candidates(events []event.Event, set *direction.Set, d *direction.Direction
 			}
 		}
 	}
-	for _, ev := range event.Sort(events) {
+	for _, ev := range sorted {
 		if !o.MaySatisfy(ev.Type) && !o.MayTrigger(ev.Type) {
 			continue
 		}

@@ -145,6 +145,7 @@ func checkCouncil(ctx context.Context, c workspace.Council, asOf string, opts di
 // memory: the path for everything streamCouncil does not take.
 func loadCouncil(ctx context.Context, c workspace.Council, asOf string, opts direction.Options) councilResult {
 	r := councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}}
+	rewindStdin() // read from its start, if the stream read some of it
 	ws, err := workspace.Load(c.Paths, opts)
 	if err != nil {
 		r.Err = err

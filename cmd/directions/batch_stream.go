@@ -1,12 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io"
 	"os"
-	"slices"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
@@ -15,74 +13,121 @@ import (
 )
 
 // streamCouncil evaluates a council whose histories are JSON or JSON
-// Lines by streaming them through evaluator.Stream, one event at a time,
-// instead of loading them: a national check then holds one council's
-// findings and open instances and 8 bytes an event for the id check, not
-// its ten years of events. It gives exactly what workspace.Load and
-// evaluator.Evaluate give, or reports ok false, and the caller loads
-// instead, for anything loading would treat differently or word as an
-// error: a YAML or CSV history beside them, a bad event, events out of
-// time order (Evaluate sorts them: the one case where check needs the
-// history in memory), a repeated id, an expression failing on an event.
-// Standard input is loaded, since it cannot be read twice. Findings are
-// put in Evaluate's order (direction, obligation, instance); each file's
-// SHA-256 is computed as it is read, on another goroutine
-// (workspace.HashingReader).
+// Lines by streaming them through evaluator.EvaluateStream, one event at
+// a time, instead of loading them: a national check then holds one
+// council's findings and open instances and 8 bytes an event for the id
+// check, not its ten years of events. It gives exactly what
+// workspace.Load and evaluator.Evaluate give, or reports ok false, and
+// the caller loads instead (see councilStream for when).
 func streamCouncil(ctx context.Context, c workspace.Council, asOf string, lopts direction.Options, progress *progress) (r councilResult, ok bool) {
-	if slices.Contains(c.Paths, workspace.Stdin) {
+	s, ok := openCouncilStream(c, lopts, progress)
+	if !ok {
 		return r, false
 	}
-	ws, histories, err := workspace.LoadDeferred(c.Paths, lopts, streamable)
-	if err != nil || len(histories) == 0 || len(ws.Events) > 0 {
-		return r, false
-	}
-	set, err := ws.Set()
-	if err != nil || len(set.Directions) == 0 {
-		return r, false
-	}
-	at, err := parseAsOf(asOf, ws.Location)
+	defer s.close()
+	at, err := parseAsOf(asOf, s.WS.Location)
 	if err != nil {
 		return r, false
 	}
-	opts := event.Options{Location: ws.Location, Limits: lopts.Limits, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
-	src := &councilSource{files: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
-	defer src.close()
-	var findings []evaluator.Finding
-	res, err := evaluator.StreamContext(ctx, set, src.next, evaluator.Options{AsOf: at}, func(f evaluator.Finding) { findings = append(findings, f) })
-	if err != nil {
+	res, err := evaluator.EvaluateStream(ctx, s.Set, s.next, evaluator.Options{AsOf: at})
+	if err != nil || !s.finish() {
 		return r, false
 	}
-	if repeated := src.ids.Repeated(); len(repeated) > 0 && !distinctIDs(histories, opts, src.ids, repeated) {
-		return r, false // a real repeated id: loading words it with both positions
-	}
-	for i := range ws.Files {
-		if d, read := src.digests[ws.Files[i].Path]; read {
-			ws.Files[i].SHA256 = d
-		}
-	}
-	// Evaluate's order: by direction, then obligation, then instance.
-	type pos struct{ dir, obl int }
-	order := map[[2]string]pos{}
-	for i, d := range set.Directions {
-		for j, o := range d.Obligations {
-			order[[2]string{d.ID, o.ID}] = pos{i, j}
-		}
-	}
-	slices.SortStableFunc(findings, func(a, b evaluator.Finding) int {
-		pa, pb := order[[2]string{a.Direction, a.Obligation}], order[[2]string{b.Direction, b.Obligation}]
-		return cmp.Or(cmp.Compare(pa.dir, pb.dir), cmp.Compare(pa.obl, pb.obl), cmp.Compare(a.Instance, b.Instance))
-	})
-	res.Findings = append(make([]evaluator.Finding, 0, len(findings)), findings...)
-	r = councilResult{Council: c, WS: ws, Set: set, Res: res}
-	r.Row = councilRow(c, ws, res)
+	r = councilResult{Council: c, WS: s.WS, Set: s.Set, Res: res}
+	r.Row = councilRow(c, s.WS, res)
 	return r, true
 }
 
+// councilStream is a council opened for reading its histories an event at
+// a time: its directions loaded, its JSON and JSON Lines histories (and
+// standard input, spooled: stdin.go) read one after another through
+// event.Reader, each file's SHA-256 computed as it is read on another
+// goroutine (workspace.HashingReader), ids fingerprinted (8 bytes an
+// event). check, schedule and explain read a council through one, and the
+// one rule of when to load instead is here: openCouncilStream reports ok
+// false, and finish false, for anything loading would treat differently
+// or word as an error. That is a YAML or CSV history beside them (read
+// whole by their own readers), no direction, a bad event, events out of
+// time order (Evaluate sorts them), a date known only to a month or a
+// range (Evaluate weighs every day), a repeated id, an expression failing
+// on an event: the evaluator's streaming entries refuse the last four
+// with an error, and the caller then loads. Loading gives the same
+// findings for the rest, or the error with every position.
+type councilStream struct {
+	WS  *workspace.Workspace
+	Set *direction.Set
+	src *councilSource
+}
+
+// openCouncilStream loads c's directions and lists its histories to be
+// streamed; ok false when the council must be loaded instead.
+func openCouncilStream(c workspace.Council, lopts direction.Options, progress *progress) (*councilStream, bool) {
+	ws, histories, err := workspace.LoadDeferred(c.Paths, lopts, streamable)
+	if err != nil || len(histories) == 0 || len(ws.Events) > 0 {
+		return nil, false
+	}
+	set, err := ws.Set()
+	if err != nil || len(set.Directions) == 0 {
+		return nil, false
+	}
+	opts := event.Options{Location: ws.Location, Limits: lopts.Limits, Vocabulary: direction.VocabularyOf(ws.Directions...), ReadsAttributes: evaluator.ReadsAttributes(set)}
+	src := &councilSource{files: histories, all: histories, opts: opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: progress}
+	return &councilStream{WS: ws, Set: set, src: src}, true
+}
+
+// next is the next event of the council's histories, io.EOF after the
+// last; errNotStreamable for anything loading must word.
+func (s *councilStream) next() (*event.Event, error) { return s.src.next() }
+
+// finish is called once the histories are read to their end: false when
+// an id repeats (loading words it with both positions). Otherwise it
+// puts each file's digest in the workspace.
+func (s *councilStream) finish() bool {
+	src := s.src
+	if repeated := src.ids.Repeated(); len(repeated) > 0 && !distinctIDs(src.all, src.opts, src.ids, repeated) {
+		return false
+	}
+	for i := range s.WS.Files {
+		if d, read := src.digests[s.WS.Files[i].Path]; read {
+			s.WS.Files[i].SHA256 = d
+		}
+	}
+	return true
+}
+
+func (s *councilStream) close() { s.src.close() }
+
 // streamable reports the histories check streams: JSON and JSON Lines,
-// which event.Reader reads an event at a time.
+// which event.Reader reads an event at a time, and standard input.
 func streamable(path string) bool {
+	_, ok := historyFormat(path)
+	return ok
+}
+
+// historyFormat is the format a streamed history is read in: by its
+// extension, and for standard input JSON Lines.
+func historyFormat(path string) (event.Format, bool) {
+	if path == workspace.Stdin {
+		return event.JSONL, true
+	}
 	f, _ := event.FormatOf(path)
-	return f == event.JSON || f == event.JSONL
+	return f, f == event.JSON || f == event.JSONL
+}
+
+// openHistory opens a streamed history from its start: a file, or
+// standard input read again from its first byte (rewound: stdin.go).
+// Close the file returned, if any.
+func openHistory(name string, lim event.Limits) (io.Reader, *os.File, error) {
+	if name == workspace.Stdin {
+		rewindStdin()
+		return workspace.StdinReader, nil, nil
+	}
+	f, _ := historyFormat(name)
+	file, err := event.Open(name, f, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	return file, file, nil
 }
 
 // distinctIDs settles the fingerprints seen more than once by reading the
@@ -91,32 +136,38 @@ func streamable(path string) bool {
 func distinctIDs(files []string, opts event.Options, prints *event.IDPrints, repeated map[uint64]bool) bool {
 	seen := map[string]bool{}
 	for _, name := range files {
-		f, _ := event.FormatOf(name)
-		file, err := event.Open(name, f, opts.Limits)
+		in, file, err := openHistory(name, opts.Limits)
 		if err != nil {
 			return false
 		}
-		rd, _ := event.NewFormatReader(name, f, file, opts)
+		f, _ := historyFormat(name)
+		rd, _ := event.NewFormatReader(name, f, in, opts)
 		for {
 			ev, err := rd.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
-				file.Close()
+				closeFile(file)
 				return false
 			}
 			if repeated[prints.Print(ev.ID)] {
 				if seen[ev.ID] {
-					file.Close()
+					closeFile(file)
 					return false
 				}
 				seen[ev.ID] = true
 			}
 		}
-		file.Close()
+		closeFile(file)
 	}
 	return true
+}
+
+func closeFile(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // errNotStreamable stops a stream that the loading path must handle.
@@ -125,7 +176,8 @@ var errNotStreamable = errors.New("not streamable")
 // councilSource reads a council's histories one after another, hashing
 // each as it goes and fingerprinting ids.
 type councilSource struct {
-	files    []string
+	files    []string // still to read
+	all      []string
 	opts     event.Options
 	f        *os.File
 	h        *workspace.HashingReader
@@ -141,16 +193,20 @@ func (s *councilSource) next() (*event.Event, error) {
 			if len(s.files) == 0 {
 				return nil, io.EOF
 			}
-			f, _ := event.FormatOf(s.files[0])
-			file, err := event.Open(s.files[0], f, s.opts.Limits)
+			in, file, err := openHistory(s.files[0], s.opts.Limits)
 			if err != nil {
 				return nil, errNotStreamable
 			}
-			s.f, s.h = file, workspace.NewHashingReader(file)
+			f, _ := historyFormat(s.files[0])
+			s.f, s.h = file, workspace.NewHashingReader(in)
 			s.r, _ = event.NewFormatReader(s.files[0], f, s.h, s.opts)
-			if info, err := file.Stat(); err == nil {
-				s.progress.file(s.files[0], info.Size())
+			var size int64 // unknown for standard input: no share shown
+			if file != nil {
+				if info, err := file.Stat(); err == nil {
+					size = info.Size()
+				}
 			}
+			s.progress.file(s.files[0], size)
 		}
 		ev, err := s.r.Next()
 		if errors.Is(err, io.EOF) {
@@ -169,9 +225,9 @@ func (s *councilSource) next() (*event.Event, error) {
 }
 
 func (s *councilSource) close() {
-	if s.f != nil {
+	if s.h != nil {
 		s.h.Close() // stops its hasher
-		s.f.Close()
+		closeFile(s.f)
 		s.f, s.r, s.h = nil, nil, nil
 	}
 }

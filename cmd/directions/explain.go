@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"strings"
+	"time"
 
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
@@ -12,7 +14,7 @@ func init() {
 	register("explain", "say in words how one obligation's due dates were computed and which events discharged them", runExplain)
 }
 
-func runExplain(_ context.Context, env *cliEnv, args []string) int {
+func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "explain", "explain --obligation ID [--as-of DATE] [--format text|json] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	oblID := fs.String("obligation", "", "the obligation to explain: its id, or DIRECTION/ID when several directions share it")
@@ -38,24 +40,71 @@ func runExplain(_ context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions explain: the paths hold %d council folders (%s); explain one council at a time", len(names), strings.Join(names, ", "))
 		return exitInvalid
 	}
-	ws, set, ok := loadWorkspace(env, "explain", paths)
-	if !ok {
+	defer useStdinSpool(ctx, env, paths)()
+	tuneGC()
+	// Streamed when the history allows (councilStream says when), loaded
+	// otherwise; the same explanation either way. Loading words the
+	// problems with the files before those with the flags, as before.
+	var (
+		ws      *workspace.Workspace
+		set     *direction.Set
+		stream  *councilStream
+		targets []explain.Target
+		at      time.Time
+		err     error
+	)
+	find := func() {
+		targets = explain.Find(set, *oblID)
+		at, err = parseAsOf(*asOf, ws.Location)
+	}
+	load := func() bool {
+		if stream != nil {
+			stream.close()
+			stream = nil
+		}
+		ws, set, ok = loadWorkspace(env, "explain", paths)
+		if ok {
+			find()
+		}
+		return ok
+	}
+	if s, opened := openCouncilStream(workspace.Council{Paths: paths}, env.opts, nil); opened {
+		ws, set, stream = s.WS, s.Set, s
+		defer s.close()
+		if find(); (len(targets) == 0 || err != nil) && !load() {
+			return exitInvalid
+		}
+	} else if !load() {
 		return exitInvalid
 	}
-	targets := explain.Find(set, *oblID)
 	if len(targets) == 0 {
 		env.errorf("directions explain: no obligation %q; the obligations are: %s", *oblID, strings.Join(explain.ObligationIDs(set), ", "))
 		return exitInvalid
 	}
-	at, err := parseAsOf(*asOf, ws.Location)
 	if err != nil {
 		env.errorf("directions explain: %v", err)
 		return exitInvalid
 	}
-	ex, err := explain.Explain(set, ws.Events, targets, explain.Options{AsOf: at, Inputs: ws.Inputs()})
-	if err != nil {
-		env.errorf("%v", err)
-		return exitInvalid
+	var ex *explain.Explanation
+	if stream != nil {
+		ex, err = explain.ExplainStream(ctx, set, stream.next, targets, explain.Options{AsOf: at})
+		switch {
+		case err == nil && stream.finish():
+			ex.Inputs = ws.Inputs() // with the digests of the files as read
+		case ctx.Err() != nil:
+			return exitInterrupted // run says "directions explain: interrupted"
+		case !load():
+			return exitInvalid
+		default:
+			ex = nil
+		}
+	}
+	if ex == nil {
+		ex, err = explain.Explain(set, ws.Events, targets, explain.Options{AsOf: at, Inputs: ws.Inputs()})
+		if err != nil {
+			env.errorf("%v", err)
+			return exitInvalid
+		}
 	}
 	if *format == "json" {
 		err = explain.WriteJSON(env.stdout, ex)

@@ -39,10 +39,13 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions schedule: --remind must be 0 (no reminders) or a number of days, not %d", *remind)
 		return exitInvalid
 	}
-	councils, ok := loadCouncils(env, "schedule", paths, false)
+	defer useStdinSpool(ctx, env, paths)()
+	tuneGC()
+	councils, ok := openCouncils(env, "schedule", paths)
 	if !ok {
 		return exitInvalid
 	}
+	defer closeCouncils(councils)
 	// A tree of councils is listed together, in the first council's zone
 	// (each council's deadlines are computed in its directions' own zone).
 	// The ics file is written now (its DTSTAMP): the CLI's clock, never
@@ -73,17 +76,48 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions schedule: --until (%s) is before --from (%s)", civil.In(f.Until, loc).Long(), civil.In(f.From, loc).Long())
 		return exitInvalid
 	}
-	var names []string
-	for _, c := range councils {
-		ds, err := evaluator.ScheduleContext(ctx, c.Set, c.WS.Events, evaluator.ScheduleOptions{From: f.From, Until: f.Until, Now: f.AsOf})
-		if err != nil && ctx.Err() != nil {
+	sopts := evaluator.ScheduleOptions{From: f.From, Until: f.Until, Now: f.AsOf}
+	// Streamed councils first: one whose history the stream refuses is
+	// loaded (and its errors, with every other council's, worded as
+	// loading words them) before any is scheduled from memory, so that
+	// what is reported is what loading every council reports.
+	lists := make([][]evaluator.Deadline, len(councils))
+	for i := range councils {
+		c := &councils[i]
+		if c.stream == nil {
+			continue
+		}
+		ds, err := evaluator.ScheduleStream(ctx, c.Set, c.stream.next, sopts)
+		streamed := err == nil && c.stream.finish()
+		c.stream.close()
+		c.stream = nil
+		if ctx.Err() != nil {
 			return exitInterrupted // run says "directions schedule: interrupted"
 		}
-		if err != nil {
-			env.errorf("%v", err)
+		if streamed {
+			lists[i] = ds
+			continue
+		}
+		if !c.load() {
+			closeCouncils(councils)
+			loadCouncils(env, "schedule", paths, false) // words every council's errors
 			return exitInvalid
 		}
-		f.Deadlines = append(f.Deadlines, ds...)
+	}
+	var names []string
+	for i, c := range councils {
+		if lists[i] == nil {
+			ds, err := evaluator.ScheduleContext(ctx, c.Set, c.WS.Events, sopts)
+			if err != nil && ctx.Err() != nil {
+				return exitInterrupted // run says "directions schedule: interrupted"
+			}
+			if err != nil {
+				env.errorf("%v", err)
+				return exitInvalid
+			}
+			lists[i] = ds
+		}
+		f.Deadlines = append(f.Deadlines, lists[i]...)
 		f.Inputs = append(f.Inputs, c.WS.Inputs()...)
 		for _, d := range c.Set.Directions {
 			if !slices.Contains(names, d.Council) {

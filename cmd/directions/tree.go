@@ -62,3 +62,75 @@ func loadCouncils(env *cliEnv, cmd string, paths []string, anyDirections bool) (
 	}
 	return out, ok
 }
+
+// openCouncil is a council as schedule and explain read it: streamed
+// when it can be (stream set: its directions loaded, its histories still
+// to read), loaded otherwise.
+type openCouncil struct {
+	councilSet
+	paths  []string
+	limits direction.Options
+	stream *councilStream
+}
+
+// openCouncils is loadCouncils for commands that stream: each council is
+// opened for streaming (councilStream says when it can be) or loaded.
+// When a council fails to load, loadCouncils reports every council's
+// errors, as without streaming.
+func openCouncils(env *cliEnv, cmd string, paths []string) ([]openCouncil, bool) {
+	parts := []workspace.Council{{Paths: paths}}
+	tree, err := workspace.SplitTree(paths, env.yamlLimits())
+	if err == nil && len(tree.Councils) >= 2 {
+		if len(tree.Orphans) > 0 {
+			_, ok := loadCouncils(env, cmd, paths, false) // words them
+			return nil, ok
+		}
+		parts = tree.Councils
+	}
+	out := make([]openCouncil, len(parts))
+	for i, p := range parts {
+		out[i] = openCouncil{councilSet: councilSet{Name: p.Name}, paths: p.Paths, limits: env.opts}
+		if s, ok := openCouncilStream(p, env.opts, nil); ok {
+			out[i].WS, out[i].Set, out[i].stream = s.WS, s.Set, s
+			continue
+		}
+		if !out[i].load() {
+			closeCouncils(out)
+			cs, ok := loadCouncils(env, cmd, paths, false) // words every council's errors
+			if !ok {
+				return nil, false
+			}
+			out = out[:0]
+			for _, c := range cs {
+				out = append(out, openCouncil{councilSet: c})
+			}
+			return out, true
+		}
+	}
+	return out, true
+}
+
+// load loads the council's files whole, reporting whether it could (with
+// a direction among them), as loadWorkspaceWith does, without words.
+func (c *openCouncil) load() bool {
+	rewindStdin()
+	ws, err := workspace.Load(c.paths, c.limits)
+	if err != nil {
+		return false
+	}
+	set, err := ws.Set()
+	if err != nil || len(set.Directions) == 0 {
+		return false
+	}
+	c.WS, c.Set = ws, set
+	return true
+}
+
+func closeCouncils(cs []openCouncil) {
+	for i := range cs {
+		if cs[i].stream != nil {
+			cs[i].stream.close()
+			cs[i].stream = nil
+		}
+	}
+}

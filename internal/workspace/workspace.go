@@ -344,7 +344,7 @@ func load(paths []string, opts direction.Options, deferred func(string) bool) (*
 		if f.Kind != History {
 			continue
 		}
-		if deferred != nil && f.Path != Stdin && deferred(f.Path) {
+		if deferred != nil && deferred(f.Path) {
 			ws.histories = append(ws.histories, history{path: f.Path, deferred: true})
 			later = append(later, f.Path)
 			continue
