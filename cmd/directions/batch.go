@@ -146,6 +146,7 @@ func checkCouncil(ctx context.Context, c workspace.Council, asOf string, opts di
 func loadCouncil(ctx context.Context, c workspace.Council, asOf string, opts direction.Options) councilResult {
 	r := councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}}
 	rewindStdin() // read from its start, if the stream read some of it
+	loadingGC()
 	ws, err := workspace.Load(c.Paths, opts)
 	if err != nil {
 		r.Err = err

@@ -110,6 +110,23 @@ var (
 
 func (s *councilStream) close() { s.src.close() }
 
+// readable reads the histories to the end without evaluating them,
+// reporting whether loading them would succeed: every event readable and
+// ids unique (order and dates do not matter to loading). A command that
+// must word a problem with its flags only once the files have loaded
+// (as loading words theirs first) checks this instead of loading.
+func (s *councilStream) readable() bool {
+	for {
+		_, err := s.next()
+		if errors.Is(err, io.EOF) {
+			return s.finish()
+		}
+		if err != nil {
+			return false
+		}
+	}
+}
+
 // streamable reports the histories check streams: JSON and JSON Lines,
 // which event.Reader reads an event at a time, and standard input.
 func streamable(path string) bool {

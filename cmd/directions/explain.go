@@ -71,7 +71,9 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	if s, opened := openCouncilStream(workspace.Council{Paths: paths}, env.opts, nil); opened {
 		ws, set, stream = s.WS, s.Set, s
 		defer s.close()
-		if find(); (len(targets) == 0 || err != nil) && !load() {
+		// A problem with the flags is worded once the files are known
+		// to load, as loading words theirs first.
+		if find(); (len(targets) == 0 || err != nil) && !s.readable() && !load() {
 			return exitInvalid
 		}
 	} else if !load() {

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -543,5 +545,21 @@ func tuneGC() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)
 		debug.SetMemoryLimit(100 << 20)
+		gcTuned.Store(true)
+	}
+}
+
+// gcTuned is set while tuneGC's settings are in force.
+var gcTuned atomic.Bool
+
+// loadingGC undoes tuneGC for a command that falls back to loading a
+// history: a loaded history of a million events is several hundred MB,
+// which tuneGC's 100 MB soft limit would have the collector chase
+// without end (a fallback measured 3 times slower), and GOGC=400 would
+// let it grow to five times what is live.
+func loadingGC() {
+	if gcTuned.CompareAndSwap(true, false) {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
 	}
 }

@@ -114,6 +114,7 @@ func openCouncils(env *cliEnv, cmd string, paths []string) ([]openCouncil, bool)
 // a direction among them), as loadWorkspaceWith does, without words.
 func (c *openCouncil) load() bool {
 	rewindStdin()
+	loadingGC()
 	ws, err := workspace.Load(c.paths, c.limits)
 	if err != nil {
 		return false
