@@ -7,6 +7,13 @@
 // events with a trace and gathers, instance by instance, the due date's
 // derivation, the events weighed against it and the outcome; WriteText
 // and WriteJSON write the result (schemas/explain-output.schema.json).
+// ExplainStream gives the same Explanation from events read one at a
+// time, in one pass, keeping only the events of a type the explained
+// obligations look at: the events the explanation lists. Two passes
+// (evaluate, then read the file again for those events) would keep none,
+// but would need the file unchanged between them and could not read
+// standard input; the events one obligation looks at are few beside a
+// history.
 //
 // The package is apart from package report because it is more than a
 // view of an evaluator.Result: it re-evaluates with a trace, and reads the

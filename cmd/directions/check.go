@@ -50,10 +50,25 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 		if note := argNote(usageLine); note != "" {
 			fmt.Fprintln(w, note)
 		}
+		if note := streamNotes[name]; note != "" {
+			fmt.Fprintln(w, note)
+		}
 		fmt.Fprintln(w, exitCodesLine(name))
 	}
 	return fs
 }
+
+// streamNotes say, in a command's help, how it reads histories.
+var streamNotes = map[string]string{
+	"check":    streamsNote,
+	"schedule": streamsNote,
+	"explain":  streamsNote + "\nOf a streamed history, explain keeps only the events of the types the\nobligation's conditions name.",
+}
+
+const streamsNote = `JSON and JSON Lines histories, and - (JSON Lines on standard input), are read
+an event at a time, not held in memory; a history with events out of time
+order or a date known only to a range, or in YAML or CSV, is loaded whole
+(standard input then from a temporary copy). See docs/limits.md.`
 
 // argName is what a usage line calls the paths it takes: PATH, or DIR
 // for serve, whose one argument is a folder of council folders.
