@@ -679,6 +679,20 @@ func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction
 	out := []Candidate{}
 	triggered := map[string]int{}
 	breached := map[string]bool{}
+	// The findings each event discharged, and o's own, looked up per
+	// candidate (scanning every finding for each made explaining one
+	// obligation of 10^7 events take minutes).
+	dischargedBy := map[string][]*evaluator.Finding{}
+	var own []*evaluator.Finding
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.DischargedBy != nil {
+			dischargedBy[f.DischargedBy.ID] = append(dischargedBy[f.DischargedBy.ID], f)
+		}
+		if f.Direction == d.ID && f.Obligation == o.ID {
+			own = append(own, f)
+		}
+	}
 	for _, f := range res.Findings {
 		if f.Direction == d.ID && f.Obligation == o.ID && f.Trigger != nil {
 			if o.Kind == obligation.Prohibition {
@@ -719,9 +733,9 @@ func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction
 		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
 			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
 		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
-			why := chainNote(set, d, o, &ev, res)
+			why := chainNote(set, d, o, &ev, dischargedBy[ev.ID])
 			if why == "" {
-				why = unplaced(o, &ev, d, res, loc)
+				why = unplaced(o, &ev, own, loc)
 			}
 			switch {
 			case why != "":
@@ -747,14 +761,13 @@ func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction
 // a replaces chain, one series for attribution (docs/lifecycle.md): the
 // obligation o replaces took it, or the one replacing o was in force and
 // its window or attribute rule placed it in its own series. "" otherwise.
-func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligation, ev *event.Event, res *evaluator.Result) string {
+func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligation, ev *event.Event, discharged []*evaluator.Finding) string {
 	for _, v := range d.Varies {
 		if v.ReplacedBy != o.ID || ev.At.Before(set.Force(d).From) {
 			continue
 		}
-		for _, f := range res.Findings {
-			if f.Direction == v.Direction && f.DischargedBy != nil && f.DischargedBy.ID == ev.ID &&
-				(slices.Contains(v.Obligations, f.Obligation) || slices.Contains(v.Clauses, f.Clause)) {
+		for _, f := range discharged {
+			if f.Direction == v.Direction && (slices.Contains(v.Obligations, f.Obligation) || slices.Contains(v.Clauses, f.Clause)) {
 				return fmt.Sprintf("not tested: it discharged instance %d of clause %s (%s) of %s, which this obligation replaces; the two are one series, and an event discharges one instance of it", f.Instance, f.Clause, f.Obligation, f.Direction)
 			}
 		}
@@ -776,15 +789,9 @@ func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligat
 // unplaced says, for an event that window or attribute attribution sent
 // to no outstanding instance, which instance it was for and why that one
 // did not take it; "" when the rule is oldest-outstanding.
-func unplaced(o *obligation.Obligation, ev *event.Event, d *direction.Direction, res *evaluator.Result, loc *time.Location) string {
+func unplaced(o *obligation.Obligation, ev *event.Event, fs []*evaluator.Finding, loc *time.Location) string {
 	a := o.Attribution
-	var fs []evaluator.Finding
-	for _, f := range res.Findings {
-		if f.Direction == d.ID && f.Obligation == o.ID {
-			fs = append(fs, f)
-		}
-	}
-	taken := func(f evaluator.Finding) string {
+	taken := func(f *evaluator.Finding) string {
 		if f.DischargedBy != nil {
 			return fmt.Sprintf(", which %s had already discharged", f.DischargedBy.ID)
 		}
