@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"sync/atomic"
 
 	"github.com/dfe-tools/directions/direction"
@@ -63,7 +64,9 @@ type councilStream struct {
 // openCouncilStream loads c's directions and lists its histories to be
 // streamed; ok false when the council must be loaded instead.
 func openCouncilStream(c workspace.Council, lopts direction.Options, progress *progress) (*councilStream, bool) {
-	if loadOnly {
+	if loadOnly || (slices.Contains(c.Paths, workspace.Stdin) && !stdinSpooled()) {
+		// Standard input not spooled (useStdinSpool) could not be read
+		// again to load it: it is loaded at once.
 		return nil, false
 	}
 	ws, histories, err := workspace.LoadDeferred(c.Paths, lopts, streamable)

@@ -38,6 +38,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions report: %d file(s) lie in no council folder (a folder holding a direction file):\n  %s", len(tree.Orphans), strings.Join(tree.Orphans, "\n  "))
 		return exitInvalid
 	}
+	defer useStdinSpool(ctx, env, paths)()
 	results := checkCouncils(ctx, tree.Councils, *asOf, env.opts, runtime.GOMAXPROCS(0), nil)
 	if ctx.Err() != nil {
 		return exitInterrupted // run says so; no report of a partial check

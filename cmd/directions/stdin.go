@@ -56,6 +56,13 @@ func useStdinSpool(ctx context.Context, env *cliEnv, paths []string) func() {
 	}
 }
 
+// stdinSpooled reports whether standard input is spooled, so that it can
+// be read again.
+func stdinSpooled() bool {
+	_, ok := workspace.StdinReader.(*stdinSpool)
+	return ok
+}
+
 // rewindStdin makes the next read of standard input start again at its
 // first byte, when it is spooled.
 func rewindStdin() {
