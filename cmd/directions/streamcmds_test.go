@@ -291,3 +291,24 @@ func TestStdinSpoolBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, in[:101], again, "rewound")
 }
+
+// Standard input over --max-history-bytes is refused with the message
+// loading gives, streamed or not.
+func TestStdinOverLimit(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	issued := civil.New(2018, time.January, 25)
+	dirFile := filepath.Join(t.TempDir(), "direction.yaml")
+	require.NoError(t, os.WriteFile(dirFile, synth.Direction("town", issued), 0o644))
+	evs, _ := synth.History(synth.Options{Seed: 5, Council: "town", Issued: issued, Years: 1, Noise: 0.5})
+	for _, cmd := range []string{"check", "schedule", "explain"} {
+		args := []string{cmd, "--max-history-bytes", "1000", "--as-of", "2018-12-31", dirFile, "-"}
+		if cmd == "explain" {
+			args = append(args, "--obligation", obligationIDs(t, dirFile)[0])
+		}
+		s, l, n := runBoth(t, jsonl(evs), args...)
+		assert.Equal(t, l, s, cmd)
+		assert.Zero(t, n, cmd)
+		assert.Equal(t, "2", s[2], cmd)
+		assert.Contains(t, s[1], "over the limit of 1000 bytes", cmd)
+	}
+}
