@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -282,6 +283,12 @@ func TestStdinSpoolBounded(t *testing.T) {
 	require.ErrorContains(t, err, "over the limit of 100 bytes")
 	assert.Equal(t, in[:101], got)
 	assert.Equal(t, int64(101), s.n)
+	if runtime.GOOS != "windows" {
+		assert.Empty(t, s.name, "removed from its folder once created")
+		left, err := os.ReadDir(os.TempDir())
+		require.NoError(t, err)
+		assert.Empty(t, left)
+	}
 	info, err := s.f.Stat()
 	require.NoError(t, err)
 	assert.Equal(t, int64(101), info.Size())

@@ -77,7 +77,7 @@ type openCouncil struct {
 // opened for streaming (councilStream says when it can be) or loaded.
 // When a council fails to load, loadCouncils reports every council's
 // errors, as without streaming.
-func openCouncils(env *cliEnv, cmd string, paths []string) ([]openCouncil, bool) {
+func openCouncils(env *cliEnv, cmd string, paths []string, prog *progress) ([]openCouncil, bool) {
 	parts := []workspace.Council{{Paths: paths}}
 	tree, err := workspace.SplitTree(paths, env.yamlLimits())
 	if err == nil && len(tree.Councils) >= 2 {
@@ -90,7 +90,7 @@ func openCouncils(env *cliEnv, cmd string, paths []string) ([]openCouncil, bool)
 	out := make([]openCouncil, len(parts))
 	for i, p := range parts {
 		out[i] = openCouncil{councilSet: councilSet{Name: p.Name}, paths: p.Paths, limits: env.opts}
-		if s, ok := openCouncilStream(p, env.opts, nil); ok {
+		if s, ok := openCouncilStream(p, env.opts, prog); ok {
 			out[i].WS, out[i].Set, out[i].stream = s.WS, s.Set, s
 			continue
 		}
