@@ -159,7 +159,6 @@ func loadWorkspace(env *cliEnv, cmd string, paths []string) (*workspace.Workspac
 // loadWorkspaceWith is loadWorkspace with another loader (workspace.Validate).
 func loadWorkspaceWith(env *cliEnv, cmd string, paths []string, load func([]string, direction.Options) (*workspace.Workspace, error)) (*workspace.Workspace, *direction.Set, bool) {
 	rewindStdin() // read from its start, if a stream read some of it
-	loadingGC()
 	ws, err := load(paths, env.opts)
 	if err != nil {
 		env.errorf("%v", err)

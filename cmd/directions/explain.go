@@ -63,6 +63,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 			stream.close()
 			stream = nil
 		}
+		loadingGC()
 		ws, set, ok = loadWorkspace(env, "explain", paths)
 		if ok {
 			find()
