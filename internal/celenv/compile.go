@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 
 	"github.com/dfe-tools/directions/diag"
@@ -52,19 +54,20 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		return nil
 	}
 	p := &Program{Text: text, Pos: doc.Pos(node)}
-	checked, iss := e.env.Compile(text)
-	if iss != nil && iss.Err() != nil {
-		for _, ce := range iss.Errors() {
+	c := e.check(text)
+	if c.iss != nil {
+		for _, ce := range c.iss.Errors() {
 			pos := mapPosition(doc, node, text, ce.Location.Line(), ce.Location.Column())
 			doc.Errs.Add(pos, path, "%s%s", ce.Message, hint(ce.Message))
 		}
 		return nil
 	}
+	checked := c.ast
 	if !checked.OutputType().IsExactType(want) && checked.OutputType() != cel.DynType {
 		doc.Errorf(node, path, "expression has type %s but must be %s", checked.OutputType(), describeType(want))
 		return nil
 	}
-	if est, err := e.env.EstimateCost(checked, estimator{}); err != nil {
+	if est, err := c.est, c.estErr; err != nil {
 		doc.Errorf(node, path, "cannot estimate the expression's cost (%v); write it more simply", err)
 		return nil
 	} else if est.Max > e.cost.MaxEstimated {
@@ -102,6 +105,57 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 		p.fast = e.fastTime(p.checked.NativeRep().Expr())
 	}
 	return p
+}
+
+// checkedExpr is an expression text parsed, type-checked and its cost
+// estimated: the work of compiling it that depends on the text alone.
+type checkedExpr struct {
+	ast    *cel.Ast
+	iss    *cel.Issues // the parse or check errors, or nil
+	est    cost.CostEstimate
+	estErr error
+}
+
+// checkedTexts keeps the checkedExpr of each text compiled without error,
+// for every Env: parsing and checking are most of loading a direction, and
+// the same text recurs within a direction (has(trigger.due) six times in
+// Barnet's of January 2018) and across the directions of a folder or a
+// tree. Sharing is sound because every Env extends baseEnv with the same
+// declarations, only their bindings (the zone, the calendar) differing,
+// and a checked AST names overloads, not bindings; cel-go only reads a
+// checked AST (its optimiser works on a copy, and folds constants with the
+// Env's own bindings). Texts that do not parse or check are not kept;
+// whatever is reported about a text is reported at the place of each
+// occurrence. When full it starts again: a bound for a long-running server.
+var checkedTexts struct {
+	sync.Mutex
+	m map[string]*checkedExpr
+}
+
+const maxCheckedTexts = 4096
+
+func (e *Env) check(text string) *checkedExpr {
+	checkedTexts.Lock()
+	c := checkedTexts.m[text]
+	checkedTexts.Unlock()
+	if c != nil {
+		return c
+	}
+	c = &checkedExpr{}
+	var iss *cel.Issues
+	c.ast, iss = e.env.Compile(text)
+	if iss != nil && iss.Err() != nil {
+		c.iss = iss
+		return c
+	}
+	c.est, c.estErr = e.env.EstimateCost(c.ast, estimator{})
+	checkedTexts.Lock()
+	if checkedTexts.m == nil || len(checkedTexts.m) >= maxCheckedTexts {
+		checkedTexts.m = map[string]*checkedExpr{}
+	}
+	checkedTexts.m[text] = c
+	checkedTexts.Unlock()
+	return c
 }
 
 func describeType(t *cel.Type) string {
@@ -285,4 +339,12 @@ func stringLit(e ast.Expr) (string, bool) {
 	}
 	s, ok := e.AsLiteral().(types.String)
 	return string(s), ok
+}
+
+// ForgetTexts empties the texts kept for every Env, for benchmarks that
+// measure a first load.
+func ForgetTexts() {
+	checkedTexts.Lock()
+	checkedTexts.m = nil
+	checkedTexts.Unlock()
 }

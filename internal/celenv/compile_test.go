@@ -1,0 +1,92 @@
+package celenv
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/internal/yamlx"
+)
+
+// TestCheckedTextsKeepEachEnvsBindings compiles the same texts in two
+// zones, one after the other, so that the second compile of each finds the
+// first's checked AST: each program must still read dates in its own zone,
+// both when CEL evaluates the call and when the optimiser folds a constant
+// one at load.
+func TestCheckedTextsKeepEachEnvsBindings(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	trigger := Map(map[string]any{"at": types.Timestamp{Time: time.Date(2018, 6, 30, 20, 0, 0, 0, time.UTC)}})
+	for _, expr := range []string{
+		`endOfDay(trigger.at)`,         // evaluated
+		`endOfDay(date("2018-06-30"))`, // folded at load
+		`has(trigger.due) ? date(trigger.due) : endOfDay(addDays(trigger.at, 1))`, // evaluated, not the fast path
+	} {
+		var got []time.Time
+		for _, loc := range []*time.Location{london, tokyo, london} {
+			e, err := New(loc, nil)
+			require.NoError(t, err)
+			p := compileDue(t, e, expr)
+			at, err := p.EvalTime(&Activation{Trigger: trigger})
+			require.NoError(t, err, expr)
+			got = append(got, at)
+			h, m, s := at.In(loc).Clock()
+			assert.Equal(t, [3]int{23, 59, 59}, [3]int{h, m, s}, "%s in %s: the end of a day in its own zone", expr, loc)
+		}
+		assert.Equal(t, got[0], got[2], expr)
+		assert.NotEqual(t, got[0], got[1], "%s: London and Tokyo", expr)
+	}
+}
+
+// TestCheckedTextsErrorsWhereTheyStand compiles a text with an error twice,
+// at different places: each is reported at its own place.
+func TestCheckedTextsErrorsWhereTheyStand(t *testing.T) {
+	e, err := New(nil, nil)
+	require.NoError(t, err)
+	doc := yamlx.Parse("t.yaml", []byte("a: event.nope(1) == 2\nlist:\n  - 'x'\n  - event.nope(1) == 2\n"), yamlx.Limits{})
+	require.Empty(t, doc.Errs)
+	m := doc.Map(doc.Root, "")
+	require.NotNil(t, m)
+	assert.Nil(t, e.Compile(doc, m.Value("a"), "a", Bool))
+	items, ok := doc.Seq(m.Value("list"), "list", "list")
+	require.True(t, ok)
+	assert.Nil(t, e.Compile(doc, items[1], "list[1]", Bool))
+	require.Len(t, doc.Errs, 2)
+	assert.Contains(t, doc.Errs[0].Error(), "t.yaml:1:")
+	assert.Contains(t, doc.Errs[1].Error(), "t.yaml:4:")
+}
+
+// TestCheckedTextsConcurrent loads the same texts from many goroutines in
+// many zones (run with -race).
+func TestCheckedTextsConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			loc := time.FixedZone(fmt.Sprint(i), i*3600)
+			e, err := New(loc, nil)
+			if !assert.NoError(t, err) {
+				return
+			}
+			for j := range 20 {
+				expr := fmt.Sprintf(`endOfDay(addDays(trigger.at, %d))`, j%5)
+				doc := yamlx.Parse("t.yaml", []byte(fmt.Sprintf("%q\n", expr)), yamlx.Limits{})
+				p := e.Compile(doc, doc.Root, "due", Timestamp)
+				if !assert.NotNil(t, p) {
+					return
+				}
+				at, err := p.EvalTime(&Activation{Trigger: Map(map[string]any{"at": types.Timestamp{Time: time.Date(2018, 6, 30, 12, 0, 0, 0, time.UTC)}})})
+				assert.NoError(t, err)
+				h, _, _ := at.In(loc).Clock()
+				assert.Equal(t, 23, h)
+			}
+		})
+	}
+	wg.Wait()
+}
