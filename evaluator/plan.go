@@ -6,11 +6,11 @@ import (
 	"sync"
 	"weak"
 
-	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
 
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/celenv"
 	"github.com/dfe-tools/directions/obligation"
 )
 
@@ -345,46 +345,16 @@ func sortedInts(xs []int) []int {
 	return xs
 }
 
-// parseCond parses a condition's text to read its shape. A plan reads
-// each text three times (filters, key, trigger attributes) and the CEL
-// parser is slow next to a short stream, so the last few parses are kept.
+// parseCond parses a condition's text to read its shape. The texts of a
+// loaded direction were parsed when it was compiled, and celenv keeps
+// them: a plan reads each text three times (filters, key, trigger
+// attributes) and parses none.
 func parseCond(text string) (ast.Expr, bool) {
-	if text == "" || parseEnv() == nil {
+	if text == "" {
 		return nil, false
 	}
-	parseMu.Lock()
-	defer parseMu.Unlock()
-	for _, c := range parseCache {
-		if c.text == text {
-			return c.expr, c.expr != nil
-		}
-	}
-	var expr ast.Expr
-	if parsed, iss := parseEnv().Parse(text); iss == nil || iss.Err() == nil {
-		expr = parsed.NativeRep().Expr()
-	}
-	parseCache[parseNext%len(parseCache)] = parsedCond{text, expr}
-	parseNext++
-	return expr, expr != nil
+	return celenv.Parsed(text)
 }
-
-type parsedCond struct {
-	text string
-	expr ast.Expr
-}
-
-var (
-	parseMu    sync.Mutex
-	parseCache [4]parsedCond
-	parseNext  int
-)
-
-// parseEnv parses condition texts to read their shape; it is built on
-// first use.
-var parseEnv = sync.OnceValue(func() *cel.Env {
-	env, _ := cel.NewEnv(cel.OptionalTypes())
-	return env
-})
 
 // triggerKey returns K when the condition is a conjunction one of whose
 // terms is event.K == trigger.id (either way round). Such a condition can

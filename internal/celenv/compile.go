@@ -110,7 +110,10 @@ func (e *Env) Compile(doc *yamlx.Doc, node *yaml.Node, path string, want *cel.Ty
 // checkedExpr is an expression text parsed, type-checked and its cost
 // estimated: the work of compiling it that depends on the text alone.
 type checkedExpr struct {
-	ast    *cel.Ast
+	ast *cel.Ast
+	// parsed is the expression as parsed, before the checker rewrote
+	// parts of it in place, for Parsed.
+	parsed ast.Expr
 	iss    *cel.Issues // the parse or check errors, or nil
 	est    cost.CostEstimate
 	estErr error
@@ -142,8 +145,14 @@ func (e *Env) check(text string) *checkedExpr {
 		return c
 	}
 	c = &checkedExpr{}
-	var iss *cel.Issues
-	c.ast, iss = e.env.Compile(text)
+	// What e.env.Compile does, with a copy of the parsed AST kept.
+	parsed, iss := e.env.Parse(text)
+	if iss != nil && iss.Err() != nil {
+		c.iss = iss
+		return c
+	}
+	c.parsed = ast.Copy(parsed.NativeRep()).Expr()
+	c.ast, iss = e.env.Check(parsed)
 	if iss != nil && iss.Err() != nil {
 		c.iss = iss
 		return c
@@ -339,6 +348,28 @@ func stringLit(e ast.Expr) (string, bool) {
 	}
 	s, ok := e.AsLiteral().(types.String)
 	return string(s), ok
+}
+
+// Parsed returns a condition's text as parsed, to read its shape (the
+// evaluator's plans do), and false if it does not parse. A text a
+// direction has compiled is not parsed again. The expression is shared:
+// it must not be changed.
+func Parsed(text string) (ast.Expr, bool) {
+	checkedTexts.Lock()
+	c := checkedTexts.m[text]
+	checkedTexts.Unlock()
+	if c != nil && c.parsed != nil {
+		return c.parsed, true
+	}
+	base, err := baseEnv()
+	if err != nil {
+		return nil, false
+	}
+	parsed, iss := base.Parse(text)
+	if iss != nil && iss.Err() != nil {
+		return nil, false
+	}
+	return parsed.NativeRep().Expr(), true
 }
 
 // ForgetTexts empties the texts kept for every Env, for benchmarks that

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,4 +91,42 @@ func TestCheckedTextsConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestParsedIsTheParse checks that Parsed gives, for a text a direction
+// compiled, the expression a fresh parse gives, not the checker's rewrite
+// of it (which resolves namespaced calls such as strings.quote in place),
+// and parses a text it has not seen.
+func TestParsedIsTheParse(t *testing.T) {
+	e, err := New(nil, nil)
+	require.NoError(t, err)
+	fresh, err := cel.NewEnv(cel.OptionalTypes())
+	require.NoError(t, err)
+	for i, text := range []string{
+		`event.type == "report" && event.to == "dfe"`,
+		`strings.quote(event.text) == "a" && has(event.x)`,
+		`event.?a.orValue("") == trigger.id || event.items.exists(i, i == 1)`,
+		`has(trigger.due) ? date(trigger.due) : addDays(trigger.at, 2)`,
+	} {
+		if i < 3 { // the last is not compiled
+			doc := yamlx.Parse("t.yaml", []byte(fmt.Sprintf("%q\n", text)), yamlx.Limits{})
+			require.NotNil(t, e.Compile(doc, doc.Root, "x", e.check(text).ast.OutputType()), text)
+		}
+		want, iss := fresh.Parse(text)
+		require.NoError(t, iss.Err())
+		got, ok := Parsed(text)
+		require.True(t, ok, text)
+		assert.Equal(t, exprString(t, want.NativeRep().Expr()), exprString(t, got), text)
+	}
+	_, ok := Parsed(`event.type ==`)
+	assert.False(t, ok)
+}
+
+// exprString shows an expression whole, ids and the target of a call
+// included (the debug printer writes a namespaced call and a call on a
+// target alike).
+func exprString(t *testing.T, e ast.Expr) string {
+	pb, err := ast.ExprToProto(e)
+	require.NoError(t, err)
+	return pb.String()
 }
