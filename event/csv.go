@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/internal/yamlx"
@@ -17,9 +18,10 @@ import (
 // CSV is the format of comma-separated histories (.csv).
 const CSV Format = "csv"
 
+// Compiled on first use, not at start-up, which every command pays.
 var (
-	csvIntRE   = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
-	csvFloatRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)\.[0-9]+$`)
+	csvIntRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`) })
+	csvFloatRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?(0|[1-9][0-9]*)\.[0-9]+$`) })
 )
 
 // ParseCSV reads a CSV history: a header row naming the columns, then one
@@ -184,13 +186,13 @@ func csvValue(s string, v *Vocabulary, typ, attr string) (any, error) {
 		return true, nil
 	case s == "false":
 		return false, nil
-	case csvIntRE.MatchString(s):
+	case csvIntRE().MatchString(s):
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("the whole number %s does not fit in 64 bits; declare the attribute a string in the vocabulary to keep it as text", s)
 		}
 		return i, nil
-	case csvFloatRE.MatchString(s):
+	case csvFloatRE().MatchString(s):
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, fmt.Errorf("the number %s does not fit a 64-bit float; declare the attribute a string in the vocabulary to keep it as text", s)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -138,21 +139,25 @@ type htmlRow struct {
 //go:embed report.html.tmpl
 var pageTemplate string
 
-var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"f":   func(x float64) string { return fmt.Sprintf("%.1f", x) },
-	"add": func(a, b float64) float64 { return a + b },
-	"sub": func(a, b float64) float64 { return a - b },
-	"odd": func(i int) bool { return i%2 == 1 },
-	// vlabelOffset staggers the labels of the vertical lines so that
-	// lines close together do not print over each other.
-	"vlabelOffset": func(i int) float64 { return float64(4 + 12*(i%3)) },
-	"nudge": func(x float64, anchor string) float64 {
-		if anchor == "end" {
-			return x - 4
-		}
-		return x + 4
-	},
-}).Parse(pageTemplate))
+// tmpl is parsed on first use rather than at start-up, which every command
+// paid (about a twentieth of `directions --version`) and only report uses.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"f":   func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"add": func(a, b float64) float64 { return a + b },
+		"sub": func(a, b float64) float64 { return a - b },
+		"odd": func(i int) bool { return i%2 == 1 },
+		// vlabelOffset staggers the labels of the vertical lines so that
+		// lines close together do not print over each other.
+		"vlabelOffset": func(i int) float64 { return float64(4 + 12*(i%3)) },
+		"nudge": func(x float64, anchor string) float64 {
+			if anchor == "end" {
+				return x - 4
+			}
+			return x + 4
+		},
+	}).Parse(pageTemplate))
+})
 
 // WriteHTML writes councils, evaluated as of the same time, as one
 // self-contained HTML page, as `directions report` does: per direction a
@@ -174,7 +179,7 @@ func WriteHTML(w io.Writer, councils []Council) error {
 }
 
 // render writes the page.
-func render(w io.Writer, p *htmlPage) error { return tmpl.Execute(w, p) }
+func render(w io.Writer, p *htmlPage) error { return tmpl().Execute(w, p) }
 
 const (
 	chartWidth = 960.0

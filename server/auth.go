@@ -192,7 +192,13 @@ func loginPage(w http.ResponseWriter, next string) {
 	loginForm(w, next, "")
 }
 
-var loginTmpl = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+// loginTmpl is parsed on first use: every command of the CLI links the
+// server, and only serve shows the form.
+var loginTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("login").Parse(loginSrc))
+})
+
+const loginSrc = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in: directions</title>
 <style>body{font-family:system-ui,Arial,sans-serif;margin:2rem;max-width:40rem}input[type=password]{width:100%;padding:.4rem}p.err{color:#d4351c;font-weight:bold}</style></head>
 <body><h1>Sign in</h1>{{if .Err}}<p class="err">{{.Err}}</p>{{end}}
@@ -200,8 +206,8 @@ var loginTmpl = template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <input type="password" id="token" name="token" autocomplete="off" required>
 <input type="hidden" name="next" value="{{.Next}}"><p><button type="submit">Sign in</button></p></form>
 <p>Tokens are made by an administrator with <code>directions serve token create</code>.</p></body></html>
-`))
+`
 
 func loginForm(w http.ResponseWriter, next, msg string) {
-	_ = loginTmpl.Execute(w, struct{ Next, Err string }{next, msg})
+	_ = loginTmpl().Execute(w, struct{ Next, Err string }{next, msg})
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dfe-tools/directions/civil"
@@ -18,7 +19,11 @@ import (
 //go:embed dashboard.html.tmpl
 var dashboardSrc string
 
-var dashboardTmpl = template.Must(template.New("dashboard").Parse(dashboardSrc))
+// dashboardTmpl is parsed on first use: every command of the CLI links the
+// server, and only serve renders the dashboard.
+var dashboardTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("dashboard").Parse(dashboardSrc))
+})
 
 // dashboardPage is what the dashboard template renders.
 type dashboardPage struct {
@@ -84,7 +89,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, tok *Token) {
 		page.AsOf = s.now().Format(time.RFC3339)
 	}
 	var buf bytes.Buffer
-	if err := dashboardTmpl.Execute(&buf, page); err != nil {
+	if err := dashboardTmpl().Execute(&buf, page); err != nil {
 		fail(w, http.StatusInternalServerError, "rendering the dashboard: %v", err)
 		return
 	}

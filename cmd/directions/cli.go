@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/internal/yamlx"
@@ -156,14 +157,16 @@ func flagError(fs *flag.FlagSet, err error) string {
 	return fmt.Sprintf("directions %s: %s\nRun 'directions %s --help' for usage.", fs.Name(), msg, fs.Name())
 }
 
-// positioned matches a diagnostic that starts with file:line:col.
-var positioned = regexp.MustCompile(`^[^:\s]+:\d+:\d+: `)
+// positioned matches a diagnostic that starts with file:line:col. The
+// regular expressions here are compiled on first use, not at start-up,
+// which every command pays.
+var positioned = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^:\s]+:\d+:\d+: `) })
 
 // prefix puts "directions CMD: " before a message that has no position and
 // no prefix yet; positioned diagnostics keep file:line:col first, where
 // editors look for it.
 func (e *cliEnv) prefix(msg string) string {
-	if e.cmd == "" || strings.HasPrefix(msg, "directions") || positioned.MatchString(msg) {
+	if e.cmd == "" || strings.HasPrefix(msg, "directions") || positioned().MatchString(msg) {
 		return msg
 	}
 	return "directions " + e.cmd + ": " + msg
@@ -198,7 +201,7 @@ func collectFlags(ctx context.Context) map[string]*flag.FlagSet {
 }
 
 // formatValuesRE finds "--format a|b|c" in a usage line.
-var formatValuesRE = regexp.MustCompile(`--format ([a-z|-]+)`)
+var formatValuesRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`--format ([a-z|-]+)`) })
 
 type completionCmd struct {
 	name, summary string
@@ -220,7 +223,7 @@ func completionData(ctx context.Context) []completionCmd {
 				}
 			})
 			c.flags = append(c.flags, "--help")
-			if m := formatValuesRE.FindStringSubmatch(usageLines[name]); m != nil {
+			if m := formatValuesRE().FindStringSubmatch(usageLines[name]); m != nil {
 				c.formats = strings.Split(m[1], "|")
 			}
 		}

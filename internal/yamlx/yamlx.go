@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dfe-tools/directions/diag"
@@ -154,9 +155,11 @@ type Doc struct {
 	Errs diag.List
 }
 
+// The regular expressions are compiled on first use rather than at
+// start-up, which every command pays.
 var (
-	lineRE  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	wholeRE = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
+	lineRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
+	wholeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`) })
 )
 
 // CheckText rejects input that is not UTF-8 text, reporting the first bad
@@ -248,7 +251,7 @@ func tabAt(src []byte, line int) bool {
 func yamlError(file string, err error) *diag.Error {
 	msg := err.Error()
 	pos := diag.Position{File: file, Line: 1, Column: 1}
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	} else {
@@ -540,7 +543,7 @@ func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
 			d.Errorf(n, path, "the whole number %s does not fit in 64 bits", n.Value)
 			return nil, false
 		case "!!float":
-			if wholeRE.MatchString(n.Value) {
+			if wholeRE().MatchString(n.Value) {
 				// YAML reads a whole number too big for 64 bits as a
 				// float; refuse rather than round it silently.
 				d.Errorf(n, path, "the whole number %s does not fit in 64 bits; quote it to keep it as text", n.Value)
