@@ -10,6 +10,14 @@
 // attributes (against an event.Vocabulary) and params, direction and
 // instance fields at the misspelt name.
 //
+// # Start-up
+//
+// Every Env extends one base environment with its own date functions, and
+// a text is parsed, type-checked and its cost estimated once a process,
+// whichever Env compiles it (a direction repeats texts, and a folder or a
+// tree repeats directions); each Env still folds constants and builds its
+// program with its own zone and calendar.
+//
 // # Concurrency
 //
 // An Env and the programs it compiles are immutable and safe for concurrent
