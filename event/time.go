@@ -169,6 +169,9 @@ func slowTime(s string, loc *time.Location) (time.Time, bool, error) {
 		// RFC 3339 allows a lower-case t and z and, as ISO 8601 profiles
 		// often do, a space between date and time.
 		norm := strings.ToUpper(strings.Replace(s, " ", "T", 1))
+		if err := strictRFC3339(s, norm); err != nil {
+			return time.Time{}, false, err
+		}
 		t, err := time.Parse(time.RFC3339Nano, norm)
 		if err != nil {
 			if _, e2 := time.Parse("2006-01-02T15:04:05", norm); e2 == nil {
@@ -179,6 +182,24 @@ func slowTime(s string, loc *time.Location) (time.Time, bool, error) {
 		return t, false, nil
 	}
 	return time.Time{}, false, fmt.Errorf("%q is neither a date (2018-04-25) nor an RFC 3339 time (2018-04-25T23:30:00+01:00)", s)
+}
+
+// strictRFC3339 refuses what time.Parse accepts but RFC 3339 does not: an
+// offset hour of 24 or minute of 60 (+24:00 would move the time a whole
+// day, and time.Time cannot then be written as JSON), and a comma before
+// the fraction of a second. s is the text as written, for the message.
+func strictRFC3339(s, norm string) error {
+	if len(norm) > 19 && norm[19] == ',' {
+		return fmt.Errorf("%q is not a valid RFC 3339 time: a fraction of a second follows a full stop (12:00:00.5), not a comma", s)
+	}
+	if n := len(norm); n >= 25 && (norm[n-6] == '+' || norm[n-6] == '-') && norm[n-3] == ':' {
+		oh, ok1 := digits(norm[n-5 : n-3])
+		om, ok2 := digits(norm[n-2:])
+		if ok1 && ok2 && (oh > 23 || om > 59) {
+			return fmt.Errorf("%q is not a valid RFC 3339 time: its UTC offset %s is out of range (hours 00-23, minutes 00-59)", s, norm[n-6:])
+		}
+	}
+	return nil
 }
 
 // isDate reports the shape NNNN-NN-NN.

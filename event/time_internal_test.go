@@ -62,6 +62,8 @@ func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
 		"2018-04-26", "2018-04-26T09:00:09-05:30", "2018-04-26T08:00:09-05:30", "2018-04-26T08:61:09-05:30", "2018-04-26T08:01:09-05:30",
 		"2018-10-28T00:30:00+01:00", "2018-10-28T01:30:00+01:00", "2018-10-28T01:30:00+00:00", "2018-10-28T03:30:00+00:00",
 		"2018-04-26t08:01:10-05:30", "2018-04-26T08:01:11-05:30",
+		// A good offset, then the same clock day with an offset out of range.
+		"2018-09-02T12:00:00+23:00", "2018-09-02T12:00:01+24:00", "2018-09-02T12:00:01+23:60", "2018-09-02T12:00:02+23:00",
 	}
 	for _, s := range seq {
 		got, gd, _, gerr := r.time([]byte(s))
@@ -96,7 +98,9 @@ func TestParseTimeSkippedDay(t *testing.T) {
 func TestReaderTimeShortcutRandomSequences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	days := []string{"2018-04-25", "2018-04-26", "2018-10-28", "2018-03-25"}
-	offsets := []string{"Z", "+01:00", "+00:00", "-05:30"}
+	// The first two are the common ones; +24:00 and -00:60 are out of
+	// range and must be refused even right after a good time of the day.
+	offsets := []string{"Z", "+01:00", "+00:00", "-05:30", "+24:00", "-00:60", "+23:59"}
 	for range 20 {
 		r := &Reader{loc: London(), lastClock: -1}
 		for range 500 {
@@ -115,6 +119,29 @@ func TestReaderTimeShortcutRandomSequences(t *testing.T) {
 			if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 				t.Fatalf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
 			}
+		}
+	}
+}
+
+// RFC 3339 allows offset hours 00-23 and minutes 00-59 and a full stop
+// before a fraction of a second; time.Parse also takes 24, 60 and a comma.
+// +24:00 moved a report written for 2 Sep to 1 Sep and then could not be
+// written as JSON.
+func TestParseTimeRefusesWhatRFC3339Does(t *testing.T) {
+	for _, s := range []string{
+		"2018-09-02T12:00:00+24:00", "2018-09-02T12:00:00-24:00", "2018-09-02T12:00:00+01:60", "2018-09-02T12:00:00+99:99",
+		"2018-09-02T12:00:00,5Z", "2018-09-02 12:00:00,5+01:00", "2018-09-02t12:00:00.5+24:00",
+	} {
+		if _, _, err := ParseTime(s, London()); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+		if _, _, _, err := ParseAt(s, London()); err == nil {
+			t.Errorf("%q accepted by ParseAt", s)
+		}
+	}
+	for _, s := range []string{"2018-09-02T12:00:00+23:59", "2018-09-02T12:00:00-23:59", "2018-09-02T12:00:00-00:00", "2018-09-02 12:00:00.5z"} {
+		if _, _, err := ParseTime(s, London()); err != nil {
+			t.Errorf("%q: %v", s, err)
 		}
 	}
 }
