@@ -62,7 +62,8 @@ type Reader struct {
 	buf    []byte
 	// JSON documents: where the reader is in [ ... ] or {"events": [ ... ]}.
 	started, wrapped, done bool
-	index                  int // events[index] is the next event of a document
+	inList, inEvent        bool // in the list of events; decoding an event's object (see tooLong)
+	index                  int  // events[index] is the next event of a document
 	// names interns attribute names and event types, which repeat on
 	// every event; recent remembers the name last seen at each position
 	// of an event, which is nearly always the one there again.
@@ -203,7 +204,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			return bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r")), nil
 		}
 		r.buf = append(r.buf, chunk...)
-		if len(r.buf) > MaxLine {
+		if lineLength(r.buf, err) > MaxLine {
 			r.line++
 			// Skip the rest of the line so that reading can go on, but
 			// not forever: input with no line end in sight (a device, a
@@ -240,6 +241,23 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 }
 
+// lineLength is the length of the line read so far without its line
+// end: the limit is on the line, so that a line of exactly MaxLine bytes
+// is read whether a newline (or CR LF) follows or the file ends. A CR
+// last is not counted, as it may be the first half of CR LF (a lone CR
+// at the end of the file is dropped too); err is ReadSlice's (nil when
+// buf ends with the newline).
+func lineLength(buf []byte, err error) int {
+	n := len(buf)
+	if err == nil {
+		n-- // the newline
+	}
+	if n > 0 && buf[n-1] == '\r' {
+		n--
+	}
+	return n
+}
+
 // readErr words an error from the input: a limit is a positioned problem,
 // anything else (an I/O error) is returned as it is.
 func (r *Reader) readErr(err error) error {
@@ -249,10 +267,62 @@ func (r *Reader) readErr(err error) error {
 		return diag.List{{Pos: diag.Position{File: r.name, Line: 1, Column: 1}, Msg: fmt.Sprintf(
 			"file is over the limit of %d bytes (%s to read it)", r.in.max, yamlx.RaiseLimit("Limits.MaxHistoryBytes"))}}
 	case errors.Is(err, errEventTooLong):
-		return diag.List{{Pos: r.ev.Pos, Msg: fmt.Sprintf(
-			"event is longer than %d bytes: an event of a JSON history is at most %d bytes", MaxLine, MaxLine)}}
+		return diag.List{r.tooLong()}
 	}
 	return err
+}
+
+// tooLong words the source's refusal to read on: the decoder has read
+// MaxLine bytes (and its read-ahead) past the last mark without finishing
+// a value. The mark is at the start of an event being read, or else
+// before blank space: over MaxLine bytes of it, or a value other than an
+// event that is too long.
+func (r *Reader) tooLong() *diag.Error {
+	if r.inEvent {
+		return &diag.Error{Pos: r.ev.Pos, Msg: tooLongEvent}
+	}
+	at := func(i int) diag.Position { return r.in.pos(r.name, r.in.winAt-r.in.skipped+int64(i)) }
+	first, start, run := -1, 0, 0 // the first value's start; the blank run's start and length
+	for i, c := range r.in.win {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			if run++; run > MaxLine {
+				return &diag.Error{Pos: at(start), Msg: tooMuchSpace}
+			}
+		case ',', ':':
+		default:
+			if first < 0 {
+				first = i
+			}
+			start, run = i+1, 0
+		}
+	}
+	if first < 0 || !r.inList {
+		first = 0
+	}
+	return &diag.Error{Pos: at(first), Msg: tooLongEvent}
+}
+
+var (
+	tooLongEvent = fmt.Sprintf("event is longer than %d bytes: an event of a JSON history, from { to }, is at most %d bytes (1 MiB)", MaxLine, MaxLine)
+	tooMuchSpace = fmt.Sprintf("more than %d bytes of blank space after here: a JSON history has at most %d bytes (1 MiB) of blank space between two values", MaxLine, MaxLine)
+)
+
+// blankRun returns how many blank bytes (commas and colons apart) lie
+// between decoder offsets from and to; called only when to-from is over
+// MaxLine.
+func (r *Reader) blankRun(from, to int64) int64 {
+	n := int64(0)
+	for off := from; off < to; off++ {
+		i := off + r.in.skipped - r.in.winAt
+		if i < 0 || i >= int64(len(r.in.win)) {
+			break
+		}
+		if c := r.in.win[i]; c != ',' && c != ':' {
+			n++
+		}
+	}
+	return n
 }
 
 // nextInDocument reads the next event of a JSON document.
@@ -312,10 +382,20 @@ func (r *Reader) nextInDocument() (*Event, error) {
 		}
 		r.dec.ReadToken()
 	}
-	r.in.markAt(r.dec.InputOffset())
-	switch k := r.dec.PeekKind(); k {
+	gap := r.dec.InputOffset()
+	r.in.markAt(gap)
+	r.inList = true
+	r.inEvent = false
+	k := r.dec.PeekKind()
+	if k != 0 {
+		if next := r.in.afterSpace(gap); next-gap > MaxLine && r.blankRun(gap, next) > MaxLine {
+			return fail(diag.List{r.errAt(gap, "", "%s", tooMuchSpace)})
+		}
+	}
+	switch k {
 	case ']':
 		r.dec.ReadToken()
+		r.in.markAt(r.dec.InputOffset()) // blank space after it is checked as between values
 		return fail(r.end())
 	case '{':
 	case 0:
@@ -334,8 +414,16 @@ func (r *Reader) nextInDocument() (*Event, error) {
 	path := fmt.Sprintf("events[%d]", r.index)
 	r.index++
 	base := r.in.pos(r.name, start)
+	r.inEvent = true
 	if err := r.decodeObject(base, path); err != nil {
 		return fail(err) // a syntax error or limit: where the next event starts is unknown
+	}
+	r.inEvent = false
+	if r.dec.InputOffset()-start > MaxLine {
+		// Read whole (the source reads a little past MaxLine), but over
+		// the limit: refused as an overlong JSON Lines line is, and
+		// reading goes on.
+		return nil, diag.List{{Pos: base, Path: path, Msg: tooLongEvent}}
 	}
 	if err := r.check(base, path); err != nil {
 		return nil, err

@@ -130,3 +130,72 @@ func TestReaderRefusesSkippedDate(t *testing.T) {
 	assert.Contains(t, errs[0], "h.jsonl:2:")
 	assert.Contains(t, errs[0], "2011-12-30 did not exist in Pacific/Apia")
 }
+
+// padded is an event of exactly n bytes, from { to }.
+func padded(id string, n int) string {
+	base := `{"id":"` + id + `","type":"visit","at":"2018-02-01","pad":""}`
+	return base[:len(base)-2] + strings.Repeat("x", n-len(base)) + `"}`
+}
+
+// A JSON Lines line is at most MaxLine bytes without its line end,
+// whichever end it has: a line of exactly MaxLine was refused when a
+// newline followed it and read when it was the last line without one.
+func TestMaxLineEdgesJSONLines(t *testing.T) {
+	for _, end := range []string{"\n", "\r\n", ""} {
+		for _, n := range []int{event.MaxLine, event.MaxLine + 1} {
+			src := padded("a", n) + end
+			if end != "" {
+				src += `{"id":"b","type":"visit","at":"2018-02-01"}` + "\n"
+			}
+			got, errs := readAll(t, "h.jsonl", []byte(src))
+			loaded, lerr := event.Parse("h.jsonl", []byte(src), event.Options{})
+			if n == event.MaxLine {
+				assert.Empty(t, errs, "%q end, %d bytes", end, n)
+				assert.NoError(t, lerr)
+				assert.Len(t, loaded, len(got))
+				continue
+			}
+			require.Len(t, errs, 1, "%q end, %d bytes", end, n)
+			assert.Contains(t, errs[0].Error(), "h.jsonl:1:1: line is longer than 1048576 bytes")
+			require.Error(t, lerr)
+			assert.Contains(t, lerr.Error(), "h.jsonl:1:1: line is longer than 1048576 bytes")
+			if end != "" {
+				require.Len(t, got, 1, "reading goes on after the long line")
+				assert.Equal(t, 2, got[0].Pos.Line)
+			}
+		}
+	}
+}
+
+// An event of a JSON document is at most MaxLine bytes from { to }, and
+// blank space between two values at most MaxLine bytes; both are refused
+// at their place (blank space after [ was refused with no file or
+// position).
+func TestMaxLineEdgesJSON(t *testing.T) {
+	ev := `{"id":"b","type":"visit","at":"2018-02-01"}`
+	space := func(n int) string { return "\n" + strings.Repeat(" ", n-1) }
+	cases := []struct{ src, want string }{
+		{"[" + padded("a", event.MaxLine) + "]", ""},
+		{"[" + padded("a", event.MaxLine+1) + "," + ev + "]", "h.json:1:2: events[0]: event is longer than 1048576 bytes"},
+		{"[" + padded("a", event.MaxLine+300<<10) + "]", "h.json:1:2: event is longer than 1048576 bytes"},
+		{"[" + space(event.MaxLine) + ev + "]", ""},
+		{"[" + space(event.MaxLine+1) + ev + "]", "h.json:1:2: more than 1048576 bytes of blank space after here"},
+		{"[" + space(2*event.MaxLine) + ev + "]", "h.json:1:2: more than 1048576 bytes of blank space after here"},
+		{"[" + ev + "," + space(event.MaxLine) + ev + "]", "duplicate event id"},
+		{"[" + ev + "," + space(event.MaxLine+1) + ev + "]", "h.json:1:45: more than 1048576 bytes of blank space"},
+		{"[" + ev + "," + space(2*event.MaxLine) + ev + "]", "h.json:1:45: more than 1048576 bytes of blank space"},
+		{"[" + ev + space(2*event.MaxLine) + "]", "h.json:1:45: more than 1048576 bytes of blank space"},
+		{"[" + ev + "]" + space(2*event.MaxLine), "h.json:1:46: more than 1048576 bytes of blank space"},
+		{`{"events":` + space(2*event.MaxLine) + "[" + ev + "]}", "h.json:1:10: more than 1048576 bytes of blank space"},
+	}
+	for i, c := range cases {
+		_, err := event.Parse("h.json", []byte(c.src), event.Options{})
+		if c.want == "" {
+			assert.NoError(t, err, "case %d", i)
+			continue
+		}
+		if assert.Error(t, err, "case %d", i) {
+			assert.Contains(t, err.Error(), c.want, "case %d", i)
+		}
+	}
+}
