@@ -176,7 +176,21 @@ func (r *Reader) Next() (*Event, error) {
 				_, err := r.dec.ReadToken()
 				return nil, diag.List{r.jsonErr(err)}
 			}
-			return nil, diag.List{r.errAt(0, "", "expected an event object ({...}), found a JSON %s", kindName(k))}
+			// Only a line that is valid JSON is said to be a JSON
+			// value of another kind: title: x is not a boolean.
+			val, err := r.dec.ReadValue()
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, diag.List{r.errAt(int64(len(line)), "", "not valid JSON: the line ends inside a JSON %s; a line holds one event object ({...})", kindName(k))}
+			}
+			if err != nil {
+				return nil, r.syntaxOrLine(err)
+			}
+			if after := r.dec.InputOffset(); skipSpace(line, int(after)) < len(line) {
+				next := skipSpace(line, int(after))
+				rest, _ := utf8.DecodeRune(line[next:])
+				return nil, diag.List{r.errAt(int64(next), "", "not valid JSON: %q after %s; a line holds one event object ({...})", rest, describeJSON(k, val))}
+			}
+			return nil, diag.List{r.errAt(int64(skipSpace(line, 0)), "", "expected an event object ({...}), found a JSON %s", kindName(k))}
 		}
 		if err := r.decodeObject(base, ""); err != nil {
 			return nil, err
@@ -374,11 +388,16 @@ func (r *Reader) nextInDocument() (*Event, error) {
 			}
 		}
 		if k := r.dec.PeekKind(); k != '[' {
+			off := r.in.afterSpace(r.dec.InputOffset())
 			if k == 0 {
 				_, err := r.dec.ReadToken()
 				return fail(r.syntaxErr(err))
 			}
-			return fail(diag.List{r.errAt(r.in.afterSpace(r.dec.InputOffset()), "", "expected a list of events ([...]), found a JSON %s", kindName(k))})
+			// Only valid JSON is said to be a value of another kind.
+			if _, err := r.dec.ReadValue(); err != nil {
+				return fail(r.syntaxErr(err))
+			}
+			return fail(diag.List{r.errAt(off, "", "expected a list of events ([...]), found a JSON %s", kindName(k))})
 		}
 		r.dec.ReadToken()
 	}
