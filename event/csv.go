@@ -193,9 +193,9 @@ func csvValue(s string, v *Vocabulary, typ, attr string) (any, error) {
 		}
 		return i, nil
 	case csvFloatRE().MatchString(s):
-		f, err := strconv.ParseFloat(s, 64)
+		f, err := yamlx.Float(s)
 		if err != nil {
-			return nil, fmt.Errorf("the number %s does not fit a 64-bit float; declare the attribute a string in the vocabulary to keep it as text", s)
+			return nil, fmt.Errorf("%v; declare the attribute a string in the vocabulary to keep it as text", err)
 		}
 		return f, nil
 	}

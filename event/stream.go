@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -906,8 +905,10 @@ func (r *Reader) nested(d *jsontext.Decoder, depth int) (any, error) {
 	}
 }
 
-// number reads a JSON number as int64 when it is whole, else float64. A
-// whole number too big for 64 bits is refused, never rounded.
+// number reads a JSON number by the rule every format follows: written
+// without a fraction or exponent it is an int64, refused when it does
+// not fit 64 bits; written with one it is a float64, as yamlx.Float
+// reads it (never a rounded whole number, never a non-zero read as 0).
 func number(s string) (any, error) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i, nil
@@ -915,9 +916,9 @@ func number(s string) (any, error) {
 	if !strings.ContainsAny(s, ".eE") {
 		return nil, fmt.Errorf("the number %s does not fit a 64-bit integer; quote it to keep it as text", s)
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("the number %s does not fit a 64-bit float; quote it to keep it as text", s)
+	f, err := yamlx.Float(s)
+	if err != nil {
+		return nil, fmt.Errorf("%v; quote it to keep it as text", err)
 	}
 	return f, nil
 }

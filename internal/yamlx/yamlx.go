@@ -160,6 +160,10 @@ type Doc struct {
 var (
 	lineRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 	wholeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`) })
+	// floatRE is YAML's decimal float (underscores removed).
+	floatRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+	})
 )
 
 // CheckText rejects input that is not UTF-8 text, reporting the first bad
@@ -540,19 +544,38 @@ func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
 			if err := n.Decode(&i); err == nil {
 				return i, true
 			}
-			d.Errorf(n, path, "the whole number %s does not fit in 64 bits", n.Value)
+			d.Errorf(n, path, "the whole number %s does not fit in 64 bits; quote it to keep it as text", n.Value)
 			return nil, false
 		case "!!float":
-			if wholeRE().MatchString(n.Value) {
+			if n.Style&yaml.TaggedStyle == 0 && wholeRE().MatchString(n.Value) {
 				// YAML reads a whole number too big for 64 bits as a
 				// float; refuse rather than round it silently.
 				d.Errorf(n, path, "the whole number %s does not fit in 64 bits; quote it to keep it as text", n.Value)
 				return nil, false
 			}
-			var f float64
-			if err := n.Decode(&f); err == nil {
-				return f, true
+			text := strings.ReplaceAll(n.Value, "_", "")
+			if !floatRE().MatchString(text) {
+				// .inf, .nan, or a !!float tag on other text.
+				d.Errorf(n, path, "cannot read %s as a number a history can hold (a decimal such as 12.5 or 1e2; no infinity or NaN); quote it to keep it as text", strconv.Quote(n.Value))
+				return nil, false
 			}
+			f, err := Float(text)
+			if err != nil {
+				d.Errorf(n, path, "%v; quote it to keep it as text", err)
+				return nil, false
+			}
+			return f, true
+		case "!!str":
+			if n.Style == 0 && n.Value != "" && strings.IndexByte("+-.0123456789", n.Value[0]) >= 0 &&
+				floatRE().MatchString(strings.ReplaceAll(n.Value, "_", "")) {
+				// A plain number YAML could not read as a float (1e400):
+				// refused as JSON refuses it, not kept as text.
+				if _, err := Float(strings.ReplaceAll(n.Value, "_", "")); err != nil {
+					d.Errorf(n, path, "%v; quote it to keep it as text", err)
+					return nil, false
+				}
+			}
+			return n.Value, true
 		default:
 			return n.Value, true
 		}
