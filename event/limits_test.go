@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -75,4 +76,37 @@ func TestLoadRefusesDevices(t *testing.T) {
 	_, err := event.Load("/dev/zero", event.Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a regular file")
+}
+
+// The size limit has one wording on every path: the size when it is known
+// (a file on disk), the limit, and the Go field (the flag on the command
+// line). The streaming reader of standard input said "(raise
+// Limits.MaxHistoryBytes to read it)" and gave no advice to split.
+func TestSizeLimitOneWording(t *testing.T) {
+	src := strings.Repeat(`{"id":"a","type":"visit","at":"2018-01-01"}`+"\n", 20)
+	lim := event.Options{Limits: event.Limits{MaxHistoryBytes: 500}}
+	rd := event.NewReader("-", strings.NewReader(src), lim)
+	var err error
+	for err == nil {
+		_, err = rd.Next()
+	}
+	assert.Equal(t, "-:1:1: file is over the limit of 500 bytes: split it into smaller files, or raise Limits.MaxHistoryBytes", err.Error())
+	for _, name := range []string{"h.jsonl", "h.json", "h.csv"} {
+		path := t.TempDir() + "/" + name
+		data := src
+		switch name {
+		case "h.json":
+			data = "[" + strings.ReplaceAll(strings.TrimSpace(src), "\n", ",") + "]"
+		case "h.csv":
+			data = "id,type,at\n" + strings.Repeat("a,visit,2018-01-01\n", 40)
+		}
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+		_, err := event.Load(path, lim)
+		require.Error(t, err)
+		assert.Equal(t, fmt.Sprintf("%s:1:1: file is %d bytes, over the limit of 500 bytes: split it into smaller files, or raise Limits.MaxHistoryBytes", path, len(data)), err.Error())
+	}
+	path := t.TempDir() + "/h.yaml"
+	require.NoError(t, os.WriteFile(path, []byte(strings.Repeat("- {id: a}\n", 60)), 0o644))
+	_, err = event.Load(path, event.Options{Limits: event.Limits{MaxBytes: 500}})
+	assert.Equal(t, path+":1:1: file is 600 bytes, over the limit of 500 bytes: split it into smaller files, or raise Limits.MaxBytes", err.Error())
 }

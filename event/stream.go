@@ -50,6 +50,7 @@ type Reader struct {
 	name   string
 	format Format
 	in     *source
+	lim    yamlx.Limits // the history's, for the size limit's message
 	br     *bufio.Reader
 	line   int // JSON Lines: the line last read
 	loc    *time.Location
@@ -122,7 +123,7 @@ func NewFormatReader(name string, f Format, r io.Reader, opts Options) (*Reader,
 func newReader(name string, f Format, r io.Reader, opts Options) *Reader {
 	lim := opts.Limits.yamlx().ForHistory()
 	return &Reader{
-		name: name, format: f, loc: opts.loc(), voc: opts.vocabulary(), depth: lim.Depth(), names: map[string]string{}, lastClock: -1,
+		name: name, format: f, lim: lim, loc: opts.loc(), voc: opts.vocabulary(), depth: lim.Depth(), names: map[string]string{}, lastClock: -1,
 		reads: opts.ReadsAttributes,
 		in:    &source{r: r, max: int64(lim.Bytes()), winLine: 1},
 	}
@@ -277,8 +278,9 @@ func (r *Reader) readErr(err error) error {
 	r.done = true
 	switch {
 	case errors.Is(err, errHistoryTooBig):
-		return diag.List{{Pos: diag.Position{File: r.name, Line: 1, Column: 1}, Msg: fmt.Sprintf(
-			"file is over the limit of %d bytes (%s to read it)", r.in.max, yamlx.RaiseLimit("Limits.MaxHistoryBytes"))}}
+		// Worded as every size limit is; the size is not known, only
+		// that it is over.
+		return diag.List{yamlx.CheckSize(r.name, int(r.in.max)+1, r.lim)}
 	case errors.Is(err, errEventTooLong):
 		return diag.List{r.tooLong()}
 	}

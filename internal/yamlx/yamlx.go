@@ -106,8 +106,9 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 		Msg: fmt.Sprintf("%s the limit of %d bytes: split it into smaller files, or %s", size, lim.MaxBytes, RaiseLimit("Limits."+field))}
 }
 
-// ReadFile reads a regular file, stopping one byte past the size limit
-// (Parse then reports the file too big), so that a path to a device or a
+// ReadFile reads a regular file, refusing one over the size limit by its
+// size and stopping one byte past the limit if it grows meanwhile (Parse
+// then reports the file too big), so that a path to a device or a
 // pipe can neither block nor flood a loader.
 func ReadFile(path string, lim Limits) ([]byte, error) {
 	info, err := os.Stat(path)
@@ -116,6 +117,9 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 	}
 	if err := CheckRegular(path, info); err != nil {
 		return nil, err
+	}
+	if big := CheckSize(path, int(min(info.Size(), math.MaxInt)), lim); big != nil {
+		return nil, diag.List{big} // with its size, unread
 	}
 	f, err := os.Open(path)
 	if err != nil {
