@@ -28,10 +28,11 @@ var (
 // event per row. The id, type and at columns are required, in any order;
 // every other column is an attribute. A cell is trimmed of surrounding
 // spaces; an empty cell means the event lacks that attribute. Cells holding
-// a whole number, a decimal number, true or false become an int64, a
-// float64 or a bool, as the same text would in a YAML history, unless
-// opts.Vocabulary declares the attribute a string or a date; everything
-// else, dates included, stays a string. Lines starting with # are comments.
+// exactly true, false, an integer (-?digits, no leading zero) or a decimal
+// (the same with a fraction) become a bool, an int64 or a float64 (by the
+// number rule of yamlx.Float), unless opts.Vocabulary declares the
+// attribute a string or a date; everything else, dates and YAML's other
+// number forms (1e2, 0x10, 012, +1) included, stays a string. Lines starting with # are comments.
 // A header row alone is a history with no events. Problems are reported at
 // file:line:col of the cell.
 func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
@@ -170,9 +171,9 @@ func ParseCSV(name string, data []byte, opts Options) ([]Event, error) {
 	return events, nil
 }
 
-// csvValue reads a cell as a YAML plain scalar of the same text would be,
-// except that an attribute the vocabulary declares a string or a date stays
-// a string ("2018" as a meeting id).
+// csvValue types a cell by its exact text (see ParseCSV); an attribute
+// the vocabulary declares a string or a date stays a string ("2018" as a
+// meeting id).
 // A whole number too big for 64 bits is refused, as in YAML and JSON,
 // rather than kept as text or rounded.
 func csvValue(s string, v *Vocabulary, typ, attr string) (any, error) {

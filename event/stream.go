@@ -34,10 +34,13 @@ const maxSkip = 16 * MaxLine
 // event starts is then unknown) or a limit.
 //
 // The rules, the same wherever a history is read: a key appears at most
-// once in an object; a whole number must fit 64 bits (quote it to keep it
-// as text); attribute values nest at most Limits.MaxDepth levels; strings
-// are valid UTF-8 and escapes valid UTF-16 (no lone surrogates); an event
-// is at most MaxLine bytes; a history at most Limits.MaxHistoryBytes. An
+// once in an object; numbers follow yamlx.Float's rule (a whole number
+// written plainly fits 64 bits; quote it to keep it as text); attribute
+// values nest at most Limits.MaxDepth levels; strings are valid UTF-8 and
+// escapes valid UTF-16 (no lone surrogates); an event ({ to }), a JSON
+// Lines line without its line end, and blank space between values of a
+// JSON document are at most MaxLine bytes; a history at most
+// Limits.MaxHistoryBytes. An
 // empty JSON Lines file is a history with no events (JSON Lines has no
 // other way to write one); an empty JSON document is an error, as [] is
 // the empty list.
@@ -222,7 +225,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			r.line++
 			// Skip the rest of the line so that reading can go on, but
 			// not forever: input with no line end in sight (a device, a
-			// binary file) ends the history.
+			// binary file) is an error that ends the reading.
 			skipped := len(r.buf)
 			for errors.Is(err, bufio.ErrBufferFull) && skipped <= maxSkip {
 				chunk, err = r.br.ReadSlice('\n')
