@@ -12,12 +12,13 @@ import (
 )
 
 // Load shares the string attribute values of the events it holds
-// (sharedStrings). The events must be those a Reader gives, copied with
-// Clone, value for value; repeated short strings share their bytes, and
-// lists and objects, which a caller may change, are never shared.
+// (sharedStrings) and gathers them in chunks (eventChunks). The events
+// must be those a Reader gives, copied with Clone, value for value and in
+// order; repeated short strings share their bytes, and lists and
+// objects, which a caller may change, are never shared.
 func TestLoadSharesStringsAndChangesNoValue(t *testing.T) {
 	var b strings.Builder
-	for i := range 3000 {
+	for i := range 2*eventChunk + 100 { // three chunks (eventChunks)
 		fmt.Fprintf(&b, `{"id":"e%d","type":"visit","at":"2018-04-%02dT09:00:00+01:00","child":"c%d","worker":"w%d","n":%d,"list":["a"],"obj":{"k":"v"},"note":%q}`+"\n",
 			i, 1+i%28, i%7, i%3, i, strings.Repeat("x", maxSharedLen+i%2)) // notes of 64 and 65 bytes
 	}
