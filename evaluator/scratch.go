@@ -10,7 +10,9 @@ import "sync"
 // afresh each time, it made the collector, which marks the whole history
 // each cycle, run about twice as often, and each block was new memory
 // for the kernel to map. Evaluate takes it from scratchPool and puts it
-// back cleared, so that a pooled block keeps nothing alive.
+// back cleared, so that a pooled block keeps nothing alive. Like any
+// sync.Pool, it holds them only until two collections pass without an
+// evaluation taking them.
 type scratch struct {
 	findings [][]Finding
 	insts    [][]instance
