@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -74,6 +75,87 @@ func BenchmarkEvaluate(b *testing.B) {
 			reportPerEvent(b, len(c.events))
 		})
 	}
+}
+
+// BenchmarkEvaluateLoaded is BenchmarkEvaluate on a history loaded the
+// way users load one: synth writes it as JSON Lines with RFC 3339 times
+// (2018-04-25T09:00:07+01:00), as case management exports do, and
+// set.LoadHistory reads it back, outside the timer. The events then lie
+// in memory in the order they were read, ids and attribute maps
+// included, where synth's slice (BenchmarkEvaluate) made them before
+// sorting them by time and so left them scattered. Both are reported:
+// this one is what a caller of LoadHistory and Evaluate sees. It also
+// reports the heap the loaded history holds, in bytes an event.
+func BenchmarkEvaluateLoaded(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			c := newLoadedCouncil(b, n, 0.9, 10)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cputime.Process()
+			for b.Loop() {
+				if _, err := Evaluate(c.set, c.events, Options{AsOf: c.asOf}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPUPerEvent(b, cpu, len(c.events))
+			reportPerEvent(b, len(c.events))
+			b.ReportMetric(c.heapPerEvent, "history-B/event")
+		})
+	}
+}
+
+// loadedCouncil is a benchCouncil whose history was written to a file and
+// loaded from it, and the heap the loaded history holds.
+type loadedCouncil struct {
+	benchCouncil
+	heapPerEvent float64
+}
+
+// newLoadedCouncil is newBenchCouncil, but the history is written as JSON
+// Lines with RFC 3339 times and loaded with set.LoadHistory.
+func newLoadedCouncil(tb testing.TB, n int, noise float64, years int) loadedCouncil {
+	tb.Helper()
+	issued := civil.New(2018, time.January, 25)
+	dir := tb.TempDir()
+	dirPath := filepath.Join(dir, "direction.yaml")
+	if err := writeFile(dirPath, synth.Direction("bench", issued)); err != nil {
+		tb.Fatal(err)
+	}
+	set := loadSet(tb, dirPath)
+	relevant := float64(n) * (1 - noise)
+	perMonth := max(1, int((relevant/float64(years)-60)/24))
+	histPath := filepath.Join(dir, "history.jsonl")
+	f, err := os.Create(histPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, _, err = synth.WriteHistory(f, synth.Options{Seed: 1, Council: "bench", Issued: issued, Years: years, Noise: noise, RequestsPerMonth: perMonth, Times: true})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	before := liveHeap()
+	evs, err := set.LoadHistory(histPath, event.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	held := liveHeap() - before
+	runtime.KeepAlive(evs)
+	return loadedCouncil{
+		benchCouncil: benchCouncil{set: set, events: evs, asOf: EndOfDay(issued.Year+years, time.December, 31, event.London())},
+		heapPerEvent: float64(held) / float64(len(evs)),
+	}
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 // BenchmarkEvaluateNoise is the cost of the share of noise: the same

@@ -167,6 +167,10 @@ type engine struct {
 	text   []byte
 	refs   []EventRef
 	insts  []instance
+	// instBlocks are the blocks insts came from, spareInsts blocks to
+	// take next (see scratch); traced: a Trace may keep instances.
+	instBlocks, spareInsts [][]instance
+	traced                 bool
 }
 
 // use records what an event did; rec is made only when the event is

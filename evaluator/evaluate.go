@@ -115,7 +115,8 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	// never move (a finding is a few hundred bytes, and growing one slice
 	// of them copied each several times), and each obligation's bucket
 	// lists where its findings are, by instance number.
-	var store findingStore
+	sc := getScratch()
+	store := findingStore{spare: sc.findings}
 	var buckets [][][]int32
 	// unsorted marks the buckets with a finding not at its number's place.
 	unsorted := map[[2]int]bool{}
@@ -140,9 +141,10 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 		buckets[ds.idx][st.idx] = b
 	})
 	buckets = make([][][]int32, len(e.states))
-	e.blocks = true
+	e.blocks, e.spareInsts, e.traced = true, sc.insts, opts.Trace != nil
 	for i, ds := range e.states {
 		buckets[i] = make([][]int32, len(ds.obls))
+		ds.seen.spare = &sc.ids
 	}
 	n := len(sorted)
 	cut := opts.cutoff()
@@ -190,6 +192,7 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 			}
 		}
 	}
+	sc.release(&store, e)
 	return res, nil
 }
 
@@ -198,13 +201,15 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 type findingStore struct {
 	blocks [][]Finding
 	n      int32
+	// spare blocks from an earlier evaluation (see scratch).
+	spare [][]Finding
 }
 
 const findingBlock = 256
 
 func (s *findingStore) add(f Finding) int32 {
 	if s.n%findingBlock == 0 {
-		s.blocks = append(s.blocks, make([]Finding, 0, findingBlock))
+		s.blocks = append(s.blocks, takeBlock(&s.spare, findingBlock))
 	}
 	last := &s.blocks[len(s.blocks)-1]
 	*last = append(*last, f)

@@ -97,7 +97,8 @@ func (e *engine) newInstance() *instance {
 		return new(instance)
 	}
 	if len(e.insts) == cap(e.insts) {
-		e.insts = make([]instance, 0, refBlock)
+		e.insts = takeBlock(&e.spareInsts, refBlock)
+		e.instBlocks = append(e.instBlocks, e.insts)
 	}
 	e.insts = e.insts[:len(e.insts)+1]
 	return &e.insts[len(e.insts)-1]

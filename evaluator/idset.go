@@ -65,6 +65,16 @@ func (s *idSet) add(id string) {
 	s.n++
 }
 
+// reset empties the set, keeping its table's size and its first chunk.
+func (s *idSet) reset() {
+	clear(s.hashes)
+	clear(s.refs)
+	s.n = 0
+	if len(s.chunks) > 0 {
+		s.chunks = append(s.chunks[:0], s.chunks[0][:0])
+	}
+}
+
 func (s *idSet) store(id string) idRef {
 	last := len(s.chunks) - 1
 	if last < 0 || len(s.chunks[last])+len(id) > cap(s.chunks[last]) {
@@ -107,6 +117,10 @@ func (s *idSet) grow() {
 // made days or weeks before, so in practice none is kept that way.
 type seenIDs struct {
 	cur, old *idSet
+	// spare, when set, holds emptied sets to take before making one
+	// (Evaluate's scratch): the tables of a long history's ids are
+	// megabytes, grown by doubling.
+	spare *[]*idSet
 }
 
 // seenCap keeps each generation's table (a power of two, at most half
@@ -116,12 +130,40 @@ var seenCap = 1<<16 - 1
 
 func (s *seenIDs) add(id string) {
 	if s.cur == nil {
-		s.cur = newIDSet()
+		s.cur = s.fresh()
 	}
 	if s.cur.n >= seenCap {
-		s.old, s.cur = s.cur, newIDSet()
+		// The generation forgotten is emptied and reused.
+		if s.old != nil {
+			s.old.reset()
+			s.old, s.cur = s.cur, s.old
+		} else {
+			s.old, s.cur = s.cur, s.fresh()
+		}
 	}
 	s.cur.add(id)
+}
+
+// fresh returns an empty set, a spare one if there is one.
+func (s *seenIDs) fresh() *idSet {
+	if s.spare != nil && len(*s.spare) > 0 {
+		k := len(*s.spare) - 1
+		set := (*s.spare)[k]
+		*s.spare = (*s.spare)[:k]
+		return set
+	}
+	return newIDSet()
+}
+
+// release empties both generations onto spare.
+func (s *seenIDs) release(spare *[]*idSet) {
+	for _, set := range []*idSet{s.cur, s.old} {
+		if set != nil {
+			set.reset()
+			*spare = append(*spare, set)
+		}
+	}
+	s.cur, s.old = nil, nil
 }
 
 func (s *seenIDs) has(id string) bool {

@@ -154,7 +154,8 @@ func Read(name string, f Format, r io.Reader, opts Options) ([]Event, error) {
 
 // collect reads every event of rd into memory, gathering every problem.
 func collect(rd *Reader) ([]Event, error) {
-	var events []Event
+	var chunks eventChunks
+	var shared sharedStrings
 	var errs diag.List
 	for {
 		ev, err := rd.Next()
@@ -170,16 +171,56 @@ func collect(rd *Reader) ([]Event, error) {
 			continue
 		}
 		if len(errs) == 0 {
-			events = append(events, ev.Clone())
+			chunks.add(shared.clone(ev))
 		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	events := chunks.join()
 	if err := Validate(events); err != nil {
 		return nil, err
 	}
 	return events, nil
+}
+
+// eventChunks gathers events in chunks of a fixed size, joined once at
+// the end into a slice of exactly their number. Appending to one slice,
+// which grows by a quarter at a time when large, copied each event about
+// four times over and left up to a quarter of the slice unused: a
+// quarter of Load's time, and up to 32 bytes an event held.
+type eventChunks struct {
+	full []([]Event)
+	last []Event
+	n    int
+}
+
+const eventChunk = 4096
+
+func (c *eventChunks) add(ev Event) {
+	if len(c.last) == cap(c.last) {
+		if c.last != nil {
+			c.full = append(c.full, c.last)
+		}
+		c.last = make([]Event, 0, eventChunk)
+	}
+	c.last = append(c.last, ev)
+	c.n++
+}
+
+// join returns the events in order; nil when there are none.
+func (c *eventChunks) join() []Event {
+	if c.n == 0 {
+		return nil
+	}
+	if len(c.full) == 0 {
+		return c.last[:len(c.last):len(c.last)]
+	}
+	events := make([]Event, 0, c.n)
+	for _, chunk := range c.full {
+		events = append(events, chunk...)
+	}
+	return append(events, c.last...)
 }
 
 // Clone returns a copy of ev that shares nothing a Reader reuses.
@@ -190,6 +231,51 @@ func (ev *Event) Clone() Event {
 		c.Attrs[k] = v
 	}
 	return c
+}
+
+// sharedStrings lets the events of a history held in memory share their
+// string attribute values: the same child, worker or outcome recurs on
+// thousands of events, and each copy was two objects (the string and
+// the box that holds it in the map), about 24 bytes, for the collector to
+// mark on every cycle while the history is held. Only short strings are
+// shared, up to maxShared of them, so that a history of unique notes
+// does not make a table as large as itself; other values are kept as
+// read. Strings cannot change, so sharing them is invisible to callers.
+type sharedStrings struct {
+	values map[string]any
+}
+
+const (
+	maxShared    = 1 << 16
+	maxSharedLen = 64
+)
+
+// clone is ev.Clone with string attribute values shared.
+func (s *sharedStrings) clone(ev *Event) Event {
+	c := *ev
+	c.Attrs = make(map[string]any, len(ev.Attrs))
+	for k, v := range ev.Attrs {
+		if str, ok := v.(string); ok && len(str) <= maxSharedLen {
+			v = s.share(str, v)
+		}
+		c.Attrs[k] = v
+	}
+	return c
+}
+
+// share returns the value held for str, or keeps v (which holds str) as
+// it while there is room.
+func (s *sharedStrings) share(str string, v any) any {
+	if w, ok := s.values[str]; ok {
+		return w
+	}
+	if s.values == nil {
+		s.values = map[string]any{}
+	}
+	if len(s.values) < maxShared {
+		s.values[str] = v
+	}
+	return v
 }
 
 // Parse reads a history from data; name gives the format (by extension) and
