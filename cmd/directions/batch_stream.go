@@ -31,7 +31,14 @@ func streamCouncil(ctx context.Context, c workspace.Council, asOf string, lopts 
 	if err != nil {
 		return r, false
 	}
-	res, err := evaluator.EvaluateStream(ctx, s.Set, s.next, evaluator.Options{AsOf: at})
+	var res *evaluator.Result
+	err = s.inOrder(func(next func() (*event.Event, error)) (err error) {
+		res, err = evaluator.EvaluateStream(ctx, s.Set, next, evaluator.Options{AsOf: at})
+		return err
+	})
+	if changedHistory(err) {
+		return councilResult{Council: c, Row: CouncilRow{Council: c.Name, Folder: c.Dir}, Err: err}, true
+	}
 	if err != nil || !s.finish() {
 		return r, false
 	}
@@ -218,9 +225,13 @@ type councilSource struct {
 	ids      *event.IDPrints
 	digests  map[string]string
 	progress *progress
+	ord      *orderedSource // the events in loading's order (batch_order.go)
 }
 
 func (s *councilSource) next() (*event.Event, error) {
+	if s.ord != nil {
+		return s.ord.next()
+	}
 	for {
 		if s.r == nil {
 			if len(s.files) == 0 {
@@ -258,6 +269,9 @@ func (s *councilSource) next() (*event.Event, error) {
 }
 
 func (s *councilSource) close() {
+	if s.ord != nil {
+		s.ord.close()
+	}
 	if s.h != nil {
 		s.h.Close() // stops its hasher
 		closeFile(s.f)

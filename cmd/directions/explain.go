@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/explain"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
@@ -93,8 +94,14 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	var ex *explain.Explanation
 	if stream != nil {
-		ex, err = explain.ExplainStream(ctx, set, stream.next, targets, explain.Options{AsOf: at})
+		err = stream.inOrder(func(next func() (*event.Event, error)) (err error) {
+			ex, err = explain.ExplainStream(ctx, set, next, targets, explain.Options{AsOf: at})
+			return err
+		})
 		switch {
+		case changedHistory(err):
+			env.errorf("directions explain: %v", err)
+			return exitInvalid
 		case err == nil && stream.finish():
 			ex.Inputs = ws.Inputs() // with the digests of the files as read
 		case ctx.Err() != nil:

@@ -90,7 +90,16 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 		if c.stream == nil {
 			continue
 		}
-		ds, err := evaluator.ScheduleStream(ctx, c.Set, c.stream.next, sopts)
+		var ds []evaluator.Deadline
+		err := c.stream.inOrder(func(next func() (*event.Event, error)) (err error) {
+			ds, err = evaluator.ScheduleStream(ctx, c.Set, next, sopts)
+			return err
+		})
+		if changedHistory(err) {
+			closeCouncils(councils)
+			env.errorf("directions schedule: %v", err)
+			return exitInvalid
+		}
 		streamed := err == nil && c.stream.finish()
 		c.stream.close()
 		c.stream = nil

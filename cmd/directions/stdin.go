@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -69,6 +70,31 @@ func rewindStdin() {
 	if s, ok := workspace.StdinReader.(*stdinSpool); ok {
 		s.pos = 0
 	}
+}
+
+// stdinReaderAt reads the bytes of standard input spooled so far at any
+// offset (nil when it is not spooled), for reading its events in another
+// order (batch_order.go) once it has been read to its end.
+func stdinReaderAt() io.ReaderAt {
+	s, ok := workspace.StdinReader.(*stdinSpool)
+	if !ok {
+		return nil
+	}
+	return io.NewSectionReader(spoolAt{s}, 0, math.MaxInt64)
+}
+
+// spoolAt reads the spool file, which exists once a byte is read.
+type spoolAt struct{ s *stdinSpool }
+
+func (a spoolAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= a.s.n {
+		return 0, io.EOF
+	}
+	n, err := a.s.f.ReadAt(p[:min(int64(len(p)), a.s.n-off)], off)
+	if err == nil && n < len(p) {
+		err = io.EOF
+	}
+	return n, err
 }
 
 func (s *stdinSpool) Read(p []byte) (int, error) {

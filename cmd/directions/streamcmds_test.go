@@ -214,9 +214,10 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Standard input is streamed by check, schedule and explain; where the
-// stream cannot go on (events out of order, a repeated id) what was read
-// is read again from the spool and loaded, with the same output as
+// Standard input is streamed by check, schedule and explain; events out
+// of order are read again from the spool in time order; where the stream
+// cannot go on (a repeated id) what was read is read again from the spool
+// and loaded, with the same output as
 // loading it at once, and the digest of "-" is the digest of the bytes
 // read either way. The spool leaves nothing in the temporary folder.
 func TestStdinStreamsAndFallsBack(t *testing.T) {
@@ -248,7 +249,7 @@ func TestStdinStreamsAndFallsBack(t *testing.T) {
 		code     string
 	}{
 		{"in order", ordered, 1, ""},
-		{"out of order", outOfOrder, 0, ""},
+		{"out of order", outOfOrder, 1, ""}, // read again in order (batch_order.go)
 		{"repeated id", repeated, 0, "2"},
 	} {
 		for _, args := range cmds {

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/workspace"
+)
+
+// Histories whose events are out of time order are not loaded: the
+// evaluator takes events in time order, so the stream is read once more
+// to index them (time, file, line offset and number: 24 bytes an event,
+// workspace.OrderIndex), the index is sorted into the order loading gives
+// (evaluator.Evaluate sorts loaded events stably by time), and the events
+// are read a third time in that order, line by line at their offsets,
+// through the same JSON Lines reader. That covers JSON Lines files and
+// standard input (spooled, stdin.go); a JSON document, a date known only
+// to a range, or anything loading must word is loaded as before.
+//
+// The files must not change between the pass that indexes them and the
+// pass that reads them in order: each file is kept open from the first to
+// the last (a file replaced under its name meanwhile is not read), and
+// once the ordered pass is done each is hashed again from its start and
+// its SHA-256, size and modification time compared with the indexing
+// pass's; the digest reported is the indexing pass's, of the same bytes.
+// A file that changed is refused (workspace.ChangedError). The ordered
+// pass cannot hash the bytes it reads, as it reads them out of order; a
+// sequential hash after it costs one more read of the file, from the page
+// cache, and catches a change made at any time before it.
+
+// inOrder evaluates the stream with eval; when eval finds the events out
+// of time order, it reads them again in loading's order (reorder) and
+// evaluates them once more. The error is eval's, or the original one when
+// the events cannot be put in order without loading them.
+func (s *councilStream) inOrder(eval func(next func() (*event.Event, error)) error) error {
+	err := eval(s.next)
+	var order *evaluator.OrderError
+	if errors.As(err, &order) && s.reorder() {
+		err = eval(s.next)
+	}
+	return err
+}
+
+// changedHistory reports whether err is a history that changed between
+// readings, which is worded, not loaded.
+func changedHistory(err error) bool {
+	var ch *workspace.ChangedError
+	return errors.As(err, &ch)
+}
+
+// reorder replaces the stream's source with one that reads the council's
+// histories in loading's order; false when they must be loaded instead.
+func (s *councilStream) reorder() bool {
+	old := s.src
+	old.close()
+	if len(old.all) >= workspace.MaxOrderFiles {
+		return false
+	}
+	o := &orderedSource{names: old.all}
+	src := &councilSource{all: old.all, opts: old.opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: old.progress, ord: o}
+	for i, name := range old.all {
+		if f, _ := historyFormat(name); f != event.JSONL || !o.index(src, i, name) {
+			o.close()
+			return false
+		}
+	}
+	o.idx.Sort()
+	// The ordered stream holds every file's events: its limit is theirs
+	// together (each was held to the limit as it was indexed).
+	opts := old.opts
+	var total int64
+	for _, n := range o.sizes {
+		total += n
+	}
+	opts.Limits.MaxHistoryBytes = int(min(total+1, math.MaxInt))
+	o.rd = event.NewReader("", workspace.NewOrderedLines(&o.idx, o.readers, o.sizes, event.MaxLine), opts)
+	s.src = src
+	return true
+}
+
+// orderedSource reads a council's events in loading's order.
+type orderedSource struct {
+	names   []string
+	idx     workspace.OrderIndex
+	files   []*os.File // nil for standard input
+	readers []io.ReaderAt
+	sizes   []int64
+	mtimes  []time.Time
+	digests []string
+	rd      *event.Reader
+	n       int // events read in order
+}
+
+// index reads history i once, adding its events to the index and their
+// ids to src's fingerprints, and keeps it open for the ordered pass.
+func (o *orderedSource) index(src *councilSource, i int, name string) bool {
+	in, file, err := openHistory(name, src.opts.Limits)
+	if err != nil {
+		return false
+	}
+	o.files = append(o.files, file)
+	var at io.ReaderAt = file
+	var mtime time.Time
+	if file == nil {
+		if at = stdinReaderAt(); at == nil {
+			return false
+		}
+	} else if info, err := file.Stat(); err == nil {
+		mtime = info.ModTime()
+		src.progress.file(name, info.Size())
+	}
+	lines := workspace.NewLineStarts(in)
+	h := workspace.NewHashingReader(lines)
+	defer h.Close()
+	rd := event.NewReader(name, h, src.opts)
+	for {
+		ev, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || ev.Uncertain() {
+			return false // loading words it, or weighs every day
+		}
+		off, ok := lines.Start(rd.Line())
+		if !ok || !o.idx.Add(ev.At, i, off, rd.Line()) {
+			return false
+		}
+		src.ids.Add(ev.ID)
+		src.progress.event(rd.Offset())
+	}
+	d := h.Sum()
+	src.digests[name] = d
+	o.readers = append(o.readers, at)
+	o.sizes = append(o.sizes, lines.Size())
+	o.mtimes = append(o.mtimes, mtime)
+	o.digests = append(o.digests, d)
+	return true
+}
+
+// next is the next event in loading's order, with the position it was
+// read at; after the last, the files are checked unchanged.
+func (o *orderedSource) next() (*event.Event, error) {
+	ev, err := o.rd.Next()
+	if errors.Is(err, io.EOF) {
+		if err := o.unchanged(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	if err != nil {
+		if err := o.unchanged(); err != nil {
+			return nil, err
+		}
+		return nil, errNotStreamable
+	}
+	e := o.idx.Entries[o.n]
+	o.n++
+	ev.Pos = diag.Position{File: o.names[e.File()], Line: int(e.Line), Column: 1}
+	return ev, nil
+}
+
+// unchanged hashes each file again from its start and compares it with
+// what was indexed.
+func (o *orderedSource) unchanged() error {
+	for i, name := range o.names {
+		d, n, err := workspace.Digest(io.NewSectionReader(o.readers[i], 0, math.MaxInt64))
+		if err != nil {
+			return err
+		}
+		changed := d != o.digests[i] || n != o.sizes[i]
+		if f := o.files[i]; f != nil {
+			if info, err := f.Stat(); err != nil || !info.ModTime().Equal(o.mtimes[i]) {
+				changed = true
+			}
+		}
+		if changed {
+			return &workspace.ChangedError{Path: name, Was: o.digests[i], Now: d, Then: o.sizes[i], Size: n}
+		}
+	}
+	return nil
+}
+
+func (o *orderedSource) close() {
+	for _, f := range o.files {
+		closeFile(f)
+	}
+	o.files = nil
+}
