@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/dfe-tools/directions/diag"
@@ -45,6 +46,13 @@ func (s *councilStream) inOrder(eval func(next func() (*event.Event, error)) err
 	var order *evaluator.OrderError
 	if errors.As(err, &order) && s.reorder() {
 		err = eval(s.next)
+		if err != nil && !changedHistory(err) {
+			// A changed file may show as anything: events out of order
+			// again, a bad event. The change is what to report.
+			if cerr := s.src.ord.unchanged(); cerr != nil {
+				err = cerr
+			}
+		}
 	}
 	return err
 }
@@ -85,11 +93,22 @@ func (s *councilStream) reorder() bool {
 		total += n
 	}
 	opts.Limits.MaxHistoryBytes = int(min(total+1, math.MaxInt))
+	if afterIndex != nil {
+		afterIndex()
+	}
 	o.lines = workspace.NewOrderedLines(&o.idx, o.readers, o.sizes, event.MaxLine)
 	o.rd = event.NewReader("", o.lines, opts)
 	s.src = src
+	reordered.Add(1)
 	return true
 }
+
+// reordered counts the councils read in loading's order, and afterIndex
+// is called between indexing and the ordered pass: for tests.
+var (
+	reordered  atomic.Int64
+	afterIndex func()
+)
 
 // orderedSource reads a council's events in loading's order.
 type orderedSource struct {
