@@ -69,6 +69,10 @@ func changedHistory(err error) bool {
 func (s *councilStream) reorder() bool {
 	old := s.src
 	old.close()
+	// The first pass's fingerprints (8 bytes an event) are garbage now:
+	// held on to, at 10^7 events they and the new ones had the collector
+	// run without end against the 100 MB soft limit.
+	old.ids, old.digests = nil, nil
 	orderGC()
 	if len(old.all) >= workspace.MaxOrderFiles {
 		return false
