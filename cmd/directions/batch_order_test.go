@@ -137,7 +137,9 @@ func TestOutOfOrderFileChangedIsRefused(t *testing.T) {
 		name   string
 		change func([]byte) []byte
 	}{
-		{"appended", func(b []byte) []byte { return append(b, synth.AppendJSONL(nil, &event.Event{ID: "new", Type: "report", At: evs[0].At})...) }},
+		{"appended", func(b []byte) []byte {
+			return append(b, synth.AppendJSONL(nil, &event.Event{ID: "new", Type: "report", At: evs[0].At})...)
+		}},
 		{"same size", func(b []byte) []byte {
 			b = bytes.Clone(b)
 			i := bytes.Index(b, []byte(`"at":"20`))
