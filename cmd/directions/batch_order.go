@@ -79,6 +79,7 @@ func (s *councilStream) reorder() bool {
 	}
 	o := &orderedSource{names: old.all}
 	src := &councilSource{all: old.all, opts: old.opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: old.progress, ord: o}
+	src.progress.restart("put in time order")
 	for i, name := range old.all {
 		if f, _ := historyFormat(name); f != event.JSONL || !o.index(src, i, name) {
 			o.close()

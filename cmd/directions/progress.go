@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,9 @@ type progress struct {
 	name  string
 	size  int64
 	shown bool
+	// doing is what is being done to the events counted: "read" (empty)
+	// unless a further pass over the same events restarted the count.
+	doing string
 }
 
 // progressEvery is how many events pass between looks at the clock.
@@ -42,6 +46,19 @@ func newProgress(w io.Writer, quiet bool) *progress {
 	}
 	now := time.Now()
 	return &progress{w: w, start: now, next: now.Add(time.Second)}
+}
+
+// restart begins a new count for a further pass over events already
+// counted (the index of a history out of time order), so that neither
+// the count nor the rate adds the passes together.
+func (p *progress) restart(doing string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n.Store(0)
+	p.start, p.doing = time.Now(), doing
 }
 
 // file notes that a file of size bytes is being read.
@@ -75,7 +92,7 @@ func (p *progress) event(off int64) {
 	if p.size > 0 {
 		share = fmt.Sprintf(", %d%% of %s", min(100, 100*off/p.size), p.name)
 	}
-	fmt.Fprintf(p.w, "\r\033[K%d events read, %.0f events/s%s", n, rate, share)
+	fmt.Fprintf(p.w, "\r\033[K%d events %s, %.0f events/s%s", n, cmp.Or(p.doing, "read"), rate, share)
 	p.shown = true
 }
 

@@ -38,4 +38,19 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	assert.Contains(t, b.String(), "events/s, 50% of h.jsonl")
 	p.done()
 	assert.Contains(t, b.String(), "\r\033[K")
+
+	// A second pass over the same events (a history put in time order)
+	// counts from nought, at its own rate, saying what it does.
+	b.Reset()
+	p.restart("put in time order")
+	p.start = time.Now().Add(-time.Second)
+	p.next = time.Time{}
+	for range progressEvery {
+		p.event(250)
+	}
+	assert.Contains(t, b.String(), "\r\033[K16384 events put in time order, ")
+	assert.NotContains(t, b.String(), "32768")
+	assert.Contains(t, b.String(), "25% of h.jsonl")
+	var nilAgain *progress
+	nilAgain.restart("x")
 }
