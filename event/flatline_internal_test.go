@@ -150,3 +150,115 @@ func TestArenaIDsStayAsRead(t *testing.T) {
 		}
 	}
 }
+
+// chunked hands on its bytes in chunks of the sizes next gives, as a
+// ChunkReader, and overwrites each chunk with junk when the next is
+// asked for, as a reader reusing its memory may.
+type chunked struct {
+	data []byte
+	next func() int
+	last []byte
+}
+
+// Read is not used: a Reader of a ChunkReader asks for chunks.
+func (c *chunked) Read([]byte) (int, error) { panic("Read called on a ChunkReader") }
+
+func (c *chunked) NextChunk() ([]byte, error) {
+	for i := range c.last {
+		c.last[i] = '#'
+	}
+	if len(c.data) == 0 {
+		return nil, io.EOF
+	}
+	n := min(c.next(), len(c.data))
+	c.last = append([]byte(nil), c.data[:n]...)
+	c.data = c.data[n:]
+	return c.last, nil
+}
+
+// Lines read where they lie in the chunks of a ChunkReader come out as
+// read from a plain io.Reader, whatever the chunks' sizes: lines split
+// across chunks, CRLF split between its two bytes, a last line without a
+// line end, empty chunks, lines just under, at and over MaxLine, and one
+// with no line end in sight.
+func TestChunkedLinesAgree(t *testing.T) {
+	ev := `{"id":"e%d","type":"visit","at":"2018-04-25T09:00:07+01:00","child":"c1"}`
+	var b bytes.Buffer
+	for i := range 200 {
+		fmt.Fprintf(&b, ev, i)
+		b.WriteString([]string{"\n", "\r\n", "\n\n"}[i%3])
+	}
+	pad := func(n int) string {
+		s := fmt.Sprintf(ev, 999)
+		return s[:len(s)-1] + `,"pad":"` + strings.Repeat("x", n-len(s)-9) + `"}`
+	}
+	long := b.String() + pad(MaxLine-1) + "\n" + pad(MaxLine) + "\n" + pad(MaxLine+1) + "\r\n" + fmt.Sprintf(ev, 1000) + "\n" +
+		pad(3*MaxLine) + "\n" + fmt.Sprintf(ev, 1001)
+	inputs := map[string]string{"short": b.String(), "long": long, "no line end": fmt.Sprintf(ev, 1) + "\n" + strings.Repeat("x", maxSkip+10)}
+	rng := rand.New(rand.NewPCG(5, 6))
+	sizes := map[string]func() int{
+		"1 byte": func() int { return 1 },
+		"random": func() int { return rng.IntN(300) },
+		"big":    func() int { return 1 + rng.IntN(3*MaxLine) },
+	}
+	// What the plain path gives, by hand: a line is at most MaxLine bytes
+	// with its line end; reading goes on after a longer one, but not
+	// past maxSkip bytes with no line end.
+	kinds := func(out []string) (k []string) {
+		if len(out) > 200 {
+			out = out[200:] // the short events
+		}
+		for _, o := range out {
+			if strings.HasPrefix(o, "error: ") {
+				o = strings.SplitN(o, ": ", 3)[2]
+				k = append(k, strings.TrimSpace(o[:min(len(o), 20)]))
+			} else {
+				k = append(k, strings.SplitN(o, "|", 2)[0])
+			}
+		}
+		return k
+	}
+	byHand := map[string]string{
+		"long":        "[e999 line is longer than line is longer than e1000 line is longer than e1001]",
+		"no line end": "[e1 no line end in the f]",
+	}
+	for name, in := range inputs {
+		want := readLines([]byte(in))
+		if w, ok := byHand[name]; ok && fmt.Sprint(kinds(want)) != w {
+			t.Fatalf("%s: plain path gives %v, want %s", name, kinds(want), w)
+		}
+		for sname, size := range sizes {
+			if sname == "1 byte" && len(in) > 1<<16 {
+				continue // slow and says nothing more
+			}
+			t.Run(name+"/"+sname, func(t *testing.T) {
+				var got []string
+				r := NewReader("h.jsonl", &chunked{data: []byte(in), next: size}, Options{})
+				for {
+					ev, err := r.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						got = append(got, "error: "+err.Error())
+						continue
+					}
+					got = append(got, fmt.Sprintf("%s|%s|%s|%v|%#v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Attrs, ev.Pos))
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("chunked:\n%.2000v\nplain:\n%.2000v", got, want)
+				}
+			})
+		}
+	}
+}
+
+// A ChunkReader that keeps giving nothing ends the history with an
+// error instead of a loop that never ends.
+func TestChunkedNoProgress(t *testing.T) {
+	r := NewReader("h.jsonl", &chunked{data: []byte("{}\n"), next: func() int { return 0 }}, Options{})
+	_, err := r.Next()
+	if !errors.Is(err, io.ErrNoProgress) {
+		t.Fatalf("got %v, want io.ErrNoProgress", err)
+	}
+}
