@@ -3,7 +3,9 @@ package event
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // many is enough ids to fill several blocks of every bucket.
@@ -79,5 +81,30 @@ func TestIDPrintsAgreesWithCounting(t *testing.T) {
 		if len(got) != want {
 			t.Fatalf("trial %d: %d reported, %d repeated", trial, len(got), want)
 		}
+	}
+}
+
+// The regions of fingerprints outside the Go heap (printMemory) are
+// unmapped once their IDPrints is unreachable, and an IDPrints in use
+// keeps them.
+func TestIDPrintsMemoryIsReleased(t *testing.T) {
+	before := printRegions.Load()
+	func() {
+		s := NewIDPrints()
+		for i := range many {
+			s.Add(fmt.Sprint("e", i))
+		}
+		runtime.GC()
+		s.Add("e1")
+		if got := s.Repeated(); len(got) != 1 || !got[s.Print("e1")] {
+			t.Fatalf("repeated %v, want e1 only", got)
+		}
+	}()
+	for deadline := time.Now().Add(5 * time.Second); printRegions.Load() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d regions still mapped, want %d", printRegions.Load(), before)
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
 	}
 }
