@@ -13,5 +13,7 @@
 //	       a hand-written cel-go checker with no deadlines.
 //
 // It prints the events read and matched; time and memory are measured
-// from outside (/usr/bin/time).
+// from outside (/usr/bin/time). ab.sh runs `directions check` on the same
+// council with two or more binaries in turn, for A/B comparisons of CPU
+// time and page faults.
 package main
