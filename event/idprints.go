@@ -62,8 +62,12 @@ func (s *IDPrints) add(p uint64) {
 	runtime.KeepAlive(s) // its cleanup unmaps the blocks: see printMemory
 }
 
-// block returns an empty block for n fingerprints.
+// block returns an empty block for n fingerprints: on the Go heap while
+// the set is small (printMapFrom), then from printMemory.
 func (s *IDPrints) block(n int) []uint64 {
+	if s.n < printMapFrom {
+		return make([]uint64, 0, n)
+	}
 	if s.mem == nil {
 		s.mem = &printMemory{}
 		runtime.AddCleanup(s, (*printMemory).release, s.mem)
@@ -166,6 +170,13 @@ type printMemory struct {
 	regions [][]byte // mapped, to unmap
 	free    []uint64 // the part of the last region not handed out
 }
+
+// printMapFrom is how many fingerprints a set holds before its blocks
+// come from mapped regions. A small set stays on the Go heap, so that
+// many small histories (a tree of councils) do not each hold a 2 MiB
+// region until a collection runs their cleanups: the collector does not
+// see the regions, so it is not urged to run by them.
+const printMapFrom = 1 << 16
 
 // printRegion is the size of a region: one huge page on amd64 and arm64.
 const printRegion = 2 << 20
