@@ -182,7 +182,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 	if !ok {
 		return exitInvalid
 	}
-	tuneGC(400) // validate keeps one event and the id fingerprints (outside the Go heap)
+	tuneGC() // validate keeps one event and the id fingerprints (outside the Go heap)
 	councils, ok := loadCouncils(env, "validate", paths, true)
 	if !ok {
 		return exitInvalid
@@ -228,7 +228,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	defer useStdinSpool(ctx, env, paths)()
 	prog := newProgress(env.stderr, *quiet)
 	defer prog.done()
-	tuneGC(gcCheck)
+	tuneGCPercent(gcCheck)
 	if code, done := checkTree(ctx, env, paths, *asOf, *format, *strict, prog); done {
 		return code
 	}

@@ -60,7 +60,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("%v", err)
 		return exitInvalid
 	}
-	tuneGC(400)
+	tuneGC()
 	src := &streamSource{ctx: ctx, files: histories, opts: event.Options{Location: loc, Limits: env.opts.Limits, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
 		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
 	defer src.close()
@@ -540,10 +540,13 @@ func appendFinding(b []byte, f *evaluator.Finding) []byte {
 // set GOGC or GOMEMLIMIT: a stream keeps little alive (outstanding
 // instances and one line), so the collector would otherwise run very often
 // for the short-lived strings of each line. The soft memory limit makes it
-// collect harder before the heap passes 100 MiB. stream and validate use
-// 400 (the default of 100 cost them more collections than it saved);
-// check uses gcCheck.
-func tuneGC(percent int) {
+// collect harder before the heap passes 100 MiB. GOGC is 400 (the
+// default of 100 cost stream and validate more collections than it
+// saved); check uses gcCheck, through tuneGCPercent.
+func tuneGC() { tuneGCPercent(400) }
+
+// tuneGCPercent is tuneGC with GOGC at percent.
+func tuneGCPercent(percent int) {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(100 << 20)

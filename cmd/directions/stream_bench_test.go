@@ -99,7 +99,7 @@ func BenchmarkCheckEndToEnd(b *testing.B) {
 // decoder, under the same garbage-collector settings, and does nothing
 // else: the ceiling for the end-to-end figure.
 func BenchmarkStreamDecodeOnly(b *testing.B) {
-	tuneGC(400)
+	tuneGC()
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
 			_, history, events := benchCouncil(b, n, 0.9)
