@@ -573,7 +573,7 @@ func loadingGC() {
 // outside the Go heap, so the soft limit no longer holds them back: at
 // 400, check's heap grew to 55 MiB beside 70 MB of fingerprints at 10^7
 // events (168 MB peak, over the 150 MB the project allows). At 100 the
-// peak is 128 MB, and at 10^6 events check takes about 3% less CPU time
+// peak is 121-137 MB, and at 10^6 events check takes about 3% less CPU time
 // (the ids of skipped events, made in blocks, are garbage the collector
 // then reuses before the kernel has to hand over fresh pages: 4,400
 // page faults against 6,600) and 42 MB instead of 51.
