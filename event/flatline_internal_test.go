@@ -192,7 +192,7 @@ func TestChunkedLinesAgree(t *testing.T) {
 		s := fmt.Sprintf(ev, 999)
 		return s[:len(s)-1] + `,"pad":"` + strings.Repeat("x", n-len(s)-9) + `"}`
 	}
-	long := b.String() + pad(MaxLine-1) + "\n" + pad(MaxLine) + "\n" + pad(MaxLine) + "\r\n" + pad(MaxLine+1) + "\r\n" + fmt.Sprintf(ev, 1000) + "\n" +
+	long := b.String() + pad(MaxLine-1) + "\n" + pad(MaxLine) + "\n" + pad(MaxLine+1) + "\r\n" + fmt.Sprintf(ev, 1000) + "\n" +
 		pad(3*MaxLine) + "\n" + fmt.Sprintf(ev, 1001)
 	inputs := map[string]string{"short": b.String(), "long": long, "no line end": fmt.Sprintf(ev, 1) + "\n" + strings.Repeat("x", maxSkip+10)}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -202,9 +202,8 @@ func TestChunkedLinesAgree(t *testing.T) {
 		"big":    func() int { return 1 + rng.IntN(3*MaxLine) },
 	}
 	// What the plain path gives, by hand: a line is at most MaxLine bytes
-	// without its line end (lines of MaxLine-1 and MaxLine bytes are
-	// read, before LF or CR LF; MaxLine+1 before CR LF is not); reading goes on after a
-	// longer one, but not past maxSkip bytes with no line end.
+	// with its line end; reading goes on after a longer one, but not
+	// past maxSkip bytes with no line end.
 	kinds := func(out []string) (k []string) {
 		if len(out) > 200 {
 			out = out[200:] // the short events
@@ -220,7 +219,7 @@ func TestChunkedLinesAgree(t *testing.T) {
 		return k
 	}
 	byHand := map[string]string{
-		"long":        "[e999 e999 e999 line is longer than e1000 line is longer than e1001]",
+		"long":        "[e999 line is longer than line is longer than e1000 line is longer than e1001]",
 		"no line end": "[e1 no line end in the f]",
 	}
 	for name, in := range inputs {
