@@ -138,35 +138,3 @@ func TestHashingReaderStops(t *testing.T) {
 	h.Sum()
 	noHashers(t, before)
 }
-
-// Read without the copy (NextChunk, which a JSON Lines event.Reader uses)
-// hands on the same bytes and gives the same digest, and a chunk stays
-// as it was until the next call.
-func TestHashingReaderChunks(t *testing.T) {
-	before := runtime.NumGoroutine()
-	rng := rand.New(rand.NewPCG(7, 8))
-	for _, size := range []int{0, 1, digestChunk, digestChunk + 1, 5 << 20} {
-		data := make([]byte, size)
-		for i := range data {
-			data[i] = byte(rng.Uint32())
-		}
-		h := NewHashingReader(iotest.HalfReader(bytes.NewReader(data)))
-		var got []byte
-		for {
-			b, err := h.NextChunk()
-			kept := append([]byte(nil), b...)
-			got = append(got, b...)
-			if err == io.EOF {
-				break
-			}
-			require.NoError(t, err)
-			// Let the hasher run before the chunk is checked again.
-			time.Sleep(time.Millisecond)
-			require.Equal(t, kept, b, "a chunk changed before the next call")
-		}
-		assert.Equal(t, len(data), len(got))
-		assert.True(t, bytes.Equal(data, got))
-		assert.Equal(t, hexSum(data), h.Sum())
-	}
-	noHashers(t, before)
-}
