@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -53,18 +54,15 @@ type Reader struct {
 	format Format
 	in     *source
 	lim    yamlx.Limits // the history's, for the size limit's message
-	line   int          // JSON Lines: the line last read
-	// JSON Lines: the bytes of the current chunk not yet read as lines,
-	// and the error that came with the chunk (see readLine).
-	chunk    []byte
-	chunkErr error
-	loc      *time.Location
-	voc      *Vocabulary
-	depth    int
-	src      bytes.Reader
-	dec      *jsontext.Decoder
-	ev       Event
-	buf      []byte
+	br     *bufio.Reader
+	line   int // JSON Lines: the line last read
+	loc    *time.Location
+	voc    *Vocabulary
+	depth  int
+	src    bytes.Reader
+	dec    *jsontext.Decoder
+	ev     Event
+	buf    []byte
 	// JSON documents: where the reader is in [ ... ] or {"events": [ ... ]}.
 	started, wrapped, done bool
 	inList, inEvent        bool // in the list of events; decoding an event's object (see tooLong)
@@ -101,7 +99,7 @@ type Reader struct {
 // positions.
 func NewReader(name string, r io.Reader, opts Options) *Reader {
 	rd := newReader(name, JSONL, r, opts)
-	rd.in.chunks = chunksOf(r)
+	rd.br = bufio.NewReaderSize(rd.in, 64<<10)
 	rd.dec = jsontext.NewDecoder(&rd.src)
 	return rd
 }
@@ -211,93 +209,70 @@ func (r *Reader) Next() (*Event, error) {
 }
 
 // readLine returns the next line without its line ending.
-// lineInPlace: a line that lies whole in the current chunk is returned
-// there, not copied (nothing reads it after the next call, and a chunk
-// stays unchanged until then: see ChunkReader); a line split between
-// chunks is put together in r.buf. A line is at most MaxLine bytes
-// without its line end (see lineLength).
 func (r *Reader) readLine() ([]byte, error) {
 	r.buf = r.buf[:0]
-	split := false // the line began in an earlier chunk, and is in r.buf
 	for {
-		if i := bytes.IndexByte(r.chunk, '\n'); i >= 0 {
-			line := r.chunk[:i]
-			r.chunk = r.chunk[i+1:]
-			if split {
-				line = append(r.buf, line...)
-				r.buf = line
-			}
+		chunk, err := r.br.ReadSlice('\n')
+		if err == nil && len(r.buf) == 0 {
+			// lineInPlace: the whole line is in the bufio buffer (lines
+			// are far shorter than it), and nothing reads it after the
+			// next call, so it is not copied.
 			r.line++
-			if lineLength(line) > MaxLine {
-				return nil, r.longLine(len(line)+1, true)
+			return bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r")), nil
+		}
+		r.buf = append(r.buf, chunk...)
+		if lineLength(r.buf, err) > MaxLine {
+			r.line++
+			// Skip the rest of the line so that reading can go on, but
+			// not forever: input with no line end in sight (a device, a
+			// binary file) is an error that ends the reading.
+			skipped := len(r.buf)
+			for errors.Is(err, bufio.ErrBufferFull) && skipped <= maxSkip {
+				chunk, err = r.br.ReadSlice('\n')
+				skipped += len(chunk)
 			}
+			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+				return nil, r.readErr(err)
+			}
+			if skipped > maxSkip {
+				r.done = true
+				return nil, diag.List{r.errAt(0, "", "no line end in the first %d bytes of a line: this is not JSON Lines", maxSkip)}
+			}
+			return nil, diag.List{r.errAt(0, "", "line is longer than %d bytes: JSON Lines holds one event object per line", MaxLine)}
+		}
+		switch {
+		case err == nil:
+			r.line++
+			line := r.buf[:len(r.buf)-1]
 			return bytes.TrimSuffix(line, []byte("\r")), nil
-		}
-		// No line end in the rest of the chunk: keep what there is (but
-		// no more than shows the line too long), and read the next.
-		take := min(len(r.chunk), MaxLine+2-len(r.buf))
-		r.buf, split = append(r.buf, r.chunk[:take]...), true
-		skipped := len(r.chunk) - take
-		r.chunk = nil
-		if lineLength(r.buf) > MaxLine {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(r.buf) > 0:
 			r.line++
-			return nil, r.longLine(len(r.buf)+skipped, false)
-		}
-		if r.chunkErr != nil {
-			if !errors.Is(r.chunkErr, io.EOF) {
-				return nil, r.readErr(r.chunkErr)
-			}
-			if len(r.buf) > 0 { // the last line, with no line end
-				r.line++
-				line := r.buf
-				r.buf = r.buf[:0]
-				return bytes.TrimSuffix(line, []byte("\r")), nil
-			}
+			return bytes.TrimSuffix(r.buf, []byte("\r")), nil
+		case errors.Is(err, io.EOF):
 			return nil, io.EOF
+		default:
+			return nil, r.readErr(err)
 		}
-		r.chunk, r.chunkErr = r.in.nextChunk()
 	}
 }
 
-// lineLength is the length of a line, or of the part of it read so far,
-// without its line end: the limit is on the line, so that a line of
-// exactly MaxLine bytes is read whether a newline (or CR LF) follows or
-// the file ends. A CR last is not counted, as it may be the first half
-// of CR LF (a lone CR at the end of the file is dropped too).
-func lineLength(line []byte) int {
-	n := len(line)
-	if n > 0 && line[n-1] == '\r' {
+// lineLength is the length of the line read so far without its line
+// end: the limit is on the line, so that a line of exactly MaxLine bytes
+// is read whether a newline (or CR LF) follows or the file ends. A CR
+// last is not counted, as it may be the first half of CR LF (a lone CR
+// at the end of the file is dropped too); err is ReadSlice's (nil when
+// buf ends with the newline).
+func lineLength(buf []byte, err error) int {
+	n := len(buf)
+	if err == nil {
+		n-- // the newline
+	}
+	if n > 0 && buf[n-1] == '\r' {
 		n--
 	}
 	return n
-}
-
-// longLine words a line over MaxLine bytes, of which skipped are read
-// (its line end among them if ended), after skipping the rest of it so
-// that reading can go on, but not forever: input with no line end in
-// sight (a device, a binary file) is an error that ends the reading.
-func (r *Reader) longLine(skipped int, ended bool) error {
-	for !ended && skipped <= maxSkip {
-		if r.chunkErr != nil {
-			if !errors.Is(r.chunkErr, io.EOF) {
-				return r.readErr(r.chunkErr)
-			}
-			break
-		}
-		r.chunk, r.chunkErr = r.in.nextChunk()
-		if i := bytes.IndexByte(r.chunk, '\n'); i >= 0 {
-			skipped, ended = skipped+i+1, true
-			r.chunk = r.chunk[i+1:]
-		} else {
-			skipped += len(r.chunk)
-			r.chunk = nil
-		}
-	}
-	if skipped > maxSkip {
-		r.done = true
-		return diag.List{r.errAt(0, "", "no line end in the first %d bytes of a line: this is not JSON Lines", maxSkip)}
-	}
-	return diag.List{r.errAt(0, "", "line is longer than %d bytes: JSON Lines holds one event object per line", MaxLine)}
 }
 
 // readErr words an error from the input: a limit is a positioned problem,
@@ -995,10 +970,9 @@ func kindName(k jsontext.Kind) string {
 // and the decoder's read-ahead), so that an offset can be given as a line
 // and column without holding the file.
 type source struct {
-	r      io.Reader
-	chunks ChunkReader // JSON Lines: r, a chunk at a time
-	max    int64       // the history's size limit
-	read   int64       // bytes handed on
+	r    io.Reader
+	max  int64 // the history's size limit
+	read int64 // bytes handed on
 	// JSON documents only.
 	track   bool
 	win     []byte // the bytes from winAt to read
@@ -1038,62 +1012,6 @@ func (s *source) Read(p []byte) (int, error) {
 		return n, errHistoryTooBig
 	}
 	return n, err
-}
-
-// nextChunk is Read for JSON Lines: the next chunk of the input, and
-// the history's size limit as the error once it is passed. A reader
-// that keeps giving nothing, without an error, gives io.ErrNoProgress,
-// as bufio's did: no loop runs without making progress.
-func (s *source) nextChunk() ([]byte, error) {
-	if s.read > s.max {
-		return nil, errHistoryTooBig
-	}
-	for range 100 {
-		b, err := s.chunks.NextChunk()
-		s.read += int64(len(b))
-		if s.read > s.max {
-			return b, errHistoryTooBig
-		}
-		if len(b) > 0 || err != nil {
-			return b, err
-		}
-	}
-	return nil, io.ErrNoProgress
-}
-
-// ChunkReader is an input that hands on its bytes without copying them:
-// NextChunk returns the next of them, which stay unchanged until the
-// following call, and an error as io.Reader's Read does (io.EOF at the
-// end; bytes and an error may come together). A JSON Lines Reader of a
-// ChunkReader reads its lines where they lie in the chunks; of any other
-// io.Reader, it reads into a buffer of its own (readerChunks).
-// workspace.HashingReader is one, hashing each chunk on another
-// goroutine once it is handed on: this spares a copy of every byte.
-type ChunkReader interface {
-	NextChunk() ([]byte, error)
-}
-
-// chunksOf returns r as a ChunkReader.
-func chunksOf(r io.Reader) ChunkReader {
-	if c, ok := r.(ChunkReader); ok {
-		return c
-	}
-	return &readerChunks{r: r}
-}
-
-// readerChunks is the ChunkReader of an io.Reader: each chunk is read
-// into the same 64 KiB buffer.
-type readerChunks struct {
-	r   io.Reader
-	buf []byte
-}
-
-func (c *readerChunks) NextChunk() ([]byte, error) {
-	if c.buf == nil {
-		c.buf = make([]byte, 64<<10)
-	}
-	n, err := c.r.Read(c.buf)
-	return c.buf[:n], err
 }
 
 // markAt records that an event starts at off (a decoder offset): the

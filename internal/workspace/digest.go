@@ -73,39 +73,12 @@ var errHashingClosed = errors.New("workspace: read after the digest was taken")
 // reading the next chunk when it is used up and queueing the used one for
 // hashing.
 func (h *HashingReader) Read(p []byte) (int, error) {
-	if err := h.fill(); err != nil {
-		return 0, err
-	}
-	n := copy(p, h.cur[h.off:])
-	h.off += n
-	return n, nil
-}
-
-// NextChunk is Read without the copy (event.ChunkReader): it hands on the
-// rest of the chunk last read, or the next chunk, where it lies. The
-// bytes stay unchanged until the next call of NextChunk or Read (the
-// chunk is then queued for the hasher, which only reads it, and its
-// memory is reused for a read after that), which is what a JSON Lines
-// event.Reader needs to read its lines in place.
-func (h *HashingReader) NextChunk() ([]byte, error) {
-	if err := h.fill(); err != nil {
-		return nil, err
-	}
-	b := h.cur[h.off:]
-	h.off = len(h.cur)
-	return b, nil
-}
-
-// fill makes sure that the chunk in hand has bytes not yet handed on,
-// reading the next chunk when it is used up and queueing the used one
-// for hashing; an empty read with no error returns with none.
-func (h *HashingReader) fill() error {
 	if h.closed {
-		return errHashingClosed
+		return 0, errHashingClosed
 	}
 	for h.off == len(h.cur) {
 		if h.err != nil {
-			return h.err
+			return 0, h.err
 		}
 		if h.cur != nil {
 			h.work <- h.cur // every byte of it handed on
@@ -117,10 +90,12 @@ func (h *HashingReader) fill() error {
 		n, err := h.r.Read(b[:cap(b)])
 		h.cur, h.off, h.err = b[:n], 0, err
 		if n == 0 && err == nil {
-			return nil
+			return 0, nil
 		}
 	}
-	return nil
+	n := copy(p, h.cur[h.off:])
+	h.off += n
+	return n, nil
 }
 
 // Close hands on the last bytes, stops the hasher and waits for it. It
