@@ -48,7 +48,5 @@
 // reader of at, used by every format: ParseTime's forms, or a day known
 // only to a month or a range of days (Event.Through). IDPrints finds repeated ids over
 // histories too long to hold, 8 bytes an id, kept outside the Go heap
-// (on huge pages where Linux allows) once the set is large. A JSON Lines
-// Reader of a ChunkReader (the workspace's hashing reader) reads its
-// lines where they lie in the reader's chunks, without copying them.
+// (on huge pages where Linux allows) once the set is large.
 package event
