@@ -56,6 +56,8 @@ type cliEnv struct {
 	// the loader options they give once parsed (the zero value, the
 	// library's defaults, until then).
 	limits limitFlags
+	// quiet is --quiet on the commands that read histories: no progress.
+	quiet *bool
 	opts   direction.Options
 }
 

@@ -40,7 +40,6 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "stream", "stream [--as-of DATE] [--window N] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	window := fs.Int("window", 0, "sort events that are up to N places out of time order (0: report any event out of order)")
-	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -62,7 +61,7 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	tuneGC()
 	src := &streamSource{ctx: ctx, files: histories, opts: event.Options{Location: loc, Limits: env.opts.Limits, Vocabulary: vocab, ReadsAttributes: evaluator.ReadsAttributes(set)},
-		window: *window, progress: newProgress(env.stderr, *quiet), ids: event.NewIDPrints()}
+		window: *window, progress: newProgress(env.stderr, *env.quiet), ids: event.NewIDPrints()}
 	defer src.close()
 	defer src.progress.done()
 	out := bufio.NewWriterSize(env.stdout, 64<<10)
@@ -207,7 +206,7 @@ type streamSource struct {
 	opts   event.Options
 	window int
 
-	f        *os.File
+	f        *event.File
 	r        *event.Reader
 	errs     diag.List
 	progress *progress
@@ -261,9 +260,7 @@ func (s *streamSource) read() (*event.Event, error) {
 					return nil, err
 				}
 				s.f, s.r = f, event.NewReader(s.files[0], f, s.opts)
-				if info, err := f.Stat(); err == nil {
-					s.progress.file(s.files[0], info.Size())
-				}
+				s.progress.file(s.files[0], f.Size())
 			}
 			s.files = s.files[1:]
 		}
