@@ -58,7 +58,7 @@ type cliEnv struct {
 	limits limitFlags
 	// quiet is --quiet on the commands that read histories: no progress.
 	quiet *bool
-	opts   direction.Options
+	opts  direction.Options
 }
 
 func (e *cliEnv) errorf(format string, args ...any) {
