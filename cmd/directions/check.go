@@ -186,7 +186,9 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC() // the id fingerprints are most of what validate keeps: 8 bytes an event
+	prog := newProgress(env.stderr, *env.quiet)
 	councils, ok := loadCouncils(env, "validate", paths, true)
+	prog.done()
 	if !ok {
 		return exitInvalid
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/workspace"
 )
 
 // Progress is shown only on a terminal and without --quiet; commands run
@@ -53,4 +58,30 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	assert.Contains(t, b.String(), "25% of h.jsonl")
 	var nilAgain *progress
 	nilAgain.restart("x")
+}
+
+// A history that cannot be streamed (here out of time order, so check
+// falls back to loading it whole) shows progress while it is read, through
+// the same progress line: before, the load showed nothing for its 31 s at
+// 10^6 events.
+func TestProgressWhileLoading(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/grow/direction-2018-03.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction-2018-03.yaml"), data, 0o644))
+	var h bytes.Buffer
+	for i := range 200000 { // 9 MB, each event a day earlier than the last
+		fmt.Fprintf(&h, `{"id":"n%d","type":"noise","at":"2018-09-%02d"}`+"\n", i, 28-i*27/200000)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), h.Bytes(), 0o644))
+
+	var b bytes.Buffer
+	p := &progress{w: &b, start: time.Now().Add(-time.Second)}
+	watchLoads(p) // as newProgress does on a terminal
+	r := checkCouncil(context.Background(), workspace.Council{Paths: []string{dir}}, "2018-09-30", direction.Options{}, p)
+	p.done()
+	require.NoError(t, r.Err)
+	assert.Nil(t, workspace.WatchRead, "done stops watching")
+	assert.Contains(t, b.String(), "MB read")
+	assert.Contains(t, b.String(), "% of history.jsonl")
 }
