@@ -164,6 +164,14 @@ func (f *File) Read(p []byte) (int, error) { return f.r.Read(p) }
 // Close closes the file.
 func (f *File) Close() error { return f.file.Close() }
 
+// ReadAt reads from offset off, as far as the size seen at open.
+func (f *File) ReadAt(p []byte, off int64) (int, error) {
+	return io.NewSectionReader(f.file, 0, f.size).ReadAt(p, off)
+}
+
+// Stat describes the file as it is now (it may have grown since Open).
+func (f *File) Stat() (os.FileInfo, error) { return f.file.Stat() }
+
 // Size is the size of the file when it was opened: the most Read returns.
 func (f *File) Size() int64 { return f.size }
 

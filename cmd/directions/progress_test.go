@@ -60,20 +60,21 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	nilAgain.restart("x")
 }
 
-// A history that cannot be streamed (here out of time order, so check
-// falls back to loading it whole) shows progress while it is read, through
-// the same progress line: before, the load showed nothing for its 31 s at
-// 10^6 events.
+// A history that is not streamed (here CSV, loaded whole; before the
+// index of out-of-order files, also a history out of time order) shows
+// progress while it is read, through the same progress line: before, the
+// load showed nothing (31 s at 10^6 events).
 func TestProgressWhileLoading(t *testing.T) {
 	dir := t.TempDir()
 	data, err := os.ReadFile("testdata/grow/direction-2018-03.yaml")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction-2018-03.yaml"), data, 0o644))
 	var h bytes.Buffer
-	for i := range 200000 { // 9 MB, each event a day earlier than the last
-		fmt.Fprintf(&h, `{"id":"n%d","type":"noise","at":"2018-09-%02d"}`+"\n", i, 28-i*27/200000)
+	h.WriteString("id,type,at\n")
+	for i := range 300000 { // 8 MB of CSV, which is loaded whole
+		fmt.Fprintf(&h, "n%d,noise,2018-09-%02d\n", i, 1+i*27/300000)
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), h.Bytes(), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "history.csv"), h.Bytes(), 0o644))
 
 	var b bytes.Buffer
 	p := &progress{w: &b, start: time.Now().Add(-time.Second)}
@@ -83,5 +84,5 @@ func TestProgressWhileLoading(t *testing.T) {
 	require.NoError(t, r.Err)
 	assert.Nil(t, workspace.WatchRead, "done stops watching")
 	assert.Contains(t, b.String(), "MB read")
-	assert.Contains(t, b.String(), "% of history.jsonl")
+	assert.Contains(t, b.String(), "% of history.csv")
 }
