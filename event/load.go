@@ -120,7 +120,9 @@ func limitFor(f Format, lim yamlx.Limits) yamlx.Limits {
 // opening it, anything but a regular file (a directory, a named pipe, a
 // device, a socket: opening a pipe would wait for a writer, and a device
 // such as /dev/zero never ends) and a file over the format's size limit.
-func Open(path string, f Format, lim Limits) (*os.File, error) {
+// The File reads no more than the size the file had when it was opened, so
+// a history still being appended to is read as it stood and the read ends.
+func Open(path string, f Format, lim Limits) (*File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -128,11 +130,50 @@ func Open(path string, f Format, lim Limits) (*os.File, error) {
 	if err := yamlx.CheckRegular(path, info); err != nil {
 		return nil, err
 	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	// The size is taken again from the open file: the path may have
+	// been replaced, or the file grown, since the Stat above.
+	if info, err = file.Stat(); err == nil {
+		err = yamlx.CheckRegular(path, info)
+	}
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
 	if big := yamlx.CheckSize(path, int(min(info.Size(), math.MaxInt)), limitFor(f, lim.yamlx())); big != nil {
+		file.Close()
 		return nil, diag.List{big}
 	}
-	return os.Open(path)
+	return &File{file: file, r: io.LimitedReader{R: file, N: info.Size()}, size: info.Size()}, nil
 }
+
+// File is a history file opened by Open. It reads at most the size the
+// file had when it was opened: bytes appended later are not read.
+type File struct {
+	file *os.File
+	r    io.LimitedReader
+	size int64
+}
+
+// Read reads from the file, ending (io.EOF) at the size seen at open.
+func (f *File) Read(p []byte) (int, error) { return f.r.Read(p) }
+
+// Close closes the file.
+func (f *File) Close() error { return f.file.Close() }
+
+// ReadAt reads from offset off, as far as the size seen at open.
+func (f *File) ReadAt(p []byte, off int64) (int, error) {
+	return io.NewSectionReader(f.file, 0, f.size).ReadAt(p, off)
+}
+
+// Stat describes the file as it is now (it may have grown since Open).
+func (f *File) Stat() (os.FileInfo, error) { return f.file.Stat() }
+
+// Size is the size of the file when it was opened: the most Read returns.
+func (f *File) Size() int64 { return f.size }
 
 // Read reads a whole history in format f from r; name is used in
 // positions. JSON and JSON Lines are collected from a Reader; YAML and CSV

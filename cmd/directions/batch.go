@@ -57,6 +57,9 @@ func checkTree(ctx context.Context, env *cliEnv, paths []string, asOf, format st
 	for _, r := range results {
 		switch {
 		case r.Err != nil:
+			// Every problem goes to stderr, in every format, whatever
+			// the report on stdout says of it (CSV findings cannot).
+			env.errorf("%v", r.Err)
 			code = exitInvalid
 		case code == exitOK && r.Row.Breaches > 0:
 			code = exitBreaches

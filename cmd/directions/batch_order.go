@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"sync/atomic"
@@ -119,7 +118,7 @@ var (
 type orderedSource struct {
 	names   []string
 	idx     workspace.OrderIndex
-	files   []*os.File // nil for standard input
+	files   []*event.File // nil for standard input
 	readers []io.ReaderAt
 	sizes   []int64
 	mtimes  []time.Time
@@ -144,7 +143,7 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 		}
 	} else if info, err := file.Stat(); err == nil {
 		mtime = info.ModTime()
-		src.progress.file(name, info.Size())
+		src.progress.file(name, file.Size())
 	}
 	lines := workspace.NewLineStarts(in)
 	h := workspace.NewHashingReader(lines)
@@ -205,7 +204,9 @@ func (o *orderedSource) unchanged() error {
 		}
 		changed := d != o.digests[i] || n != o.sizes[i]
 		if f := o.files[i]; f != nil {
-			if info, err := f.Stat(); err != nil || !info.ModTime().Equal(o.mtimes[i]) {
+			// Bytes appended after the open are not read (event.File):
+			// a file that only grew is not changed, by its digest.
+			if info, err := f.Stat(); err != nil || (info.Size() == f.Size() && !info.ModTime().Equal(o.mtimes[i])) {
 				changed = true
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"slices"
 	"sync/atomic"
 
@@ -157,7 +156,7 @@ func historyFormat(path string) (event.Format, bool) {
 // openHistory opens a streamed history from its start: a file, or
 // standard input read again from its first byte (rewound: stdin.go).
 // Close the file returned, if any.
-func openHistory(name string, lim event.Limits) (io.Reader, *os.File, error) {
+func openHistory(name string, lim event.Limits) (io.Reader, *event.File, error) {
 	if name == workspace.Stdin {
 		rewindStdin()
 		return workspace.StdinReader, nil, nil
@@ -204,7 +203,7 @@ func distinctIDs(files []string, opts event.Options, prints *event.IDPrints, rep
 	return true
 }
 
-func closeFile(f *os.File) {
+func closeFile(f *event.File) {
 	if f != nil {
 		f.Close()
 	}
@@ -219,7 +218,7 @@ type councilSource struct {
 	files    []string // still to read
 	all      []string
 	opts     event.Options
-	f        *os.File
+	f        *event.File
 	h        *workspace.HashingReader
 	r        *event.Reader
 	ids      *event.IDPrints
@@ -246,9 +245,7 @@ func (s *councilSource) next() (*event.Event, error) {
 			s.r, _ = event.NewFormatReader(s.files[0], f, s.h, s.opts)
 			var size int64 // unknown for standard input: no share shown
 			if file != nil {
-				if info, err := file.Stat(); err == nil {
-					size = info.Size()
-				}
+				size = file.Size()
 			}
 			s.progress.file(s.files[0], size)
 		}

@@ -36,6 +36,9 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 	if readsInput[name] {
 		env.limits = addLimitFlags(fs)
 	}
+	if readsHistories[name] {
+		env.quiet = fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
+	}
 	fs.Usage = func() {
 		if env.parsing && !env.help {
 			return
@@ -183,7 +186,9 @@ func runValidate(_ context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	tuneGC() // validate keeps one event and the id fingerprints (outside the Go heap)
+	prog := newProgress(env.stderr, *env.quiet)
 	councils, ok := loadCouncils(env, "validate", paths, true)
+	prog.done()
 	if !ok {
 		return exitInvalid
 	}
@@ -219,14 +224,13 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlags(env, "check", "check [--as-of DATE] [--format text|json|csv|csv-summary] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	format := fs.String("format", "text", "output format: text, json, csv (the findings, one row per instance) or csv-summary (one row per council); with a tree of council folders, text and json print one summary row per council, then the details")
-	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	strict := fs.Bool("strict", false, "count indeterminate findings (a breach on some days of a date known only to a range) as breaches for the exit code")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
 	}
 	defer useStdinSpool(ctx, env, paths)()
-	prog := newProgress(env.stderr, *quiet)
+	prog := newProgress(env.stderr, *env.quiet)
 	defer prog.done()
 	tuneGCPercent(gcCheck)
 	if code, done := checkTree(ctx, env, paths, *asOf, *format, *strict, prog); done {

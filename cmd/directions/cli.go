@@ -144,10 +144,7 @@ func flagError(fs *flag.FlagSet, err error) string {
 		if strings.HasPrefix(hint, "; expected one of: ") {
 			// The command's own flags; the limit flags, the same on
 			// every command, are summed up rather than listed.
-			hint = "; the flags are: " + strings.Join(own, ", ")
-			if limits {
-				hint += ", and the input limits (--max-bytes and others; see --help)"
-			}
+			hint = "; " + flagList(own, limits)
 		}
 		hint = strings.ReplaceAll(hint, `"`, "")
 		msg = "unknown flag --" + name + hint
@@ -155,6 +152,22 @@ func flagError(fs *flag.FlagSet, err error) string {
 	// The flag package writes -name; the help and this tool write --name.
 	msg = strings.Replace(msg, " for flag -", " for flag --", 1)
 	return fmt.Sprintf("directions %s: %s\nRun 'directions %s --help' for usage.", fs.Name(), msg, fs.Name())
+}
+
+// flagList words a command's flags for an unknown-flag message: its own
+// flags, then the limit flags (the same on every command that reads
+// input) summed up rather than listed.
+func flagList(own []string, limits bool) string {
+	const lim = "the input limits (--max-bytes and others; see --help)"
+	switch {
+	case len(own) == 0 && limits:
+		return "the flags are " + lim
+	case len(own) == 0:
+		return "the command takes no flags"
+	case !limits:
+		return "the flags are: " + strings.Join(own, ", ")
+	}
+	return "the flags are: " + strings.Join(own, ", ") + ", and " + lim
 }
 
 // positioned matches a diagnostic that starts with file:line:col. The

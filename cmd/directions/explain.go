@@ -20,7 +20,6 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	oblID := fs.String("obligation", "", "the obligation to explain: its id, or DIRECTION/ID when several directions share it")
 	format := fs.String("format", "text", "output format: text or json")
-	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -71,7 +70,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 		}
 		return ok
 	}
-	prog := newProgress(env.stderr, *quiet)
+	prog := newProgress(env.stderr, *env.quiet)
 	defer prog.done()
 	if s, opened := openCouncilStream(workspace.Council{Paths: paths}, env.opts, prog); opened {
 		ws, set, stream = s.WS, s.Set, s

@@ -50,6 +50,13 @@ var readsInput = map[string]bool{
 	"schedule": true, "stream": true, "test": true, "serve": true,
 }
 
+// readsHistories names the commands that read histories from the command
+// line, and so take --quiet (no progress line on a terminal).
+var readsHistories = map[string]bool{
+	"validate": true, "check": true, "explain": true, "report": true,
+	"schedule": true, "stream": true, "test": true,
+}
+
 // limitValue is one limit flag's value: a positive whole number, for a
 // size with an optional binary suffix.
 type limitValue struct {

@@ -56,7 +56,9 @@ type cliEnv struct {
 	// the loader options they give once parsed (the zero value, the
 	// library's defaults, until then).
 	limits limitFlags
-	opts   direction.Options
+	// quiet is --quiet on the commands that read histories: no progress.
+	quiet *bool
+	opts  direction.Options
 }
 
 func (e *cliEnv) errorf(format string, args ...any) {

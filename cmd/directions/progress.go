@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dfe-tools/directions/internal/workspace"
 )
 
 // progress shows how far a long read has got, on one line of a terminal:
@@ -29,6 +31,7 @@ type progress struct {
 	// doing is what is being done to the events counted: "read" (empty)
 	// unless a further pass over the same events restarted the count.
 	doing string
+	read  atomic.Int64 // bytes read by loads (watchLoads)
 }
 
 // progressEvery is how many events pass between looks at the clock.
@@ -45,7 +48,9 @@ func newProgress(w io.Writer, quiet bool) *progress {
 		return nil
 	}
 	now := time.Now()
-	return &progress{w: w, start: now, next: now.Add(time.Second)}
+	p := &progress{w: w, start: now, next: now.Add(time.Second)}
+	watchLoads(p)
+	return p
 }
 
 // restart begins a new count for a further pass over events already
@@ -96,15 +101,68 @@ func (p *progress) event(off int64) {
 	p.shown = true
 }
 
-// done clears the progress line.
+// done clears the progress line, and stops watching loads.
 func (p *progress) done() {
 	if p == nil {
 		return
 	}
+	workspace.WatchRead = nil
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.shown = false
 	}
+}
+
+// watchLoads shows on p the progress of the histories the workspace
+// reads whole (a history out of time order, YAML or CSV, explain's and
+// schedule's loads, validate), until p.done: reading the file is the long
+// part, and its events are not counted until it is read, so the line
+// gives bytes and the share of the file. A command runs once a process,
+// so one hook (workspace.WatchRead) serves.
+func watchLoads(p *progress) {
+	workspace.WatchRead = func(name string, size int64, r io.Reader) io.Reader {
+		p.file(name, size)
+		return &watchedReader{r: r, p: p}
+	}
+}
+
+// watchedReader counts the bytes read through it for a progress line.
+type watchedReader struct {
+	r   io.Reader
+	p   *progress
+	off int64 // into this file
+}
+
+// bytesEvery is how many bytes pass between looks at the clock.
+const bytesEvery = 1 << 22
+
+func (w *watchedReader) Read(b []byte) (int, error) {
+	n, err := w.r.Read(b)
+	before := w.off
+	w.off += int64(n)
+	total := w.p.read.Add(int64(n))
+	if w.off/bytesEvery != before/bytesEvery {
+		w.p.bytes(total, w.off)
+	}
+	return n, err
+}
+
+// bytes shows total bytes read by loads, off of them into the current file.
+func (p *progress) bytes(total, off int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Before(p.next) {
+		return
+	}
+	p.next = now.Add(250 * time.Millisecond)
+	rate := float64(total) / (1 << 20) / now.Sub(p.start).Seconds()
+	share := ""
+	if p.size > 0 {
+		share = fmt.Sprintf(", %d%% of %s", min(100, 100*off/p.size), p.name)
+	}
+	fmt.Fprintf(p.w, "\r\033[K%d MB read, %.0f MB/s%s", total>>20, rate, share)
+	p.shown = true
 }

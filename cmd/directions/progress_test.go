@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/internal/workspace"
 )
 
 // Progress is shown only on a terminal and without --quiet; commands run
@@ -53,4 +58,31 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	assert.Contains(t, b.String(), "25% of h.jsonl")
 	var nilAgain *progress
 	nilAgain.restart("x")
+}
+
+// A history that is not streamed (here CSV, loaded whole; before the
+// index of out-of-order files, also a history out of time order) shows
+// progress while it is read, through the same progress line: before, the
+// load showed nothing (31 s at 10^6 events).
+func TestProgressWhileLoading(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/grow/direction-2018-03.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "direction-2018-03.yaml"), data, 0o644))
+	var h bytes.Buffer
+	h.WriteString("id,type,at\n")
+	for i := range 300000 { // 8 MB of CSV, which is loaded whole
+		fmt.Fprintf(&h, "n%d,noise,2018-09-%02d\n", i, 1+i*27/300000)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "history.csv"), h.Bytes(), 0o644))
+
+	var b bytes.Buffer
+	p := &progress{w: &b, start: time.Now().Add(-time.Second)}
+	watchLoads(p) // as newProgress does on a terminal
+	r := checkCouncil(context.Background(), workspace.Council{Paths: []string{dir}}, "2018-09-30", direction.Options{}, p)
+	p.done()
+	require.NoError(t, r.Err)
+	assert.Nil(t, workspace.WatchRead, "done stops watching")
+	assert.Contains(t, b.String(), "MB read")
+	assert.Contains(t, b.String(), "% of history.csv")
 }

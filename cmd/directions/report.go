@@ -39,7 +39,9 @@ func runReport(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	defer useStdinSpool(ctx, env, paths)()
-	results := checkCouncils(ctx, tree.Councils, *asOf, env.opts, runtime.GOMAXPROCS(0), nil)
+	prog := newProgress(env.stderr, *env.quiet)
+	results := checkCouncils(ctx, tree.Councils, *asOf, env.opts, runtime.GOMAXPROCS(0), prog)
+	prog.done()
 	if ctx.Err() != nil {
 		return exitInterrupted // run says so; no report of a partial check
 	}

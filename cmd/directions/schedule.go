@@ -25,7 +25,6 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 	asOf := fs.String("as-of", "", "when the schedule is read: only events up to it count, and deadlines due before it and not discharged are overdue; default now")
 	format := fs.String("format", "text", "output format: text, json or ics (iCalendar)")
 	remind := fs.Int("remind", 7, "with --format ics, a reminder at 09:00 this many days before each deadline not yet due as of --as-of; 0 for none")
-	quiet := fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
@@ -42,7 +41,7 @@ func runSchedule(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	defer useStdinSpool(ctx, env, paths)()
 	tuneGC()
-	prog := newProgress(env.stderr, *quiet)
+	prog := newProgress(env.stderr, *env.quiet)
 	defer prog.done()
 	councils, ok := openCouncils(env, "schedule", paths, prog)
 	if !ok {

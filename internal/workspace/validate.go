@@ -81,7 +81,7 @@ func eachEvent(path string, opts event.Options, fn func(*event.Event)) diag.List
 		return errs
 	}
 	defer file.Close()
-	rd, _ := event.NewFormatReader(path, f, file, opts)
+	rd, _ := event.NewFormatReader(path, f, watch(path, file.Size(), file), opts)
 	for {
 		ev, err := rd.Next()
 		if errors.Is(err, io.EOF) {

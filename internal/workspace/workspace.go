@@ -82,6 +82,20 @@ const Stdin = "-"
 // StdinReader is what Stdin reads; tests replace it.
 var StdinReader io.Reader = os.Stdin
 
+// WatchRead, when set, wraps the reader of each history a Load or
+// Validate reads whole (name, and its size at open, 0 for standard input),
+// so that a command can show how far the read has got. The command sets
+// it, once, before it loads.
+var WatchRead func(name string, size int64, r io.Reader) io.Reader
+
+// watch is r through WatchRead, if set.
+func watch(name string, size int64, r io.Reader) io.Reader {
+	if WatchRead == nil {
+		return r
+	}
+	return WatchRead(name, size, r)
+}
+
 // Expand turns paths into the list of files they name: files as given,
 // directories walked recursively for files with a known extension, in
 // lexical order. Hidden files and directories are skipped. Anything that
@@ -395,7 +409,7 @@ func (ws *Workspace) EventOptions(lim event.Limits) event.Options {
 // computing its digest on the way (HashingReader); Stdin is JSON Lines.
 func readHistory(path string, opts event.Options) ([]event.Event, string, error) {
 	if path == Stdin {
-		h := NewHashingReader(StdinReader)
+		h := NewHashingReader(watch(path, 0, StdinReader))
 		evs, err := event.Read(path, event.JSONL, h, opts)
 		return evs, h.Sum(), err
 	}
@@ -409,7 +423,7 @@ func readHistory(path string, opts event.Options) ([]event.Event, string, error)
 		return nil, "", err
 	}
 	defer file.Close()
-	h := NewHashingReader(file)
+	h := NewHashingReader(watch(path, file.Size(), file))
 	evs, err := event.Read(path, f, h, opts)
 	return evs, h.Sum(), err
 }

@@ -107,9 +107,10 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 }
 
 // ReadFile reads a regular file, refusing one over the size limit by its
-// size and stopping one byte past the limit if it grows meanwhile (Parse
-// then reports the file too big), so that a path to a device or a
-// pipe can neither block nor flood a loader.
+// size, and reading no more than the size it had when opened nor more than
+// one byte past the limit (Parse then reports the file too big), so that a
+// path to a device, a pipe or a growing file can neither block nor flood a
+// loader.
 func ReadFile(path string, lim Limits) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -126,7 +127,13 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(lim.Bytes())+1))
+	// Read no more than the file held when opened (a fresh Stat of the
+	// open file): a file still being appended to is read as it stood.
+	n := int64(lim.Bytes()) + 1
+	if info, err := f.Stat(); err == nil && info.Size() < n {
+		n = info.Size()
+	}
+	return io.ReadAll(io.LimitReader(f, n))
 }
 
 // CheckRegular refuses a path that is not a regular file, saying what it

@@ -1,0 +1,114 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every command that reads a history reads it as it stood when opened: a
+// writer appending to the file meanwhile (here a line that is not JSON,
+// every millisecond) is never read, so the command ends with the answer
+// for the file as it was. Before the size bound schedule, explain and test
+// read on into the appended lines.
+func TestGrowingHistoryIsReadAsItStoodAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	council := filepath.Join(dir, "ambridge")
+	require.NoError(t, os.Mkdir(council, 0o755))
+	for _, f := range []string{"direction-2018-03.yaml", "history.jsonl"} {
+		data, err := os.ReadFile(filepath.Join("testdata/grow", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(council, f), data, 0o644))
+	}
+	history := filepath.Join(council, "history.jsonl")
+	// Enough noise events that a read takes a while (the appender has
+	// time to write), each before the as-of date and irrelevant.
+	var b strings.Builder
+	for i := range 60000 {
+		fmt.Fprintf(&b, `{"id":"n%d","type":"noise","at":"2018-09-01"}`+"\n", i)
+	}
+	base, err := os.ReadFile(history)
+	require.NoError(t, err)
+	base = append(base, b.String()...)
+	scen := filepath.Join(dir, "s.yaml")
+	require.NoError(t, os.WriteFile(scen, []byte("directions: [ambridge/direction-2018-03.yaml]\nhistory: ambridge/history.jsonl\nscenarios:\n  - {name: x, as_of: 2018-09-30, expect: {breaches: 0}}\n"), 0o644))
+
+	dirn := filepath.Join(council, "direction-2018-03.yaml")
+	as := []string{"--as-of", "2018-09-30"}
+	for _, args := range [][]string{
+		append([]string{"check"}, append(as, council)...),
+		append([]string{"check"}, append(as, dirn, history)...),
+		{"validate", council},
+		append([]string{"stream"}, append(as, council)...),
+		append([]string{"schedule"}, append(as, council)...),
+		append([]string{"explain", "--obligation", "chair-quarterly-report"}, append(as, council)...),
+		append([]string{"report"}, append(as, council)...),
+		{"test", scen},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			require.NoError(t, os.WriteFile(history, base, 0o644))
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Add(1)
+			w, err := os.OpenFile(history, os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			defer w.Close()
+			opened := openedAfter(t, history)
+			go func() { // the writer, from the command's open of the file
+				defer wg.Done()
+				select {
+				case <-stop:
+					return
+				case <-opened:
+				}
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(time.Millisecond):
+						w.WriteString("appended while read, not JSON\n")
+					}
+				}
+			}()
+			code, _, stderr := cliWithin(t, time.Minute, append(args, "--quiet")...)
+			close(stop)
+			wg.Wait()
+			select {
+			case <-opened:
+			default:
+				t.Fatal("the command never opened the history")
+			}
+			assert.NotContains(t, stderr, "appended")
+			assert.NotContains(t, stderr, "invalid")
+			assert.Equal(t, exitOK, code, stderr)
+		})
+	}
+}
+
+// openedAfter returns a channel closed when path is next opened (inotify),
+// so that the test's writer starts once the command has the file open.
+func openedAfter(t *testing.T, path string) <-chan struct{} {
+	t.Helper()
+	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC)
+	require.NoError(t, err)
+	_, err = syscall.InotifyAddWatch(fd, path, syscall.IN_OPEN)
+	require.NoError(t, err)
+	ch := make(chan struct{})
+	go func() {
+		defer syscall.Close(fd)
+		buf := make([]byte, 4096)
+		syscall.Read(fd, buf) // blocks until the first open
+		close(ch)
+	}()
+	return ch
+}
