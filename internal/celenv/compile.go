@@ -115,7 +115,7 @@ type checkedExpr struct {
 	// parts of it in place, for Parsed.
 	parsed ast.Expr
 	iss    *cel.Issues // the parse or check errors, or nil
-	est    cost.CostEstimate
+	est    cost.Estimate
 	estErr error
 }
 
