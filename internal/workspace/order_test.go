@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
@@ -115,3 +116,61 @@ type chunked struct {
 }
 
 func (c *chunked) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
+
+// readCounter counts the bytes asked of a ReaderAt.
+type readCounter struct {
+	r     io.ReaderAt
+	bytes int64
+}
+
+func (c *readCounter) ReadAt(p []byte, off int64) (int, error) {
+	c.bytes += int64(len(p))
+	return c.r.ReadAt(p, off)
+}
+
+// A history whose lines are in no order (shuffled) is read back with a
+// probe a line, not a window: every line found, and at most a probe's
+// bytes read for each (a window a line read 128 KiB an event, 28-100
+// times the in-order time). Lines longer than a probe, and longer than
+// a window, grow the read until they end, wherever they fall.
+func TestOrderedLinesShuffledReadsLittle(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var file strings.Builder
+	var offs []int64
+	var lines []string
+	for i := range 20000 { // 1.9 MB, beyond what the eight windows hold
+		pad := 40 + r.IntN(60)
+		switch i {
+		case 700:
+			pad = orderProbe + 100 // longer than a probe
+		case 1500:
+			pad = orderWindow + 100 // longer than a window
+		}
+		line := fmt.Sprintf(`{"id":"e%d","pad":"%s"}`+"\n", i, strings.Repeat("x", pad))
+		offs = append(offs, int64(file.Len()))
+		lines = append(lines, line)
+		file.WriteString(line)
+	}
+	perm := r.Perm(len(lines))
+	var x OrderIndex
+	defer x.Close()
+	base := time.Date(2018, 1, 25, 0, 0, 0, 0, time.UTC)
+	for rank, i := range perm { // line i is the rank-th in time
+		require.True(t, x.Add(base.Add(time.Duration(rank)*time.Second), 0, offs[i], i+1))
+	}
+	require.NoError(t, x.Sort())
+	rc := &readCounter{r: strings.NewReader(file.String())}
+	const maxLine = 150 << 10
+	ol := NewOrderedLines(&x, []io.ReaderAt{rc}, []int64{int64(file.Len())}, maxLine)
+	got, err := io.ReadAll(ol)
+	require.NoError(t, err)
+	var want strings.Builder
+	for _, i := range perm {
+		want.WriteString(lines[i])
+	}
+	assert.Equal(t, want.String(), string(got))
+	// Each line a probe at most, plus the two long lines' growth and the
+	// first line's window.
+	bound := int64(len(lines))*orderProbe + 2*(maxLine+2) + maxLine + 2
+	assert.LessOrEqual(t, rc.bytes, bound, "read %d bytes for a %d-byte file", rc.bytes, file.Len())
+}
