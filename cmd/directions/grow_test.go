@@ -86,7 +86,7 @@ func TestGrowingHistoryIsReadAsItStoodAtOpen(t *testing.T) {
 			select {
 			case <-opened:
 			default:
-				t.Fatal("the command never opened the history")
+				t.Fatal("the command never read the history far enough for the writer to start")
 			}
 			assert.NotContains(t, stderr, "appended")
 			assert.NotContains(t, stderr, "invalid")
@@ -95,19 +95,30 @@ func TestGrowingHistoryIsReadAsItStoodAtOpen(t *testing.T) {
 	}
 }
 
-// openedAfter returns a channel closed when path is next opened (inotify),
-// so that the test's writer starts once the command has the file open.
+// openedAfter returns a channel closed once path has been read a few
+// times (inotify), so that the test's writer starts while the command is
+// well into its reading pass, after that pass's open took the file's
+// size. Starting at the first open raced: a command may open the file
+// first to look at its head (a probe), and the pass that opens it next
+// rightly takes the size the file has by then, appended lines and all
+// (CI under load saw them read).
 func openedAfter(t *testing.T, path string) <-chan struct{} {
 	t.Helper()
 	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC)
 	require.NoError(t, err)
-	_, err = syscall.InotifyAddWatch(fd, path, syscall.IN_OPEN)
+	_, err = syscall.InotifyAddWatch(fd, path, syscall.IN_ACCESS)
 	require.NoError(t, err)
 	ch := make(chan struct{})
 	go func() {
 		defer syscall.Close(fd)
 		buf := make([]byte, 4096)
-		syscall.Read(fd, buf) // blocks until the first open
+		for reads := 0; reads < 4; {
+			n, err := syscall.Read(fd, buf) // blocks until the next reads
+			if err != nil {
+				return
+			}
+			reads += n / syscall.SizeofInotifyEvent // a file's events carry no name
+		}
 		close(ch)
 	}()
 	return ch
