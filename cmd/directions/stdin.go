@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"runtime"
 	"slices"
 
 	"github.com/dfe-tools/directions/internal/workspace"
@@ -31,13 +29,12 @@ import (
 // is left behind however the program ends, Ctrl-C included; elsewhere it
 // is removed when the command returns.
 type stdinSpool struct {
-	src  io.Reader
-	max  int64
-	f    *os.File // created at the first byte read
-	name string   // f's name while it is not yet removed
-	n    int64    // bytes spooled
-	pos  int64    // where the reader is
-	err  error    // src's error, once it gave one
+	src io.Reader
+	max int64
+	f   *workspace.TempFile // created at the first byte read
+	n   int64               // bytes spooled
+	pos int64               // where the reader is
+	err error               // src's error, once it gave one
 }
 
 // useStdinSpool makes workspace.StdinReader a spool of standard input for
@@ -133,14 +130,11 @@ func (s *stdinSpool) Read(p []byte) (int, error) {
 // spool appends b to the file, creating it first.
 func (s *stdinSpool) spool(b []byte) error {
 	if s.f == nil {
-		f, err := os.CreateTemp("", "directions-stdin-*.jsonl")
+		f, err := workspace.NewTempFile("directions-stdin-*.jsonl")
 		if err != nil {
 			return fmt.Errorf("standard input: cannot keep a copy to read it again: %v", err)
 		}
-		s.f, s.name = f, f.Name()
-		if runtime.GOOS != "windows" && os.Remove(s.name) == nil {
-			s.name = "" // gone from the folder; the open file lives on
-		}
+		s.f = f
 	}
 	if _, err := s.f.WriteAt(b, s.n); err != nil {
 		return fmt.Errorf("standard input: cannot keep a copy to read it again: %v", err)
@@ -151,9 +145,6 @@ func (s *stdinSpool) spool(b []byte) error {
 func (s *stdinSpool) close() {
 	if s.f != nil {
 		s.f.Close()
-		if s.name != "" {
-			os.Remove(s.name)
-		}
 		s.f = nil
 	}
 }

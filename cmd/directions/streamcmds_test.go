@@ -285,7 +285,7 @@ func TestStdinSpoolBounded(t *testing.T) {
 	assert.Equal(t, in[:101], got)
 	assert.Equal(t, int64(101), s.n)
 	if runtime.GOOS != "windows" {
-		assert.Empty(t, s.name, "removed from its folder once created")
+		assert.Empty(t, s.f.InFolder(), "removed from its folder once created")
 		left, err := os.ReadDir(os.TempDir())
 		require.NoError(t, err)
 		assert.Empty(t, left)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"time"
 )
@@ -56,9 +55,8 @@ type OrderIndex struct {
 	blocks [][]OrderEntry // sorted, in memory
 	cur    []OrderEntry   // being filled
 	n      int
-	spill  *os.File // sorted runs of orderBlock entries (the last shorter)
-	name   string   // spill's name while it is not removed
-	runs   []int64  // entries in each run
+	spill  *TempFile // sorted runs of orderBlock entries (the last shorter)
+	runs   []int64   // entries in each run
 	spilt  int64
 	merge  entryHeap
 	err    error
@@ -114,15 +112,12 @@ func (x *OrderIndex) seal() {
 		return
 	}
 	if x.spill == nil {
-		f, err := os.CreateTemp("", "directions-order-*")
+		f, err := NewTempFile("directions-order-*")
 		if err != nil {
 			x.err = fmt.Errorf("cannot keep the index of events out of order in a temporary file: %v", err)
 			return
 		}
-		x.spill, x.name = f, f.Name()
-		if runtime.GOOS != "windows" && os.Remove(x.name) == nil {
-			x.name = ""
-		}
+		x.spill = f
 	}
 	buf := make([]byte, 0, len(x.cur)*entrySize)
 	for _, e := range x.cur {
@@ -149,7 +144,7 @@ func (x *OrderIndex) Sort() error {
 	}
 	var at int64
 	for _, n := range x.runs {
-		x.merge = append(x.merge, &runCursor{file: x.spill, off: at * entrySize, left: n})
+		x.merge = append(x.merge, &runCursor{file: x.spill.File, off: at * entrySize, left: n})
 		at += n
 	}
 	live := x.merge[:0]
@@ -187,9 +182,6 @@ func (x *OrderIndex) Next() (OrderEntry, bool) {
 func (x *OrderIndex) Close() {
 	if x.spill != nil {
 		x.spill.Close()
-		if x.name != "" {
-			os.Remove(x.name)
-		}
 		x.spill = nil
 	}
 	x.blocks, x.cur, x.merge = nil, nil, nil
