@@ -1,6 +1,7 @@
 package yamlx
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -21,7 +22,7 @@ import (
 // the caller adds how to keep the text.
 func Float(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil && (!strings.Contains(err.Error(), "out of range") || !math.IsInf(f, 0) && f != 0) {
+	if err != nil && (!errors.Is(err, strconv.ErrRange) || !math.IsInf(f, 0) && f != 0) {
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
 	if math.IsInf(f, 0) {
