@@ -85,6 +85,15 @@ func (p *progress) event(off int64) {
 	if n%progressEvery != 0 {
 		return
 	}
+	p.show(off, func(seconds float64) string {
+		return fmt.Sprintf("%d events %s, %.0f events/s", n, cmp.Or(p.doing, "read"), float64(n)/seconds)
+	})
+}
+
+// show writes what was read, given the seconds since the start, and the
+// share of the current file, off bytes into it: at most four times a
+// second, whatever counts it (events, or the bytes of a load).
+func (p *progress) show(off int64, what func(seconds float64) string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -92,12 +101,11 @@ func (p *progress) event(off int64) {
 		return
 	}
 	p.next = now.Add(250 * time.Millisecond)
-	rate := float64(n) / now.Sub(p.start).Seconds()
 	share := ""
 	if p.size > 0 {
 		share = fmt.Sprintf(", %d%% of %s", min(100, 100*off/p.size), p.name)
 	}
-	fmt.Fprintf(p.w, "\r\033[K%d events %s, %.0f events/s%s", n, cmp.Or(p.doing, "read"), rate, share)
+	fmt.Fprintf(p.w, "\r\033[K%s%s", what(now.Sub(p.start).Seconds()), share)
 	p.shown = true
 }
 
@@ -151,18 +159,7 @@ func (w *watchedReader) Read(b []byte) (int, error) {
 
 // bytes shows total bytes read by loads, off of them into the current file.
 func (p *progress) bytes(total, off int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Before(p.next) {
-		return
-	}
-	p.next = now.Add(250 * time.Millisecond)
-	rate := float64(total) / (1 << 20) / now.Sub(p.start).Seconds()
-	share := ""
-	if p.size > 0 {
-		share = fmt.Sprintf(", %d%% of %s", min(100, 100*off/p.size), p.name)
-	}
-	fmt.Fprintf(p.w, "\r\033[K%d MB read, %.0f MB/s%s", total>>20, rate, share)
-	p.shown = true
+	p.show(off, func(seconds float64) string {
+		return fmt.Sprintf("%d MB read, %.0f MB/s", total>>20, float64(total)/(1<<20)/seconds)
+	})
 }
