@@ -35,6 +35,11 @@ type CouncilRow struct {
 	// known only to a range (not breaches).
 	Indeterminate int `json:"indeterminate"`
 	Possible      int `json:"possible"`
+	// NotGenerated counts the triggered instances whose trigger came
+	// while their obligation was in force but which would have fallen due
+	// after it ended (DirectionStatus.NotGenerated): no finding, so no
+	// other count includes them.
+	NotGenerated int `json:"not_generated"`
 	// Next is the earliest deadline after the as-of time of an instance
 	// of a council duty not yet discharged (other parties' expectations do
 	// not count); NextClause and NextDirection say whose it is, and
@@ -62,6 +67,7 @@ func (r *CouncilRow) Add(o CouncilRow) {
 	r.ExpectationsUnmet += o.ExpectationsUnmet
 	r.Indeterminate += o.Indeterminate
 	r.Possible += o.Possible
+	r.NotGenerated += o.NotGenerated
 }
 
 // Row summarises c in one line.
@@ -76,6 +82,7 @@ func (c Council) Row() CouncilRow {
 		if d.InForce && !d.RevokesOnly {
 			row.InForce++
 		}
+		row.NotGenerated += len(d.NotGenerated)
 	}
 	s := Summarise(res)
 	row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches, row.ExpectationsUnmet = s.Met, s.Late, s.Missed, s.Open, s.Breached, s.Breaches, s.ExpectationsUnmet

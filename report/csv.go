@@ -20,7 +20,7 @@ import (
 // summaryHeader and findingsHeader head the two tables. New columns go at
 // the end, so that readers that take columns by position keep working.
 var (
-	summaryHeader  = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed"}
+	summaryHeader  = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed", "not_generated"}
 	findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases", "version"}
 )
 
@@ -32,13 +32,14 @@ func WriteCSVSummary(w io.Writer, councils []Council) error {
 	_ = cw.Write(summaryHeader)
 	for _, c := range councils {
 		row := c.Row()
-		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", "", row.NextAssumed}
+		rec := []string{row.Council, row.Folder, "", "", "", "", "", "", "", "", row.Next, row.NextClause, row.NextDirection, row.Error, "", "", "", row.NextAssumed, ""}
 		if c.failed() == nil {
 			for i, n := range []int{row.InForce, row.Due, row.Met, row.Late, row.Missed, row.Open, row.Breached, row.Breaches} {
 				rec[2+i] = strconv.Itoa(n)
 			}
 			rec[14] = strconv.Itoa(row.ExpectationsUnmet)
 			rec[15], rec[16] = strconv.Itoa(row.Indeterminate), strconv.Itoa(row.Possible)
+			rec[18] = strconv.Itoa(row.NotGenerated)
 		}
 		_ = cw.Write(rec)
 	}

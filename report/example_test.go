@@ -125,8 +125,8 @@ func ExampleWriteCSVSummary() {
 		log.Fatal(err)
 	}
 	// Output:
-	// council,folder,directions_in_force,due,met,late,missed,open,breached,breaches,next_deadline,next_clause,next_direction,error,expectations_unmet,indeterminate,possible,next_assumed
-	// ambridge,../examples/national/ambridge,1,8,7,0,1,3,0,0,2018-12-01,8(f),ambridge-2018-03,,1,0,0,
+	// council,folder,directions_in_force,due,met,late,missed,open,breached,breaches,next_deadline,next_clause,next_direction,error,expectations_unmet,indeterminate,possible,next_assumed,not_generated
+	// ambridge,../examples/national/ambridge,1,8,7,0,1,3,0,0,2018-12-01,8(f),ambridge-2018-03,,1,0,0,,0
 }
 
 func ExampleWriteCSV() {

@@ -216,7 +216,7 @@ func BenchmarkCheckCouncils(b *testing.B) {
 // The CSV tables' columns, pinned here so that a change to them fails a
 // test: readers take columns by name or position.
 var (
-	summaryHeader  = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed"}
+	summaryHeader  = []string{"council", "folder", "directions_in_force", "due", "met", "late", "missed", "open", "breached", "breaches", "next_deadline", "next_clause", "next_direction", "error", "expectations_unmet", "indeterminate", "possible", "next_assumed", "not_generated"}
 	findingsHeader = []string{"council", "direction", "obligation", "clause", "holder", "kind", "instance", "status", "due", "trigger", "trigger_at", "discharged_by", "discharged_at", "days_late", "reason", "role", "assumed", "due_latest", "cases", "version"}
 )
 

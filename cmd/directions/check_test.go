@@ -16,6 +16,7 @@ import (
 
 	"github.com/dfe-tools/directions/evaluator"
 	goldenfile "github.com/dfe-tools/directions/internal/golden"
+	"github.com/dfe-tools/directions/report"
 )
 
 // cli runs the command in-process.
@@ -350,4 +351,33 @@ parties:
 	assert.Equal(t, "access-1", ngs[0].Trigger.ID)
 	assert.Equal(t, "2018-03-08", ngs[0].Due)
 	validateOutput(t, outputSchema(t, "check-output.schema.json"), out)
+
+	// The summary row counts it too (not_generated), since no finding
+	// stands for it: the CSV summary's last column, and a tree's JSON
+	// summary, where a second council without the revocation has none.
+	_, out, _ = cli("check", "--as-of", "2018-03-31", "--format", "csv-summary", dir)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	assert.True(t, strings.HasSuffix(lines[0], ",next_assumed,not_generated"), lines[0])
+	assert.True(t, strings.HasSuffix(lines[1], ",1"), lines[1])
+	other := filepath.Join(root, "barnet-unrevoked")
+	require.NoError(t, os.MkdirAll(other, 0o755))
+	for _, name := range []string{"direction-2018-01.yaml", "history.yaml"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(other, name), b, 0o644))
+	}
+	_, out, errs = cli("check", "--as-of", "2018-03-31", "--format", "json", root)
+	require.Empty(t, errs)
+	var batch struct {
+		Summary []report.CouncilRow `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &batch))
+	require.Len(t, batch.Summary, 2)
+	got := map[string]int{}
+	for _, row := range batch.Summary {
+		got[row.Council] = row.NotGenerated
+	}
+	assert.Equal(t, map[string]int{"barnet": 1, "barnet-unrevoked": 0}, got)
+	validateOutput(t, outputSchema(t, "check-batch-output.schema.json"), out)
 }
