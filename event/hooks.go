@@ -9,4 +9,6 @@ func init() {
 		s := scan(events)
 		return s.valid, s.sorted, s.uncertain
 	}
+	hooks.EventStart = eventStart
+	hooks.ReadEventAt = readEventAt
 }

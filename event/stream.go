@@ -65,8 +65,9 @@ type Reader struct {
 	buf    []byte
 	// JSON documents: where the reader is in [ ... ] or {"events": [ ... ]}.
 	started, wrapped, done bool
-	inList, inEvent        bool // in the list of events; decoding an event's object (see tooLong)
-	index                  int  // events[index] is the next event of a document
+	inList, inEvent        bool  // in the list of events; decoding an event's object (see tooLong)
+	index                  int   // events[index] is the next event of a document
+	start                  int64 // where the event last read starts in the file: see eventStart
 	// names interns attribute names and event types, which repeat on
 	// every event; recent remembers the name last seen at each position
 	// of an event, which is nearly always the one there again.
@@ -434,6 +435,7 @@ func (r *Reader) nextInDocument() (*Event, error) {
 	}
 	start := r.in.afterSpace(r.dec.InputOffset())
 	r.in.markAt(start)
+	r.start = start + r.in.skipped
 	path := fmt.Sprintf("events[%d]", r.index)
 	r.index++
 	base := r.in.pos(r.name, start)

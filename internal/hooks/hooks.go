@@ -18,6 +18,17 @@ var (
 	// range) are meaningful only when valid is set.
 	ScanEvents any
 
+	// EventStart and ReadEventAt let a JSON document out of time order be
+	// read an event at a time in time order (cmd/directions), through the
+	// document reader's own decoding. EventStart is the byte offset in
+	// the file of the event a document reader returned last:
+	// func(*event.Reader) int64. ReadEventAt reads the one event that
+	// starts at in's first byte, found at a line and column of the named
+	// file, with a reader made by event.NewJSONReader:
+	// func(r *event.Reader, name string, in io.Reader, line, col int) (*event.Event, error).
+	EventStart  any
+	ReadEventAt any
+
 	// NewObligation is obligation's constructor from a description and
 	// its compiled expressions:
 	// func(obligation.Obligation, celenv.Programs) *obligation.Obligation.

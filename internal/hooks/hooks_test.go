@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"io"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -23,6 +24,12 @@ func TestHooksSetWithTheirTypes(t *testing.T) {
 	}
 	if _, ok := hooks.ScanEvents.(func([]event.Event) (bool, bool, bool)); !ok {
 		t.Errorf("ScanEvents is %T", hooks.ScanEvents)
+	}
+	if _, ok := hooks.EventStart.(func(*event.Reader) int64); !ok {
+		t.Errorf("EventStart is %T", hooks.EventStart)
+	}
+	if _, ok := hooks.ReadEventAt.(func(*event.Reader, string, io.Reader, int, int) (*event.Event, error)); !ok {
+		t.Errorf("ReadEventAt is %T", hooks.ReadEventAt)
 	}
 	if _, ok := hooks.NewObligation.(func(obligation.Obligation, celenv.Programs) *obligation.Obligation); !ok {
 		t.Errorf("NewObligation is %T", hooks.NewObligation)
