@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math"
@@ -12,18 +13,22 @@ import (
 	"github.com/dfe-tools/directions/diag"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
 // Histories whose events are out of time order are not loaded: the
 // evaluator takes events in time order, so the stream is read once more
-// to index them (time, file, line offset and number: 24 bytes an event,
+// to index them (time, file, offset, line and column: 24 bytes an event,
 // workspace.OrderIndex), the index is sorted into the order loading gives
 // (evaluator.Evaluate sorts loaded events stably by time), and the events
-// are read a third time in that order, line by line at their offsets,
-// through the same JSON Lines reader. That covers JSON Lines files and
-// standard input (spooled, stdin.go); a JSON document, a date known only
-// to a range, or anything loading must word is loaded as before.
+// are read a third time in that order, each at its offset, through the
+// same readers: a JSON Lines line through the JSON Lines reader, a JSON
+// document's event through the document reader's own decoding of one
+// event (event's readEventAt, through internal/hooks). That covers JSON
+// Lines and JSON files, mixed in one council, and standard input
+// (spooled, stdin.go); a date known only to a range, or anything loading
+// must word is loaded as before.
 //
 // The files must not change between the pass that indexes them and the
 // pass that reads them in order: each file is kept open from the first to
@@ -80,7 +85,7 @@ func (s *councilStream) reorder() bool {
 	src := &councilSource{all: old.all, opts: old.opts, ids: event.NewIDPrints(), digests: map[string]string{}, progress: old.progress, ord: o}
 	src.progress.restart("put in time order")
 	for i, name := range old.all {
-		if f, _ := historyFormat(name); f != event.JSONL || !o.index(src, i, name) {
+		if !o.index(src, i, name) {
 			o.close()
 			return false
 		}
@@ -100,8 +105,9 @@ func (s *councilStream) reorder() bool {
 	if afterIndex != nil {
 		afterIndex()
 	}
-	o.lines = workspace.NewOrderedLines(&o.idx, o.readers, o.sizes, event.MaxLine)
-	o.rd = event.NewReader("", o.lines, opts)
+	o.at = workspace.NewOrderedFiles(o.readers, o.sizes, event.MaxLine)
+	o.rd = event.NewReader("", &o.feed, opts)
+	o.doc = event.NewJSONReader("", bytes.NewReader(nil), opts)
 	s.src = src
 	reordered.Add(1)
 	return true
@@ -117,19 +123,57 @@ var (
 // orderedSource reads a council's events in loading's order.
 type orderedSource struct {
 	names   []string
+	formats []event.Format
 	idx     workspace.OrderIndex
 	files   []*event.File // nil for standard input
 	readers []io.ReaderAt
 	sizes   []int64
 	mtimes  []time.Time
 	digests []string
-	lines   *workspace.OrderedLines
-	rd      *event.Reader
+	at      *workspace.OrderedFiles
+	feed    lineFeed      // the line rd reads next
+	rd      *event.Reader // of JSON Lines lines
+	doc     *event.Reader // of JSON documents' events (readEventAt)
+}
+
+// The event package's reading of a JSON document's events one at a time
+// (see hooks.EventStart, hooks.ReadEventAt).
+var (
+	eventStart  = hooks.EventStart.(func(*event.Reader) int64)
+	readEventAt = hooks.ReadEventAt.(func(r *event.Reader, name string, in io.Reader, line, col int) (*event.Event, error))
+)
+
+// lineFeed hands the JSON Lines reader the one line it is to read next.
+type lineFeed struct{ b []byte }
+
+func (l *lineFeed) Read(p []byte) (int, error) {
+	if len(l.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, l.b)
+	l.b = l.b[n:]
+	return n, nil
+}
+
+// byteCount counts the bytes read through it.
+type byteCount struct {
+	r io.Reader
+	n int64
+}
+
+func (c *byteCount) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // index reads history i once, adding its events to the index and their
-// ids to src's fingerprints, and keeps it open for the ordered pass.
+// ids to src's fingerprints, and keeps it open for the ordered pass. An
+// event of a JSON Lines file is indexed at its line's start (LineStarts
+// turns the reader's line number into an offset); one of a JSON document
+// at its '{', where the document reader found it.
 func (o *orderedSource) index(src *councilSource, i int, name string) bool {
+	format, _ := historyFormat(name)
 	in, file, err := openHistory(name, src.opts.Limits)
 	if err != nil {
 		return false
@@ -145,10 +189,19 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 		mtime = info.ModTime()
 		src.progress.file(name, file.Size())
 	}
-	lines := workspace.NewLineStarts(in)
-	h := workspace.NewHashingReader(lines)
+	var lines *workspace.LineStarts
+	count := &byteCount{r: in}
+	var read io.Reader = count
+	if format == event.JSONL {
+		lines = workspace.NewLineStarts(count)
+		read = lines
+	}
+	h := workspace.NewHashingReader(read)
 	defer h.Close()
-	rd := event.NewReader(name, h, src.opts)
+	rd, err := event.NewFormatReader(name, format, h, src.opts)
+	if err != nil {
+		return false
+	}
 	for {
 		ev, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -157,8 +210,13 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 		if err != nil || ev.Uncertain() {
 			return false // loading words it, or weighs every day
 		}
-		off, ok := lines.Start(rd.Line())
-		if !ok || !o.idx.Add(ev.At, i, off, rd.Line()) {
+		off, ok, col := int64(0), true, 1
+		if format == event.JSON {
+			off, col = eventStart(rd), ev.Pos.Column
+		} else {
+			off, ok = lines.Start(rd.Line())
+		}
+		if !ok || !o.idx.Add(ev.At, i, off, rd.Line(), col) {
 			return false
 		}
 		src.ids.Add(ev.ID)
@@ -166,17 +224,29 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 	}
 	d := h.Sum()
 	src.digests[name] = d
+	o.formats = append(o.formats, format)
 	o.readers = append(o.readers, at)
-	o.sizes = append(o.sizes, lines.Size())
+	o.sizes = append(o.sizes, count.n)
 	o.mtimes = append(o.mtimes, mtime)
 	o.digests = append(o.digests, d)
 	return true
 }
 
 // next is the next event in loading's order, with the position it was
-// read at; after the last, the files are checked unchanged.
+// read at; after the last, the files are checked unchanged. Every event
+// was read without a problem by the indexing pass, so a problem now is a
+// file that changed, or else is left to loading to word (the problems
+// of this pass are not shown: a JSON document's name no events[N]).
 func (o *orderedSource) next() (*event.Event, error) {
-	ev, err := o.rd.Next()
+	e, ok := o.idx.Next()
+	var ev *event.Event
+	err := o.idx.Err()
+	if err == nil && !ok {
+		err = io.EOF
+	}
+	if err == nil {
+		ev, err = o.read(e)
+	}
 	if errors.Is(err, io.EOF) {
 		if err := o.unchanged(); err != nil {
 			return nil, err
@@ -189,8 +259,33 @@ func (o *orderedSource) next() (*event.Event, error) {
 		}
 		return nil, errNotStreamable
 	}
-	e := o.lines.Take()
-	ev.Pos = diag.Position{File: o.names[e.File()], Line: int(e.Line), Column: 1}
+	return ev, nil
+}
+
+// read reads the event at e through the reader of its file's format.
+func (o *orderedSource) read(e workspace.OrderEntry) (*event.Event, error) {
+	f := e.File()
+	if o.formats[f] == event.JSON {
+		in, err := o.at.From(e)
+		if err != nil {
+			return nil, err
+		}
+		// Positions are the document reader's own: Pos is the '{'.
+		return readEventAt(o.doc, o.names[f], in, int(e.Line), int(e.Col))
+	}
+	line, err := o.at.Line(e)
+	if err != nil {
+		return nil, err
+	}
+	o.feed.b = line
+	ev, err := o.rd.Next()
+	if errors.Is(err, io.EOF) || (err == nil && len(o.feed.b) > 0) {
+		return nil, workspace.ErrOrderedLine // not one event's line
+	}
+	if err != nil {
+		return nil, err
+	}
+	ev.Pos = diag.Position{File: o.names[f], Line: int(e.Line), Column: 1}
 	return ev, nil
 }
 

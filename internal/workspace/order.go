@@ -14,23 +14,26 @@ import (
 	"time"
 )
 
-// A JSON Lines history whose events are out of time order is evaluated
-// without holding its events: one pass records, for each event, only its
-// time, its file and where its line starts (an OrderEntry, 24 bytes); the
-// entries are sorted into the order loading gives (evaluator.Evaluate
-// sorts the loaded events by time, stably: events at the same instant
-// keep the order they were read in, file after file, line after line);
-// and OrderedLines hands the lines on in that order, read again from the
-// files at their offsets, to the same event reader as every other pass.
+// A JSON Lines or JSON history whose events are out of time order is
+// evaluated without holding its events: one pass records, for each
+// event, only its time, its file and where it starts (an OrderEntry, 24
+// bytes); the entries are sorted into the order loading gives
+// (evaluator.Evaluate sorts the loaded events by time, stably: events at
+// the same instant keep the order they were read in, file after file,
+// event after event); and OrderedFiles reads each event again from its
+// file at its offset, in that order, for the same event reader as every
+// other pass.
 
 // OrderEntry is one event of an OrderIndex: At its time in Unix
 // nanoseconds, Where its file (the top 16 bits, in the order the files
-// were read) and the offset of its line (the other 48), Line its line
-// number for positions.
+// were read) and the offset where it starts (the other 48: its line in
+// JSON Lines, its '{' in a JSON document), Line and Col its line and
+// column for positions (Col 1 in JSON Lines).
 type OrderEntry struct {
 	At    int64
 	Where uint64
 	Line  uint32
+	Col   uint32
 }
 
 const (
@@ -41,7 +44,7 @@ const (
 	MaxOrderOffset = 1<<orderOffsetBits - 1
 )
 
-// File is the index of the entry's file, Offset where its line starts.
+// File is the index of the entry's file, Offset where its event starts.
 func (e OrderEntry) File() int     { return int(e.Where >> orderOffsetBits) }
 func (e OrderEntry) Offset() int64 { return int64(e.Where & MaxOrderOffset) }
 
@@ -75,18 +78,18 @@ var (
 	maxNano = time.Unix(0, 1<<63-1)
 )
 
-// Add records an event at time at in file file, its line starting at
-// offset off with number line; false when the entry cannot hold it or
-// the temporary file cannot be written (Err).
-func (x *OrderIndex) Add(at time.Time, file int, off int64, line int) bool {
+// Add records an event at time at in file file, starting at offset off,
+// at line and col; false when the entry cannot hold it or the temporary
+// file cannot be written (Err).
+func (x *OrderIndex) Add(at time.Time, file int, off int64, line, col int) bool {
 	if at.Before(minNano) || at.After(maxNano) || file < 0 || file >= MaxOrderFiles ||
-		off < 0 || off > MaxOrderOffset || line < 1 || int64(line) > 1<<32-1 || x.err != nil {
+		off < 0 || off > MaxOrderOffset || line < 1 || int64(line) > 1<<32-1 || col < 1 || int64(col) > 1<<32-1 || x.err != nil {
 		return false
 	}
 	if x.cur == nil {
 		x.cur = make([]OrderEntry, 0, orderBlock)
 	}
-	x.cur = append(x.cur, OrderEntry{At: at.UnixNano(), Where: uint64(file)<<orderOffsetBits | uint64(off), Line: uint32(line)})
+	x.cur = append(x.cur, OrderEntry{At: at.UnixNano(), Where: uint64(file)<<orderOffsetBits | uint64(off), Line: uint32(line), Col: uint32(col)})
 	x.n++
 	if len(x.cur) == orderBlock {
 		x.seal()
@@ -201,12 +204,13 @@ func compareEntries(a, b OrderEntry) int {
 	return 0
 }
 
-const entrySize = 20
+const entrySize = 24
 
 func appendEntry(b []byte, e OrderEntry) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(e.At))
 	b = binary.LittleEndian.AppendUint64(b, e.Where)
-	return binary.LittleEndian.AppendUint32(b, e.Line)
+	b = binary.LittleEndian.AppendUint32(b, e.Line)
+	return binary.LittleEndian.AppendUint32(b, e.Col)
 }
 
 // runCursor reads one sorted block: in memory, or a run of the file
@@ -233,9 +237,9 @@ func (c *runCursor) advance() bool {
 		if c.left == 0 {
 			return false
 		}
-		n := min(c.left, 204)
+		n := min(c.left, 170)
 		if cap(c.buf) < int(n)*entrySize {
-			c.buf = make([]byte, 204*entrySize)
+			c.buf = make([]byte, 170*entrySize)
 		}
 		c.buf = c.buf[:n*entrySize]
 		if _, err := c.file.ReadAt(c.buf, c.off); err != nil {
@@ -246,7 +250,7 @@ func (c *runCursor) advance() bool {
 		c.left -= n
 	}
 	b := c.buf
-	c.head = OrderEntry{At: int64(binary.LittleEndian.Uint64(b)), Where: binary.LittleEndian.Uint64(b[8:]), Line: binary.LittleEndian.Uint32(b[16:])}
+	c.head = OrderEntry{At: int64(binary.LittleEndian.Uint64(b)), Where: binary.LittleEndian.Uint64(b[8:]), Line: binary.LittleEndian.Uint32(b[16:]), Col: binary.LittleEndian.Uint32(b[20:])}
 	c.buf = b[entrySize:]
 	return true
 }
@@ -320,16 +324,14 @@ func (l *LineStarts) Start(line int) (int64, bool) {
 	return l.queue[0].off, true
 }
 
-// OrderedLines reads the lines of an index's events from their files in
-// the index's order, each ended by a line feed, as one JSON Lines stream.
-// The n-th event read from it is the index's n-th entry.
-type OrderedLines struct {
+// OrderedFiles reads the events of an index again from their files, at
+// their offsets, in whatever order they are asked for (the index's):
+// Line gives a JSON Lines event's line, From the bytes from a JSON
+// document's event on, for the same readers as every other pass.
+type OrderedFiles struct {
 	files   []io.ReaderAt
 	sizes   []int64
-	index   *OrderIndex
-	given   []OrderEntry // entries whose lines were read, not yet taken
 	buf     []byte
-	pending []byte
 	maxLine int
 	windows [orderWindows]window
 	clock   uint64
@@ -337,59 +339,31 @@ type OrderedLines struct {
 	// last: a line starting there continues a run in file order.
 	lastFile int
 	lastEnd  int64
+	from     fromReader
 }
 
-// NewOrderedLines reads the lines x points at in files (of the given
-// sizes), of at most maxLine bytes each.
-func NewOrderedLines(x *OrderIndex, files []io.ReaderAt, sizes []int64, maxLine int) *OrderedLines {
-	return &OrderedLines{files: files, sizes: sizes, index: x, maxLine: maxLine}
+// NewOrderedFiles reads events from files (of the given sizes), JSON
+// Lines lines of at most maxLine bytes.
+func NewOrderedFiles(files []io.ReaderAt, sizes []int64, maxLine int) *OrderedFiles {
+	return &OrderedFiles{files: files, sizes: sizes, maxLine: maxLine}
 }
 
-// Take is the entry of the next event read from the lines: the n-th
-// event read is the n-th entry given.
-func (o *OrderedLines) Take() OrderEntry {
-	e := o.given[0]
-	o.given = o.given[1:]
-	return e
-}
-
-// ErrOrderedLine is a line that is not where the index says: the file
+// ErrOrderedLine is an event that is not where the index says: the file
 // changed after it was indexed.
-var ErrOrderedLine = errors.New("a line is no longer where it was read")
+var ErrOrderedLine = errors.New("an event is no longer where it was read")
 
-func (o *OrderedLines) Read(p []byte) (int, error) {
-	for len(o.pending) == 0 {
-		e, ok := o.index.Next()
-		if err := o.index.Err(); err != nil {
-			return 0, err
-		}
-		if !ok {
-			return 0, io.EOF
-		}
-		line, err := o.line(e)
-		if err != nil {
-			return 0, err
-		}
-		o.given = append(o.given, e)
-		o.pending = line
-	}
-	n := copy(p, o.pending)
-	o.pending = o.pending[n:]
-	return n, nil
-}
-
-// orderWindow is how much of a file OrderedLines reads at a time, and
+// orderWindow is how much of a file OrderedFiles reads at a time, and
 // orderWindows how many such windows it keeps: events in loading's order
 // mostly come in runs that lie in order in a file (a file that is sorted
 // but for a few events, exports concatenated in one file, several files
 // each in order), so a window read for one event usually holds the next
 // events of its run. Reading a line at a time instead cost a system call
 // and a 4 KiB copy an event, twice the CPU of the whole evaluation.
-// A line that does not continue the run read last (a file not in runs at
-// all, shuffled) gets a read of orderProbe bytes, grown while the line
-// does not end in it: a window for every such line read 128 KiB an event
-// of a shuffled history, 28-100 times the time of the same history in
-// order.
+// An event that does not continue the run read last (a file not in runs
+// at all, shuffled) gets a read of orderProbe bytes, grown while the
+// event does not end in it: a window for every such line read 128 KiB an
+// event of a shuffled history, 28-100 times the time of the same history
+// in order.
 const (
 	orderWindow  = 128 << 10
 	orderWindows = 8
@@ -403,9 +377,37 @@ type window struct {
 	used uint64
 }
 
-// line reads the line at e, with its line feed (added after a last line
-// that has none), and without a byte order mark at the file's start.
-func (o *OrderedLines) line(e OrderEntry) ([]byte, error) {
+// lru is the window used least recently, to be read into.
+func (o *OrderedFiles) lru() *window {
+	w := &o.windows[0]
+	for i := range o.windows {
+		if o.windows[i].used < w.used {
+			w = &o.windows[i]
+		}
+	}
+	return w
+}
+
+// fill reads n bytes of file f from off into w; n is within the file.
+func (o *OrderedFiles) fill(w *window, f int, off int64, n int) error {
+	if cap(w.b) < n {
+		w.b = make([]byte, n)
+	}
+	w.file, w.off, w.b, w.used = f, off, w.b[:n], o.clock
+	if _, err := o.files[f].ReadAt(w.b, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
+		w.b = nil
+		if errors.Is(err, io.EOF) {
+			return ErrOrderedLine // shorter than when indexed
+		}
+		return err
+	}
+	return nil
+}
+
+// Line reads the JSON Lines line at e, with its line feed (added after a
+// last line that has none), and without a byte order mark at the file's
+// start. The bytes are valid until the next call.
+func (o *OrderedFiles) Line(e OrderEntry) ([]byte, error) {
 	f, off := e.File(), e.Offset()
 	if off > o.sizes[f] {
 		return nil, ErrOrderedLine
@@ -424,12 +426,7 @@ func (o *OrderedLines) line(e OrderEntry) ([]byte, error) {
 	// Not in a window: read one starting at the line, into the window
 	// used least recently: a whole window when the line continues the
 	// run read last, else a probe, grown until it holds the line.
-	w := &o.windows[0]
-	for i := range o.windows {
-		if o.windows[i].used < w.used {
-			w = &o.windows[i]
-		}
-	}
+	w := o.lru()
 	longest := int64(max(orderWindow, o.maxLine+2))
 	size := int64(orderProbe)
 	if f == o.lastFile && off == o.lastEnd {
@@ -438,15 +435,7 @@ func (o *OrderedLines) line(e OrderEntry) ([]byte, error) {
 	left := o.sizes[f] - off
 	for {
 		n := int(min(size, left))
-		if cap(w.b) < n {
-			w.b = make([]byte, n)
-		}
-		w.file, w.off, w.b, w.used = f, off, w.b[:n], o.clock
-		if _, err := o.files[f].ReadAt(w.b, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
-			w.b = nil
-			if errors.Is(err, io.EOF) {
-				return nil, ErrOrderedLine // shorter than when indexed
-			}
+		if err := o.fill(w, f, off, n); err != nil {
 			return nil, err
 		}
 		if line, raw, ok := o.cut(w.b, off, int64(n) == left); ok {
@@ -464,7 +453,7 @@ func (o *OrderedLines) line(e OrderEntry) ([]byte, error) {
 // with its line feed, or all of b when b reaches the end of the file
 // (last, a last line without a line feed, which is given one). raw is
 // how many bytes of the file the line takes.
-func (o *OrderedLines) cut(b []byte, off int64, last bool) (line []byte, raw int64, ok bool) {
+func (o *OrderedFiles) cut(b []byte, off int64, last bool) (line []byte, raw int64, ok bool) {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		b = b[:i+1]
 		raw = int64(i + 1)
@@ -479,6 +468,66 @@ func (o *OrderedLines) cut(b []byte, off int64, last bool) (line []byte, raw int
 		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	}
 	return b, raw, true
+}
+
+// From is a reader of e's file from e's offset to the file's end, for a
+// JSON document's event, which ends where the decoder finds its '}' (a
+// decoder reads a little past it). A read not in a window is of a probe
+// at the event's start; bytes needed just past a window's end continue a
+// run in file order (events in order, or one longer than the probe) and
+// get eight times that window, up to a whole window. A probe of 512
+// bytes or 1 KiB instead of 4 KiB made no difference that could be seen
+// on a shuffled document of 10^6 events (the system call, not the copy,
+// is the cost). The reader is valid until the next call of From.
+func (o *OrderedFiles) From(e OrderEntry) (io.Reader, error) {
+	f, off := e.File(), e.Offset()
+	if off >= o.sizes[f] {
+		return nil, ErrOrderedLine
+	}
+	o.from = fromReader{o: o, file: f, off: off}
+	return &o.from, nil
+}
+
+type fromReader struct {
+	o    *OrderedFiles
+	file int
+	off  int64
+}
+
+func (r *fromReader) Read(p []byte) (int, error) {
+	o, f := r.o, r.file
+	if r.off >= o.sizes[f] {
+		return 0, io.EOF
+	}
+	o.clock++
+	var in, ends *window
+	for i := range o.windows {
+		w := &o.windows[i]
+		if w.file != f || w.b == nil {
+			continue
+		}
+		if r.off >= w.off && r.off < w.off+int64(len(w.b)) {
+			in = w
+			break
+		}
+		if r.off == w.off+int64(len(w.b)) {
+			ends = w
+		}
+	}
+	if in == nil {
+		size := int64(orderProbe)
+		if ends != nil {
+			size = min(8*int64(len(ends.b)), orderWindow)
+		}
+		in = o.lru()
+		if err := o.fill(in, f, r.off, int(min(size, o.sizes[f]-r.off))); err != nil {
+			return 0, err
+		}
+	}
+	in.used = o.clock
+	n := copy(p, in.b[r.off-in.off:])
+	r.off += int64(n)
+	return n, nil
 }
 
 // Digest is the SHA-256 (hex) of what r holds and its length.

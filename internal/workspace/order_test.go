@@ -27,8 +27,8 @@ func TestOrderIndexIsAStableSortByTime(t *testing.T) {
 	for i := range n {
 		at := base.Add(time.Duration(r.IntN(5000)) * time.Second) // ties
 		file, off := i*3/n, int64(i*100)
-		require.True(t, x.Add(at, file, off, i+1))
-		want = append(want, OrderEntry{At: at.UnixNano(), Where: uint64(file)<<orderOffsetBits | uint64(off), Line: uint32(i + 1)})
+		require.True(t, x.Add(at, file, off, i+1, i%7+1))
+		want = append(want, OrderEntry{At: at.UnixNano(), Where: uint64(file)<<orderOffsetBits | uint64(off), Line: uint32(i + 1), Col: uint32(i%7 + 1)})
 	}
 	slices.SortStableFunc(want, func(a, b OrderEntry) int {
 		switch {
@@ -58,15 +58,17 @@ func TestOrderIndexIsAStableSortByTime(t *testing.T) {
 func TestOrderIndexRefusesWhatItCannotHold(t *testing.T) {
 	var x OrderIndex
 	defer x.Close()
-	assert.False(t, x.Add(time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), 0, 0, 1))
-	assert.False(t, x.Add(time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), 0, 0, 1))
-	assert.False(t, x.Add(time.Now(), MaxOrderFiles, 0, 1))
-	assert.False(t, x.Add(time.Now(), 0, MaxOrderOffset+1, 1))
-	assert.True(t, x.Add(time.Now(), MaxOrderFiles-1, MaxOrderOffset, 1))
+	assert.False(t, x.Add(time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), 0, 0, 1, 1))
+	assert.False(t, x.Add(time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), 0, 0, 1, 1))
+	assert.False(t, x.Add(time.Now(), MaxOrderFiles, 0, 1, 1))
+	assert.False(t, x.Add(time.Now(), 0, MaxOrderOffset+1, 1, 1))
+	assert.False(t, x.Add(time.Now(), 0, 0, 1<<32, 1))
+	assert.False(t, x.Add(time.Now(), 0, 0, 1, 1<<32))
+	assert.True(t, x.Add(time.Now(), MaxOrderFiles-1, MaxOrderOffset, 1<<32-1, 1<<32-1))
 }
 
 // LineStarts finds where each line starts whatever the read sizes, and
-// OrderedLines reads the lines back in the index's order: a byte order
+// OrderedFiles reads the lines back in the index's order: a byte order
 // mark dropped, a carriage return kept (the reader drops it), a last
 // line without a line feed given one, lines longer than a window.
 func TestLineStartsAndOrderedLines(t *testing.T) {
@@ -85,28 +87,49 @@ func TestLineStartsAndOrderedLines(t *testing.T) {
 		for i, line := range order {
 			off, ok := ls.Start(line)
 			require.True(t, ok, "line %d", line)
-			require.True(t, x.Add(at.Add(-time.Duration(i)*time.Hour), 0, off, line))
+			require.True(t, x.Add(at.Add(-time.Duration(i)*time.Hour), 0, off, line, 1))
 		}
 		require.NoError(t, x.Sort())
-		ol := NewOrderedLines(&x, []io.ReaderAt{strings.NewReader(file)}, []int64{int64(len(file))}, 1<<20)
-		got, err := io.ReadAll(ol)
-		require.NoError(t, err)
-		assert.Equal(t, lines[5]+lines[4]+lines[3]+lines[1], string(got), "chunks of %d", chunk)
-		for _, line := range []int{5, 4, 3, 1} {
-			assert.Equal(t, uint32(line), ol.Take().Line)
+		got, entries := readLines(t, &x, NewOrderedFiles([]io.ReaderAt{strings.NewReader(file)}, []int64{int64(len(file))}, 1<<20))
+		assert.Equal(t, lines[5]+lines[4]+lines[3]+lines[1], got, "chunks of %d", chunk)
+		for i, line := range []int{5, 4, 3, 1} {
+			assert.Equal(t, uint32(line), entries[i].Line)
 		}
 		x.Close()
 	}
 }
 
-// A file shorter than when it was indexed gives ErrOrderedLine.
-func TestOrderedLinesFileShrunk(t *testing.T) {
-	var x OrderIndex
-	defer x.Close()
-	require.True(t, x.Add(time.Now(), 0, 100, 2))
-	require.NoError(t, x.Sort())
-	ol := NewOrderedLines(&x, []io.ReaderAt{bytes.NewReader(make([]byte, 50))}, []int64{200}, 1<<20)
-	_, err := io.ReadAll(ol)
+// readLines reads the lines of x's entries in its order.
+func readLines(t *testing.T, x *OrderIndex, of *OrderedFiles) (string, []OrderEntry) {
+	t.Helper()
+	var b strings.Builder
+	var entries []OrderEntry
+	for {
+		e, ok := x.Next()
+		if !ok {
+			break
+		}
+		line, err := of.Line(e)
+		require.NoError(t, err)
+		b.Write(line)
+		entries = append(entries, e)
+	}
+	require.NoError(t, x.Err())
+	return b.String(), entries
+}
+
+// A file shorter than when it was indexed gives ErrOrderedLine, for a
+// line and for a JSON document's event.
+func TestOrderedFilesFileShrunk(t *testing.T) {
+	e := OrderEntry{Where: 100, Line: 2, Col: 1}
+	of := NewOrderedFiles([]io.ReaderAt{bytes.NewReader(make([]byte, 50))}, []int64{200}, 1<<20)
+	_, err := of.Line(e)
+	assert.ErrorIs(t, err, ErrOrderedLine)
+	from, err := of.From(e)
+	require.NoError(t, err)
+	_, err = io.ReadAll(from)
+	assert.ErrorIs(t, err, ErrOrderedLine)
+	_, err = of.From(OrderEntry{Where: 200})
 	assert.ErrorIs(t, err, ErrOrderedLine)
 }
 
@@ -133,7 +156,7 @@ func (c *readCounter) ReadAt(p []byte, off int64) (int, error) {
 // bytes read for each (a window a line read 128 KiB an event, 28-100
 // times the in-order time). Lines longer than a probe, and longer than
 // a window, grow the read until they end, wherever they fall.
-func TestOrderedLinesShuffledReadsLittle(t *testing.T) {
+func TestOrderedFilesShuffledLinesReadLittle(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var file strings.Builder
 	var offs []int64
@@ -156,21 +179,91 @@ func TestOrderedLinesShuffledReadsLittle(t *testing.T) {
 	defer x.Close()
 	base := time.Date(2018, 1, 25, 0, 0, 0, 0, time.UTC)
 	for rank, i := range perm { // line i is the rank-th in time
-		require.True(t, x.Add(base.Add(time.Duration(rank)*time.Second), 0, offs[i], i+1))
+		require.True(t, x.Add(base.Add(time.Duration(rank)*time.Second), 0, offs[i], i+1, 1))
 	}
 	require.NoError(t, x.Sort())
 	rc := &readCounter{r: strings.NewReader(file.String())}
 	const maxLine = 150 << 10
-	ol := NewOrderedLines(&x, []io.ReaderAt{rc}, []int64{int64(file.Len())}, maxLine)
-	got, err := io.ReadAll(ol)
-	require.NoError(t, err)
+	got, _ := readLines(t, &x, NewOrderedFiles([]io.ReaderAt{rc}, []int64{int64(file.Len())}, maxLine))
 	var want strings.Builder
 	for _, i := range perm {
 		want.WriteString(lines[i])
 	}
-	assert.Equal(t, want.String(), string(got))
+	assert.Equal(t, want.String(), got)
 	// Each line a probe at most, plus the two long lines' growth and the
 	// first line's window.
 	bound := int64(len(lines))*orderProbe + 2*(maxLine+2) + maxLine + 2
 	assert.LessOrEqual(t, rc.bytes, bound, "read %d bytes for a %d-byte file", rc.bytes, file.Len())
+}
+
+// fromDecoder reads from r as a JSON decoder does: in small reads, up to
+// and with the first '}' (events in these tests have no nested objects),
+// then a little past it, as a decoder's read-ahead does.
+func fromDecoder(t *testing.T, r io.Reader) string {
+	t.Helper()
+	var b []byte
+	p := make([]byte, 512)
+	for !bytes.Contains(b, []byte("}")) {
+		n, err := r.Read(p)
+		b = append(b, p[:n]...)
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	return string(b[:bytes.IndexByte(b, '}')+1])
+}
+
+// A JSON document's events read with From: in no order (shuffled), each
+// costs a probe (events longer than a probe or a window grow the read
+// as they are read); in order, runs are read a window at a time, not a
+// probe an event.
+func TestOrderedFilesFromReadsLittle(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var file strings.Builder
+	file.WriteString("[\n")
+	var offs []int64
+	var events []string
+	for i := range 20000 {
+		pad := 40 + r.IntN(60)
+		switch i {
+		case 700:
+			pad = orderProbe + 100
+		case 1500:
+			pad = orderWindow + 100
+		}
+		if i > 0 {
+			file.WriteString(",\n")
+		}
+		ev := fmt.Sprintf(`{"id":"e%d","pad":"%s"}`, i, strings.Repeat("x", pad))
+		offs = append(offs, int64(file.Len()))
+		events = append(events, ev)
+		file.WriteString(ev)
+	}
+	file.WriteString("\n]\n")
+	for _, shuffled := range []bool{true, false} {
+		order := r.Perm(len(events))
+		if !shuffled {
+			for i := range order {
+				order[i] = i
+			}
+		}
+		rc := &readCounter{r: strings.NewReader(file.String())}
+		of := NewOrderedFiles([]io.ReaderAt{rc}, []int64{int64(file.Len())}, 1<<20)
+		reads := 0
+		for _, i := range order {
+			from, err := of.From(OrderEntry{Where: uint64(offs[i]), Line: 2, Col: 1})
+			require.NoError(t, err)
+			require.Equal(t, events[i], fromDecoder(t, from), "event %d", i)
+		}
+		reads = int(rc.bytes)
+		if shuffled {
+			// A probe an event, and the two long events' growth.
+			bound := len(events)*orderProbe + 2*(orderWindow+orderProbe)
+			assert.LessOrEqual(t, reads, bound, "shuffled: read %d bytes for a %d-byte file", reads, file.Len())
+		} else {
+			// About the file once: a probe, then windows.
+			assert.LessOrEqual(t, reads, file.Len()+2*orderWindow, "in order: read %d bytes for a %d-byte file", reads, file.Len())
+		}
+	}
 }
