@@ -103,13 +103,13 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 	dup := append(append([]event.Event(nil), evs...), evs[3])
 	dup[len(dup)-1].At = evs[len(evs)-1].At
 	cases := map[string]map[string][]byte{
-		"a JSON document out of time order": {"h.json": jsonDoc(swapped)},
-		"a repeated id":                     {"h.jsonl": jsonl(dup)},
-		"a bad line":                        {"h.jsonl": append(jsonl(evs), "{not json\n"...)},
-		"out of order, a bad line":          {"h.jsonl": append(jsonl(swapped), "{not json\n"...)},
-		"another format too":                {"a.jsonl": jsonl(evs[:5]), "b.yaml": []byte("- {id: y1, type: visit, at: 2030-01-01}\n")},
-		"no JSON Lines at all":              {"h.yaml": []byte("- {id: y1, type: visit, at: 2018-03-01}\n")},
-		"an empty JSON file":                {"a.jsonl": jsonl(evs), "b.json": []byte("\n \n")},
+		"a repeated id":            {"h.jsonl": jsonl(dup)},
+		"a bad line":               {"h.jsonl": append(jsonl(evs), "{not json\n"...)},
+		"out of order, a bad line": {"h.jsonl": append(jsonl(swapped), "{not json\n"...)},
+		"a JSON document out of order, a bad event": {"h.json": append(jsonDoc(swapped)[:len(jsonDoc(swapped))-4], ",\n{\"id\":\"x\"}\n]}\n"...)},
+		"another format too":                        {"a.jsonl": jsonl(evs[:5]), "b.yaml": []byte("- {id: y1, type: visit, at: 2030-01-01}\n")},
+		"no JSON Lines at all":                      {"h.yaml": []byte("- {id: y1, type: visit, at: 2018-03-01}\n")},
+		"an empty JSON file":                        {"a.jsonl": jsonl(evs), "b.json": []byte("\n \n")},
 	}
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -122,16 +122,19 @@ func TestStreamCouncilLeavesOtherInputsToLoading(t *testing.T) {
 	}
 }
 
-// JSON Lines out of time order, in a file or across files, are read again
-// in loading's order (batch_order.go), not loaded: the same report.
-func TestStreamCouncilPutsJSONLinesInOrder(t *testing.T) {
+// JSON Lines and JSON documents out of time order, in a file or across
+// files, are read again in loading's order (batch_order.go), not loaded:
+// the same report.
+func TestStreamCouncilPutsHistoriesInOrder(t *testing.T) {
 	evs, _ := synth.History(synth.Options{Seed: 9, Council: "town", Issued: civil.New(2018, time.January, 25), Years: 1, Noise: 0.5, RequestsPerMonth: 2})
 	swapped := append([]event.Event(nil), evs...)
 	last := len(swapped) - 1
 	swapped[0], swapped[last] = swapped[last], swapped[0]
 	for name, files := range map[string]map[string][]byte{
-		"out of time order": {"h.jsonl": jsonl(swapped)},
-		"files interleaved": {"a.jsonl": jsonl(evs[1:]), "b.jsonl": jsonl(evs[:1])},
+		"out of time order":                 {"h.jsonl": jsonl(swapped)},
+		"files interleaved":                 {"a.jsonl": jsonl(evs[1:]), "b.jsonl": jsonl(evs[:1])},
+		"a JSON document out of time order": {"h.json": jsonDoc(swapped)},
+		"JSON and JSON Lines interleaved":   {"a.json": jsonDoc(evs[1:]), "b.jsonl": jsonl(evs[:1])},
 	} {
 		c := streamedCouncil(t, files)
 		before := reordered.Load()

@@ -71,7 +71,7 @@ func TestOrderIndexRefusesWhatItCannotHold(t *testing.T) {
 // OrderedFiles reads the lines back in the index's order: a byte order
 // mark dropped, a carriage return kept (the reader drops it), a last
 // line without a line feed given one, lines longer than a window.
-func TestLineStartsAndOrderedLines(t *testing.T) {
+func TestLineStartsAndOrderedFiles(t *testing.T) {
 	long := `{"id":"l","pad":"` + strings.Repeat("x", orderWindow+10) + `"}`
 	file := "\xef\xbb\xbf{\"id\":\"a\"}\r\n\n{\"id\":\"b\"}\n" + long + "\n{\"id\":\"c\"}"
 	lines := map[int]string{1: "{\"id\":\"a\"}\r\n", 3: "{\"id\":\"b\"}\n", 4: long + "\n", 5: "{\"id\":\"c\"}\n"}
