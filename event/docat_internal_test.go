@@ -5,6 +5,10 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,6 +38,7 @@ func lineCol(doc []byte, off int) (int, int) {
 type readOne struct {
 	ev   Event
 	err  string
+	errs diag.List
 	at   int64
 	line int
 	col  int
@@ -58,6 +63,7 @@ func docEvents(t *testing.T, doc []byte, opts Options) []readOne {
 			var list diag.List
 			require.ErrorAs(t, err, &list)
 			one.err = withoutPath(err.Error())
+			one.errs = list
 			if rd.done {
 				return out // a syntax error: the reading ends
 			}
@@ -158,4 +164,75 @@ func TestReadEventAtLimitsAndMisplaced(t *testing.T) {
 	assert.Equal(t, want[1].ev, ev.Clone())
 	_, err = readEventAt(one, "h.json", bytes.NewReader(doc[want[1].at+1:]), want[1].line, want[1].col)
 	assert.Error(t, err)
+}
+
+// placed is a problem's position and message, without its data path
+// (which readEventAt cannot know).
+func placed(list diag.List) []string {
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = e.Pos.String() + ": " + e.Msg
+	}
+	return out
+}
+
+// FuzzReadEventAt: whatever the document, each event its reader returns,
+// and each event it refuses and reads on past, read again on its own at
+// its offset with readEventAt is the same event, or the same problems at
+// the same places. Seeds: the bad-input catalogue's JSON documents and
+// the JSON test files.
+func FuzzReadEventAt(f *testing.F) {
+	f.Add([]byte("[{\"id\": \"a\", \"type\": \"report\", \"at\": \"2018-04-20\", \"from\": \"dcs\"},\n  {\"id\": \"b\", \"type\": \"x\"}]"), true)
+	f.Add([]byte("\xef\xbb\xbf{\"events\": [\r\n {\"id\": \"a\", \"type\": \"score\", \"at\": \"2018-04-20T10:00:00Z\", \"n\": 1e3, \"more\": {\"x\": [null]}}]}"), true)
+	for _, glob := range []string{"testdata/bad/*/input.json", "testdata/*.json"} {
+		files, _ := filepath.Glob(glob)
+		for _, file := range files {
+			if src, err := os.ReadFile(file); err == nil {
+				f.Add(src, false)
+				f.Add(src, true)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, vocab bool) {
+		opts := Options{Limits: Limits{MaxBytes: 1 << 16, MaxNodes: 20_000, MaxDepth: 5}}
+		if vocab {
+			opts.Vocabulary = fuzzVocabulary
+		}
+		rd := NewJSONReader("h.json", bytes.NewReader(doc), opts)
+		one := NewJSONReader("", nil, opts)
+		last := int64(0) // no event starts at 0: the document does
+		for {
+			ev, err := rd.Next()
+			if errors.Is(err, io.EOF) || rd.done {
+				return // the end, or a syntax error or limit that ends it
+			}
+			at := eventStart(rd)
+			if at == last {
+				continue // not an event object: no event starts here
+			}
+			last = at
+			var want Event
+			if err == nil {
+				want = ev.Clone()
+			}
+			line, col := lineCol(doc, int(at))
+			got, gotErr := readEventAt(one, "h.json", bytes.NewReader(doc[at:]), line, col)
+			if err != nil {
+				var list, gotList diag.List
+				if !errors.As(err, &list) || !errors.As(gotErr, &gotList) {
+					t.Fatalf("event at %d: %v, read again: %v", at, err, gotErr)
+				}
+				if !slices.Equal(placed(list), placed(gotList)) {
+					t.Fatalf("event at %d: problems differ:\n%v\nread again:\n%v", at, placed(list), placed(gotList))
+				}
+				continue
+			}
+			if gotErr != nil {
+				t.Fatalf("event at %d: read again: %v", at, gotErr)
+			}
+			if g := got.Clone(); !reflect.DeepEqual(want, g) {
+				t.Fatalf("event at %d differs:\n%#v\n%#v", at, want, g)
+			}
+		}
+	})
 }
