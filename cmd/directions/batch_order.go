@@ -235,23 +235,21 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 // next is the next event in loading's order, with the position it was
 // read at; after the last, the files are checked unchanged. Every event
 // was read without a problem by the indexing pass, so a problem now is a
-// file that changed, or else is left to loading to word (the problems
-// of this pass are not shown: a JSON document's name no events[N]).
+// file that changed (worded so), or else left to loading to word: this
+// pass's own messages are never shown (a JSON document's lack the
+// "events[N]" path, which the index does not keep).
 func (o *orderedSource) next() (*event.Event, error) {
 	e, ok := o.idx.Next()
-	var ev *event.Event
 	err := o.idx.Err()
 	if err == nil && !ok {
-		err = io.EOF
-	}
-	if err == nil {
-		ev, err = o.read(e)
-	}
-	if errors.Is(err, io.EOF) {
 		if err := o.unchanged(); err != nil {
 			return nil, err
 		}
 		return nil, io.EOF
+	}
+	var ev *event.Event
+	if err == nil {
+		ev, err = o.read(e)
 	}
 	if err != nil {
 		if err := o.unchanged(); err != nil {
