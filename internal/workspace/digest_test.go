@@ -125,6 +125,16 @@ func TestHashingReaderStops(t *testing.T) {
 	require.NoError(t, h.Close(), "twice")
 	assert.Equal(t, hexSum(data[:7*digestChunk/2]), h.Sum())
 
+	// Given up after any number of whole chunks, with chunks still
+	// queued for the hasher (HashingReader.queue) or none: every byte
+	// handed on is hashed.
+	for k := range 2*digestChunks + 1 { // data is ten chunks
+		h = NewHashingReader(bytes.NewReader(data))
+		_, err = io.ReadFull(h, make([]byte, k*digestChunk))
+		require.NoError(t, err)
+		assert.Equal(t, hexSum(data[:k*digestChunk]), h.Sum(), "%d chunks", k)
+	}
+
 	// A history over the size limit, read through the loading path.
 	path := filepath.Join(t.TempDir(), "big.jsonl")
 	line := `{"id":"e","type":"visit","at":"2018-04-25"}` + "\n"
