@@ -22,8 +22,9 @@ import (
 // events by the field they compare with trigger.id; the filters, which
 // skip CEL for events whose literal tests fail; the fields they compare,
 // read from each event's map once, eventFields) must
-// never change a finding. A traced evaluation uses none of them and calls
-// CEL for every candidate, so it is the plain path: these tests run every
+// never change a finding. An evaluation traced with no limit (the default;
+// explain limits its trace, trace_only_test.go) uses none of them and
+// calls CEL for every candidate, so it is the plain path: these tests run every
 // shipped direction, and generated directions and histories, through both
 // and through Stream and Monitor, and require the same findings.
 

@@ -97,6 +97,9 @@ type oblState struct {
 	succ     *oblState
 	succFrom time.Time
 	pred     bool
+	// traced: the Trace is told this obligation's steps, so it uses
+	// neither key nor filters (see newDirState).
+	traced bool
 }
 
 type retained struct {
@@ -189,29 +192,33 @@ type useRec struct{ discharged, triggered, breached, granted, counted bool }
 
 var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func newEngine(set *direction.Set, trace Trace, report func(*dirState, *oblState, Finding)) *engine {
+// newEngine makes the engine for set. trace is told the steps of the
+// obligations only admits (every obligation when only is nil; see
+// Options.traceOnly).
+func newEngine(set *direction.Set, trace Trace, only func(dir, obl string) bool, report func(*dirState, *oblState, Finding)) *engine {
 	e := &engine{set: set, report: report}
 	for i, d := range set.Directions {
-		// A trace shows every event of a relevant type tested against
-		// each instance, so explaining uses neither keys nor filters.
-		ds := newDirState(e, set, d, trace == nil)
+		ds := newDirState(e, set, d, trace, only)
 		ds.idx = i
-		if ds.trace = trace; trace != nil {
-			ds.traceExisting()
-		}
 		e.states = append(e.states, ds)
 	}
 	e.linkReplacements()
 	return e
 }
 
-func newDirState(e *engine, set *direction.Set, d *direction.Direction, useKeys bool) *dirState {
+func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Trace, only func(dir, obl string) bool) *dirState {
 	p := planFor(d)
 	ds := &dirState{d: d, force: set.Force(d), vars: d.Vars(), eng: e, wake: farFuture,
-		byType: make(map[string]typeCase, len(p.byType)), trigTypes: p.trigTypes}
+		byType: make(map[string]typeCase, len(p.byType)), trigTypes: p.trigTypes, trace: trace}
+	useKeys := false // some obligation keeps its key and filters
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i], until: set.ObligationForce(d, o).Until, version: set.Version(d, o)}
-		if useKeys {
+		// A trace shows every event of a relevant type tested against
+		// each instance, so a traced obligation uses neither key nor
+		// filters; the others keep theirs.
+		st.traced = trace != nil && (only == nil || only(d.ID, o.ID))
+		if !st.traced {
+			useKeys = true
 			st.key, st.keySlot, st.sat, st.when = p.keys[i], p.keySlot[i], p.sat[i], p.when[i]
 			st.satExact, st.whenExact = p.satExact[i], p.whenExact[i]
 		}
@@ -271,7 +278,7 @@ func (ds *dirState) hold(ev *event.Event, u *use) *event.Event {
 // stream keeps the trigger of every instance outstanding, and a map per
 // trigger was most of the live heap the collector scanned.
 func (ds *dirState) holdTrigger(st *oblState, ev *event.Event, u *use) *event.Event {
-	if !ds.eng.keep || st.trigAttrs || ds.trace != nil || u.kept != nil {
+	if !ds.eng.keep || st.trigAttrs || st.traced || u.kept != nil {
 		return ds.hold(ev, u)
 	}
 	if u.bare == nil {
@@ -308,7 +315,7 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 			ds.wake = at.Add(1)
 		}
 	}
-	if ds.trace != nil {
+	if st.traced {
 		ds.traceCreated(in)
 	}
 	if waived {
@@ -598,7 +605,7 @@ func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule strin
 	if err != nil {
 		return false, err
 	}
-	if ds.trace != nil {
+	if st.traced {
 		ds.traceTested(in, ev, ok, retained, rule)
 	}
 	if ok {
@@ -773,7 +780,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 		if err != nil {
 			return err
 		}
-		if ds.trace != nil {
+		if st.traced {
 			ds.traceTested(in, r.ev, ok, true, "")
 		}
 		if ok {

@@ -33,6 +33,11 @@ type Options struct {
 	// at: events after it are ignored although deadlines run to AsOf
 	// (Schedule as of ScheduleOptions.Now).
 	known time.Time
+	// traceOnly, when set, limits Trace to the obligations it admits
+	// (by direction and obligation id); the others keep the keyed
+	// lookups and filters a trace turns off, and cost no trace work.
+	// Package explain sets it through hooks.TraceOnly.
+	traceOnly func(dir, obl string) bool
 }
 
 // cutoff is the time after which events are ignored.
@@ -123,7 +128,7 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	// Instances of an obligation are numbered 1, 2, ... and each gets one
 	// finding here, so a finding goes straight to its place; the sort
 	// below is then only a check.
-	e := newEngine(set, opts.Trace, func(ds *dirState, st *oblState, f Finding) {
+	e := newEngine(set, opts.Trace, opts.traceOnly, func(ds *dirState, st *oblState, f Finding) {
 		if f.Instance == 0 {
 			return // not numbered: never reported
 		}

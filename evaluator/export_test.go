@@ -20,3 +20,6 @@ func ScanUnsure() (restore func()) {
 	scanEvents = func([]event.Event) (bool, bool, bool) { return false, false, false }
 	return func() { scanEvents = real }
 }
+
+// Reusing is reusing for the external tests.
+var Reusing = reusing

@@ -310,7 +310,7 @@ func (e *engine) grant(ev *event.Event) error {
 		gr.extN++
 		st.extended = true
 	}
-	if ds.trace != nil {
+	if st.traced {
 		step := Step{Kind: StepGranted, Direction: d.ID, Event: held}
 		if target != nil {
 			step.Instance = &target.Instance

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/obligation"
 )
 
@@ -49,7 +50,17 @@ type Step struct {
 	Attribution string
 }
 
-// traceCreated and traceTested build the steps; call sites test ds.trace
+// Package explain limits its trace to the obligations it explains
+// (Options.traceOnly) through a hook rather than an exported option: the
+// limit serves that one caller, and a Trace's contract stays "every step".
+func init() {
+	hooks.TraceOnly = func(opts Options, only func(dir, obl string) bool) Options {
+		opts.traceOnly = only
+		return opts
+	}
+}
+
+// traceCreated and traceTested build the steps; call sites test st.traced
 // first, so that an evaluation without a trace builds nothing.
 func (ds *dirState) traceCreated(in *instance) {
 	ds.trace(Step{Kind: StepCreated, Direction: ds.d.ID, Instance: &in.Instance})
@@ -60,15 +71,4 @@ func (ds *dirState) traceTested(in *instance, ev *event.Event, ok, retained bool
 		rule = string(obligation.OldestOutstanding)
 	}
 	ds.trace(Step{Kind: StepTested, Direction: ds.d.ID, Instance: &in.Instance, Event: ev, Satisfied: ok, Retained: retained, Attribution: rule})
-}
-
-// traceExisting reports the instances created with the direction's state,
-// before the trace was attached (those of once obligations, which are all
-// still outstanding then).
-func (ds *dirState) traceExisting() {
-	for _, st := range ds.obls {
-		for _, in := range st.outstanding {
-			ds.traceCreated(in)
-		}
-	}
 }

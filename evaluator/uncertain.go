@@ -197,7 +197,7 @@ func evaluateCases(ctx context.Context, set *direction.Set, events []event.Event
 		if first == nil {
 			// Only one case can be traced: the first consistent one,
 			// each unknown date at the earliest day it may be.
-			wopts.Trace = opts.Trace
+			wopts.Trace, wopts.traceOnly = opts.Trace, opts.traceOnly
 		}
 		if !isSorted(wevents) {
 			wevents = event.Sort(wevents)

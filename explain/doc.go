@@ -4,7 +4,9 @@
 // the bytes the CLI writes (the CLI and the server call it).
 //
 // Find picks the obligations to explain by id; Explain evaluates the
-// events with a trace and gathers, instance by instance, the due date's
+// events with a trace of those obligations only (the others keep the
+// engine's keyed lookups, so that explaining costs about what checking
+// does) and gathers, instance by instance, the due date's
 // derivation, the events weighed against it and the outcome; WriteText
 // and WriteJSON write the result (schemas/explain-output.schema.json).
 // ExplainStream gives the same Explanation from events read one at a

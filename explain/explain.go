@@ -16,6 +16,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
 	"github.com/dfe-tools/directions/report"
@@ -191,7 +192,7 @@ type Options struct {
 // Its errors are evaluator.Evaluate's.
 func Explain(set *direction.Set, events []event.Event, targets []Target, opts Options) (*Explanation, error) {
 	g := newGatherer(set, targets, opts)
-	res, err := evaluator.Evaluate(set, events, evaluator.Options{AsOf: opts.AsOf, Trace: g.trace})
+	res, err := evaluator.Evaluate(set, events, g.options())
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func ExplainStream(ctx context.Context, set *direction.Set, next func() (*event.
 		}
 		return ev, err
 	}
-	res, err := evaluator.EvaluateStream(ctx, set, keep, evaluator.Options{AsOf: opts.AsOf, Trace: g.trace})
+	res, err := evaluator.EvaluateStream(ctx, set, keep, g.options())
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +269,26 @@ func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
 		g.want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
 	}
 	return g
+}
+
+// traceOnly limits an evaluation's trace to some obligations
+// (hooks.TraceOnly); traceAll, set by a test, leaves it unlimited.
+var (
+	traceOnly = hooks.TraceOnly.(func(evaluator.Options, func(dir, obl string) bool) evaluator.Options)
+	traceAll  = false
+)
+
+// options are the evaluation's: the trace is told the targets' steps
+// only, so that every other obligation keeps its keyed lookups and
+// filters (a traced obligation tests every event of its types against
+// every instance, for the explanation to list). The findings are the
+// same either way; the targets' steps are those of a trace of everything.
+func (g *gatherer) options() evaluator.Options {
+	opts := evaluator.Options{AsOf: g.opts.AsOf, Trace: g.trace}
+	if traceAll {
+		return opts
+	}
+	return traceOnly(opts, func(dir, obl string) bool { return g.want[[2]string{dir, obl}] })
 }
 
 // looksAt reports whether a target's trigger or discharge condition can

@@ -37,4 +37,12 @@ var (
 	// NewVars is obligation's constructor of CEL bindings with a
 	// direction's fixed values: func(direction, params celenv.Value) *obligation.Vars.
 	NewVars any
+
+	// TraceOnly is evaluator's limit on a Trace:
+	// func(evaluator.Options, func(dir, obl string) bool) evaluator.Options
+	// returns the options with the Trace told the steps of only the
+	// obligations the function admits, by direction and obligation id;
+	// the others evaluate as they would untraced. Package explain uses it
+	// so that explaining one obligation does not slow the rest.
+	TraceOnly any
 )

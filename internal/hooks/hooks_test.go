@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/celenv"
 	"github.com/dfe-tools/directions/internal/hooks"
@@ -33,6 +34,9 @@ func TestHooksSetWithTheirTypes(t *testing.T) {
 	}
 	if _, ok := hooks.NewObligation.(func(obligation.Obligation, celenv.Programs) *obligation.Obligation); !ok {
 		t.Errorf("NewObligation is %T", hooks.NewObligation)
+	}
+	if _, ok := hooks.TraceOnly.(func(evaluator.Options, func(dir, obl string) bool) evaluator.Options); !ok {
+		t.Errorf("TraceOnly is %T", hooks.TraceOnly)
 	}
 	if _, ok := hooks.NewVars.(func(direction, params celenv.Value) *obligation.Vars); !ok {
 		t.Errorf("NewVars is %T", hooks.NewVars)

@@ -1,0 +1,173 @@
+package explain
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/synth"
+	"github.com/dfe-tools/directions/internal/workspace"
+	"github.com/dfe-tools/directions/scenario"
+)
+
+// An explanation's evaluation traces only its targets, leaving every
+// other obligation its keyed lookups and filters (options). These tests
+// explain every obligation, one at a time and all together, with the
+// trace so limited and with a trace of everything (traceAll, as before
+// the limit), and require the same bytes of text and JSON, loaded and
+// streamed: over the shipped councils' histories, every shipped
+// scenario (extensions, variations, replacements, revocations, dates
+// known only to a range) and generated councils with RFC 3339 times.
+
+// written is ex as text and as JSON, or the error that stopped it.
+func written(t *testing.T, ex *Explanation, err error) string {
+	t.Helper()
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, ex))
+	require.NoError(t, WriteJSON(&b, ex))
+	return b.String()
+}
+
+// explainBothWays explains targets of set loaded and streamed, with the
+// trace limited to them and with a trace of everything, and requires the
+// same bytes. It returns the limited, loaded explanation's bytes.
+func explainBothWays(t *testing.T, set *direction.Set, evs []event.Event, targets []Target, asOf time.Time) string {
+	t.Helper()
+	run := func(all, stream bool) string {
+		traceAll = all
+		defer func() { traceAll = false }()
+		opts := Options{AsOf: asOf}
+		if !stream {
+			ex, err := Explain(set, evs, targets, opts)
+			return written(t, ex, err)
+		}
+		sorted := event.Sort(evs)
+		i := 0
+		next := func() (*event.Event, error) {
+			if i == len(sorted) {
+				return nil, io.EOF
+			}
+			c := sorted[i] // a copy, as a reader's reused event
+			i++
+			return &c, nil
+		}
+		ex, err := ExplainStream(context.Background(), set, next, targets, opts)
+		return written(t, ex, err)
+	}
+	var names []string
+	for _, tg := range targets {
+		names = append(names, tg.Direction.ID+"/"+tg.Obligation.ID)
+	}
+	limited := run(false, false)
+	require.Equal(t, run(true, false), limited, "%v as of %s, loaded: the limited trace explains differently", names, asOf)
+	require.Equal(t, run(true, true), run(false, true), "%v as of %s, streamed: the limited trace explains differently", names, asOf)
+	return limited
+}
+
+// explainEvery explains each obligation of set that each admits (nil:
+// every one), then all of them at once.
+func explainEvery(t *testing.T, set *direction.Set, evs []event.Event, each func(dir, obl string) bool, asOfs ...time.Time) {
+	t.Helper()
+	var all []Target
+	for _, d := range set.Directions {
+		for _, o := range d.Obligations {
+			tg := Find(set, d.ID+"/"+o.ID)
+			require.Len(t, tg, 1)
+			all = append(all, tg...)
+			if each != nil && !each(d.ID, o.ID) {
+				continue
+			}
+			for _, at := range asOfs {
+				explainBothWays(t, set, evs, tg, at)
+			}
+		}
+	}
+	for _, at := range asOfs {
+		explainBothWays(t, set, evs, all, at)
+	}
+}
+
+func TestTraceOnlyExplainsShippedHistoriesAlike(t *testing.T) {
+	histories, err := filepath.Glob("../examples/*/history.*")
+	require.NoError(t, err)
+	more, err := filepath.Glob("../examples/*/*/history.*")
+	require.NoError(t, err)
+	histories = append(histories, more...)
+	require.GreaterOrEqual(t, len(histories), 7)
+	for _, h := range histories {
+		dir := filepath.Dir(h)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			ws, err := workspace.Load([]string{dir}, direction.Options{})
+			require.NoError(t, err)
+			set, err := ws.Set()
+			require.NoError(t, err)
+			sorted := event.Sort(ws.Events)
+			mid, last := sorted[len(sorted)/2].At, sorted[len(sorted)-1].At
+			explainEvery(t, set, ws.Events, nil, mid, last.AddDate(1, 0, 0))
+		})
+	}
+}
+
+func TestTraceOnlyExplainsShippedScenariosAlike(t *testing.T) {
+	names, err := workspace.Expand([]string{"../examples"})
+	require.NoError(t, err)
+	var loader scenario.Loader
+	n := 0
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		if workspace.Classify(name, data) != workspace.Scenario {
+			continue
+		}
+		f, err := loader.Load(name)
+		require.NoError(t, err)
+		for _, s := range f.Scenarios {
+			n++
+			// Where dates are known only to a range, each explanation
+			// weighs every case: one at a time, only the obligations
+			// the scenario is about (all are explained together).
+			var each func(dir, obl string) bool
+			if slices.ContainsFunc(s.Events, func(e event.Event) bool { return e.Uncertain() }) ||
+				slices.ContainsFunc(s.Set.Directions, (*direction.Direction).Uncertain) {
+				named := map[[2]string]bool{}
+				for _, f := range s.Expect.Findings {
+					named[[2]string{f.Direction, f.Obligation}] = true
+				}
+				each = func(dir, obl string) bool { return named[[2]string{dir, obl}] }
+			}
+			t.Run(filepath.Base(name)+"/"+s.Name, func(t *testing.T) { explainEvery(t, s.Set, s.Events, each, s.AsOf) })
+		}
+	}
+	require.GreaterOrEqual(t, n, 12)
+}
+
+func TestTraceOnlyExplainsGeneratedCouncilsAlike(t *testing.T) {
+	for c := range 3 {
+		council := fmt.Sprintf("council-%d", c)
+		issued := civil.New(2018, time.Month(2+3*c), 3+7*c)
+		d, err := direction.Parse(council+".yaml", synth.Direction(council, issued), direction.Options{})
+		require.NoError(t, err)
+		set, err := direction.NewSet(d)
+		require.NoError(t, err)
+		evs, _ := synth.History(synth.Options{Seed: uint64(c), Council: council, Issued: issued, Years: 2, Noise: 0.5, RequestsPerMonth: 3, Times: true, Late: 0.1, Missed: 0.1})
+		require.NotEmpty(t, evs)
+		require.False(t, evs[0].DateOnly, "RFC 3339 times")
+		t.Run(council, func(t *testing.T) {
+			explainEvery(t, set, evs, nil, issued.AddDays(400).End(d.Location), issued.AddDays(1000).End(d.Location))
+		})
+	}
+}
