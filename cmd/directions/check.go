@@ -69,9 +69,10 @@ var streamNotes = map[string]string{
 }
 
 const streamsNote = `JSON and JSON Lines histories, and - (JSON Lines on standard input), are read
-an event at a time, not held in memory; a history with events out of time
-order or a date known only to a range, or in YAML or CSV, is loaded whole
-(standard input then from a temporary copy). See docs/limits.md.`
+an event at a time, not held in memory; events out of time order are put in
+order through an index in a temporary file, not loaded. A history with a date
+known only to a range, or in YAML or CSV, is loaded whole (standard input then
+from a temporary copy). See docs/limits.md.`
 
 // argName is what a usage line calls the paths it takes: PATH, or DIR
 // for serve, whose one argument is a folder of council folders.
