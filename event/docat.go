@@ -40,9 +40,7 @@ func readEventAt(r *Reader, name string, in io.Reader, line, col int) (*Event, e
 	r.name, r.line = name, line
 	r.started, r.inList, r.inEvent, r.done = true, true, true, false
 	s := r.in
-	// The decoder's offset 0 is the event's '{', at line and col: the
-	// line therefore began col-1 bytes before it.
-	s.r, s.read, s.win, s.winAt, s.winLine, s.winBOL, s.skipped = in, 0, s.win[:0], 0, line, int64(1-col), 0
+	s.restart(in, line, col)
 	if r.dec == nil {
 		r.dec = jsontext.NewDecoder(s)
 	} else {
@@ -52,15 +50,6 @@ func readEventAt(r *Reader, name string, in io.Reader, line, col int) (*Event, e
 	if k := r.dec.PeekKind(); k != '{' {
 		return nil, diag.List{{Pos: base, Msg: "expected an event object here"}}
 	}
-	if err := r.decodeObject(base, ""); err != nil {
-		return nil, err
-	}
-	r.inEvent = false
-	if r.dec.InputOffset() > MaxLine {
-		return nil, diag.List{{Pos: base, Msg: tooLongEvent}}
-	}
-	if err := r.check(base, ""); err != nil {
-		return nil, err
-	}
-	return &r.ev, nil
+	ev, _, err := r.decodeEvent(base, "", 0)
+	return ev, err
 }

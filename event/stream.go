@@ -438,22 +438,35 @@ func (r *Reader) nextInDocument() (*Event, error) {
 	r.start = start + r.in.skipped
 	path := fmt.Sprintf("events[%d]", r.index)
 	r.index++
-	base := r.in.pos(r.name, start)
+	ev, lost, err := r.decodeEvent(r.in.pos(r.name, start), path, start)
+	if lost {
+		return fail(err) // a syntax error or limit: where the next event starts is unknown
+	}
+	return ev, err
+}
+
+// decodeEvent decodes and checks the event object the decoder is at,
+// which begins at offset start, at base: the one way a JSON document's
+// event is read, in the document's order (nextInDocument) or again at
+// its offset (readEventAt). lost says that a syntax error or a limit
+// stopped it inside the object, so that where the next event starts is
+// unknown.
+func (r *Reader) decodeEvent(base diag.Position, path string, start int64) (ev *Event, lost bool, err error) {
 	r.inEvent = true
 	if err := r.decodeObject(base, path); err != nil {
-		return fail(err) // a syntax error or limit: where the next event starts is unknown
+		return nil, true, err
 	}
 	r.inEvent = false
 	if r.dec.InputOffset()-start > MaxLine {
 		// Read whole (the source reads a little past MaxLine), but over
 		// the limit: refused as an overlong JSON Lines line is, and
 		// reading goes on.
-		return nil, diag.List{{Pos: base, Path: path, Msg: tooLongEvent}}
+		return nil, false, diag.List{{Pos: base, Path: path, Msg: tooLongEvent}}
 	}
 	if err := r.check(base, path); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return &r.ev, nil
+	return &r.ev, false, nil
 }
 
 // end checks what follows the list of events: nothing, or the closing
@@ -991,6 +1004,13 @@ var (
 	errEventTooLong  = errors.New("event too long")
 	errHistoryTooBig = errors.New("history too big")
 )
+
+// restart has s read in from its start, which lies at line and column
+// col of the file (readEventAt's start in the middle of a document): the
+// decoder's offset 0 is there, so the line began col-1 bytes before it.
+func (s *source) restart(in io.Reader, line, col int) {
+	*s = source{r: in, max: s.max, track: s.track, win: s.win[:0], winLine: line, winBOL: int64(1 - col)}
+}
 
 func (s *source) Read(p []byte) (int, error) {
 	if s.read > s.max {
