@@ -74,17 +74,41 @@ func TestOutOfOrderExamplesAgreeWithLoading(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(file, shuffleLines(data, uint64(i), 1)[0], 0o644))
 		name := filepath.Base(dir)
-		n := orderAgree(t, name, nil, "2025-06-30", dir)
+		assertIndexedUnlessLoaded(t, name, dir, data, orderAgree(t, name, nil, "2025-06-30", dir))
+	}
+}
+
+// assertIndexedUnlessLoaded checks that the four commands orderAgree runs
+// read the shuffled example in dir (its history was data) through the
+// index (n of them did), unless it must load: Barnet's direction is dated
+// only to a month (every day weighed), and one event is in order.
+func assertIndexedUnlessLoaded(t *testing.T, name, dir string, data []byte, n int64) {
+	t.Helper()
+	switch {
+	case filepath.Base(dir) == "barnet":
+		assert.Zero(t, n, "%s: a direction dated only to a month: loaded", name)
+	case bytes.Count(data, []byte("\n")) < 2:
+		assert.Zero(t, n, "%s: one event is in order", name)
+	default:
+		assert.Equal(t, int64(4), n, "%s: every command read the history in order by the index", name)
+	}
+}
+
+// historyWithTies is a generated history of two years as JSON Lines in
+// time order, with RFC 3339 times or bare dates, and ties: every fifth
+// event at the same instant as the one before, and with times every
+// seventh a bare date among the timed events of its day.
+func historyWithTies(seed uint64, issued civil.Date, times bool) []byte {
+	evs, _ := synth.History(synth.Options{Seed: seed, Council: "town", Issued: issued, Years: 2, Noise: 0.6, RequestsPerMonth: 2, Times: times})
+	for k := 1; k < len(evs); k++ {
 		switch {
-		case name == "barnet":
-			// A direction dated only to a month: loaded (every day weighed).
-			assert.Zero(t, n, name)
-		case bytes.Count(data, []byte("\n")) < 2:
-			assert.Zero(t, n, "%s: one event is in order", name)
-		default:
-			assert.Equal(t, int64(4), n, "%s: every command read the history in order by the index", name)
+		case k%5 == 0:
+			evs[k].At, evs[k].DateOnly = evs[k-1].At, evs[k-1].DateOnly // the same instant
+		case times && k%7 == 0:
+			evs[k].DateOnly = true // a bare date among timed events of its day
 		}
 	}
+	return jsonl(evs)
 }
 
 // Generated histories with RFC 3339 times and with bare dates, with ties
@@ -95,16 +119,7 @@ func TestOutOfOrderGeneratedAgreeWithLoading(t *testing.T) {
 	fixedNow(t)
 	issued := civil.New(2018, time.January, 25)
 	for i, times := range []bool{true, false} {
-		evs, _ := synth.History(synth.Options{Seed: uint64(21 + i), Council: "town", Issued: issued, Years: 2, Noise: 0.6, RequestsPerMonth: 2, Times: times})
-		for k := 1; k < len(evs); k++ {
-			switch {
-			case k%5 == 0:
-				evs[k].At, evs[k].DateOnly = evs[k-1].At, evs[k-1].DateOnly // the same instant
-			case times && k%7 == 0:
-				evs[k].DateOnly = true // a bare date among timed events of its day
-			}
-		}
-		whole := jsonl(evs)
+		whole := historyWithTies(uint64(21+i), issued, times)
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "direction.yaml"), synth.Direction("town", issued), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), shuffleLines(whole, 7, 1)[0], 0o644))
