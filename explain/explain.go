@@ -91,9 +91,14 @@ type InstanceExplained struct {
 	DueAt  time.Time        `json:"due_at,omitzero"`
 	Opens  time.Time        `json:"opens"`
 	// Derivation is the due date's computation, step by step, in words.
-	Derivation   []string            `json:"derivation"`
-	Trigger      *evaluator.EventRef `json:"trigger,omitempty"`
-	Considered   []Considered        `json:"considered"`
+	Derivation []string            `json:"derivation"`
+	Trigger    *evaluator.EventRef `json:"trigger,omitempty"`
+	Considered []Considered        `json:"considered"`
+	// NotListed counts the events tested against the instance that did
+	// not satisfy its condition and are not in Considered, when
+	// Options.MaxNotSatisfying left them out (the earliest); nil when
+	// every one is listed.
+	NotListed    *NotListed          `json:"not_listed,omitempty"`
 	DischargedBy *evaluator.EventRef `json:"discharged_by,omitempty"`
 	// Attribution is the rule that placed DischargedBy here.
 	Attribution string `json:"attribution,omitempty"`
@@ -123,6 +128,43 @@ type Considered struct {
 	// back for it (a report sent before the meeting it is for).
 	Retained bool   `json:"retained,omitempty"`
 	Note     string `json:"note"`
+}
+
+// NotListed sums up the events tested against an instance that did not
+// satisfy its condition and came before the last Options.MaxNotSatisfying
+// of them, which Considered lists: how many, and the times of the first
+// and the last of those.
+type NotListed struct {
+	Count int       `json:"count"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// words says what n counts, as the text lists it after the events shown.
+func (n *NotListed) words(loc *time.Location) string {
+	first, last := civil.In(n.First, loc).Long(), civil.In(n.Last, loc).Long()
+	if n.Count == 1 {
+		return fmt.Sprintf("1 earlier event, on %s, was tested and does not satisfy the condition (not listed)", first)
+	}
+	span := "from " + first + " to " + last
+	if first == last {
+		span = "on " + first
+	}
+	return fmt.Sprintf("%d earlier events, %s, were tested and do not satisfy the condition (not listed)", n.Count, span)
 }
 
 // Candidate is an event of a relevant type and what it did.
@@ -184,6 +226,19 @@ type Options struct {
 	// Inputs are the files the directions and events were read from, listed
 	// in the JSON document so that it can be audited.
 	Inputs []report.Input
+	// MaxNotSatisfying, when above zero, lists at most that many of the
+	// events tested against an instance that did not satisfy its
+	// condition, the last in time order (those nearest the event that
+	// discharged it, or the as-of time), and counts the earlier ones
+	// (InstanceExplained.NotListed); likewise a candidate's note names
+	// the first that many of the instances it was tested against. Every event
+	// that satisfied the condition is listed. The rest are counted as they
+	// are tested, not kept, so that an explanation holds at most that many
+	// such events an instance however long the history; a traced
+	// obligation is tested without its keyed lookups, so every response
+	// of a busy history can be tested against every later instance. Zero
+	// lists every one (`directions explain` lists 20 unless told).
+	MaxNotSatisfying int
 }
 
 // Explain evaluates events against set, as evaluator.Evaluate does, with a
@@ -247,9 +302,18 @@ type gatherer struct {
 	loc      *time.Location
 	want     map[[2]string]bool
 	tested   map[instKey][]tested
-	testedBy map[[2]string]map[string][]int // obligation -> event id -> instances it was tested against
+	unlisted map[instKey]*NotListed             // tests beyond opts.MaxNotSatisfying that did not satisfy, counted
+	failed   map[instKey]int                    // tests kept in tested that did not satisfy
+	testedBy map[[2]string]map[string]*testedIn // obligation -> event id -> instances it was tested against
 	granted  map[instKey][]string
 	lastExt  map[instKey]string // the latest extension granted so far
+}
+
+// testedIn is the instances an event was tested against: the first
+// opts.MaxNotSatisfying of them (all when zero) and how many more.
+type testedIn struct {
+	ns   []int
+	more int
 }
 
 // tested is a StepTested step of a target: the event as Considered gives
@@ -262,8 +326,9 @@ type tested struct {
 func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
 	g := &gatherer{
 		set: set, targets: targets, opts: opts, loc: words.Zone(set), want: map[[2]string]bool{},
-		tested: map[instKey][]tested{}, testedBy: map[[2]string]map[string][]int{},
-		granted: map[instKey][]string{}, lastExt: map[instKey]string{},
+		tested: map[instKey][]tested{}, unlisted: map[instKey]*NotListed{}, failed: map[instKey]int{},
+		testedBy: map[[2]string]map[string]*testedIn{},
+		granted:  map[instKey][]string{}, lastExt: map[instKey]string{},
 	}
 	for _, t := range targets {
 		g.want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
@@ -317,12 +382,43 @@ func (g *gatherer) trace(s evaluator.Step) {
 		}
 	case evaluator.StepTested:
 		ev := s.Event
+		if g.testedBy[k] == nil {
+			g.testedBy[k] = map[string]*testedIn{}
+		}
+		in := g.testedBy[k][ev.ID]
+		if in == nil {
+			in = &testedIn{}
+			g.testedBy[k][ev.ID] = in
+		}
+		if limit := g.opts.MaxNotSatisfying; limit > 0 && len(in.ns) >= limit {
+			in.more++
+		} else {
+			in.ns = append(in.ns, s.Instance.Number)
+		}
 		c := Considered{Event: ev.ID, Type: ev.Type, At: ev.At, Where: where(ev), Attrs: attrs(ev), Satisfied: s.Satisfied, Retained: s.Retained}
 		g.tested[ik] = append(g.tested[ik], tested{c, s.Attribution})
-		if g.testedBy[k] == nil {
-			g.testedBy[k] = map[string][]int{}
+		if s.Satisfied {
+			return
 		}
-		g.testedBy[k][ev.ID] = append(g.testedBy[k][ev.ID], s.Instance.Number)
+		// Keep the last MaxNotSatisfying that did not satisfy; count the
+		// earlier ones as they are pushed out, so that the explanation's
+		// memory is bounded by instances, not tests. An instance is
+		// tested in time order (the events held for it first), so those
+		// counted are all earlier than those kept.
+		g.failed[ik]++
+		if limit := g.opts.MaxNotSatisfying; limit > 0 && g.failed[ik] > limit {
+			ts := g.tested[ik]
+			i := slices.IndexFunc(ts, func(t tested) bool { return !t.c.Satisfied })
+			out := ts[i].c.At
+			g.tested[ik] = slices.Delete(ts, i, i+1)
+			g.failed[ik]--
+			if nl := g.unlisted[ik]; nl == nil {
+				g.unlisted[ik] = &NotListed{Count: 1, First: out, Last: out}
+			} else {
+				nl.Count++
+				nl.First, nl.Last = minTime(nl.First, out), maxTime(nl.Last, out)
+			}
+		}
 	}
 }
 
@@ -377,6 +473,7 @@ func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explana
 				DischargedBy: f.DischargedBy, Attribution: f.Attribution, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
 				OriginalDue: f.OriginalDue, ExtendedTo: f.ExtendedTo, Extension: f.Extension, Waiver: f.Waiver,
 				DaysLateOriginal: f.DaysLateOriginal, Grant: granted[instKey{d.ID, o.ID, f.Instance}],
+				NotListed: g.unlisted[instKey{d.ID, o.ID, f.Instance}],
 			}
 			if f.DischargedBy != nil {
 				discharged[f.DischargedBy.ID] = f.Instance
@@ -684,7 +781,11 @@ func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained
 	case len(ie.Considered) == 0:
 		w += fmt.Sprintf(". No event was tested against this instance: none of a kind clause %s looks at arrived while it was outstanding, up to %s", o.Clause, at.In(loc).Format("2 Jan 2006 15:04 MST"))
 	default:
-		w += fmt.Sprintf(". %d event(s) were tested against it and none met the condition", len(ie.Considered))
+		n := len(ie.Considered)
+		if ie.NotListed != nil {
+			n += ie.NotListed.Count // those listed and those only counted
+		}
+		w += fmt.Sprintf(". %d event(s) were tested against it and none met the condition", n)
 	}
 	if f.IsUnmetExpectation() {
 		w += fmt.Sprintf(". This is an expectation of %s, not a duty of the council: it is not a breach of the direction", f.Holder)
@@ -694,7 +795,7 @@ func outcome(o *obligation.Obligation, f evaluator.Finding, ie InstanceExplained
 
 // candidates lists the events up to at whose type the obligation looks at;
 // sorted are in time order.
-func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string][]int, res *evaluator.Result) []Candidate {
+func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction, o *obligation.Obligation, force direction.Force, at time.Time, loc *time.Location, discharged map[string]int, testedBy map[string]*testedIn, res *evaluator.Result) []Candidate {
 	vars := d.Vars()
 	ended := !force.Until.IsZero()
 	out := []Candidate{}
@@ -751,8 +852,12 @@ func candidates(sorted []event.Event, set *direction.Set, d *direction.Direction
 		}
 		if n, ok := discharged[ev.ID]; ok {
 			notes = append(notes, fmt.Sprintf("discharged instance %d", n))
-		} else if ns := testedBy[ev.ID]; len(ns) > 0 {
-			notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(ns)))
+		} else if in := testedBy[ev.ID]; in != nil && len(in.ns) > 0 {
+			if in.more > 0 {
+				notes = append(notes, fmt.Sprintf("tested against %d instances (%s and %d more); met none", len(in.ns)+in.more, joinInts(in.ns), in.more))
+			} else {
+				notes = append(notes, fmt.Sprintf("tested against instance(s) %s; met none", joinInts(in.ns)))
+			}
 		} else if !ev.At.After(at) && o.MaySatisfy(ev.Type) && len(notes) == 0 {
 			why := chainNote(set, d, o, &ev, dischargedBy[ev.ID])
 			if why == "" {
@@ -956,6 +1061,9 @@ func WriteText(w io.Writer, ex *Explanation) error {
 					fmt.Fprintln(w, "    Events considered: none")
 				} else {
 					fmt.Fprintln(w, "    Events considered:")
+				}
+				if nl := ie.NotListed; nl != nil {
+					fmt.Fprintf(w, "      - %s\n", nl.words(loc))
 				}
 				for _, c := range ie.Considered {
 					fmt.Fprintf(w, "      - %s (%s, %s", c.Event, c.Type, civil.In(c.At, loc).Long())

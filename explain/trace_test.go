@@ -47,10 +47,11 @@ func written(t *testing.T, ex *Explanation, err error) string {
 // same bytes. It returns the limited, loaded explanation's bytes.
 func explainBothWays(t *testing.T, set *direction.Set, evs []event.Event, targets []Target, asOf time.Time) string {
 	t.Helper()
+	limit := 0 // the API's default: every event tested is listed
 	run := func(all, stream bool) string {
 		traceAll = all
 		defer func() { traceAll = false }()
-		opts := Options{AsOf: asOf}
+		opts := Options{AsOf: asOf, MaxNotSatisfying: limit}
 		if !stream {
 			ex, err := Explain(set, evs, targets, opts)
 			return written(t, ex, err)
@@ -75,6 +76,12 @@ func explainBothWays(t *testing.T, set *direction.Set, evs []event.Event, target
 	limited := run(false, false)
 	require.Equal(t, run(true, false), limited, "%v as of %s, loaded: the limited trace explains differently", names, asOf)
 	require.Equal(t, run(true, true), run(false, true), "%v as of %s, streamed: the limited trace explains differently", names, asOf)
+	// And, loaded, with the events that did not satisfy an instance
+	// counted beyond 2 (explain --max-tested; the gatherer is the same
+	// streamed).
+	limit = 2
+	capped := run(false, false)
+	require.Equal(t, run(true, false), capped, "%v as of %s, loaded, at most 2 listed: the limited trace explains differently", names, asOf)
 	return limited
 }
 

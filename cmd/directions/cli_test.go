@@ -50,7 +50,7 @@ func TestFlagErrorsNameTheCommandAndSuggest(t *testing.T) {
 	assert.Equal(t, "directions schedule: unknown flag --untill (did you mean --until?)\nRun 'directions schedule --help' for usage.\n", errs)
 	code, _, errs = cli("explain", "--zzzzzzzz", "x", "../../examples/barnet")
 	assert.Equal(t, exitInvalid, code)
-	assert.Contains(t, errs, "directions explain: unknown flag --zzzzzzzz; the flags are: --as-of, --format, --obligation, --quiet, and the input limits (--max-bytes and others; see --help)")
+	assert.Contains(t, errs, "directions explain: unknown flag --zzzzzzzz; the flags are: --as-of, --format, --max-tested, --obligation, --quiet, and the input limits (--max-bytes and others; see --help)")
 	code, _, errs = cli("check", "no/such/dir")
 	assert.Equal(t, exitInvalid, code)
 	assert.True(t, strings.HasPrefix(errs, "directions check: "), errs)

@@ -11,21 +11,31 @@ import (
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
+// defaultMaxTested is how many of the events tested against an instance
+// that did not satisfy it explain lists unless told: a busy history tests
+// every response against every later instance (docs/explain.md).
+const defaultMaxTested = 20
+
 func init() {
 	register("explain", "say in words how one obligation's due dates were computed and which events discharged them", runExplain)
 }
 
 func runExplain(ctx context.Context, env *cliEnv, args []string) int {
-	fs := newFlags(env, "explain", "explain --obligation ID [--as-of DATE] [--format text|json] PATH...")
+	fs := newFlags(env, "explain", "explain --obligation ID [--as-of DATE] [--format text|json] [--max-tested N] PATH...")
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	oblID := fs.String("obligation", "", "the obligation to explain: its id, or DIRECTION/ID when several directions share it")
 	format := fs.String("format", "text", "output format: text or json")
+	maxTested := fs.Int("max-tested", defaultMaxTested, "list at most `N` of the events tested against an instance that did not satisfy its condition (the first N in time order), then one line counting the rest with the dates of the first and last of them; every event that discharged an instance is listed whatever N is; 0 lists all")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
 	}
 	if *format != "text" && *format != "json" {
 		env.errorf("%s", formatError("explain", *format, "text", "json"))
+		return exitInvalid
+	}
+	if *maxTested < 0 {
+		env.errorf("directions explain: --max-tested %d: give 0 (list all) or more", *maxTested)
 		return exitInvalid
 	}
 	if *oblID == "" {
@@ -94,7 +104,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	var ex *explain.Explanation
 	if stream != nil {
 		err = stream.inOrder(func(next func() (*event.Event, error)) (err error) {
-			ex, err = explain.ExplainStream(ctx, set, next, targets, explain.Options{AsOf: at})
+			ex, err = explain.ExplainStream(ctx, set, next, targets, explain.Options{AsOf: at, MaxNotSatisfying: *maxTested})
 			return err
 		})
 		switch {
@@ -112,7 +122,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 		}
 	}
 	if ex == nil {
-		ex, err = explain.Explain(set, ws.Events, targets, explain.Options{AsOf: at, Inputs: ws.Inputs()})
+		ex, err = explain.Explain(set, ws.Events, targets, explain.Options{AsOf: at, Inputs: ws.Inputs(), MaxNotSatisfying: *maxTested})
 		if err != nil {
 			env.errorf("%v", err)
 			return exitInvalid

@@ -279,3 +279,81 @@ func TestExplainSecondExtensionByPeriod(t *testing.T) {
 	assert.Contains(t, out, "extension ext2 on 5 May 2018 by dfe, by 1 week from the deadline then in effect (as extended by ext1, not the original due date), after the original deadline (25 Apr 2018) had passed")
 	assert.Contains(t, out, "extended to 16 May 2018")
 }
+
+// --max-tested lists, of the events tested against an instance that did
+// not satisfy it, the last N, and counts the earlier ones. Worked by hand
+// from testdata/explain-limit/history.yaml (Barnet 8(f), quarterly from
+// 25 Jan 2018: due 25 Apr, 25 Jul, 25 Oct 2018, 25 Jan, 25 Apr 2019;
+// oldest-outstanding) as of 31 Mar 2019, with --max-tested 2:
+//   - instance 1 (opens 25 Jan, due 25 Apr 2018) is tested against the
+//     drafts d1 (1 Feb), d2 (15 Feb), d3 (1 Mar), d4 (1 Apr), then met by
+//     q1 (20 Apr): 4 failed tests, d3 and d4 listed, d1 and d2 counted
+//     ("2 earlier events, from 1 Feb 2018 to 15 Feb 2018"), q1 listed;
+//   - instance 2 (opens 25 Apr, due 25 Jul 2018) is never met: d5 (10 May),
+//     d6 (10 Jun), d7 (10 Jul) and d8 (10 Feb 2019, when instances 2 to 5
+//     have opened) fail: d7 and d8 listed, d5 and d6 counted, and the
+//     outcome still counts all 4;
+//   - instances 3, 4, 5 each see d8 only (1 <= 2: nothing counted);
+//   - the candidate d8 was tested against instances 2, 3, 4 and 5: its
+//     note names the first 2 and counts 2 more.
+//
+// The default (20) lists every one of them here, as --max-tested 0 does.
+func TestExplainMaxTested(t *testing.T) {
+	args := []string{"explain", "--as-of", "2019-03-31", "--obligation", "chair-quarterly-report"}
+	files := []string{"../../examples/barnet/direction-2018-01.yaml", "testdata/explain-limit/history.yaml"}
+	run := func(extra ...string) string {
+		t.Helper()
+		out, errs, code := runCLI(append(append(append([]string{}, args...), extra...), files...)...)
+		require.Equal(t, exitOK, code, errs)
+		return regexp.MustCompile(`(?m)^  [0-9a-f]{64}  `).ReplaceAllString(out, "  <sha256>  ")
+	}
+	text := run("--max-tested", "2")
+	golden(t, "explain/barnet-max-tested-2.txt", text)
+	assert.Contains(t, text, "      - 2 earlier events, from 1 Feb 2018 to 15 Feb 2018, were tested and do not satisfy the condition (not listed)\n      - d3 (")
+	assert.Contains(t, text, "      - 2 earlier events, from 10 May 2018 to 10 Jun 2018, were tested and do not satisfy the condition (not listed)\n      - d7 (")
+	assert.Contains(t, text, "4 event(s) were tested against it and none met the condition")
+	assert.Contains(t, text, "d8 (report, 10 Feb 2019, testdata/explain-limit/history.yaml:13:3): tested against 4 instances (2, 3 and 2 more); met none")
+	for _, id := range []string{"d1", "d2", "d5", "d6"} {
+		assert.NotContains(t, text, "      - "+id+" (", "%s is counted, not listed", id)
+	}
+	all := run("--max-tested", "0")
+	assert.Equal(t, all, run(), "the default, 20, lists all of at most 4")
+	for _, id := range []string{"d1", "d2", "d5", "d6"} {
+		assert.Contains(t, all, "      - "+id+" (")
+	}
+	assert.NotContains(t, all, "not listed")
+
+	js := run("--format", "json", "--max-tested", "2")
+	validateOutput(t, outputSchema(t, "explain-output.schema.json"), js)
+	golden(t, "explain/barnet-max-tested-2.json", regexp.MustCompile(`"sha256": "[0-9a-f]{64}"`).ReplaceAllString(js, `"sha256": "<sha256>"`))
+	var ex struct {
+		Obligations []struct {
+			Instances []struct {
+				Considered []struct{ Event string } `json:"considered"`
+				NotListed  *struct {
+					Count       int
+					First, Last string
+				} `json:"not_listed"`
+			} `json:"instances"`
+		} `json:"obligations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &ex))
+	ins := ex.Obligations[0].Instances
+	require.Len(t, ins, 5)
+	require.NotNil(t, ins[0].NotListed)
+	assert.Equal(t, 2, ins[0].NotListed.Count)
+	assert.Equal(t, "2018-02-01T00:00:00Z", ins[0].NotListed.First)
+	assert.Equal(t, "2018-02-15T00:00:00Z", ins[0].NotListed.Last)
+	assert.Len(t, ins[0].Considered, 3) // d3, d4, q1
+	require.NotNil(t, ins[1].NotListed)
+	assert.Equal(t, 2, ins[1].NotListed.Count)
+	assert.Len(t, ins[1].Considered, 2) // d7, d8
+	for _, in := range ins[2:] {
+		assert.Nil(t, in.NotListed)
+		assert.Len(t, in.Considered, 1) // d8
+	}
+
+	_, errs, code := runCLI(append(append([]string{}, args...), append([]string{"--max-tested", "-1"}, files...)...)...)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errs, "--max-tested -1: give 0 (list all) or more")
+}
