@@ -139,6 +139,13 @@ func TestEmbedderWritesWhatTheCLIWrites(t *testing.T) {
 	args = []string{"explain", "--as-of", asOf, "--obligation", "chair-quarterly-report"}
 	assert.Equal(t, cliOut(append(args, dir)...), write(func(b *bytes.Buffer) error { return explain.WriteText(b, ex) }), "explain")
 	assert.Equal(t, cliOut(append(args, "--format", "json", dir)...), write(func(b *bytes.Buffer) error { return explain.WriteJSON(b, ex) }), "explain --format json")
+	// The CLI lists 20 events that did not satisfy an instance unless
+	// told (none here has more); MaxNotSatisfying is --max-tested.
+	ex, err = explain.Explain(amb.set, amb.events, explain.Find(amb.set, "chair-quarterly-report"), explain.Options{AsOf: at, Inputs: amb.inputs, MaxNotSatisfying: 1})
+	require.NoError(t, err)
+	args = append(args, "--max-tested", "1")
+	assert.Equal(t, cliOut(append(args, dir)...), write(func(b *bytes.Buffer) error { return explain.WriteText(b, ex) }), "explain --max-tested 1")
+	assert.Equal(t, cliOut(append(args, "--format", "json", dir)...), write(func(b *bytes.Buffer) error { return explain.WriteJSON(b, ex) }), "explain --max-tested 1 --format json")
 }
 
 // The scenario outputs too: the console report and JUnit XML of `directions
