@@ -4,7 +4,7 @@
 // Usage:
 //
 //	directions check [--as-of DATE] [--format text|json|csv|csv-summary] PATH...   (a tree of council folders: docs/batch.md)
-//	directions explain --obligation ID [--as-of DATE] [--format text|json] PATH...   (docs/explain.md)
+//	directions explain --obligation ID [--as-of DATE] [--format text|json] [--max-tested N] PATH...   (docs/explain.md)
 //	directions report [--format html] [--as-of DATE] PATH... > report.html   (docs/report.md)
 //	directions schedule [--from DATE] [--until DATE] [--as-of DATE] [--format text|json|ics] PATH...   (docs/schedule.md)
 //	directions stream [--as-of DATE] [--window N] PATH...   (docs/streaming.md)
