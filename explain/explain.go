@@ -155,7 +155,7 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// words says what n counts, as the text lists it after the events shown.
+// words says what n counts, as the text lists it before the events shown.
 func (n *NotListed) words(loc *time.Location) string {
 	first, last := civil.In(n.First, loc).Long(), civil.In(n.Last, loc).Long()
 	if n.Count == 1 {
