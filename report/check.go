@@ -147,7 +147,12 @@ func writeCheck(w io.Writer, doc *Check) error {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n    ")
-		bw.Write(one.Bytes()[:one.Len()-1]) // without Encode's line end
+		// bufio's error sticks: the writer's failure (a full disk) is
+		// returned at once, not encoded past and then hidden behind a
+		// later finding's error.
+		if _, err := bw.Write(one.Bytes()[:one.Len()-1]); err != nil { // without Encode's line end
+			return err
+		}
 	}
 	bw.WriteString("\n  ")
 	bw.Write(head.Bytes()[at:])

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +63,34 @@ func TestWriteCheckAgreesWithEncoder(t *testing.T) {
 			assert.Equal(t, want.String(), got.String())
 		})
 	}
+}
+
+// failAfter is a writer that takes n bytes, then fails as a full disk does.
+type failAfter struct{ n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errDiskFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// A writer's failure midway through the findings is what writeCheck
+// returns, even when a later finding could not be encoded (a due time
+// after the year 9999, which encoding/json refuses): it is not hidden
+// behind that error, nor are the findings after it encoded for nothing.
+func TestWriteCheckReturnsTheWritersError(t *testing.T) {
+	at := time.Date(2018, 3, 25, 1, 30, 0, 0, time.UTC)
+	doc := &Check{Schema: CheckSchema, Engine: evaluator.Version, AsOf: at, Findings: []evaluator.Finding{}}
+	for i := range 3000 {
+		doc.Findings = append(doc.Findings, evaluator.Finding{Direction: "d", Obligation: "o", Instance: i + 1, Status: evaluator.Met, Opens: at, Reason: strings.Repeat("x", 100)})
+	}
+	doc.Findings[len(doc.Findings)-1].DueAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	err := writeCheck(&failAfter{n: 1000}, doc)
+	assert.ErrorIs(t, err, errDiskFull)
 }
