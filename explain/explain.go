@@ -242,6 +242,12 @@ type Options struct {
 	MaxNotSatisfying int
 }
 
+// DefaultMaxNotSatisfying is the Options.MaxNotSatisfying that
+// `directions explain` and the server's explain use unless told: a busy
+// history tests every response against every later instance, and a
+// reader wants the tests nearest the outcome, not all of them.
+const DefaultMaxNotSatisfying = 20
+
 // Explain evaluates events against set, as evaluator.Evaluate does, with a
 // trace, and gathers for each of targets how its due dates were derived,
 // which events were weighed against each instance and what became of them.

@@ -107,7 +107,8 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 }
 
 // explainObligation is `directions explain` for one obligation of the
-// council: ?obligation=ID (or DIRECTION/ID), ?as_of=, ?format=json|text.
+// council: ?obligation=ID (or DIRECTION/ID), ?as_of=, ?format=json|text,
+// ?max_tested=N.
 func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *Token) {
 	c := s.readable(w, r, tok)
 	if c == nil {
@@ -135,7 +136,17 @@ func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	ex, err := explain.Explain(d.set, evs, targets, explain.Options{AsOf: at, Inputs: d.inputs})
+	// As `directions explain --max-tested N`: the same default, 0 lists all.
+	maxTested := explain.DefaultMaxNotSatisfying
+	if v := q.Get("max_tested"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			fail(w, http.StatusBadRequest, "max_tested must be a whole number, 0 (list all) or more, not %q", v)
+			return
+		}
+		maxTested = n
+	}
+	ex, err := explain.Explain(d.set, evs, targets, explain.Options{AsOf: at, Inputs: d.inputs, MaxNotSatisfying: maxTested})
 	if err != nil {
 		fail(w, http.StatusInternalServerError, "%v", err)
 		return

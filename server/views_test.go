@@ -107,4 +107,39 @@ func TestExplain(t *testing.T) {
 	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=nope", tok, "", "")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, string(body), "borsetshire-2018-02/chair-quarterly-report")
+
+	// max_tested as `explain --max-tested`: with 1, the first instance
+	// lists the event that met it and one that did not, and counts the
+	// others that did not; with 0 it lists them all. Two reports of the
+	// Chair to the Board (not to the Secretary of State) come first.
+	code, body = h.do("POST", "/v1/councils/borsetshire/events", tok, jsonl, `{"id": "chair-b1", "type": "report", "at": "2018-03-20", "from": "board-chair", "to": "improvement-board", "kind": "progress"}`+"\n"+`{"id": "chair-b2", "type": "report", "at": "2018-04-20", "from": "board-chair", "to": "improvement-board", "kind": "progress"}`)
+	require.Equal(t, 200, code, string(body))
+	considered := func(query string) (listed, counted int) {
+		t.Helper()
+		code, body := h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&as_of=2018-09-30"+query, tok, "", "")
+		require.Equal(t, 200, code, string(body))
+		var ex struct {
+			Obligations []struct {
+				Instances []struct {
+					Considered []json.RawMessage    `json:"considered"`
+					NotListed  *struct{ Count int } `json:"not_listed"`
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal(body, &ex))
+		in := ex.Obligations[0].Instances[0]
+		if in.NotListed != nil {
+			counted = in.NotListed.Count
+		}
+		return len(in.Considered), counted
+	}
+	all, none := considered("&max_tested=0")
+	assert.Zero(t, none)
+	require.Greater(t, all, 2, "the test needs an instance with two or more events that did not meet it")
+	listed, counted := considered("&max_tested=1")
+	assert.Equal(t, 2, listed)
+	assert.Equal(t, all-2, counted)
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&max_tested=-1", tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, string(body), "max_tested must be a whole number")
 }
