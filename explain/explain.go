@@ -440,27 +440,54 @@ func (g *gatherer) trace(s evaluator.Step) {
 		// earlier ones as they are pushed out, so that the explanation's
 		// memory is bounded by instances, not tests. An instance is
 		// tested in time order (the events held for it first), so those
-		// counted are all earlier than those kept.
+		// counted are all earlier than those kept. The list may hold up to
+		// twice the limit before the oldest are pushed out together, so
+		// that a large limit costs no more than a small one (pushing them
+		// out one at a time shifted the list on every test); explain trims
+		// every list to the limit.
 		g.failed[ik]++
-		if limit := g.opts.MaxNotSatisfying; limit > 0 && g.failed[ik] > limit {
-			ts := g.tested[ik]
-			i := slices.IndexFunc(ts, func(t tested) bool { return !t.c.Satisfied })
-			out := ts[i].c.At
-			g.tested[ik] = slices.Delete(ts, i, i+1)
-			g.failed[ik]--
-			if nl := g.unlisted[ik]; nl == nil {
-				g.unlisted[ik] = &NotListed{Count: 1, First: out, Last: out}
-			} else {
-				nl.Count++
-				nl.First, nl.Last = minTime(nl.First, out), maxTime(nl.Last, out)
-			}
+		if limit := g.opts.MaxNotSatisfying; limit > 0 && g.failed[ik] >= 2*limit {
+			g.trim(ik, limit)
 		}
 	}
+}
+
+// trim keeps the last limit of the instance's tests that did not satisfy
+// it (and every one that did, in order), counting the earlier ones in
+// g.unlisted.
+func (g *gatherer) trim(ik instKey, limit int) {
+	drop := g.failed[ik] - limit
+	if drop <= 0 {
+		return
+	}
+	ts := g.tested[ik]
+	kept := ts[:0]
+	for _, t := range ts {
+		if drop == 0 || t.c.Satisfied {
+			kept = append(kept, t)
+			continue
+		}
+		drop--
+		out := t.c.At
+		if nl := g.unlisted[ik]; nl == nil {
+			g.unlisted[ik] = &NotListed{Count: 1, First: out, Last: out}
+		} else {
+			nl.Count++
+			nl.First, nl.Last = minTime(nl.First, out), maxTime(nl.Last, out)
+		}
+	}
+	clear(ts[len(kept):]) // what was pushed out is not held
+	g.tested[ik], g.failed[ik] = kept, limit
 }
 
 // explain writes the explanation from the evaluation's result and the
 // events of a type a target looks at, in time order.
 func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explanation {
+	if limit := g.opts.MaxNotSatisfying; limit > 0 {
+		for ik := range g.tested {
+			g.trim(ik, limit)
+		}
+	}
 	set, targets, at, loc := g.set, g.targets, g.opts.AsOf, g.loc
 	tested, testedBy, granted := g.tested, g.testedBy, g.granted
 	byID := make(map[string]*event.Event, len(looked))

@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,6 +142,10 @@ func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *
 	maxTested := explain.DefaultMaxNotSatisfying
 	if v := q.Get("max_tested"); v != "" {
 		n, err := strconv.Atoi(v)
+		if errors.Is(err, strconv.ErrRange) {
+			fail(w, http.StatusBadRequest, "max_tested %s is out of range: give 0 (list all) or a number up to %d", v, math.MaxInt)
+			return
+		}
 		if err != nil || n < 0 {
 			fail(w, http.StatusBadRequest, "max_tested must be a whole number, 0 (list all) or more, not %q", v)
 			return

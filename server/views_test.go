@@ -142,4 +142,7 @@ func TestExplain(t *testing.T) {
 	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&max_tested=-1", tok, "", "")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, string(body), "max_tested must be a whole number")
+	code, body = h.do("GET", "/v1/councils/borsetshire/explain?obligation=chair-quarterly-report&max_tested=99999999999999999999", tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, string(body), "max_tested 99999999999999999999 is out of range")
 }

@@ -20,7 +20,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	asOf := fs.String("as-of", "", "evaluate as of this date (the end of that day) or RFC 3339 time; default today")
 	oblID := fs.String("obligation", "", "the obligation to explain: its id, or DIRECTION/ID when several directions share it")
 	format := fs.String("format", "text", "output format: text or json")
-	maxTested := fs.Int("max-tested", explain.DefaultMaxNotSatisfying, "list at most `N` of the events tested against an instance that did not satisfy its condition (the last N in time order, nearest the discharge or the as-of time), after one line counting the earlier ones with the dates of the first and last of them; every event that discharged an instance is listed whatever N is; 0 lists all")
+	maxTested := fs.Int("max-tested", explain.DefaultMaxNotSatisfying, "list at most `N` of the events tested against an instance that did not satisfy its condition (the last N in time order, nearest the discharge or the as-of time), after one line counting the earlier ones with the dates of the first and last of them (a candidate's note likewise names at most N of the instances it was tested against); every event that discharged an instance is listed whatever N is; 0 lists all")
 	paths, ok := parseArgs(env, fs, args)
 	if !ok {
 		return exitInvalid
