@@ -129,16 +129,25 @@ func maxT(a, b time.Time) time.Time {
 	return a
 }
 
-func TestFastPathsAgreeWithPlainOnShippedDirections(t *testing.T) {
-	// Every shipped council folder: those holding a history.
+// shippedCouncils lists every shipped council folder: those holding a
+// history.
+func shippedCouncils(t *testing.T) []string {
+	t.Helper()
 	histories, err := filepath.Glob("../examples/*/history.*")
 	require.NoError(t, err)
 	more, err := filepath.Glob("../examples/*/*/history.*")
 	require.NoError(t, err)
 	histories = append(histories, more...)
 	require.GreaterOrEqual(t, len(histories), 7)
-	for _, h := range histories {
-		dir := filepath.Dir(h)
+	dirs := make([]string, len(histories))
+	for i, h := range histories {
+		dirs[i] = filepath.Dir(h)
+	}
+	return dirs
+}
+
+func TestFastPathsAgreeWithPlainOnShippedDirections(t *testing.T) {
+	for _, dir := range shippedCouncils(t) {
 		t.Run(strings.TrimPrefix(filepath.ToSlash(dir), "../examples/"), func(t *testing.T) {
 			ws, err := workspace.Load([]string{dir}, direction.Options{})
 			require.NoError(t, err)

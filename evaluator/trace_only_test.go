@@ -112,14 +112,7 @@ func compareTraceOnly(t *testing.T, set *direction.Set, evs []event.Event, asOfs
 }
 
 func TestTraceOnlyOnShippedDirections(t *testing.T) {
-	histories, err := filepath.Glob("../examples/*/history.*")
-	require.NoError(t, err)
-	more, err := filepath.Glob("../examples/*/*/history.*")
-	require.NoError(t, err)
-	histories = append(histories, more...)
-	require.GreaterOrEqual(t, len(histories), 7)
-	for _, h := range histories {
-		dir := filepath.Dir(h)
+	for _, dir := range shippedCouncils(t) {
 		t.Run(strings.TrimPrefix(filepath.ToSlash(dir), "../examples/"), func(t *testing.T) {
 			ws, err := workspace.Load([]string{dir}, direction.Options{})
 			require.NoError(t, err)
