@@ -308,13 +308,20 @@ type gatherer struct {
 	opts     Options
 	loc      *time.Location
 	want     map[[2]string]bool
-	tested   map[instKey][]tested
-	unlisted map[instKey]*NotListed             // tests beyond opts.MaxNotSatisfying that did not satisfy, counted
-	failed   map[instKey]int                    // tests kept in tested that did not satisfy
+	tested   map[instKey]*instTests
 	testedBy map[[2]string]map[string]*testedIn // obligation -> event id -> instances it was tested against
 	granted  map[instKey][]string
 	lastExt  map[instKey]string // the latest extension granted so far
 	views    map[viewKey]eventView
+}
+
+// instTests is what was tested against one instance: the tests kept, in
+// order; how many of those did not satisfy it; and the earlier ones that
+// did not, beyond opts.MaxNotSatisfying, counted instead of kept.
+type instTests struct {
+	ts       []tested
+	failed   int
+	unlisted *NotListed
 }
 
 // eventView is an event's position and attributes as Considered writes
@@ -361,7 +368,7 @@ type tested struct {
 func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
 	g := &gatherer{
 		set: set, targets: targets, opts: opts, loc: words.Zone(set), want: map[[2]string]bool{},
-		tested: map[instKey][]tested{}, unlisted: map[instKey]*NotListed{}, failed: map[instKey]int{},
+		tested:   map[instKey]*instTests{},
 		testedBy: map[[2]string]map[string]*testedIn{},
 		granted:  map[instKey][]string{}, lastExt: map[instKey]string{}, views: map[viewKey]eventView{},
 	}
@@ -417,13 +424,15 @@ func (g *gatherer) trace(s evaluator.Step) {
 		}
 	case evaluator.StepTested:
 		ev := s.Event
-		if g.testedBy[k] == nil {
-			g.testedBy[k] = map[string]*testedIn{}
+		by := g.testedBy[k]
+		if by == nil {
+			by = map[string]*testedIn{}
+			g.testedBy[k] = by
 		}
-		in := g.testedBy[k][ev.ID]
+		in := by[ev.ID]
 		if in == nil {
 			in = &testedIn{}
-			g.testedBy[k][ev.ID] = in
+			by[ev.ID] = in
 		}
 		if limit := g.opts.MaxNotSatisfying; limit > 0 && len(in.ns) >= limit {
 			in.more++
@@ -432,7 +441,12 @@ func (g *gatherer) trace(s evaluator.Step) {
 		}
 		v := g.view(ev)
 		c := Considered{Event: ev.ID, Type: ev.Type, At: ev.At, Where: v.where, Attrs: v.attrs, Satisfied: s.Satisfied, Retained: s.Retained}
-		g.tested[ik] = append(g.tested[ik], tested{c, s.Attribution})
+		it := g.tested[ik]
+		if it == nil {
+			it = &instTests{}
+			g.tested[ik] = it
+		}
+		it.ts = append(it.ts, tested{c, s.Attribution})
 		if s.Satisfied {
 			return
 		}
@@ -445,47 +459,46 @@ func (g *gatherer) trace(s evaluator.Step) {
 		// that a large limit costs no more than a small one (pushing them
 		// out one at a time shifted the list on every test); explain trims
 		// every list to the limit.
-		g.failed[ik]++
-		if limit := g.opts.MaxNotSatisfying; limit > 0 && g.failed[ik] >= 2*limit {
-			g.trim(ik, limit)
+		it.failed++
+		if limit := g.opts.MaxNotSatisfying; limit > 0 && it.failed >= 2*limit {
+			it.trim(limit)
 		}
 	}
 }
 
 // trim keeps the last limit of the instance's tests that did not satisfy
 // it (and every one that did, in order), counting the earlier ones in
-// g.unlisted.
-func (g *gatherer) trim(ik instKey, limit int) {
-	drop := g.failed[ik] - limit
+// unlisted.
+func (it *instTests) trim(limit int) {
+	drop := it.failed - limit
 	if drop <= 0 {
 		return
 	}
-	ts := g.tested[ik]
-	kept := ts[:0]
-	for _, t := range ts {
+	kept := it.ts[:0]
+	for _, t := range it.ts {
 		if drop == 0 || t.c.Satisfied {
 			kept = append(kept, t)
 			continue
 		}
 		drop--
 		out := t.c.At
-		if nl := g.unlisted[ik]; nl == nil {
-			g.unlisted[ik] = &NotListed{Count: 1, First: out, Last: out}
+		if nl := it.unlisted; nl == nil {
+			it.unlisted = &NotListed{Count: 1, First: out, Last: out}
 		} else {
 			nl.Count++
 			nl.First, nl.Last = minTime(nl.First, out), maxTime(nl.Last, out)
 		}
 	}
-	clear(ts[len(kept):]) // what was pushed out is not held
-	g.tested[ik], g.failed[ik] = kept, limit
+	clear(it.ts[len(kept):]) // what was pushed out is not held
+	it.ts, it.failed = kept, limit
 }
 
 // explain writes the explanation from the evaluation's result and the
 // events of a type a target looks at, in time order.
 func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explanation {
 	if limit := g.opts.MaxNotSatisfying; limit > 0 {
-		for ik := range g.tested {
-			g.trim(ik, limit)
+		for _, it := range g.tested {
+			it.trim(limit)
 		}
 	}
 	set, targets, at, loc := g.set, g.targets, g.opts.AsOf, g.loc
@@ -536,13 +549,17 @@ func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explana
 				DischargedBy: f.DischargedBy, Attribution: f.Attribution, DaysLate: f.DaysLate, Considered: []Considered{}, Assumed: f.Assumed,
 				OriginalDue: f.OriginalDue, ExtendedTo: f.ExtendedTo, Extension: f.Extension, Waiver: f.Waiver,
 				DaysLateOriginal: f.DaysLateOriginal, Grant: granted[instKey{d.ID, o.ID, f.Instance}],
-				NotListed: g.unlisted[instKey{d.ID, o.ID, f.Instance}],
 			}
 			if f.DischargedBy != nil {
 				discharged[f.DischargedBy.ID] = f.Instance
 			}
 			ie.Derivation = derivation(d, o, f, loc, byID)
-			for _, s := range tested[instKey{d.ID, o.ID, f.Instance}] {
+			it := tested[instKey{d.ID, o.ID, f.Instance}]
+			if it == nil {
+				it = &instTests{}
+			}
+			ie.NotListed = it.unlisted
+			for _, s := range it.ts {
 				c := s.c
 				switch {
 				case c.Satisfied && c.Retained:
