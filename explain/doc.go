@@ -10,8 +10,8 @@
 // derivation, the events weighed against it and the outcome; WriteText
 // and WriteJSON write the result (schemas/explain-output.schema.json).
 // Options.MaxNotSatisfying bounds what an instance lists of the events
-// tested that did not satisfy it (the last N, the earlier ones counted as
-// they are tested, not kept): a traced obligation is tested without its
+// tested that did not satisfy it (the last N; the earlier ones are
+// counted as they are pushed out, not kept): a traced obligation is tested without its
 // keyed lookups, and in a busy history those events are most of an
 // explanation and, listed in full, of its memory.
 // ExplainStream gives the same Explanation from events read one at a

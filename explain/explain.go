@@ -234,8 +234,9 @@ type Options struct {
 	// (InstanceExplained.NotListed); likewise a candidate's note names
 	// the first that many of the instances it was tested against. Every event
 	// that satisfied the condition is listed. The rest are counted as they
-	// are tested, not kept, so that an explanation holds at most that many
-	// such events an instance however long the history; a traced
+	// are pushed out (while gathering, a list may hold just under twice
+	// that many), so that an explanation holds a bounded number of such
+	// events an instance however long the history; a traced
 	// obligation is tested without its keyed lookups, so every response
 	// of a busy history can be tested against every later instance. Zero
 	// lists every one (`directions explain` lists 20 unless told).
