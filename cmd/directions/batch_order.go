@@ -252,9 +252,8 @@ func (o *orderedSource) next() (*event.Event, error) {
 		ev, err = o.read(e)
 	}
 	if err != nil {
-		if err := o.unchanged(); err != nil {
-			return nil, err
-		}
+		// inOrder checks the files unchanged after any error but a
+		// changed file's, so they are not hashed twice here.
 		return nil, errNotStreamable
 	}
 	return ev, nil

@@ -289,7 +289,9 @@ func (s *streamSource) read() (*event.Event, error) {
 		}
 		if err == nil {
 			s.ids.Add(ev.ID)
-			s.stdin.see(s.ids.Print(ev.ID), ev, s.inStdin)
+			if s.stdin != nil { // the id's print is hashed only for it
+				s.stdin.see(s.ids.Print(ev.ID), ev, s.inStdin)
+			}
 			s.progress.event(s.r.Offset())
 		}
 		return ev, err
