@@ -97,9 +97,6 @@ func (x *OrderIndex) Add(at time.Time, file int, off int64, line, col int) bool 
 	return x.err == nil
 }
 
-// Len is how many entries were added.
-func (x *OrderIndex) Len() int { return x.n }
-
 // Err is the error writing the temporary file, if any.
 func (x *OrderIndex) Err() error { return x.err }
 
@@ -206,6 +203,10 @@ func compareEntries(a, b OrderEntry) int {
 
 const entrySize = 24
 
+// runEntries is how many entries a run's cursor reads from the temporary
+// file at a time: about 4 KiB.
+const runEntries = 170
+
 func appendEntry(b []byte, e OrderEntry) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(e.At))
 	b = binary.LittleEndian.AppendUint64(b, e.Where)
@@ -237,9 +238,9 @@ func (c *runCursor) advance() bool {
 		if c.left == 0 {
 			return false
 		}
-		n := min(c.left, 170)
+		n := min(c.left, runEntries)
 		if cap(c.buf) < int(n)*entrySize {
-			c.buf = make([]byte, 170*entrySize)
+			c.buf = make([]byte, runEntries*entrySize)
 		}
 		c.buf = c.buf[:n*entrySize]
 		if _, err := c.file.ReadAt(c.buf, c.off); err != nil {

@@ -614,13 +614,14 @@ func (d *Doc) Native(n *yaml.Node, path string) (any, bool) {
 			}
 			return f, true
 		case "!!str":
-			if n.Style == 0 && n.Value != "" && strings.IndexByte("+-.0123456789", n.Value[0]) >= 0 &&
-				floatRE().MatchString(strings.ReplaceAll(n.Value, "_", "")) {
-				// A plain number YAML could not read as a float (1e400):
-				// refused as JSON refuses it, not kept as text.
-				if _, err := Float(strings.ReplaceAll(n.Value, "_", "")); err != nil {
-					d.Errorf(n, path, "%v; quote it to keep it as text", err)
-					return nil, false
+			if n.Style == 0 && n.Value != "" && strings.IndexByte("+-.0123456789", n.Value[0]) >= 0 {
+				if text := strings.ReplaceAll(n.Value, "_", ""); floatRE().MatchString(text) {
+					// A plain number YAML could not read as a float
+					// (1e400): refused as JSON refuses it, not kept as text.
+					if _, err := Float(text); err != nil {
+						d.Errorf(n, path, "%v; quote it to keep it as text", err)
+						return nil, false
+					}
 				}
 			}
 			return n.Value, true
