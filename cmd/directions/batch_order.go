@@ -235,7 +235,7 @@ func (o *orderedSource) index(src *councilSource, i int, name string) bool {
 // next is the next event in loading's order, with the position it was
 // read at; after the last, the files are checked unchanged. Every event
 // was read without a problem by the indexing pass, so a problem now is a
-// file that changed (worded so), or else left to loading to word: this
+// file that changed (inOrder words it so), or else left to loading to word: this
 // pass's own messages are never shown (a JSON document's lack the
 // "events[N]" path, which the index does not keep).
 func (o *orderedSource) next() (*event.Event, error) {
