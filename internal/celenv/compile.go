@@ -206,9 +206,10 @@ func hint(msg string) string {
 }
 
 // mapPosition turns a CEL location (1-based line, 0-based column in code
-// points) into a file position by aligning the expression's text with the
-// node's source: quotes, block indicators, indentation and folded line
-// breaks are stepped over.
+// points) into a file position, its column in bytes as every position's
+// (docs/limits.md), by aligning the expression's text with the node's
+// source: quotes, block indicators, indentation and folded line breaks are
+// stepped over.
 func mapPosition(doc *yamlx.Doc, node *yaml.Node, text string, line, col int) diag.Position {
 	off := 0
 	for l := 1; l < line; l++ {
@@ -222,18 +223,18 @@ func mapPosition(doc *yamlx.Doc, node *yaml.Node, text string, line, col int) di
 		_, size := utf8.DecodeRuneInString(text[off:])
 		off += size
 	}
-	pos := doc.Pos(node)
+	pos := doc.Pos(node) // its column in bytes; node.Column counts characters
 	src := doc.Src
 	// Find the node's byte offset in the source.
 	j, l := 0, 1
-	for l < node.Line && j < len(src) {
+	for l < pos.Line && j < len(src) {
 		if src[j] == '\n' {
 			l++
 		}
 		j++
 	}
-	j += node.Column - 1
-	fl, fc := node.Line, node.Column
+	j += pos.Column - 1
+	fl, fc := pos.Line, pos.Column
 	for i := 0; i < off && j < len(src); {
 		if src[j] == text[i] {
 			i++

@@ -2,6 +2,7 @@ package celenv
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,4 +130,39 @@ func exprString(t *testing.T, e ast.Expr) string {
 	pb, err := ast.ExprToProto(e)
 	require.NoError(t, err)
 	return pb.String()
+}
+
+// TestErrorColumnsCountBytes places a CEL error after non-ASCII text, on
+// its line before the expression and inside it, in each kind of scalar:
+// the column counts bytes, as every position does (docs/limits.md), and is
+// worked out here as the byte offset of the misspelt name evnt on its line.
+// The YAML parser counts the node's column in characters; text before the
+// node holding the expression's first letters (the "e" of "see") used to
+// pull the error back to there.
+func TestErrorColumnsCountBytes(t *testing.T) {
+	e, err := New(nil, nil)
+	require.NoError(t, err)
+	for _, src := range []string{
+		"{n: \"éééééééééé\", see: 1, a: evnt.x == 1}\n",                      // 10 two-byte letters before the node
+		"{n: \"£££££££££££££££\", tested: 1, a: \"event.x == 1 || evnt\"}\n", // double-quoted
+		"{n: \"日本語日本語\", e: 1, a: 'evnt.x == 1'}\n",                          // three-byte letters, single-quoted
+		"a: '\"é\" + ''£'' == evnt.x'\n",                                     // inside the expression, with an escaped quote
+		"a: event.x == \"été\" && evnt.y\n",                                  // plain
+		"é: 1\na: >-\n  event.x == \"é\"\n  && evnt.y\n",                     // folded, on the next line
+		"n: £\na: |\n  \"€\" == event.x &&\n  \"£\" == evnt.y\n",             // literal block
+	} {
+		doc := yamlx.Parse("t.yaml", []byte(src), yamlx.Limits{})
+		require.Empty(t, doc.Errs, src)
+		m := doc.Map(doc.Root, "")
+		require.NotNil(t, m, src)
+		assert.Nil(t, e.Compile(doc, m.Value("a"), "a", Bool), src)
+		require.Len(t, doc.Errs, 1, src)
+		lines := strings.Split(src, "\n")
+		line := 0
+		for line < len(lines) && !strings.Contains(lines[line], "evnt") {
+			line++
+		}
+		want := fmt.Sprintf("t.yaml:%d:%d:", line+1, strings.Index(lines[line], "evnt")+1)
+		assert.True(t, strings.HasPrefix(doc.Errs[0].Error(), want), "%q: got %s, want %s", src, doc.Errs[0], want)
+	}
 }
