@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,38 +115,19 @@ func limitFor(f Format, lim yamlx.Limits) yamlx.Limits {
 	return lim.ForHistory()
 }
 
-// Open opens a history file for reading. It refuses at once, without
-// opening it, anything but a regular file (a directory, a named pipe, a
-// device, a socket: opening a pipe would wait for a writer, and a device
-// such as /dev/zero never ends) and a file over the format's size limit.
-// The File reads no more than the size the file had when it was opened, so
-// a history still being appended to is read as it stood and the read ends.
+// Open opens a history file for reading. It refuses at once anything but
+// a regular file (a directory, a named pipe, a device, a socket: opening a
+// pipe would wait for a writer, and a device such as /dev/zero never ends)
+// and a file over the format's size limit; the path is checked before it
+// is opened, and the open file again (yamlx.OpenRegular). The File reads no
+// more than the size the file had when it was opened, so a history still
+// being appended to is read as it stood and the read ends.
 func Open(path string, f Format, lim Limits) (*File, error) {
-	info, err := os.Stat(path)
+	file, size, err := yamlx.OpenRegular(path, limitFor(f, lim.yamlx()))
 	if err != nil {
 		return nil, err
 	}
-	if err := yamlx.CheckRegular(path, info); err != nil {
-		return nil, err
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	// The size is taken again from the open file: the path may have
-	// been replaced, or the file grown, since the Stat above.
-	if info, err = file.Stat(); err == nil {
-		err = yamlx.CheckRegular(path, info)
-	}
-	if err != nil {
-		file.Close()
-		return nil, err
-	}
-	if big := yamlx.CheckSize(path, int(min(info.Size(), math.MaxInt)), limitFor(f, lim.yamlx())); big != nil {
-		file.Close()
-		return nil, diag.List{big}
-	}
-	return &File{file: file, r: io.LimitedReader{R: file, N: info.Size()}, size: info.Size()}, nil
+	return &File{file: file, r: io.LimitedReader{R: file, N: size}, size: size}, nil
 }
 
 // File is a history file opened by Open. It reads at most the size the

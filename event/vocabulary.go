@@ -2,7 +2,6 @@ package event
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -115,9 +114,10 @@ func ParseVocabulary(name string, src []byte, lim Limits) (*Vocabulary, error) {
 	return v, nil
 }
 
-// LoadVocabulary reads a vocabulary file.
+// LoadVocabulary reads a vocabulary file, a regular file within
+// lim.MaxBytes as every loader reads.
 func LoadVocabulary(path string, lim Limits) (*Vocabulary, error) {
-	src, err := os.ReadFile(path)
+	src, err := yamlx.ReadFile(path, lim.yamlx())
 	if err != nil {
 		return nil, err
 	}

@@ -106,39 +106,64 @@ func CheckSize(file string, n int, lim Limits) *diag.Error {
 		Msg: fmt.Sprintf("%s the limit of %d bytes: split it into smaller files, or %s", size, lim.MaxBytes, RaiseLimit("Limits."+field))}
 }
 
-// ReadFile reads a regular file, refusing one over the size limit by its
-// size, and reading no more than the size it had when opened nor more than
-// one byte past the limit (Parse then reports the file too big), so that a
-// path to a device, a pipe or a growing file can neither block nor flood a
-// loader.
+// ReadFile reads a regular file opened by OpenRegular, no more than the
+// size it had when opened, so that a path to a device, a pipe or a growing
+// file can neither block nor flood a loader.
 func ReadFile(path string, lim Limits) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := CheckRegular(path, info); err != nil {
-		return nil, err
-	}
-	if big := CheckSize(path, int(min(info.Size(), math.MaxInt)), lim); big != nil {
-		return nil, diag.List{big} // with its size, unread
-	}
-	f, err := os.Open(path)
+	f, size, err := OpenRegular(path, lim)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// Read no more than the file held when opened (a fresh Stat of the
-	// open file): a file still being appended to is read as it stood.
-	n := int64(lim.Bytes()) + 1
-	if info, err := f.Stat(); err == nil && info.Size() < n {
-		n = info.Size()
+	return io.ReadAll(io.LimitReader(f, size))
+}
+
+// OpenRegular opens a file for reading and returns it with its size at the
+// open. It refuses anything but a regular file, saying what it is (see
+// CheckRegular), and a file over lim.MaxBytes, as a diag.List with its
+// size. Every loader opens its files here.
+//
+// The path is looked at before it is opened, so that a device is refused
+// unopened (opening one may have effects), and the open file is looked at
+// again, which is what counts: the path may have been replaced since. The
+// open does not wait (O_NONBLOCK), so a named pipe put there meanwhile is
+// refused at once rather than waited on for a writer.
+func OpenRegular(path string, lim Limits) (*os.File, int64, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
 	}
-	return io.ReadAll(io.LimitReader(f, n))
+	if err := CheckRegular(path, info); err != nil {
+		return nil, 0, err
+	}
+	return openStatted(path, lim)
+}
+
+// openStatted is OpenRegular after the look at the path.
+func openStatted(path string, lim Limits) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNoWait, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		err = CheckRegular(path, info)
+	}
+	if err == nil {
+		if big := CheckSize(path, int(min(info.Size(), math.MaxInt)), lim); big != nil {
+			err = diag.List{big} // with its size, unread
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, info.Size(), nil
 }
 
 // CheckRegular refuses a path that is not a regular file, saying what it
-// is: every loader checks before opening, since opening a named pipe waits
-// for a writer and a device such as /dev/zero never ends.
+// is: opening a named pipe waits for a writer, and a device such as
+// /dev/zero never ends.
 func CheckRegular(path string, info fs.FileInfo) error {
 	m := info.Mode()
 	if m.IsRegular() {
