@@ -37,7 +37,13 @@ func newFlags(env *cliEnv, name, usageLine string) *flag.FlagSet {
 		env.limits = addLimitFlags(fs)
 	}
 	if readsHistories[name] {
-		env.quiet = fs.Bool("quiet", false, "show no progress on standard error (it is shown only on a terminal)")
+		usage := "show no progress on standard error (it is shown only on a terminal)"
+		if name == "test" {
+			// Scripts pass --quiet to every command; test has no
+			// progress line, and its help says so.
+			usage = "changes nothing here: test shows no progress to hide (taken for scripts that pass --quiet to every command)"
+		}
+		env.quiet = fs.Bool("quiet", false, usage)
 	}
 	fs.Usage = func() {
 		if env.parsing && !env.help {

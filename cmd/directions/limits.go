@@ -51,7 +51,8 @@ var readsInput = map[string]bool{
 }
 
 // readsHistories names the commands that read histories from the command
-// line, and so take --quiet (no progress line on a terminal).
+// line, and so take --quiet (no progress line on a terminal); test, whose
+// scenarios name their histories, takes it too, and shows no progress.
 var readsHistories = map[string]bool{
 	"validate": true, "check": true, "explain": true, "report": true,
 	"schedule": true, "stream": true, "test": true,
