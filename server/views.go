@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 	now := s.now()
 	today := civil.In(now, d.loc)
 	rg := schedule.Listing{Council: c.name, Location: d.loc, From: today.AddMonths(-12).Start(d.loc), Until: today.AddMonths(12).End(d.loc), AsOf: now}
-	opts := schedule.ICSOptions{ExportedAt: now, Remind: 7}
+	opts := schedule.ICSOptions{ExportedAt: now}
 	q := r.URL.Query()
 	for _, p := range []struct {
 		name string
@@ -81,14 +82,11 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request, tok *Token) {
 			}
 		}
 	}
-	if v := q.Get("remind"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 366 {
-			fail(w, http.StatusBadRequest, "remind: want a number of days from 0 to 366, not %q", v)
-			return
-		}
-		opts.Remind = n
+	remind, ok := remindParam.read(w, q)
+	if !ok {
+		return
 	}
+	opts.Remind = remind
 	if rg.Until.Before(rg.From) {
 		fail(w, http.StatusBadRequest, "until is before from")
 		return
@@ -138,19 +136,9 @@ func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	// As `directions explain --max-tested N`: the same default, 0 lists all.
-	maxTested := explain.DefaultMaxNotSatisfying
-	if v := q.Get("max_tested"); v != "" {
-		n, err := strconv.Atoi(v)
-		if errors.Is(err, strconv.ErrRange) {
-			fail(w, http.StatusBadRequest, "max_tested %s is out of range: give 0 (list all) or a number up to %d", v, math.MaxInt)
-			return
-		}
-		if err != nil || n < 0 {
-			fail(w, http.StatusBadRequest, "max_tested must be a whole number, 0 (list all) or more, not %q", v)
-			return
-		}
-		maxTested = n
+	maxTested, ok := maxTestedParam.read(w, q)
+	if !ok {
+		return
 	}
 	ex, err := explain.Explain(d.set, evs, targets, explain.Options{AsOf: at, Inputs: d.inputs, MaxNotSatisfying: maxTested})
 	if err != nil {
@@ -171,4 +159,46 @@ func (s *Server) explainObligation(w http.ResponseWriter, r *http.Request, tok *
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // CEL's && stays readable, as the CLI writes it
 	_ = enc.Encode(ex)
+}
+
+// wholeParam is a query parameter holding a whole number from 0 to max.
+type wholeParam struct {
+	name     string
+	def, max int // def when the parameter is absent
+	// bad is the message for a value that is not a number from 0 to
+	// max, a format given the value; outOfRange, when set, is the one
+	// for a number too large for an int, given the value and max.
+	bad, outOfRange string
+}
+
+var (
+	// remindParam is the calendar feed's reminder, in days before a
+	// deadline.
+	remindParam = wholeParam{name: "remind", def: 7, max: 366,
+		bad: "remind: want a number of days from 0 to 366, not %q"}
+	// maxTestedParam is explain's, as `directions explain --max-tested
+	// N`: the same default, 0 lists all.
+	maxTestedParam = wholeParam{name: "max_tested", def: explain.DefaultMaxNotSatisfying, max: math.MaxInt,
+		bad:        "max_tested must be a whole number, 0 (list all) or more, not %q",
+		outOfRange: "max_tested %s is out of range: give 0 (list all) or a number up to %d"}
+)
+
+// read returns the parameter's value in q, or its default when it is
+// absent; a bad value is a 400 naming the parameter and the valid range,
+// and false.
+func (p wholeParam) read(w http.ResponseWriter, q url.Values) (int, bool) {
+	v := q.Get(p.name)
+	if v == "" {
+		return p.def, true
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && p.outOfRange != "":
+		fail(w, http.StatusBadRequest, p.outOfRange, v, p.max)
+	case err != nil || n < 0 || n > p.max:
+		fail(w, http.StatusBadRequest, p.bad, v)
+	default:
+		return n, true
+	}
+	return 0, false
 }

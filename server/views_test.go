@@ -146,3 +146,45 @@ func TestExplain(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, string(body), "max_tested 99999999999999999999 is out of range")
 }
+
+// TestWholeNumberParameters: ?remind= (the calendar feed) and ?max_tested=
+// (explain) are whole numbers in a range; a value outside it is a 400
+// whose body names the parameter and the valid range. The bodies are
+// pinned byte for byte.
+func TestWholeNumberParameters(t *testing.T) {
+	now := time.Date(2018, 9, 1, 12, 0, 0, 0, mustLondon(t))
+	h := start(t, copyTree(t, "examples/national"), nil, Config{Now: func() time.Time { return now }})
+	tok := h.token(RoleCouncil, "borsetshire")
+	// The reminder is 7 days before a deadline unless ?remind= says.
+	for query, want := range map[string]string{"": "In 7 days: ", "?remind=3": "In 3 days: "} {
+		code, body := h.do("GET", "/v1/councils/borsetshire/calendar.ics"+query, tok, "", "")
+		require.Equal(t, http.StatusOK, code, string(body))
+		assert.Contains(t, string(body), want, query)
+	}
+	for _, c := range []struct {
+		query, body string
+	}{
+		{"calendar.ics?remind=0", ""},
+		{"calendar.ics?remind=366", ""},
+		{"calendar.ics?remind=%2B3", ""},
+		{"calendar.ics?remind=-1", `{"error":"remind: want a number of days from 0 to 366, not \"-1\""}`},
+		{"calendar.ics?remind=367", `{"error":"remind: want a number of days from 0 to 366, not \"367\""}`},
+		{"calendar.ics?remind=x", `{"error":"remind: want a number of days from 0 to 366, not \"x\""}`},
+		{"calendar.ics?remind=1.5", `{"error":"remind: want a number of days from 0 to 366, not \"1.5\""}`},
+		{"calendar.ics?remind=99999999999999999999", `{"error":"remind: want a number of days from 0 to 366, not \"99999999999999999999\""}`},
+		{"explain?obligation=chair-quarterly-report&max_tested=0", ""},
+		{"explain?obligation=chair-quarterly-report&max_tested=9223372036854775807", ""},
+		{"explain?obligation=chair-quarterly-report&max_tested=-1", `{"error":"max_tested must be a whole number, 0 (list all) or more, not \"-1\""}`},
+		{"explain?obligation=chair-quarterly-report&max_tested=x", `{"error":"max_tested must be a whole number, 0 (list all) or more, not \"x\""}`},
+		{"explain?obligation=chair-quarterly-report&max_tested=9223372036854775808", `{"error":"max_tested 9223372036854775808 is out of range: give 0 (list all) or a number up to 9223372036854775807"}`},
+		{"explain?obligation=chair-quarterly-report&max_tested=-99999999999999999999", `{"error":"max_tested -99999999999999999999 is out of range: give 0 (list all) or a number up to 9223372036854775807"}`},
+	} {
+		code, body := h.do("GET", "/v1/councils/borsetshire/"+c.query, tok, "", "")
+		if c.body == "" {
+			assert.Equal(t, http.StatusOK, code, "%s: %s", c.query, body)
+			continue
+		}
+		assert.Equal(t, http.StatusBadRequest, code, c.query)
+		assert.Equal(t, c.body+"\n", string(body), c.query)
+	}
+}
