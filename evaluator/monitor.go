@@ -133,6 +133,11 @@ func (m *Monitor) Advance(t time.Time) error {
 		return fmt.Errorf("evaluator: cannot advance to %s, before %s already reached", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
 	m.last, m.lastID = t, ""
+	if t.After(m.e.now) {
+		if err := m.e.flush(); err != nil {
+			return err
+		}
+	}
 	for _, ds := range m.e.states {
 		ds.advance(t)
 		if ds.err != nil {

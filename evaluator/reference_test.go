@@ -390,6 +390,35 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					}
 				}
 			}
+			// Rule 4's ties: instances triggered at one instant, an event
+			// that discharged one (at instant x, the later of its own and
+			// the trigger's) satisfying another not discharged before x nor
+			// waived by x. Both name the other's trigger.
+			tiedWith := map[*inst][]string{}
+			if o.Kind == obligation.Triggered {
+				x := func(in *inst) time.Time {
+					if at := evs[in.by].At; at.After(evs[in.trigger].At) {
+						return at
+					}
+					return evs[in.trigger].At
+				}
+				for _, a := range insts {
+					if a.by < 0 {
+						continue
+					}
+					xa := x(a)
+					for _, b := range insts {
+						if b == a || !evs[b.trigger].At.Equal(evs[a.trigger].At) {
+							continue
+						}
+						if (b.by >= 0 && x(b).Before(xa)) || (b.waived >= 0 && !evs[b.waived].At.After(xa)) || !satisfies(a.by, b) {
+							continue
+						}
+						tiedWith[a] = append(tiedWith[a], evs[b.trigger].ID)
+						tiedWith[b] = append(tiedWith[b], evs[a.trigger].ID)
+					}
+				}
+			}
 			for _, in := range insts {
 				due, dueAt := deadline(in)
 				fd := Finding{Direction: d.ID, Obligation: o.ID, Role: o.Role, Kind: o.Kind, Instance: in.number, Opens: in.opens,
@@ -397,6 +426,10 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				if in.trigger >= 0 {
 					fd.Trigger = ref(&evs[in.trigger])
 					fd.Assumed = o.AssumedFor(v, &evs[in.trigger])
+				}
+				if ids := tiedWith[in]; len(ids) > 0 {
+					slices.Sort(ids)
+					fd.TiedWith = slices.Compact(ids)
 				}
 				if in.ext >= 0 {
 					fd.OriginalDue, fd.ExtendedTo, fd.Extension = in.due.String(), in.extDue.String(), ref(&evs[in.ext])
@@ -570,10 +603,10 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d",
+	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d tied=%v",
 		f.Direction, f.Obligation, f.Instance, f.Role, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
 		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed, f.Attribution,
-		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal)
+		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal, f.TiedWith)
 }
 
 func essences(fs []Finding) []string {
