@@ -13,7 +13,11 @@ import (
 // Monitor evaluates a council's events one at a time, as a case-management
 // system records them, and reports each finding the moment it is known:
 //
-//   - met or late when an event discharges an instance;
+//   - met or late when an event discharges an instance, except that an
+//     instance discharged at its trigger's instant, or one of several
+//     triggered at one instant, is reported once time has moved past that
+//     instant (an event at a later time, Advance past it, or Finish):
+//     another trigger at the same instant may tie with it (rule 4);
 //   - breached when an event is caught by a prohibition;
 //   - missed when time passes an instance's deadline without a discharge
 //     (on Advance, or on Observe of a later event); if a late discharge
