@@ -227,3 +227,37 @@ func TestPropertyOrderOfSimultaneousEvents(t *testing.T) {
 	}
 	assert.Positive(t, tied, "no history had a tie: the test proves nothing")
 }
+
+func TestTieInSomeCasesOfAnUnknownDay(t *testing.T) {
+	set := tieSet(t)
+	asOf := evaluator.EndOfDay(2018, 4, 30, event.London())
+	// req-a is dated only to March 2018 and listed first; req-b is on
+	// 5 Mar; resp-1 (20 Mar) names no request. By hand, each day of req-a:
+	//   1-4 Mar: req-a is older, resp-1 answers it, due (day+7) 8-11 Mar:
+	//     late 12-9 days; req-b (due 12 Mar) missed;
+	//   5 Mar: simultaneous with req-b, listed first so older: req-a late
+	//     20 - 12 = 8 days, req-b missed; a tie (rule 4);
+	//   6-31 Mar: req-b is older (or resp-1 comes first): req-b late 8
+	//     days; req-a due 13 Mar-7 Apr, missed by 30 Apr.
+	// Both are indeterminate, and both keep the tie of 5 Mar.
+	a := tieEvent("req-a", "request", 1, nil)
+	_, _, a.Through, _ = event.ParseAt("2018-03", event.London())
+	evs := []event.Event{a, tieEvent("req-b", "request", 5, nil), tieEvent("resp-1", "response", 20, nil)}
+	res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf})
+	require.NoError(t, err)
+	got := byTrigger(res.Findings, "any-response")
+	require.Len(t, got, 2)
+	for id, other := range map[string]string{"req-a": "req-b", "req-b": "req-a"} {
+		f := got[id]
+		assert.Equal(t, evaluator.Indeterminate, f.Status, id)
+		assert.Equal(t, []string{other}, f.TiedWith, id)
+		assert.Contains(t, f.Reason, "tie, in some cases at least, with the instance of "+other, id)
+	}
+	var cases []string
+	for _, c := range got["req-a"].Cases {
+		cases = append(cases, c.String())
+	}
+	// Rule 8 joins consecutive days of one status: late 12 days (1 Mar)
+	// to 8 days (5 Mar), then missed.
+	assert.Equal(t, []string{"late 8-12 days 2018-03-01..2018-03-05", "missed 2018-03-06..2018-03-31"}, cases)
+}
