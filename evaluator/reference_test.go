@@ -642,8 +642,9 @@ func barnetAndStress(t testing.TB) *direction.Set {
 // chaosHistory makes a small random history in the vocabulary of the
 // Barnet and stress directions, with the awkward cases the rules speak
 // to: reports before the meeting they are for, responses before and after
-// their requests, ties in time, events before a direction and after its
-// end, refusals, due dates given on requests, and noise.
+// their requests, ties in time (simultaneous emails among them), events
+// before a direction and after its end, refusals, due dates given on
+// requests, and noise.
 func chaosHistory(r *rand.Rand, n int) []event.Event {
 	start := civil.New(2017, 6, 1)
 	day := func() civil.Date { return start.AddDays(r.IntN(1000)) }
@@ -665,6 +666,16 @@ func chaosHistory(r *rand.Rand, n int) []event.Event {
 		}
 		if len(evs) > 0 && r.IntN(6) == 0 {
 			at, dateOnly = evs[r.IntN(len(evs))].At, false // a tie
+		}
+		if typ == "email" && r.IntN(2) == 0 {
+			// Simultaneous emails: instances of stress's any-letter
+			// triggered at one instant, which a letter may tie (rule 4).
+			for j := len(evs) - 1; j >= 0; j-- {
+				if evs[j].Type == "email" {
+					at, dateOnly = evs[j].At, evs[j].DateOnly
+					break
+				}
+			}
 		}
 		evs = append(evs, event.Event{ID: id, Type: typ, At: at, DateOnly: dateOnly, Attrs: attrs})
 		ids = append(ids, id)

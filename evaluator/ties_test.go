@@ -47,6 +47,15 @@ obligations:
       when: event.type == "request"
       due: addDays(trigger.at, 7)
     satisfied_by: event.type == "response" && has(event.request) && event.request == trigger.id
+  - id: kind-response
+    clause: "3"
+    holder: barnet
+    summary: Answer each request within 7 days; a response with a kind answers only a request of that kind.
+    source: none (test)
+    triggered:
+      when: event.type == "request" && has(event.kind)
+      due: addDays(trigger.at, 7)
+    satisfied_by: event.type == "response" && (!has(event.kind) || event.kind == trigger.kind)
 `
 
 func tieSet(t *testing.T) *direction.Set {
@@ -260,4 +269,36 @@ func TestTieInSomeCasesOfAnUnknownDay(t *testing.T) {
 	// Rule 8 joins consecutive days of one status: late 12 days (1 Mar)
 	// to 8 days (5 Mar), then missed.
 	assert.Equal(t, []string{"late 8-12 days 2018-03-01..2018-03-05", "missed 2018-03-06..2018-03-31"}, cases)
+}
+
+func TestTieBetweenDischargesInOneInstant(t *testing.T) {
+	set := tieSet(t)
+	asOf := evaluator.EndOfDay(2018, 3, 31, event.London())
+	// kind-response: req-a (kind x) and req-b (kind y) on 1 Mar, due
+	// 8 Mar; on 3 Mar resp-1 (no kind: answers either) and resp-x (kind
+	// x: answers req-a only). By hand, in the order of the responses:
+	//   resp-x, resp-1: resp-x answers req-a, resp-1 then req-b: both met
+	//     5 days early;
+	//   resp-1, resp-x: resp-1 answers req-a (the older), resp-x has no
+	//     request of kind x left: req-b missed.
+	// The order of the two responses changes req-b's verdict, so both
+	// findings are tied in either order.
+	reqs := []event.Event{tieEvent("req-a", "request", 1, map[string]any{"kind": "x"}), tieEvent("req-b", "request", 1, map[string]any{"kind": "y"})}
+	resp1, respX := tieEvent("resp-1", "response", 3, nil), tieEvent("resp-x", "response", 3, map[string]any{"kind": "x"})
+	for _, tc := range []struct {
+		order []event.Event
+		b     evaluator.Status
+	}{
+		{append(slices.Clone(reqs), respX, resp1), evaluator.Met},
+		{append(slices.Clone(reqs), resp1, respX), evaluator.Missed},
+	} {
+		res, err := evaluator.Evaluate(set, tc.order, evaluator.Options{AsOf: asOf})
+		require.NoError(t, err)
+		got := byTrigger(res.Findings, "kind-response")
+		assert.Equal(t, evaluator.Met, got["req-a"].Status)
+		assert.Equal(t, tc.b, got["req-b"].Status)
+		assert.Equal(t, []string{"req-b"}, got["req-a"].TiedWith)
+		assert.Equal(t, []string{"req-a"}, got["req-b"].TiedWith)
+		advCheckMonitor(t, set, tc.order, asOf, res)
+	}
 }
