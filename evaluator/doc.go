@@ -38,11 +38,7 @@
 //     discharges at most one instance of an obligation, and may discharge
 //     instances of several; an obligation and the one replacing it are one
 //     series, placed by the rule of the one in force at the event
-//     (Set.ReplacedBy, chain.go). Of instances triggered at one instant the
-//     first listed is the older; when an event that discharged one of them
-//     satisfies another, input order alone chose, and both findings carry
-//     TiedWith and say so (ties.go). Their findings are reported once the
-//     instant has passed.
+//     (Set.ReplacedBy, chain.go).
 //  5. As of a time T, events after T are ignored, and each instance whose
 //     window has opened by T is met (discharged by its due time), late
 //     (discharged after it; DaysLate counts whole days), missed (not

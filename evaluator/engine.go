@@ -37,12 +37,6 @@ type instance struct {
 	placed string
 	// grant records extensions and a waiver (extend.go); nil if none.
 	grant *grants
-	// tie groups the triggered instances of the obligation whose triggers
-	// share this one's instant; tied lists the ties found (ties.go); held
-	// is set while the finding waits for the instant to pass.
-	tie  *tieGroup
-	tied []tieMark
-	held bool
 }
 
 // oblState tracks one obligation of one direction.
@@ -106,8 +100,6 @@ type oblState struct {
 	// traced: the Trace is told this obligation's steps, so it uses
 	// neither key nor filters (see newDirState).
 	traced bool
-	// lastTrig is the last triggered instance made, for tie groups.
-	lastTrig *instance
 }
 
 type retained struct {
@@ -215,10 +207,6 @@ type engine struct {
 	// take next (see scratch); traced: a Trace may keep instances.
 	instBlocks, spareInsts [][]instance
 	traced                 bool
-	// now is the instant of the event being observed; held are the
-	// discharges of triggered instances waiting for it to pass (ties.go).
-	now  time.Time
-	held []heldDischarge
 }
 
 // use records what an event did; rec is made only when the event is
@@ -351,9 +339,6 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	st.outstanding = append(st.outstanding, in)
 	if st.open != nil {
 		st.open[trigger.ID] = in
-	}
-	if trigger != nil {
-		st.joinTie(in)
 	}
 	// Extensions and waivers granted before the instance arose.
 	waived := st.granted != nil && st.takeGranted(in)
@@ -602,7 +587,7 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 			return false, err
 		}
 		st.remove(in)
-		ds.reportDischarged(st, in, ev)
+		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
 		return true, nil
 	}
 	a := &st.o.Attribution
@@ -656,7 +641,7 @@ func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule strin
 	if ok {
 		in.placed = rule
 		st.remove(in)
-		ds.reportDischarged(st, in, ev)
+		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
 	}
 	return ok, nil
 }
@@ -837,7 +822,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 				st.retained = list
 			}
 			st.remove(in)
-			ds.reportDischarged(st, in, r.ev)
+			ds.eng.report(ds, st, ds.finding(st, in, r.ev, time.Time{}))
 			return nil
 		}
 	}
@@ -846,12 +831,6 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 
 // observe applies ev to every direction and counts what it did.
 func (e *engine) observe(ev *event.Event) error {
-	if len(e.held) > 0 && ev.At.After(e.now) {
-		if err := e.flush(); err != nil {
-			return err
-		}
-	}
-	e.now = ev.At
 	var u use
 	granted := false
 	if ev.Type == ExtensionEvent || ev.Type == WaiverEvent {
@@ -901,9 +880,6 @@ func (e *engine) claimed(r *useRec) {
 
 // finish reports every outstanding instance as of asOf (missed or open).
 func (e *engine) finish(asOf time.Time) error {
-	if err := e.flush(); err != nil {
-		return err
-	}
 	for _, ds := range e.states {
 		deadlines := e.deadlines
 		e.deadlines = false // the as-of findings below replace them

@@ -390,9 +390,6 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		}
 		f.Waiver = ds.eng.ref(g.waiver)
 	}
-	if len(in.tied) > 0 {
-		b, f.TiedWith = appendTie(b, in)
-	}
 	text := ds.eng.str(b)
 	f.Due, f.DueAt, f.Reason = text[:due], dueAt, text[due:]
 	return f

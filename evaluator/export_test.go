@@ -23,6 +23,3 @@ func ScanUnsure() (restore func()) {
 
 // Reusing is reusing for the external tests.
 var Reusing = reusing
-
-// ChaosHistory is chaosHistory for the external tests.
-var ChaosHistory = chaosHistory

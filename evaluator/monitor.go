@@ -13,11 +13,7 @@ import (
 // Monitor evaluates a council's events one at a time, as a case-management
 // system records them, and reports each finding the moment it is known:
 //
-//   - met or late when an event discharges an instance, except that an
-//     instance discharged at its trigger's instant, or one of several
-//     triggered at one instant, is reported once time has moved past that
-//     instant (an event at a later time, Advance past it, or Finish):
-//     another trigger at the same instant may tie with it (rule 4);
+//   - met or late when an event discharges an instance;
 //   - breached when an event is caught by a prohibition;
 //   - missed when time passes an instance's deadline without a discharge
 //     (on Advance, or on Observe of a later event); if a late discharge
@@ -137,11 +133,6 @@ func (m *Monitor) Advance(t time.Time) error {
 		return fmt.Errorf("evaluator: cannot advance to %s, before %s already reached", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
 	m.last, m.lastID = t, ""
-	if t.After(m.e.now) {
-		if err := m.e.flush(); err != nil {
-			return err
-		}
-	}
 	for _, ds := range m.e.states {
 		ds.advance(t)
 		if ds.err != nil {

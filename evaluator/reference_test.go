@@ -390,35 +390,6 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 					}
 				}
 			}
-			// Rule 4's ties: instances triggered at one instant, an event
-			// that discharged one (at instant x, the later of its own and
-			// the trigger's) satisfying another not discharged before x nor
-			// waived by x. Both name the other's trigger.
-			tiedWith := map[*inst][]string{}
-			if o.Kind == obligation.Triggered {
-				x := func(in *inst) time.Time {
-					if at := evs[in.by].At; at.After(evs[in.trigger].At) {
-						return at
-					}
-					return evs[in.trigger].At
-				}
-				for _, a := range insts {
-					if a.by < 0 {
-						continue
-					}
-					xa := x(a)
-					for _, b := range insts {
-						if b == a || !evs[b.trigger].At.Equal(evs[a.trigger].At) {
-							continue
-						}
-						if (b.by >= 0 && x(b).Before(xa)) || (b.waived >= 0 && !evs[b.waived].At.After(xa)) || !satisfies(a.by, b) {
-							continue
-						}
-						tiedWith[a] = append(tiedWith[a], evs[b.trigger].ID)
-						tiedWith[b] = append(tiedWith[b], evs[a.trigger].ID)
-					}
-				}
-			}
 			for _, in := range insts {
 				due, dueAt := deadline(in)
 				fd := Finding{Direction: d.ID, Obligation: o.ID, Role: o.Role, Kind: o.Kind, Instance: in.number, Opens: in.opens,
@@ -426,10 +397,6 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 				if in.trigger >= 0 {
 					fd.Trigger = ref(&evs[in.trigger])
 					fd.Assumed = o.AssumedFor(v, &evs[in.trigger])
-				}
-				if ids := tiedWith[in]; len(ids) > 0 {
-					slices.Sort(ids)
-					fd.TiedWith = slices.Compact(ids)
 				}
 				if in.ext >= 0 {
 					fd.OriginalDue, fd.ExtendedTo, fd.Extension = in.due.String(), in.extDue.String(), ref(&evs[in.ext])
@@ -603,10 +570,10 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d tied=%v",
+	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d",
 		f.Direction, f.Obligation, f.Instance, f.Role, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
 		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed, f.Attribution,
-		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal, f.TiedWith)
+		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal)
 }
 
 func essences(fs []Finding) []string {
@@ -642,9 +609,8 @@ func barnetAndStress(t testing.TB) *direction.Set {
 // chaosHistory makes a small random history in the vocabulary of the
 // Barnet and stress directions, with the awkward cases the rules speak
 // to: reports before the meeting they are for, responses before and after
-// their requests, ties in time (simultaneous emails among them), events
-// before a direction and after its end, refusals, due dates given on
-// requests, and noise.
+// their requests, ties in time, events before a direction and after its
+// end, refusals, due dates given on requests, and noise.
 func chaosHistory(r *rand.Rand, n int) []event.Event {
 	start := civil.New(2017, 6, 1)
 	day := func() civil.Date { return start.AddDays(r.IntN(1000)) }
@@ -666,16 +632,6 @@ func chaosHistory(r *rand.Rand, n int) []event.Event {
 		}
 		if len(evs) > 0 && r.IntN(6) == 0 {
 			at, dateOnly = evs[r.IntN(len(evs))].At, false // a tie
-		}
-		if typ == "email" && r.IntN(2) == 0 {
-			// Simultaneous emails: instances of stress's any-letter
-			// triggered at one instant, which a letter may tie (rule 4).
-			for j := len(evs) - 1; j >= 0; j-- {
-				if evs[j].Type == "email" {
-					at, dateOnly = evs[j].At, evs[j].DateOnly
-					break
-				}
-			}
 		}
 		evs = append(evs, event.Event{ID: id, Type: typ, At: at, DateOnly: dateOnly, Attrs: attrs})
 		ids = append(ids, id)

@@ -100,13 +100,6 @@ type Finding struct {
 	// Assumed is the modelling assumption the due date rests on (the
 	// obligation's deadline_assumed); empty when the date is the text's.
 	Assumed string `json:"assumed,omitempty"`
-	// TiedWith names the triggers of other instances of the obligation
-	// made at the same instant as this one's when an event that
-	// discharged one of them satisfies both: events at one instant are
-	// taken in input order, the history does not say which trigger the
-	// event answered, and in another order the verdicts of the two could
-	// be exchanged. Reason says so in words. Empty when there is no tie.
-	TiedWith []string `json:"tied_with,omitempty"`
 	// Cases, when an input date is known only to a range and the finding
 	// is not the same for every day of it, say which days give which
 	// status (Status is then Indeterminate or Possible, or a definite

@@ -486,14 +486,6 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	}
 	f := g.cases[0].f
 	f.DaysLate = 0
-	// A tie in any case (rule 4: on some days a trigger falls on another's
-	// instant) is kept: the union of the triggers tied with.
-	f.TiedWith = nil
-	for _, c := range g.cases {
-		f.TiedWith = append(f.TiedWith, c.f.TiedWith...)
-	}
-	slices.Sort(f.TiedWith)
-	f.TiedWith = slices.Compact(f.TiedWith)
 	statuses := map[Status]bool{}
 	ids := map[string]bool{}
 	dueMin, dueMax := civil.Date{}, civil.Date{}
@@ -578,9 +570,6 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 		if f.DischargedBy == nil && len(ids) > 1 {
 			b.WriteString(", by a different event on different days")
 		}
-	}
-	if len(f.TiedWith) > 0 {
-		fmt.Fprintf(&b, "; tie, in some cases at least, with the instance of %s, triggered at the same instant: an event satisfying both went to one by input order, and the history does not say which trigger it answered, so in another order this verdict could differ", strings.Join(f.TiedWith, ", "))
 	}
 	f.Reason = b.String()
 	return f
