@@ -1,6 +1,9 @@
 package explain
 
 import (
+	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -275,11 +278,13 @@ func Explain(set *direction.Set, events []event.Event, targets []Target, opts Op
 // candidates the explanation lists, and the triggers whose attributes a
 // due date's derivation names. Every other event is evaluated and
 // forgotten, so that explaining one obligation of a history of millions
-// of events holds that obligation's events, not the history. It takes
-// what EvaluateStream takes, events in time order and dated to the day,
-// and refuses the rest with its errors; load such a history and call
-// Explain. next may reuse its event (event.Reader does): what is kept is
-// copied.
+// of events holds that obligation's events, not the history: of those,
+// the attributes only where the explanation reads them, and of the
+// findings, only the obligation's (and those of an obligation it
+// replaces). It takes what EvaluateStream takes, events in time order
+// and dated to the day, and refuses the rest with its errors; load such a
+// history and call Explain. next may reuse its event (event.Reader does):
+// what is kept is copied.
 func ExplainStream(ctx context.Context, set *direction.Set, next func() (*event.Event, error), targets []Target, opts Options) (*Explanation, error) {
 	g := newGatherer(set, targets, opts)
 	var looked []event.Event
@@ -287,15 +292,26 @@ func ExplainStream(ctx context.Context, set *direction.Set, next func() (*event.
 		ev, err := next()
 		if err == nil && g.looksAt(ev.Type) {
 			c := *ev
-			c.Attrs = maps.Clone(ev.Attrs)
+			c.Attrs = nil
+			if g.readsAttrs(ev.Type) {
+				c.Attrs = maps.Clone(ev.Attrs)
+			}
 			looked = append(looked, c)
 		}
 		return ev, err
 	}
-	res, err := evaluator.EvaluateStream(ctx, set, keep, g.options())
+	// evaluator.EvaluateStream, keeping only the findings the explanation
+	// reads (most of a busy history's are other obligations').
+	var findings []evaluator.Finding
+	res, err := evaluator.StreamContext(ctx, set, keep, g.options(), func(f evaluator.Finding) {
+		if f.Instance != 0 && g.reads(&f) { // an unnumbered finding is never reported, as in Evaluate
+			findings = append(findings, f)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
+	res.Findings = g.inSetOrder(findings)
 	return g.explain(res, looked), nil // in time order: EvaluateStream refuses any other
 }
 
@@ -313,8 +329,18 @@ type gatherer struct {
 	testedBy map[[2]string]map[string]*testedIn // obligation -> event id -> instances it was tested against
 	granted  map[instKey][]string
 	lastExt  map[instKey]string // the latest extension granted so far
-	views    map[viewKey]eventView
+	views    map[viewKey]*eventView
+	// triggers are the events that created the targets' instances, with
+	// their attributes, which a due date's derivation reads.
+	triggers map[string]*event.Event
+	// attrsOf says, per target, whether the candidate list reads the
+	// attributes of the events that may trigger it or satisfy it.
+	attrsOf []attrsRead
 }
+
+// attrsRead is what the candidate list reads of one target's events
+// besides their id, type, time and position (readsAttrs).
+type attrsRead struct{ triggers, satisfiers bool }
 
 // instTests is what was tested against one instance: the tests kept, in
 // order; how many of those did not satisfy it; and the earlier ones that
@@ -325,11 +351,17 @@ type instTests struct {
 	unlisted *NotListed
 }
 
-// eventView is an event's position and attributes as Considered writes
-// them, made once an event: a response held for a triggered obligation is
-// tested against every later instance (at 8.7 million events, formatting
-// them for each test was 40% of explain's time).
-type eventView struct{ where, attrs string }
+// eventView is an event as Considered writes it, its position and
+// attributes formatted, made once an event and shared by its tests: a
+// response held for a triggered obligation is tested against every later
+// instance (at 8.7 million events, formatting them for each test was 40%
+// of explain's time, and a Considered kept for each test 13.6 MB of the
+// 37 MB live at the end of the evaluation).
+type eventView struct {
+	id, typ      string
+	at           time.Time
+	where, attrs string
+}
 
 // viewKey names an event read from a file: its id at its position.
 type viewKey struct {
@@ -339,14 +371,14 @@ type viewKey struct {
 
 // view is ev's eventView, from the cache when ev was read from a file (an
 // event made in code has no position to tell it from another of its id).
-func (g *gatherer) view(ev *event.Event) eventView {
+func (g *gatherer) view(ev *event.Event) *eventView {
 	if !ev.Pos.IsValid() {
-		return eventView{where(ev), attrs(ev)}
+		return &eventView{ev.ID, ev.Type, ev.At, where(ev), attrs(ev)}
 	}
 	k := viewKey{ev.ID, ev.Pos}
 	v, ok := g.views[k]
 	if !ok {
-		v = eventView{where(ev), attrs(ev)}
+		v = &eventView{ev.ID, ev.Type, ev.At, where(ev), attrs(ev)}
 		g.views[k] = v
 	}
 	return v
@@ -355,15 +387,17 @@ func (g *gatherer) view(ev *event.Event) eventView {
 // testedIn is the instances an event was tested against: the first
 // opts.MaxNotSatisfying of them (all when zero) and how many more.
 type testedIn struct {
-	ns   []int
+	ns   []int32 // instance numbers: a response may be tested against thousands
 	more int
 }
 
-// tested is a StepTested step of a target: the event as Considered gives
-// it (Note still to write) and the rule that chose the instance.
+// tested is a StepTested step of a target: the event, the result and
+// the rule that chose the instance (32 bytes; explain makes the
+// Considered).
 type tested struct {
-	c           Considered
-	attribution string
+	ev                  *eventView
+	satisfied, retained bool
+	attribution         string
 }
 
 func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
@@ -371,12 +405,89 @@ func newGatherer(set *direction.Set, targets []Target, opts Options) *gatherer {
 		set: set, targets: targets, opts: opts, loc: words.Zone(set), want: map[[2]string]bool{},
 		tested:   map[instKey]*instTests{},
 		testedBy: map[[2]string]map[string]*testedIn{},
-		granted:  map[instKey][]string{}, lastExt: map[instKey]string{}, views: map[viewKey]eventView{},
+		granted:  map[instKey][]string{}, lastExt: map[instKey]string{}, views: map[viewKey]*eventView{},
+		triggers: map[string]*event.Event{},
 	}
 	for _, t := range targets {
-		g.want[[2]string{t.Direction.ID, t.Obligation.ID}] = true
+		d, o := t.Direction, t.Obligation
+		g.want[[2]string{d.ID, o.ID}] = true
+		_, replacing := set.ReplacedBy(d, o)
+		g.attrsOf = append(g.attrsOf, attrsRead{
+			// endedTrigger matches a trigger that made nothing after the end.
+			triggers: !set.AsOf(opts.AsOf).ObligationForce(d, o).Until.IsZero(),
+			// unplaced reads the attribute that names an instance, and
+			// chainNote the replacing obligation's.
+			satisfiers: o.Attribution.Rule == obligation.ByAttribute || replacing != nil,
+		})
 	}
 	return g
+}
+
+// readsAttrs reports whether explaining the targets may read the
+// attributes of an event of type t that it keeps for the candidate list;
+// ExplainStream keeps them only then. The triggers of the targets'
+// instances are kept whole apart (gatherer.triggers), so in a busy
+// history, where every request may trigger and every response satisfy, the
+// events kept are most often an id, a type, a time and a position.
+func (g *gatherer) readsAttrs(t string) bool {
+	for i, tg := range g.targets {
+		a := g.attrsOf[i]
+		if (a.triggers && tg.Obligation.MayTrigger(t)) || (a.satisfiers && tg.Obligation.MaySatisfy(t)) {
+			return true
+		}
+	}
+	return false
+}
+
+// reads reports whether the explanation reads finding f: a target's, or
+// one of an obligation a target replaces that an event discharged
+// (chainNote). ExplainStream keeps only those: in a busy history most
+// findings are other obligations', and at 8.7 million events they were a
+// third of what explaining one obligation held. (Explain keeps
+// Evaluate's, as it holds the history anyway; the tests hold the two to
+// the same bytes.)
+func (g *gatherer) reads(f *evaluator.Finding) bool {
+	if g.want[[2]string{f.Direction, f.Obligation}] {
+		return true
+	}
+	if f.DischargedBy == nil {
+		return false
+	}
+	for _, t := range g.targets {
+		for _, v := range t.Direction.Varies {
+			if v.ReplacedBy == t.Obligation.ID && takenOver(v, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// takenOver reports whether f is of an obligation the variation v
+// replaces.
+func takenOver(v direction.Variation, f *evaluator.Finding) bool {
+	return f.Direction == v.Direction && (slices.Contains(v.Obligations, f.Obligation) || slices.Contains(v.Clauses, f.Clause))
+}
+
+// inSetOrder puts findings reported as they became final in Evaluate's
+// order, as evaluator.EvaluateStream does: by direction and obligation as
+// the set lists them, then by instance.
+func (g *gatherer) inSetOrder(findings []evaluator.Finding) []evaluator.Finding {
+	type pos struct{ dir, obl int }
+	order := map[[2]string]pos{}
+	for i, d := range g.set.Directions {
+		for j, o := range d.Obligations {
+			order[[2]string{d.ID, o.ID}] = pos{i, j}
+		}
+	}
+	slices.SortStableFunc(findings, func(a, b evaluator.Finding) int {
+		pa, pb := order[[2]string{a.Direction, a.Obligation}], order[[2]string{b.Direction, b.Obligation}]
+		return cmp.Or(cmp.Compare(pa.dir, pb.dir), cmp.Compare(pa.obl, pb.obl), cmp.Compare(a.Instance, b.Instance))
+	})
+	if findings == nil {
+		return []evaluator.Finding{} // never nil, as Evaluate's
+	}
+	return findings
 }
 
 // traceOnly limits an evaluation's trace to some obligations
@@ -418,6 +529,10 @@ func (g *gatherer) trace(s evaluator.Step) {
 	}
 	ik := instKey{s.Direction, o.ID, s.Instance.Number}
 	switch s.Kind {
+	case evaluator.StepCreated:
+		if tr := s.Instance.Trigger; tr != nil {
+			g.triggers[tr.ID] = tr // the evaluation's copy, with its attributes
+		}
 	case evaluator.StepGranted:
 		g.granted[ik] = append(g.granted[ik], grantWords(s.Event, s.Instance, g.lastExt[ik], g.loc))
 		if s.Event.Type == evaluator.ExtensionEvent {
@@ -438,17 +553,21 @@ func (g *gatherer) trace(s evaluator.Step) {
 		if limit := g.opts.MaxNotSatisfying; limit > 0 && len(in.ns) >= limit {
 			in.more++
 		} else {
-			in.ns = append(in.ns, s.Instance.Number)
+			in.ns = append(in.ns, int32(s.Instance.Number))
 		}
-		v := g.view(ev)
-		c := Considered{Event: ev.ID, Type: ev.Type, At: ev.At, Where: v.where, Attrs: v.attrs, Satisfied: s.Satisfied, Retained: s.Retained}
 		it := g.tested[ik]
 		if it == nil {
 			it = &instTests{}
 			g.tested[ik] = it
 		}
-		it.ts = append(it.ts, tested{c, s.Attribution})
+		it.ts = append(it.ts, tested{g.view(ev), s.Satisfied, s.Retained, s.Attribution})
 		if s.Satisfied {
+			// The instance is discharged, so most likely tested no more:
+			// keep what explain will list, in a list of that length.
+			if limit := g.opts.MaxNotSatisfying; limit > 0 {
+				it.trim(limit)
+				it.ts = slices.Clone(it.ts)
+			}
 			return
 		}
 		// Keep the last MaxNotSatisfying that did not satisfy; count the
@@ -477,12 +596,12 @@ func (it *instTests) trim(limit int) {
 	}
 	kept := it.ts[:0]
 	for _, t := range it.ts {
-		if drop == 0 || t.c.Satisfied {
+		if drop == 0 || t.satisfied {
 			kept = append(kept, t)
 			continue
 		}
 		drop--
-		out := t.c.At
+		out := t.ev.at
 		if nl := it.unlisted; nl == nil {
 			it.unlisted = &NotListed{Count: 1, First: out, Last: out}
 		} else {
@@ -508,6 +627,7 @@ func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explana
 	for i := range looked {
 		byID[looked[i].ID] = &looked[i]
 	}
+	maps.Copy(byID, g.triggers) // with their attributes, which looked may lack
 	ex := &Explanation{
 		Schema: "https://github.com/dfe-tools/directions/schemas/explain-output.schema.json", Engine: evaluator.Version,
 		AsOf: at, Inputs: g.opts.Inputs, loc: loc,
@@ -561,7 +681,8 @@ func (g *gatherer) explain(res *evaluator.Result, looked []event.Event) *Explana
 			}
 			ie.NotListed = it.unlisted
 			for _, s := range it.ts {
-				c := s.c
+				v := s.ev
+				c := Considered{Event: v.id, Type: v.typ, At: v.at, Where: v.where, Attrs: v.attrs, Satisfied: s.satisfied, Retained: s.retained}
 				switch {
 				case c.Satisfied && c.Retained:
 					c.Note = "came before the instance existed and was held for it; satisfies the condition, so it discharged this instance"
@@ -974,7 +1095,7 @@ func chainNote(set *direction.Set, d *direction.Direction, o *obligation.Obligat
 			continue
 		}
 		for _, f := range discharged {
-			if f.Direction == v.Direction && (slices.Contains(v.Obligations, f.Obligation) || slices.Contains(v.Clauses, f.Clause)) {
+			if takenOver(v, f) {
 				return fmt.Sprintf("not tested: it discharged instance %d of clause %s (%s) of %s, which this obligation replaces; the two are one series, and an event discharges one instance of it", f.Instance, f.Clause, f.Obligation, f.Direction)
 			}
 		}
@@ -1033,7 +1154,7 @@ func unplaced(o *obligation.Obligation, ev *event.Event, fs []*evaluator.Finding
 	return ""
 }
 
-func joinInts(ns []int) string {
+func joinInts(ns []int32) string {
 	s := make([]string, len(ns))
 	for i, n := range ns {
 		s[i] = fmt.Sprint(n)
@@ -1043,11 +1164,117 @@ func joinInts(ns []int) string {
 
 // WriteJSON writes ex as `directions explain --format json` does:
 // indented, with & < > as they are (CEL's && stays readable).
+//
+// The bytes are those of encoding/json's Encoder for the whole of ex, but
+// each candidate and instance is encoded and written on its own, so that
+// the whole document is never held in memory (the Encoder builds it in
+// one buffer: at 8.7 million events, 20 MB and a peak 40 MB over the
+// text's).
 func WriteJSON(w io.Writer, ex *Explanation) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	top := *ex
+	top.Obligations = []ObligationExplained{}
+	// The document up to its list of obligations, which is its last field.
+	head, tail, err := splitAt(&top, "", "obligations")
+	if err != nil {
+		return err
+	}
+	bw.Write(head)
+	for i := range ex.Obligations {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		if err := writeObligationJSON(bw, &ex.Obligations[i]); err != nil {
+			return err
+		}
+	}
+	if len(ex.Obligations) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.Write(tail)
+	bw.WriteString("\n") // as Encoder.Encode ends a value
+	return bw.Flush()
+}
+
+// writeObligationJSON writes oe as an element of the obligations list,
+// its candidates and instances one at a time.
+func writeObligationJSON(w *bufio.Writer, oe *ObligationExplained) error {
+	const in = "    " // the obligation's indentation in the document
+	shell := *oe
+	shell.Candidates, shell.Instances = []Candidate{}, []InstanceExplained{}
+	b, err := encodeJSON(&shell, in)
+	if err != nil {
+		return err
+	}
+	lists := []struct {
+		key string
+		n   int
+		at  func(int) any
+	}{
+		{"candidates", len(oe.Candidates), func(i int) any { return &oe.Candidates[i] }},
+		{"instances", len(oe.Instances), func(i int) any { return &oe.Instances[i] }},
+	}
+	for _, l := range lists {
+		// The key at the obligation's fields' indentation: a string
+		// value holds its quotes escaped, and a parameter of that name
+		// is indented further.
+		key := []byte("\n" + in + "  \"" + l.key + "\": []")
+		i := bytes.Index(b, key)
+		if i < 0 {
+			return fmt.Errorf("explain: no %s in the obligation's JSON", l.key)
+		}
+		cut := i + len(key) - 1 // before the "]"
+		if l.n == 0 {
+			w.Write(b[:cut+1])
+			b = b[cut+1:]
+			continue
+		}
+		w.Write(b[:cut])
+		for j := 0; j < l.n; j++ {
+			if j > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n" + in + "    ")
+			e, err := encodeJSON(l.at(j), in+"    ")
+			if err != nil {
+				return err
+			}
+			w.Write(e)
+		}
+		w.WriteString("\n" + in + "  ")
+		b = b[cut:]
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// splitAt encodes v, whose last field is key, an empty list, and returns
+// the document before and after the list's brackets' contents.
+func splitAt(v any, prefix, key string) (head, tail []byte, err error) {
+	b, err := encodeJSON(v, prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	k := []byte("\n" + prefix + "  \"" + key + "\": []\n" + prefix + "}")
+	if !bytes.HasSuffix(b, k) {
+		return nil, nil, fmt.Errorf("explain: %s is not the JSON's last field", key)
+	}
+	cut := len(b) - len(prefix) - 3 // before "]\n}"
+	return b[:cut], b[cut:], nil
+}
+
+// encodeJSON is v as an Encoder writes it at indentation prefix (every
+// line but the first starts with prefix), without the Encoder's newline.
+func encodeJSON(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(ex)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // WriteText writes ex in words, as `directions explain` prints it, with

@@ -47,7 +47,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 		return exitInvalid
 	}
 	defer useStdinSpool(ctx, env, paths)()
-	tuneGC()
+	tuneGCPercent(gcExplain)
 	// Streamed when the history allows (councilStream says when), loaded
 	// otherwise; the same explanation either way. Loading words the
 	// problems with the files before those with the flags, as before.
@@ -135,3 +135,13 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	return exitOK
 }
+
+// gcExplain is explain's GOGC (tuneGCPercent). The id fingerprints live
+// outside the Go heap, as in check (gcCheck), and an explanation holds
+// more than check until its end: the events of the types the obligation
+// looks at, what was tested against each instance, and the obligation's
+// findings (12 MB at 8,737,999 events for essex-access). At 400 (tuneGC)
+// the heap grew to the 100 MB soft limit beside 70 MB of fingerprints;
+// at 100 the peak was 145-150 MB; at 50, 137-141 MB, for the same CPU
+// time within the noise (docs/benchmarks.md, "explain at 10^7").
+const gcExplain = 50
