@@ -16,7 +16,8 @@
 // explanation and, listed in full, of its memory.
 // ExplainStream gives the same Explanation from events read one at a
 // time, in one pass, keeping only the events of a type the explained
-// obligations look at: the events the explanation lists. Two passes
+// obligations look at (the events the explanation lists, their
+// attributes only where it reads them) and those obligations' findings. Two passes
 // (evaluate, then read the file again for those events) would keep none,
 // but would need the file unchanged between them and could not read
 // standard input; the events one obligation looks at are few beside a
