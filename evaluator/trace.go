@@ -53,11 +53,13 @@ type Step struct {
 // Package explain limits its trace to the obligations it explains
 // (Options.traceOnly) through a hook rather than an exported option: the
 // limit serves that one caller, and a Trace's contract stays "every step".
+// It sorts the findings it keeps of a stream by the same hook's route.
 func init() {
 	hooks.TraceOnly = func(opts Options, only func(dir, obl string) bool) Options {
 		opts.traceOnly = only
 		return opts
 	}
+	hooks.SortFindings = sortFindings
 }
 
 // traceCreated and traceTested build the steps; call sites test st.traced

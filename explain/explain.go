@@ -3,7 +3,6 @@ package explain
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -470,25 +469,17 @@ func takenOver(v direction.Variation, f *evaluator.Finding) bool {
 }
 
 // inSetOrder puts findings reported as they became final in Evaluate's
-// order, as evaluator.EvaluateStream does: by direction and obligation as
-// the set lists them, then by instance.
+// order by evaluator.EvaluateStream's own sort (hooks.SortFindings), so
+// that the two can never disagree on it.
 func (g *gatherer) inSetOrder(findings []evaluator.Finding) []evaluator.Finding {
-	type pos struct{ dir, obl int }
-	order := map[[2]string]pos{}
-	for i, d := range g.set.Directions {
-		for j, o := range d.Obligations {
-			order[[2]string{d.ID, o.ID}] = pos{i, j}
-		}
-	}
-	slices.SortStableFunc(findings, func(a, b evaluator.Finding) int {
-		pa, pb := order[[2]string{a.Direction, a.Obligation}], order[[2]string{b.Direction, b.Obligation}]
-		return cmp.Or(cmp.Compare(pa.dir, pb.dir), cmp.Compare(pa.obl, pb.obl), cmp.Compare(a.Instance, b.Instance))
-	})
+	sortFindings(g.set, findings)
 	if findings == nil {
 		return []evaluator.Finding{} // never nil, as Evaluate's
 	}
 	return findings
 }
+
+var sortFindings = hooks.SortFindings.(func(*direction.Set, []evaluator.Finding))
 
 // traceOnly limits an evaluation's trace to some obligations
 // (hooks.TraceOnly); traceAll, set by a test, leaves it unlimited.

@@ -45,4 +45,11 @@ var (
 	// the others evaluate as they would untraced. Package explain uses it
 	// so that explaining one obligation does not slow the rest.
 	TraceOnly any
+
+	// SortFindings is evaluator's sort of findings reported as they
+	// became final into Evaluate's order (by direction and obligation as
+	// the set lists them, then by instance):
+	// func(*direction.Set, []evaluator.Finding). Package explain keeps
+	// only some obligations' findings of a stream and sorts them itself.
+	SortFindings any
 )
