@@ -39,8 +39,8 @@ func TestCaseOfAgreesWithTheMap(t *testing.T) {
 			want = ds.anyType
 		}
 		got := ds.caseOf(typ)
-		if !slices.Equal(got.obls, want.obls) || !slices.Equal(got.fields, want.fields) {
-			t.Fatalf("event %d of type %q: caseOf gave %d obligations, fields %v; the map %d, %v", i, typ, len(got.obls), got.fields, len(want.obls), want.fields)
+		if !slices.Equal(got.obls, want.obls) {
+			t.Fatalf("event %d of type %q: caseOf gave %d obligations; the map %d", i, typ, len(got.obls), len(want.obls))
 		}
 	}
 }

@@ -123,7 +123,8 @@ type dirState struct {
 	anyType typeCase
 	// lastCase remembers caseOf's answers (see there).
 	lastCase [8]typeMemo
-	// fields holds the current event's fields that filters and keys read.
+	// fields holds the current event's fields that filters and keys have
+	// read.
 	fields    eventFields
 	recurring []*oblState
 	// keyed holds the obligations with a key; seen the ids of recent
@@ -149,8 +150,7 @@ type dirState struct {
 
 // typeCase is what an event of one type may concern.
 type typeCase struct {
-	obls   []*oblState
-	fields []int // slots of dirState.fields to read
+	obls []*oblState
 }
 
 // typeMemo is one remembered answer of caseOf.
@@ -274,16 +274,12 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Tr
 		for _, i := range idx {
 			c.obls = append(c.obls, ds.obls[i])
 		}
-		if useKeys {
-			c.fields = p.typeFields[t]
-		}
 		ds.byType[t] = c
 	}
 	for _, i := range p.anyType {
 		ds.anyType.obls = append(ds.anyType.obls, ds.obls[i])
 	}
 	if useKeys {
-		ds.anyType.fields = p.anyFields
 		ds.fields = newEventFields(p.fields)
 	}
 	ds.setWake(time.Time{})
@@ -464,7 +460,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 	if len(c.obls) == 0 {
 		return nil
 	}
-	ds.fields.read(ev, c.fields)
+	ds.fields.next()
 	for _, st := range c.obls {
 		o := st.o
 		// ev is not before the direction's start (above); the obligation

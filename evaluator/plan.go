@@ -2,7 +2,6 @@ package evaluator
 
 import (
 	"runtime"
-	"slices"
 	"sync"
 	"weak"
 
@@ -43,13 +42,9 @@ type plan struct {
 	trigAttrs []bool
 	// fields are the attributes the filters and keys read, numbered by
 	// their place here (fieldTest.slot, keySlot[i]; -1 for the event's id
-	// and type, which are not attributes). typeFields[t] lists those an
-	// event of type t needs read (see eventFields), anyFields those of
-	// other types.
-	fields     []string
-	keySlot    []int
-	typeFields map[string][]int
-	anyFields  []int
+	// and type, which are not attributes; see eventFields).
+	fields  []string
+	keySlot []int
 }
 
 // eventFilter is a conjunction of tests of an event's fields against
@@ -80,34 +75,44 @@ func fieldOf(ev *event.Event, key string) (string, bool) {
 	return s, ok
 }
 
-// eventFields holds the attributes of one event that the filters and
-// keys compare, each read from the event's map once: a request meets the
-// filters of five obligations, each testing from and kind, and a response
-// the filters and keys of seven, and reading the map for each test was a
-// third of the time spent on such events. The engine reads the slots an
-// event's type needs (plan.typeFields) before testing it; only tests of
-// obligations that type concerns read them, so no slot is read stale.
+// eventFields holds the attributes of the current event that the filters
+// and keys compare, each read from the event's map at most once, when a
+// test first asks for it: a response meets the filters and keys of seven
+// obligations, several testing the same attribute, and reading the map
+// for each test was a third of the time spent on such events. Reading on
+// first use, rather than every attribute any test of the event's type
+// names, leaves unread what no test reaches: a request is tested by the
+// trigger filters, never by the discharge filters and keys of the same
+// obligations, and a filter that fails stops before its other fields.
+// The engine calls next before testing each event; a slot last read for
+// an earlier event is stale and is read again, so no test can see
+// another event's value.
 type eventFields struct {
 	names []string // plan.fields
 	vals  []string
 	ok    []bool
+	// at[s] is the event (counted by next) slot s was read for.
+	at  []uint64
+	cur uint64
 }
 
 func newEventFields(names []string) eventFields {
-	return eventFields{names: names, vals: make([]string, len(names)), ok: make([]bool, len(names))}
+	n := len(names)
+	return eventFields{names: names, vals: make([]string, n), ok: make([]bool, n), at: make([]uint64, n)}
 }
 
-// read takes the given slots' attributes from ev.
-func (f *eventFields) read(ev *event.Event, slots []int) {
-	for _, s := range slots {
-		f.vals[s], f.ok[s] = fieldOf(ev, f.names[s])
-	}
-}
+// next starts a new event: every slot is stale until read again.
+func (f *eventFields) next() { f.cur++ }
 
-// get is fieldOf(ev, key), from its slot when it has one.
+// get is fieldOf(ev, key), from its slot when it has one; ev is the event
+// next was last called for.
 func (f *eventFields) get(ev *event.Event, slot int, key string) (string, bool) {
 	if slot < 0 {
 		return fieldOf(ev, key)
+	}
+	if f.at[slot] != f.cur {
+		f.vals[slot], f.ok[slot] = fieldOf(ev, f.names[slot])
+		f.at[slot] = f.cur
 	}
 	return f.vals[slot], f.ok[slot]
 }
@@ -287,8 +292,7 @@ func planFor(d *direction.Direction) *plan {
 	return actual.(*plan)
 }
 
-// numberFields gives each attribute the filters and keys read a slot, and
-// lists the slots each event type needs.
+// numberFields gives each attribute the filters and keys read a slot.
 func (p *plan) numberFields() {
 	slot := map[string]int{"id": -1, "type": -1}
 	slotOf := func(k string) int {
@@ -312,28 +316,6 @@ func (p *plan) numberFields() {
 			}
 		}
 	}
-	needs := func(obls []int) []int {
-		var slots []int
-		add := func(s int) {
-			if s >= 0 && !slices.Contains(slots, s) {
-				slots = append(slots, s)
-			}
-		}
-		for _, i := range obls {
-			add(p.keySlot[i])
-			for _, f := range []eventFilter{p.sat[i], p.when[i]} {
-				for _, t := range f {
-					add(t.slot)
-				}
-			}
-		}
-		return slots
-	}
-	p.typeFields = map[string][]int{}
-	for t, obls := range p.byType {
-		p.typeFields[t] = needs(obls)
-	}
-	p.anyFields = needs(p.anyType)
 }
 
 func sortedInts(xs []int) []int {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/event"
 )
 
 // A plan is dropped once its direction is no longer used, so a service
@@ -52,4 +53,35 @@ func TestReadsTriggerAttrs(t *testing.T) {
 			t.Errorf("readsTriggerAttrs(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+// eventFields reads a slot on first use for each event and never hands a
+// test the value it read for the event before, even when the next event
+// lacks the attribute or a slot is asked for only on some events.
+func TestEventFieldsReadOncePerEvent(t *testing.T) {
+	f := newEventFields([]string{"request", "outcome"})
+	a := &event.Event{ID: "a", Type: "response", Attrs: map[string]any{"request": "q1", "outcome": "granted"}}
+	b := &event.Event{ID: "b", Type: "response", Attrs: map[string]any{"outcome": 7}}
+	c := &event.Event{ID: "c", Type: "request", Attrs: map[string]any{"request": "q3"}}
+	get := func(ev *event.Event, slot int) any {
+		if v, ok := f.get(ev, slot, f.names[slot]); ok {
+			return v
+		}
+		return nil
+	}
+	f.next()
+	assert.Equal(t, "q1", get(a, 0))
+	a.Attrs["request"] = "changed" // read once: the slot keeps the first read
+	assert.Equal(t, "q1", get(a, 0))
+	f.next()
+	assert.Nil(t, get(b, 0), "b has no request: a's must not show through")
+	assert.Nil(t, get(b, 1), "b's outcome is not a string")
+	f.next()
+	assert.Equal(t, "q3", get(c, 0))
+	f.next()
+	assert.Equal(t, "changed", get(a, 0), "a new event reads again")
+	assert.Equal(t, "granted", get(a, 1))
+	v, ok := f.get(a, -1, "id")
+	assert.True(t, ok)
+	assert.Equal(t, "a", v, "id and type are the event's own fields")
 }
