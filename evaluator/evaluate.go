@@ -335,8 +335,9 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		b = appendGrantor(b, g.waiver, loc)
 	case by != nil && !by.At.After(dueAt):
 		f.Status = Met
-		early := civil.In(by.At, loc).DaysUntil(dueDay)
-		b = appendMetBy(b, by, loc)
+		byDay := civil.In(by.At, loc)
+		early := byDay.DaysUntil(dueDay)
+		b = appendMetBy(b, by, byDay)
 		if early > 0 {
 			b = append(b, ", "...)
 			b = appendDays(b, early)
@@ -349,8 +350,9 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 		}
 	case by != nil:
 		f.Status = Late
-		f.DaysLate = dueDay.DaysUntil(civil.In(by.At, loc))
-		b = appendMetBy(b, by, loc)
+		byDay := civil.In(by.At, loc)
+		f.DaysLate = dueDay.DaysUntil(byDay)
+		b = appendMetBy(b, by, byDay)
 		b = append(b, ", "...)
 		b = appendDays(b, f.DaysLate)
 		b = append(b, " late"...)
@@ -395,11 +397,13 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	return f
 }
 
-func appendMetBy(b []byte, by *event.Event, loc *time.Location) []byte {
+// appendMetBy appends "; met by <id> on <day>", day being by's date in
+// the direction's zone.
+func appendMetBy(b []byte, by *event.Event, day civil.Date) []byte {
 	b = append(b, "; met by "...)
 	b = append(b, by.ID...)
 	b = append(b, " on "...)
-	return appendLongDate(b, civil.In(by.At, loc))
+	return appendLongDate(b, day)
 }
 
 func plural(n int) string {

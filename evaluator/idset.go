@@ -38,8 +38,10 @@ func (s *idSet) hash(id string) uint64 {
 func (s *idSet) bytes(r idRef) []byte { return s.chunks[r.chunk][r.off : r.off+r.len] }
 
 // has reports whether id is in the set.
-func (s *idSet) has(id string) bool {
-	h := s.hash(id)
+func (s *idSet) has(id string) bool { return s.find(s.hash(id), id) }
+
+// find reports whether id, whose hash is h, is in the set.
+func (s *idSet) find(h uint64, id string) bool {
 	mask := uint64(len(s.hashes) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch s.hashes[i] {
@@ -53,15 +55,17 @@ func (s *idSet) has(id string) bool {
 	}
 }
 
-// add puts id in the set.
+// add puts id in the set. The id is hashed once, for the look-up and the
+// insertion.
 func (s *idSet) add(id string) {
-	if s.has(id) {
+	h := s.hash(id)
+	if s.find(h, id) {
 		return
 	}
 	if 2*(s.n+1) > len(s.hashes) {
 		s.grow()
 	}
-	s.insert(s.hash(id), s.store(id))
+	s.insert(h, s.store(id))
 	s.n++
 }
 
