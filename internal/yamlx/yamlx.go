@@ -189,9 +189,10 @@ type Doc struct {
 	Src  []byte
 	Root *yaml.Node // the document's top node; nil for an empty file
 	Errs diag.List
-	// lineStarts indexes Src by line, built on the first position asked
-	// for (see byteColumn).
-	lineStarts []int
+	// lineStarts indexes Src by line as files count lines (after each
+	// \n), parserStarts as the YAML parser does; both are built on the
+	// first position asked for (see pos.go).
+	lineStarts, parserStarts []int
 }
 
 // The regular expressions are compiled on first use rather than at
@@ -347,48 +348,6 @@ func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
 			"write the data out without multiplying aliases, or %s", lim.MaxNodes, RaiseLimit("Limits.MaxNodes"))}
 	}
 	return nil
-}
-
-// Pos returns the position of n in the file.
-func (d *Doc) Pos(n *yaml.Node) diag.Position {
-	if n == nil {
-		return diag.Position{File: d.File}
-	}
-	return diag.Position{File: d.File, Line: n.Line, Column: d.byteColumn(n.Line, n.Column)}
-}
-
-// byteColumn turns the YAML parser's column, which counts characters,
-// into the byte column every other reader gives (docs/limits.md): é
-// before a value moves it two columns, not one.
-func (d *Doc) byteColumn(line, col int) int {
-	if line < 1 || col < 1 || len(d.Src) == 0 {
-		return col
-	}
-	if d.lineStarts == nil {
-		d.lineStarts = []int{0}
-		for i, c := range d.Src {
-			if c == '\n' {
-				d.lineStarts = append(d.lineStarts, i+1)
-			}
-		}
-	}
-	if line > len(d.lineStarts) {
-		return col
-	}
-	text := d.Src[d.lineStarts[line-1]:]
-	i := 0
-	for range col - 1 {
-		if i >= len(text) || text[i] == '\n' {
-			return col // past the line's end: as the parser gave it
-		}
-		if text[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		_, size := utf8.DecodeRune(text[i:])
-		i += size
-	}
-	return i + 1
 }
 
 // Errorf records a problem at n.
