@@ -108,8 +108,9 @@ func (d *Doc) offset(line, col int) int {
 // ValuePos returns the file position of byte i of scalar n's value (i may
 // be len(n.Value), just after it): escapes (\u00e9, \t, ”), quotes,
 // block indicators, indentation and folded line breaks are stepped over.
-// For an alias it is a position in the node the alias names, which holds
-// the text. When the value cannot be lined up with its source exactly, it
+// For an alias (*name) it is a place in the text the alias names, as for
+// the node the walkers hand over (Map.Value resolves aliases): the
+// error's path still names the alias's element. When the value cannot be lined up with its source exactly, it
 // is the start of the scalar's text: never another node's place.
 func (d *Doc) ValuePos(n *yaml.Node, i int) diag.Position {
 	if n == nil {
@@ -122,6 +123,9 @@ func (d *Doc) ValuePos(n *yaml.Node, i int) diag.Position {
 		return d.Pos(n)
 	}
 	start := skipProperties(d.Src, d.offset(n.Line, n.Column))
+	if n.Kind != yaml.ScalarNode {
+		return d.PosAt(start)
+	}
 	offs := scalarOffsets(d.Src, start, n)
 	if offs == nil || i < 0 || i >= len(offs) {
 		return d.PosAt(start)

@@ -257,6 +257,9 @@ func Parse(file string, src []byte, lim Limits) *Doc {
 			return d
 		}
 		e := yamlError(file, err)
+		// The parser's line, which U+2028 and its kind would push down,
+		// as the file's.
+		e.Pos.Line = d.PosAt(d.offset(e.Pos.Line, 1)).Line
 		if strings.Contains(e.Msg, "cannot start any token") && tabAt(src, e.Pos.Line) {
 			e.Msg += " (a tab: YAML indents with spaces, not tabs)"
 		}
