@@ -202,9 +202,12 @@ func TestErrorPositionsThroughEscapes(t *testing.T) {
 		{"{n: \"x\ry\", a: evnt.x}\n", "t.yaml:1:15:"},
 		// CRLF in a double-quoted scalar: line 2 is _1 _2 e3
 		{"a: \"1 == 1 &&\r\n  evnt.x\"\r\n", "t.yaml:2:3:"},
-		// an indentation indicator is not read: the start of the scalar,
-		// the | at a1 :2 _3 |4, not a guess
-		{"a: |2\n    evnt.x\n", "t.yaml:1:4:"},
+		// an indentation indicator: the value is "  evnt.x\n", its
+		// line _1 _2 _3 _4 e5
+		{"a: |2\n    evnt.x\n", "t.yaml:2:5:"},
+		// folded, indicator 1: the value is "  evnt.x", its line
+		// _1 _2 _3 e4
+		{"a: >1-\n   evnt.x\n", "t.yaml:2:4:"},
 	} {
 		doc := yamlx.Parse("t.yaml", []byte(c.src), yamlx.Limits{})
 		require.Empty(t, doc.Errs, c.src)

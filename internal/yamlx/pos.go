@@ -173,7 +173,15 @@ func scalarOffsets(src []byte, j int, n *yaml.Node) []int {
 	case n.Style&yaml.SingleQuotedStyle != 0 && j < len(src) && src[j] == '\'':
 		dec.flow(j+1, '\'', len(n.Value))
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && j < len(src) && (src[j] == '|' || src[j] == '>'):
-		dec.block(j, len(n.Value))
+		// An explicit indentation indicator (|2) counts from the parent's
+		// indentation, which the node does not give: try each, the
+		// check below keeping only the one that gives the value.
+		for indent := -1; indent <= 80; indent++ {
+			dec = decoder{src: src}
+			if dec.block(j, len(n.Value), indent) && string(dec.val) == n.Value {
+				break
+			}
+		}
 	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0:
 		dec.flow(j, 0, len(n.Value))
 	default:
@@ -329,23 +337,30 @@ func (d *decoder) escape(j *int) bool {
 }
 
 // block decodes a literal (|) or folded (>) block scalar whose header
-// starts at src[j]. An explicit indentation indicator (|2) is not read:
-// the value then does not line up and the caller falls back.
-func (d *decoder) block(j, want int) {
+// starts at src[j], its content indented by indent spaces, or as its
+// first line is when indent is -1. It returns false when indent is -1
+// and the header has an indentation indicator, or indent is not.
+func (d *decoder) block(j, want, indent int) bool {
 	src := d.src
 	folded := src[j] == '>'
 	j++
-	for j < len(src) && breakLen(src[j:]) == 0 {
+	explicit := false
+	for j < len(src) && breakLen(src[j:]) == 0 && src[j] != '#' {
 		if src[j] >= '1' && src[j] <= '9' {
-			return
+			explicit = true
 		}
+		j++
+	}
+	if explicit != (indent >= 0) {
+		return false
+	}
+	for j < len(src) && breakLen(src[j:]) == 0 {
 		j++
 	}
 	j += breakLen(src[j:])
 	// The content lines, each without its indentation.
 	type line struct{ from, to, brk int } // content src[from:to], break at brk
 	var lines []line
-	indent := -1
 	for j < len(src) && len(lines) < want+2 {
 		k := j
 		for k < len(src) && src[k] == ' ' {
@@ -356,6 +371,12 @@ func (d *decoder) block(j, want int) {
 			end++
 		}
 		blank := end == k
+		if !blank && k-j < indent {
+			break // the block ends
+		}
+		if blank && k-j > indent && indent >= 0 {
+			blank = false // spaces past the indentation are content
+		}
 		if !blank && indent < 0 {
 			indent = k - j
 		}
@@ -406,4 +427,5 @@ func (d *decoder) block(j, want int) {
 		end = d.offs[len(d.offs)-1] + 1
 	}
 	d.offs = append(d.offs, end)
+	return true
 }
