@@ -421,7 +421,7 @@ func (d *Doc) Map(n *yaml.Node, path string, known ...string) *Map {
 			continue
 		}
 		if prev, dup := m.keys[k.Value]; dup {
-			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, d.Pos(prev).Line)
 			continue
 		}
 		if known != nil && !slices.Contains(known, k.Value) {
