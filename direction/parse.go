@@ -207,7 +207,7 @@ func (p *parser) parse() {
 		if o := p.obligation(item, yamlx.Index("obligations", i)); o != nil {
 			idNode := yamlx.Resolve(item)
 			if prev, dup := seen[o.ID]; dup {
-				doc.Errorf(idNode, yamlx.Index("obligations", i)+".id", "duplicate obligation id %q (first at line %d)", o.ID, prev.Line)
+				doc.Errorf(idNode, yamlx.Index("obligations", i)+".id", "duplicate obligation id %q (first at line %d)", o.ID, doc.Pos(prev).Line)
 				continue
 			}
 			seen[o.ID] = idNode

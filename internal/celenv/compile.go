@@ -207,9 +207,8 @@ func hint(msg string) string {
 
 // mapPosition turns a CEL location (1-based line, 0-based column in code
 // points) into a file position, its column in bytes as every position's
-// (docs/limits.md), by aligning the expression's text with the node's
-// source: quotes, block indicators, indentation and folded line breaks are
-// stepped over.
+// (docs/limits.md): the location's byte in the expression's text, placed
+// by yamlx through the scalar's quotes, escapes and folded lines.
 func mapPosition(doc *yamlx.Doc, node *yaml.Node, text string, line, col int) diag.Position {
 	off := 0
 	for l := 1; l < line; l++ {
@@ -223,42 +222,7 @@ func mapPosition(doc *yamlx.Doc, node *yaml.Node, text string, line, col int) di
 		_, size := utf8.DecodeRuneInString(text[off:])
 		off += size
 	}
-	pos := doc.Pos(node) // its column in bytes; node.Column counts characters
-	src := doc.Src
-	// Find the node's byte offset in the source.
-	j, l := 0, 1
-	for l < pos.Line && j < len(src) {
-		if src[j] == '\n' {
-			l++
-		}
-		j++
-	}
-	j += pos.Column - 1
-	fl, fc := pos.Line, pos.Column
-	for i := 0; i < off && j < len(src); {
-		if src[j] == text[i] {
-			i++
-		}
-		if src[j] == '\n' {
-			fl, fc = fl+1, 1
-		} else {
-			fc++
-		}
-		j++
-	}
-	// Skip whatever stands before the next expression character.
-	for off < len(text) && j < len(src) && src[j] != text[off] {
-		if src[j] == '\n' {
-			fl, fc = fl+1, 1
-		} else {
-			fc++
-		}
-		j++
-	}
-	if j >= len(src) {
-		return pos
-	}
-	return diag.Position{File: pos.File, Line: fl, Column: fc}
+	return doc.ValuePos(node, off)
 }
 
 // eventTypeGuard reads the event types an expression is limited to from

@@ -166,3 +166,55 @@ func TestErrorColumnsCountBytes(t *testing.T) {
 		assert.True(t, strings.HasPrefix(doc.Errs[0].Error(), want), "%q: got %s, want %s", src, doc.Errs[0], want)
 	}
 }
+
+// TestErrorPositionsThroughEscapes places CEL errors in scalars whose
+// value differs from their source: escapes, folded and joined lines,
+// anchors and tags, line separators the YAML parser counts as line breaks
+// and files do not. Each want is counted by hand, in bytes, in the comment.
+func TestErrorPositionsThroughEscapes(t *testing.T) {
+	e, err := New(nil, nil)
+	require.NoError(t, err)
+	for _, c := range []struct{ src, want string }{
+		// a1 :2 _3 "4 '5 \6 u7 08 09 e10 911 '12 _13 =14 =15 _16 e17; the
+		// next line, with é itself, must not be chosen.
+		{"a: \"'\\u00e9' == evnt.x\"\nb: \"'é' == evnt.y\"\n", "t.yaml:1:17:"},
+		// a1 :2 _3 "4 \5 x6 37 18 _9 =10 =11 _12 113 _14 &15 &16 _17 e18
+		{"a: \"\\x31 == 1 && evnt.x\"\n", "t.yaml:1:18:"},
+		// a1 :2 _3 "4 \5 t6 17 _8 =9 =10 _11 112 _13 &14 &15 _16 e17
+		{"a: \"\\t1 == 1 && evnt.x\"\n", "t.yaml:1:17:"},
+		// folded double-quoted: the value is "1 == 1 &&\nevnt.x"; line 4
+		// is _1 _2 e3
+		{"a: \"1 == 1\n  &&\n\n  evnt.x\"\n", "t.yaml:4:3:"},
+		// an escaped line break joins the lines; line 2 is _1 _2 _3 &4 &5 _6 e7
+		{"a: \"1 == 1 \\\n   && evnt.x\"\n", "t.yaml:2:7:"},
+		// anchor: a1 :2 _3 &4 e5 v6 _7 e8
+		{"a: &ev evnt.x\n", "t.yaml:1:8:"},
+		// tag: a1 :2 _3 !4 !5 s6 t7 r8 _9 e10
+		{"a: !!str evnt.x\n", "t.yaml:1:10:"},
+		// anchor and tag, the text on the next line: _1 _2 e3
+		{"a: &x !!str # the rule\n  evnt.x\n", "t.yaml:2:3:"},
+		// U+2028 (3 bytes) is a line break to the parser, not to the file:
+		// {1 n2 :3 _4 "5 x6 LS7-9 y10 "11 ,12 _13 a14 :15 _16 e17
+		{"{n: \"x\u2028y\", a: evnt.x}\n", "t.yaml:1:17:"},
+		// U+0085 (2 bytes): {1 n2 :3 _4 x5 NEL6-7 y8 ,9 _10 a11 :12 _13 e14
+		{"{n: x\u0085y, a: evnt.x}\n", "t.yaml:1:14:"},
+		// a lone \r too: {1 n2 :3 _4 "5 x6 \r7 y8 "9 ,10 _11 a12 :13 _14 e15
+		{"{n: \"x\ry\", a: evnt.x}\n", "t.yaml:1:15:"},
+		// CRLF in a double-quoted scalar: line 2 is _1 _2 e3
+		{"a: \"1 == 1 &&\r\n  evnt.x\"\r\n", "t.yaml:2:3:"},
+		// an indentation indicator: the value is "  evnt.x\n", its
+		// line _1 _2 _3 _4 e5
+		{"a: |2\n    evnt.x\n", "t.yaml:2:5:"},
+		// folded, indicator 1: the value is "  evnt.x", its line
+		// _1 _2 _3 e4
+		{"a: >1-\n   evnt.x\n", "t.yaml:2:4:"},
+	} {
+		doc := yamlx.Parse("t.yaml", []byte(c.src), yamlx.Limits{})
+		require.Empty(t, doc.Errs, c.src)
+		m := doc.Map(doc.Root, "")
+		require.NotNil(t, m, c.src)
+		assert.Nil(t, e.Compile(doc, m.Value("a"), "a", Bool), c.src)
+		require.NotEmpty(t, doc.Errs, c.src)
+		assert.True(t, strings.HasPrefix(doc.Errs[0].Error(), c.want), "%q: got %s, want %s", c.src, doc.Errs[0], c.want)
+	}
+}

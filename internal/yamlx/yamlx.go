@@ -189,9 +189,10 @@ type Doc struct {
 	Src  []byte
 	Root *yaml.Node // the document's top node; nil for an empty file
 	Errs diag.List
-	// lineStarts indexes Src by line, built on the first position asked
-	// for (see byteColumn).
-	lineStarts []int
+	// lineStarts indexes Src by line as files count lines (after each
+	// \n), parserStarts as the YAML parser does; both are built on the
+	// first position asked for (see pos.go).
+	lineStarts, parserStarts []int
 }
 
 // The regular expressions are compiled on first use rather than at
@@ -256,6 +257,9 @@ func Parse(file string, src []byte, lim Limits) *Doc {
 			return d
 		}
 		e := yamlError(file, err)
+		// The parser's line, which U+2028 and its kind would push down,
+		// as the file's.
+		e.Pos.Line = d.PosAt(d.offset(e.Pos.Line, 1)).Line
 		if strings.Contains(e.Msg, "cannot start any token") && tabAt(src, e.Pos.Line) {
 			e.Msg += " (a tab: YAML indents with spaces, not tabs)"
 		}
@@ -349,48 +353,6 @@ func checkSize(d *Doc, root *yaml.Node, lim Limits) *diag.Error {
 	return nil
 }
 
-// Pos returns the position of n in the file.
-func (d *Doc) Pos(n *yaml.Node) diag.Position {
-	if n == nil {
-		return diag.Position{File: d.File}
-	}
-	return diag.Position{File: d.File, Line: n.Line, Column: d.byteColumn(n.Line, n.Column)}
-}
-
-// byteColumn turns the YAML parser's column, which counts characters,
-// into the byte column every other reader gives (docs/limits.md): é
-// before a value moves it two columns, not one.
-func (d *Doc) byteColumn(line, col int) int {
-	if line < 1 || col < 1 || len(d.Src) == 0 {
-		return col
-	}
-	if d.lineStarts == nil {
-		d.lineStarts = []int{0}
-		for i, c := range d.Src {
-			if c == '\n' {
-				d.lineStarts = append(d.lineStarts, i+1)
-			}
-		}
-	}
-	if line > len(d.lineStarts) {
-		return col
-	}
-	text := d.Src[d.lineStarts[line-1]:]
-	i := 0
-	for range col - 1 {
-		if i >= len(text) || text[i] == '\n' {
-			return col // past the line's end: as the parser gave it
-		}
-		if text[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		_, size := utf8.DecodeRune(text[i:])
-		i += size
-	}
-	return i + 1
-}
-
 // Errorf records a problem at n.
 func (d *Doc) Errorf(n *yaml.Node, path, format string, args ...any) {
 	d.Errs.Add(d.Pos(n), path, format, args...)
@@ -459,7 +421,7 @@ func (d *Doc) Map(n *yaml.Node, path string, known ...string) *Map {
 			continue
 		}
 		if prev, dup := m.keys[k.Value]; dup {
-			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			d.Errorf(k, Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, d.Pos(prev).Line)
 			continue
 		}
 		if known != nil && !slices.Contains(known, k.Value) {
