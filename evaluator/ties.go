@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"time"
 
+	"cel.dev/cel-go/common/ast"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/obligation"
-	"cel.dev/cel-go/common/ast"
 )
 
 // Ties between simultaneous triggers (rule 4). Events at one instant are
