@@ -49,7 +49,7 @@ func markTies(set *direction.Set, fs []Finding) {
 				j++
 			}
 		}
-		if j-i > 1 {
+		if j-i > 1 && mayTie(fs[i:j]) {
 			k := [2]string{fs[i].Direction, fs[i].Obligation}
 			ok, seen := eligible[k]
 			if !seen {
@@ -65,6 +65,18 @@ func markTies(set *direction.Set, fs []Finding) {
 		}
 		i = j
 	}
+}
+
+// mayTie reports whether g, findings whose triggers share an instant, has
+// two verdicts and an oldest-outstanding discharge: else nothing ties, and
+// the condition need not be read.
+func mayTie(g []Finding) bool {
+	differ, placed := false, false
+	for i := range g {
+		differ = differ || g[i].Status != g[0].Status || g[i].DaysLate != g[0].DaysLate
+		placed = placed || g[i].Attribution == string(obligation.OldestOutstanding)
+	}
+	return differ && placed
 }
 
 // tieEligible reports whether the obligation's discharge condition reads
