@@ -28,3 +28,10 @@ var Reusing = reusing
 // carries, applied to findings collected from Monitor or Stream (sorted by
 // direction, obligation and instance).
 var MarkTies = markTies
+
+// RefEvaluate and Essences are the reference evaluator and its comparison
+// for the external tests.
+var (
+	RefEvaluate = refEvaluate
+	Essences    = essences
+)

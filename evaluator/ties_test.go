@@ -52,6 +52,9 @@ func tieRun(t *testing.T, evs []event.Event, asOfDay int) map[string]evaluator.F
 	require.NoError(t, err)
 	assert.Equal(t, res.Findings, sres.Findings, "EvaluateStream differs from Evaluate")
 	advCheckMonitor(t, set, evs, asOf, res)
+	ref, _, bad := evaluator.RefEvaluate(t, set, evs, asOf)
+	require.Empty(t, bad)
+	assert.Equal(t, evaluator.Essences(ref), evaluator.Essences(res.Findings), "the reference differs")
 	out := map[string]evaluator.Finding{}
 	for _, f := range res.Findings {
 		if f.Obligation == "any-response" {
