@@ -3,6 +3,7 @@ package evaluator_test
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -193,4 +194,41 @@ func TestTieNotForKeyedOrTriggerReading(t *testing.T) {
 	}, 31)
 	assert.Equal(t, evaluator.Missed, got["req-a"].Status)
 	assert.Zero(t, got["req-a"].TiedCount)
+}
+
+// Random histories of simultaneous requests, unnamed and named responses
+// and waivers: Evaluate agrees with the reference, EvaluateStream and
+// Monitor at random as-of days (tieRun).
+func TestTieRandomAgainstReference(t *testing.T) {
+	tied := 0
+	for seed := range uint64(150) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		var evs []event.Event
+		n := 2 + r.IntN(5)
+		for i := range n {
+			evs = append(evs, tieEv(fmt.Sprintf("q%d", i), "request", 1+r.IntN(2), map[string]any{"kind": "x"}))
+		}
+		for i := range r.IntN(6) {
+			var a map[string]any
+			if r.IntN(3) == 0 {
+				a = map[string]any{"request": fmt.Sprintf("q%d", r.IntN(n))}
+			}
+			evs = append(evs, tieEv(fmt.Sprintf("r%d", i), "response", 1+r.IntN(20), a))
+		}
+		if r.IntN(3) == 0 {
+			evs = append(evs, tieEv("w", evaluator.WaiverEvent, 2+r.IntN(19), map[string]any{"by": "secretary-of-state", "obligation": "any-response", "instance": int64(1 + r.IntN(n))}))
+		}
+		evs = event.Sort(evs)
+		day := 1 + r.IntN(30)
+		if _, err := evaluator.Evaluate(tieSet(t), evs, evaluator.Options{AsOf: evaluator.EndOfDay(2018, 3, day, event.London())}); err != nil {
+			continue // a waiver of an instance already done, or not yet arisen
+		}
+		for id, f := range tieRun(t, evs, day) {
+			if f.TiedCount > 0 {
+				tied++
+				assert.Len(t, f.TiedWith, min(f.TiedCount, 5), id)
+			}
+		}
+	}
+	assert.Greater(t, tied, 20, "the histories should give ties")
 }
