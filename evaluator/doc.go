@@ -38,7 +38,11 @@
 //     discharges at most one instance of an obligation, and may discharge
 //     instances of several; an obligation and the one replacing it are one
 //     series, placed by the rule of the one in force at the event
-//     (Set.ReplacedBy, chain.go).
+//     (Set.ReplacedBy, chain.go). Of instances triggered at one instant the
+//     first listed is the older; where that input order alone gave an
+//     event to one of two whose verdicts differ, a Result's findings carry
+//     TiedWith and TiedCount (ties.go); Monitor's and Stream's reports as
+//     findings become final do not.
 //  5. As of a time T, events after T are ignored, and each instance whose
 //     window has opened by T is met (discharged by its due time), late
 //     (discharged after it; DaysLate counts whole days), missed (not

@@ -197,6 +197,7 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 			}
 		}
 	}
+	markTies(set, res.Findings)
 	sc.release(&store, e)
 	return res, nil
 }

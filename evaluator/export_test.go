@@ -23,3 +23,15 @@ func ScanUnsure() (restore func()) {
 
 // Reusing is reusing for the external tests.
 var Reusing = reusing
+
+// MarkTies is markTies for the external tests: the tie flag a Result
+// carries, applied to findings collected from Monitor or Stream (sorted by
+// direction, obligation and instance).
+var MarkTies = markTies
+
+// RefEvaluate and Essences are the reference evaluator and its comparison
+// for the external tests.
+var (
+	RefEvaluate = refEvaluate
+	Essences    = essences
+)

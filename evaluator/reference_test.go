@@ -447,7 +447,87 @@ func refEvaluate(t testing.TB, set *direction.Set, events []event.Event, asOf ti
 	if badGrant >= 0 {
 		return nil, c, evs[badGrant].ID
 	}
+	refTies(t, set, evs, out)
 	return out, c, ""
+}
+
+// refTies states rule 4's tie, pair by pair: findings x and y of one
+// obligation whose triggers share an instant and whose (status, days late)
+// differ are tied when the event that discharged one of them under
+// oldest-outstanding satisfies the other's condition, the other not yet
+// discharged or waived before that event's instant, and the condition
+// reads nothing of the trigger but trigger.at. At most five ids are named
+// (by instance number), all counted.
+func refTies(t testing.TB, set *direction.Set, evs []event.Event, out []Finding) {
+	byID := map[string]*event.Event{}
+	for i := range evs {
+		byID[evs[i].ID] = &evs[i]
+	}
+	varsOf := func(f *Finding) *obligation.Vars {
+		for _, d := range set.Directions {
+			if d.ID == f.Direction {
+				return d.Vars()
+			}
+		}
+		return nil
+	}
+	oblOf := func(f *Finding) *obligation.Obligation {
+		for _, d := range set.Directions {
+			for _, o := range d.Obligations {
+				if d.ID == f.Direction && o.ID == f.Obligation {
+					return o
+				}
+			}
+		}
+		return nil
+	}
+	doneAt := func(f *Finding) (time.Time, bool) {
+		if f.DischargedBy != nil {
+			return f.DischargedBy.At, true
+		}
+		if f.Waiver != nil {
+			return f.Waiver.At, true
+		}
+		return time.Time{}, false
+	}
+	answers := func(x, y *Finding) bool { // x's discharging event could have gone to y
+		if x.DischargedBy == nil || x.Attribution != string(obligation.OldestOutstanding) {
+			return false
+		}
+		if d, ok := doneAt(y); ok && d.Before(x.DischargedBy.At) {
+			return false
+		}
+		o := oblOf(y)
+		oi := &obligation.Instance{Obligation: o, Number: y.Instance, Trigger: byID[y.Trigger.ID]}
+		ok, err := o.Satisfies(varsOf(y), byID[x.DischargedBy.ID], oi)
+		require.NoError(t, err)
+		return ok
+	}
+	var marks [][]string
+	var counts []int
+	for i := range out {
+		x := &out[i]
+		var ids []string
+		n := 0
+		for j := range out {
+			y := &out[j]
+			if i == j || x.Trigger == nil || y.Trigger == nil || x.Direction != y.Direction || x.Obligation != y.Obligation ||
+				!x.Trigger.At.Equal(y.Trigger.At) || (x.Status == y.Status && x.DaysLate == y.DaysLate) ||
+				x.Kind != obligation.Triggered || !readsOnlyTriggerAt(oblOf(x).SatisfiedBy()) {
+				continue
+			}
+			if answers(x, y) || answers(y, x) {
+				n++
+				if len(ids) < maxTiedListed {
+					ids = append(ids, y.Trigger.ID)
+				}
+			}
+		}
+		marks, counts = append(marks, ids), append(counts, n)
+	}
+	for i := range out {
+		out[i].TiedWith, out[i].TiedCount = marks[i], counts[i]
+	}
 }
 
 type refGrant struct {
@@ -570,10 +650,10 @@ func essence(f Finding) string {
 		}
 		return r.ID
 	}
-	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d",
+	return fmt.Sprintf("%s/%s#%d %s %s %s opens=%s due=%s dueAt=%s trigger=%s by=%s late=%d version=%s assumed=%q attribution=%s orig=%s ext=%s/%s waiver=%s lateOrig=%d tied=%v/%d",
 		f.Direction, f.Obligation, f.Instance, f.Role, f.Kind, f.Status, f.Opens.Format(time.RFC3339), f.Due,
 		f.DueAt.Format(time.RFC3339), id(f.Trigger), id(f.DischargedBy), f.DaysLate, f.Version, f.Assumed, f.Attribution,
-		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal)
+		f.OriginalDue, f.ExtendedTo, id(f.Extension), id(f.Waiver), f.DaysLateOriginal, f.TiedWith, f.TiedCount)
 }
 
 func essences(fs []Finding) []string {

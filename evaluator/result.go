@@ -100,6 +100,17 @@ type Finding struct {
 	// Assumed is the modelling assumption the due date rests on (the
 	// obligation's deadline_assumed); empty when the date is the text's.
 	Assumed string `json:"assumed,omitempty"`
+	// TiedWith names (up to five, by instance number) the triggers of
+	// other instances of the obligation made at the same instant as this
+	// one's whose verdict differs from this one's, where an event that
+	// discharged one of the two also satisfies the other: events at one
+	// instant are taken in input order and the history does not say which
+	// trigger that event answered, so exchanging the two (another order of
+	// the same events) would change this verdict. TiedCount counts them
+	// all; Reason says so in words. Set only on a Result (rule 4): the
+	// findings Monitor and Stream report as they become final lack it.
+	TiedWith  []string `json:"tied_with,omitempty"`
+	TiedCount int      `json:"tied_count,omitempty"`
 	// Cases, when an input date is known only to a range and the finding
 	// is not the same for every day of it, say which days give which
 	// status (Status is then Indeterminate or Possible, or a definite

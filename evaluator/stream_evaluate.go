@@ -33,6 +33,7 @@ func EvaluateStream(ctx context.Context, set *direction.Set, next func() (*event
 	}
 	sortFindings(set, findings)
 	res.Findings = append(make([]Finding, 0, len(findings)), findings...) // never nil, as Evaluate's
+	markTies(set, res.Findings)
 	return res, nil
 }
 

@@ -486,6 +486,20 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 	}
 	f := g.cases[0].f
 	f.DaysLate = 0
+	// A tie in any case (rule 4) is kept: the triggers named in the
+	// cases, at most maxTiedListed, and the most counted in one case.
+	f.TiedWith, f.TiedCount = nil, 0
+	tiedEvery := true
+	for _, c := range g.cases {
+		tiedEvery = tiedEvery && c.f.TiedCount > 0
+		f.TiedCount = max(f.TiedCount, c.f.TiedCount)
+		for _, id := range c.f.TiedWith {
+			if len(f.TiedWith) < maxTiedListed && !slices.Contains(f.TiedWith, id) {
+				f.TiedWith = append(f.TiedWith, id)
+			}
+		}
+	}
+	f.TiedCount = max(f.TiedCount, len(f.TiedWith))
 	statuses := map[Status]bool{}
 	ids := map[string]bool{}
 	dueMin, dueMax := civil.Date{}, civil.Date{}
@@ -570,6 +584,9 @@ func (m *merger) merge(g *group, loc *time.Location) Finding {
 		if f.DischargedBy == nil && len(ids) > 1 {
 			b.WriteString(", by a different event on different days")
 		}
+	}
+	if f.TiedCount > 0 {
+		b.WriteString(tieWords(f.TiedWith, f.TiedCount, !tiedEvery || !all))
 	}
 	f.Reason = b.String()
 	return f

@@ -243,6 +243,19 @@ func WriteText(w io.Writer, c Council) error {
 		fmt.Fprintf(w, "Dates known only to a range: %d indeterminate (the verdict depends on the day), %d possible (the instance exists only on some days); not counted as breaches.\n",
 			s.Indeterminate, s.Possible)
 	}
+	// Findings whose verdict rests on the input order of simultaneous
+	// triggers (rule 4) keep their status and are counted under it; this
+	// line says how many there are.
+	tied := 0
+	for _, f := range res.Findings {
+		if f.TiedCount > 0 {
+			tied++
+		}
+	}
+	if tied > 0 {
+		fmt.Fprintf(w, "Simultaneous triggers: %s tied with an instance triggered at the same instant whose verdict differs, by an event satisfying both; input order chose which it answered, and the history does not say (each finding's reason names the other).\n",
+			words.Nouns(tied, "finding", "findings"))
+	}
 	e := res.Events
 	if _, err := fmt.Fprintf(w, "%s read: %d used, %d irrelevant, %d after the as-of time.\n", words.Nouns(e.Read, "event", "events"), e.Used, e.Irrelevant, e.AfterAsOf); err != nil {
 		return err

@@ -1,0 +1,196 @@
+package evaluator
+
+import (
+	"strconv"
+	"time"
+
+	"cel.dev/cel-go/common/ast"
+	"github.com/dfe-tools/directions/direction"
+	"github.com/dfe-tools/directions/obligation"
+)
+
+// Ties between simultaneous triggers (rule 4). Events at one instant are
+// taken in input order, so of two instances of one obligation triggered at
+// the same instant the first listed is the older, and oldest-outstanding
+// gives it the first event that satisfies both. When the condition cannot
+// tell the two apart (it reads nothing of the trigger but its time, so an
+// event satisfying one satisfies the other), the history does not say
+// which request such an event answered. That matters only when the two
+// verdicts differ: exchanging the instances would then change them.
+//
+// The flag is a pass over a Result's final findings (markTies), not part
+// of the run: a tie can depend on an event long after both findings were
+// reported (the second request missed at its deadline, the first answered
+// late afterwards), so Monitor's and Stream's reports as findings become
+// final do not carry it, and nothing is held back for it. It costs nothing
+// unless two findings of an eligible obligation share a trigger instant.
+//
+// Two findings X and Y of such a group are tied when their (status, days
+// late) differ and one of them, say X, was discharged under
+// oldest-outstanding by an event at a time when Y was not yet done (Y
+// discharged or waived at or after that instant, or never): that event
+// satisfied Y too, and went to X only by input order. A waiver landing at
+// the very instant of the event counts as not yet done (input order
+// decided it as well). A keyed condition (event.request == trigger.id) or
+// one that reads the trigger's id, type or attributes never ties here.
+
+// maxTiedListed bounds the triggers a finding names; TiedCount has them all.
+const maxTiedListed = 5
+
+// markTies sets TiedWith, TiedCount and the reason's words on the findings
+// of fs (in Evaluate's order: by direction, obligation, instance) that tie.
+func markTies(set *direction.Set, fs []Finding) {
+	var eligible map[[2]string]bool
+	for i := 0; i < len(fs); {
+		j := i + 1
+		if t := fs[i].Trigger; t != nil {
+			for j < len(fs) && fs[j].Trigger != nil && fs[j].Trigger.At.Equal(t.At) &&
+				fs[j].Obligation == fs[i].Obligation && fs[j].Direction == fs[i].Direction {
+				j++
+			}
+		}
+		if j-i > 1 && mayTie(fs[i:j]) {
+			k := [2]string{fs[i].Direction, fs[i].Obligation}
+			ok, seen := eligible[k]
+			if !seen {
+				if eligible == nil {
+					eligible = map[[2]string]bool{}
+				}
+				ok = tieEligible(set, k[0], k[1])
+				eligible[k] = ok
+			}
+			if ok {
+				markGroup(fs[i:j])
+			}
+		}
+		i = j
+	}
+}
+
+// mayTie reports whether g, findings whose triggers share an instant, has
+// two verdicts and an oldest-outstanding discharge: else nothing ties, and
+// the condition need not be read.
+func mayTie(g []Finding) bool {
+	differ, placed := false, false
+	for i := range g {
+		differ = differ || g[i].Status != g[0].Status || g[i].DaysLate != g[0].DaysLate
+		placed = placed || g[i].Attribution == string(obligation.OldestOutstanding)
+	}
+	return differ && placed
+}
+
+// tieEligible reports whether the obligation's discharge condition reads
+// nothing of its trigger but trigger.at, so that of two instances triggered
+// at one instant an event satisfies both or neither.
+func tieEligible(set *direction.Set, dir, obl string) bool {
+	for _, d := range set.Directions {
+		if d.ID != dir {
+			continue
+		}
+		for _, o := range d.Obligations {
+			if o.ID == obl && o.Kind == obligation.Triggered {
+				return readsOnlyTriggerAt(o.SatisfiedBy())
+			}
+		}
+	}
+	return false
+}
+
+// readsOnlyTriggerAt reports whether "trigger" appears in a condition only
+// as trigger.at (or not at all). When unsure it says no.
+func readsOnlyTriggerAt(text string) bool {
+	if text == "" {
+		return false
+	}
+	root, ok := parseCond(text)
+	if !ok {
+		return false
+	}
+	idents, at := 0, 0
+	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
+		switch e.Kind() {
+		case ast.IdentKind:
+			if e.AsIdent() == "trigger" {
+				idents++
+			}
+		case ast.SelectKind:
+			if field(e, "trigger") == "at" {
+				at++
+			}
+		}
+	}))
+	return idents == at
+}
+
+// markGroup marks the ties among g, findings of one eligible obligation
+// whose triggers share an instant.
+func markGroup(g []Finding) {
+	far := time.Unix(1<<62, 0)
+	done := func(f *Finding) time.Time {
+		switch {
+		case f.DischargedBy != nil:
+			return f.DischargedBy.At
+		case f.Waiver != nil:
+			return f.Waiver.At
+		}
+		return far
+	}
+	// witness: when f's discharge was placed by oldest-outstanding.
+	witness := func(f *Finding) (time.Time, bool) {
+		if f.DischargedBy == nil || f.Attribution != string(obligation.OldestOutstanding) {
+			return time.Time{}, false
+		}
+		return f.DischargedBy.At, true
+	}
+	tied := func(x, y *Finding) bool {
+		if x.Status == y.Status && x.DaysLate == y.DaysLate {
+			return false
+		}
+		if w, ok := witness(x); ok && !done(y).Before(w) {
+			return true
+		}
+		w, ok := witness(y)
+		return ok && !done(x).Before(w)
+	}
+	for i := range g {
+		x := &g[i]
+		var ids []string
+		n := 0
+		for j := range g {
+			if j != i && tied(x, &g[j]) {
+				n++
+				if len(ids) < maxTiedListed {
+					ids = append(ids, g[j].Trigger.ID)
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		x.TiedWith, x.TiedCount = ids, n
+		x.Reason += tieWords(ids, n, false)
+	}
+}
+
+// tieWords is the reason's sentence for a tie with ids (n in all); some
+// says the tie holds in some cases of an unknown date only (rule 8).
+func tieWords(ids []string, n int, some bool) string {
+	b := []byte("; tie")
+	if some {
+		b = append(b, ", in some cases at least,"...)
+	}
+	b = append(b, " with the instance of "...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, id...)
+	}
+	if n > len(ids) {
+		b = append(b, " and "...)
+		b = strconv.AppendInt(b, int64(n-len(ids)), 10)
+		b = append(b, " more"...)
+	}
+	b = append(b, ", triggered at the same instant, whose verdict differs: an event that discharged one of them also satisfies the other and went where it did only because events at one instant are taken in input order; the history does not say which trigger it answered, and exchanging the two would change this verdict"...)
+	return string(b)
+}
