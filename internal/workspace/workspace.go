@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -257,7 +258,46 @@ func Probe(path string, lim yamlx.Limits) (Kind, []byte, error) {
 		// direction would pass for a history): refuse it here.
 		return "", nil, big
 	}
-	return Classify(path, data), data, nil
+	return classifyOnce(path, data), data, nil
+}
+
+// probed remembers the kind Probe found for each YAML file, by path and
+// the SHA-256 of its bytes (classifyOnce): check splits a tree into
+// councils (SplitTree) and then loads each council (load), and both probe
+// every YAML file, so that Classify parsed each direction twice before
+// the direction's loader parsed it a third time. Classify depends on the
+// path and the bytes alone, so a file changed between the two probes is
+// classified again. When full it starts again: a bound for a server that
+// probes many files.
+var probed struct {
+	sync.Mutex
+	m map[string]probedFile
+}
+
+type probedFile struct {
+	sum  [sha256.Size]byte
+	kind Kind
+}
+
+const maxProbed = 4096
+
+// classifyOnce is Classify(path, data), remembered in probed.
+func classifyOnce(path string, data []byte) Kind {
+	sum := sha256.Sum256(data)
+	probed.Lock()
+	f, ok := probed.m[path]
+	probed.Unlock()
+	if ok && f.sum == sum {
+		return f.kind
+	}
+	k := Classify(path, data)
+	probed.Lock()
+	if probed.m == nil || len(probed.m) >= maxProbed {
+		probed.m = map[string]probedFile{}
+	}
+	probed.m[path] = probedFile{sum: sum, kind: k}
+	probed.Unlock()
+	return k
 }
 
 // isYAML reports whether path has a YAML extension: only YAML files can be
