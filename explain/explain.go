@@ -1163,6 +1163,17 @@ func joinInts(ns []int32) string {
 // text's).
 func WriteJSON(w io.Writer, ex *Explanation) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
+	if ex.Obligations == nil {
+		// Nothing to write piece by piece: the whole document, with its
+		// "obligations": null, as encoding it whole writes it.
+		b, err := encodeJSON(ex, "")
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+		bw.WriteString("\n")
+		return bw.Flush()
+	}
 	top := *ex
 	top.Obligations = []ObligationExplained{}
 	// The document up to its list of obligations, which is its last field.
@@ -1193,20 +1204,31 @@ func WriteJSON(w io.Writer, ex *Explanation) error {
 func writeObligationJSON(w *bufio.Writer, oe *ObligationExplained) error {
 	const in = "    " // the obligation's indentation in the document
 	shell := *oe
-	shell.Candidates, shell.Instances = []Candidate{}, []InstanceExplained{}
+	// A nil list stays nil in the shell, to be written "null" as encoding
+	// the whole document writes it; the others are split at their "[]".
+	if shell.Candidates != nil {
+		shell.Candidates = []Candidate{}
+	}
+	if shell.Instances != nil {
+		shell.Instances = []InstanceExplained{}
+	}
 	b, err := encodeJSON(&shell, in)
 	if err != nil {
 		return err
 	}
 	lists := []struct {
-		key string
-		n   int
-		at  func(int) any
+		key  string
+		n    int
+		null bool
+		at   func(int) any
 	}{
-		{"candidates", len(oe.Candidates), func(i int) any { return &oe.Candidates[i] }},
-		{"instances", len(oe.Instances), func(i int) any { return &oe.Instances[i] }},
+		{"candidates", len(oe.Candidates), oe.Candidates == nil, func(i int) any { return &oe.Candidates[i] }},
+		{"instances", len(oe.Instances), oe.Instances == nil, func(i int) any { return &oe.Instances[i] }},
 	}
 	for _, l := range lists {
+		if l.null {
+			continue
+		}
 		// The key at the obligation's fields' indentation: a string
 		// value holds its quotes escaped, and a parameter of that name
 		// is indented further.

@@ -197,3 +197,27 @@ func TestTraceOnlyExplainsGeneratedCouncilsAlike(t *testing.T) {
 		})
 	}
 }
+
+// WriteJSON writes nil lists as "null", as one Encoder of the whole
+// document does: Explain with no targets gives no obligations, and an
+// embedder may build an Explanation whose candidates or instances are nil.
+func TestWriteJSONKeepsNilListsNull(t *testing.T) {
+	whole := func(ex *Explanation) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(ex))
+		return b.String()
+	}
+	for name, ex := range map[string]*Explanation{
+		"no obligations":    {},
+		"empty obligations": {Obligations: []ObligationExplained{}},
+		"nil lists":         {Obligations: []ObligationExplained{{Direction: "a"}}},
+		"one nil list":      {Obligations: []ObligationExplained{{Direction: "a", Candidates: []Candidate{}}, {Direction: "b", Instances: []InstanceExplained{}}}},
+	} {
+		var j bytes.Buffer
+		require.NoError(t, WriteJSON(&j, ex), name)
+		require.Equal(t, whole(ex), j.String(), name)
+	}
+}
