@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"weak"
 
@@ -409,11 +410,18 @@ func readsTriggerAttrs(text string) bool {
 	if text == "" {
 		return false
 	}
+	idents, plain, ok := triggerUses(text, "id", "type", "at")
+	return !ok || idents != plain
+}
+
+// triggerUses parses a condition and counts the identifiers "trigger" in
+// it and, of those, the ones that are only selected for one of fields
+// (trigger.at, say). ok is false when the text does not parse.
+func triggerUses(text string, fields ...string) (idents, selected int, ok bool) {
 	root, ok := parseCond(text)
 	if !ok {
-		return true
+		return 0, 0, false
 	}
-	idents, plain := 0, 0
 	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
 		switch e.Kind() {
 		case ast.IdentKind:
@@ -421,11 +429,10 @@ func readsTriggerAttrs(text string) bool {
 				idents++
 			}
 		case ast.SelectKind:
-			switch field(e, "trigger") {
-			case "id", "type", "at":
-				plain++
+			if slices.Contains(fields, field(e, "trigger")) {
+				selected++
 			}
 		}
 	}))
-	return idents != plain
+	return idents, selected, true
 }

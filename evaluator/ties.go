@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"time"
 
-	"cel.dev/cel-go/common/ast"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -102,24 +101,8 @@ func readsOnlyTriggerAt(text string) bool {
 	if text == "" {
 		return false
 	}
-	root, ok := parseCond(text)
-	if !ok {
-		return false
-	}
-	idents, at := 0, 0
-	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
-		switch e.Kind() {
-		case ast.IdentKind:
-			if e.AsIdent() == "trigger" {
-				idents++
-			}
-		case ast.SelectKind:
-			if field(e, "trigger") == "at" {
-				at++
-			}
-		}
-	}))
-	return idents == at
+	idents, at, ok := triggerUses(text, "at")
+	return ok && idents == at
 }
 
 // markGroup marks the ties among g, findings of one eligible obligation
