@@ -414,10 +414,16 @@ func readsTriggerAttrs(text string) bool {
 	return !ok || idents != plain
 }
 
-// triggerUses parses a condition and counts the identifiers "trigger" in
-// it and, of those, the ones that are only selected for one of fields
-// (trigger.at, say). ok is false when the text does not parse.
+// triggerUses is varUses of the variable trigger.
 func triggerUses(text string, fields ...string) (idents, selected int, ok bool) {
+	return varUses(text, "trigger", fields...)
+}
+
+// varUses parses a condition and counts the identifiers naming the
+// variable name in it (also written with a leading dot, .trigger) and,
+// of those, the ones that are only selected for one of fields
+// (trigger.at, say). ok is false when the text does not parse.
+func varUses(text, name string, fields ...string) (idents, selected int, ok bool) {
 	root, ok := parseCond(text)
 	if !ok {
 		return 0, 0, false
@@ -425,11 +431,11 @@ func triggerUses(text string, fields ...string) (idents, selected int, ok bool) 
 	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
 		switch e.Kind() {
 		case ast.IdentKind:
-			if e.AsIdent() == "trigger" {
+			if id := e.AsIdent(); id == name || id == "."+name {
 				idents++
 			}
 		case ast.SelectKind:
-			if slices.Contains(fields, field(e, "trigger")) {
+			if slices.Contains(fields, field(e, name)) {
 				selected++
 			}
 		}

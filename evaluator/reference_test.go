@@ -497,6 +497,11 @@ func refTies(t testing.TB, set *direction.Set, evs []event.Event, out []Finding)
 		if d, ok := doneAt(y); ok && d.Before(x.DischargedBy.At) {
 			return false
 		}
+		// y discharged at the same instant took another event of it: the
+		// two events exchanged, neither verdict changes.
+		if y.DischargedBy != nil && y.DischargedBy.At.Equal(x.DischargedBy.At) {
+			return false
+		}
 		o := oblOf(y)
 		oi := &obligation.Instance{Obligation: o, Number: y.Instance, Trigger: byID[y.Trigger.ID]}
 		ok, err := o.Satisfies(varsOf(y), byID[x.DischargedBy.ID], oi)

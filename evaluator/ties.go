@@ -102,7 +102,12 @@ func readsOnlyTriggerAt(text string) bool {
 		return false
 	}
 	idents, at, ok := triggerUses(text, "at")
-	return ok && idents == at
+	if !ok || idents != at {
+		return false
+	}
+	// instance.due and instance.number tell two instances apart.
+	inst, _, _ := varUses(text, "instance")
+	return inst == 0
 }
 
 // markGroup marks the ties among g, findings of one eligible obligation
@@ -125,15 +130,26 @@ func markGroup(g []Finding) {
 		}
 		return f.DischargedBy.At, true
 	}
+	// open: f was not yet done when an event at w went elsewhere. One
+	// discharged at w itself was not: another event of that instant went
+	// to it, and exchanging the two events changes neither verdict. One
+	// waived at w was: the waiver names an instance by its number, which
+	// input order gave.
+	open := func(f *Finding, w time.Time) bool {
+		if f.DischargedBy != nil {
+			return f.DischargedBy.At.After(w)
+		}
+		return !done(f).Before(w)
+	}
 	tied := func(x, y *Finding) bool {
 		if x.Status == y.Status && x.DaysLate == y.DaysLate {
 			return false
 		}
-		if w, ok := witness(x); ok && !done(y).Before(w) {
+		if w, ok := witness(x); ok && open(y, w) {
 			return true
 		}
 		w, ok := witness(y)
-		return ok && !done(x).Before(w)
+		return ok && open(x, w)
 	}
 	for i := range g {
 		x := &g[i]
@@ -162,7 +178,11 @@ func tieWords(ids []string, n int, some bool) string {
 	if some {
 		b = append(b, ", in some cases at least,"...)
 	}
-	b = append(b, " with the instance of "...)
+	if n > 1 {
+		b = append(b, " with the instances of "...)
+	} else {
+		b = append(b, " with the instance of "...)
+	}
 	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ", "...)
@@ -174,6 +194,11 @@ func tieWords(ids []string, n int, some bool) string {
 		b = strconv.AppendInt(b, int64(n-len(ids)), 10)
 		b = append(b, " more"...)
 	}
-	b = append(b, ", triggered at the same instant, whose verdict differs: an event that discharged one of them also satisfies the other and went where it did only because events at one instant are taken in input order; the history does not say which trigger it answered, and exchanging the two would change this verdict"...)
+	if n > 1 {
+		b = append(b, ", triggered at the same instant, whose verdicts differ from this one: for each, an event"...)
+	} else {
+		b = append(b, ", triggered at the same instant, whose verdict differs: an event"...)
+	}
+	b = append(b, " that discharged one of the two also satisfies the other and went where it did only because events at one instant are taken in input order; the history does not say which trigger it answered, and exchanging the two would change this verdict"...)
 	return string(b)
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -231,4 +234,96 @@ func TestTieRandomAgainstReference(t *testing.T) {
 		}
 	}
 	assert.Greater(t, tied, 20, "the histories should give ties")
+}
+
+// Two simultaneous requests with different due dates, each answered at one
+// later instant: the two responses are exchangeable, so neither verdict
+// can change and nothing ties (a second reviewer's case A).
+func TestTieNotFlaggedWhenDischargedAtOneInstant(t *testing.T) {
+	// days-response: req-a {days 7} due 1 + 7 = 8 Mar, req-b {days 1} due
+	// 2 Mar, both made 1 Mar. r1 and r2 on 5 Mar. Listed a, b: r1 -> req-a
+	// met, r2 -> req-b late 5 - 2 = 3 days. Listed b, a: r1 -> req-b late
+	// 3, r2 -> req-a met. The same verdicts either way: no tie. (The
+	// obligations answered by any response tie as before: any-response
+	// sees two requests, both met.)
+	set := tieSet(t)
+	for _, order := range [][2]int{{0, 1}, {1, 0}} {
+		reqs := []event.Event{
+			tieEv("req-a", "request", 1, map[string]any{"days": int64(7)}),
+			tieEv("req-b", "request", 1, map[string]any{"days": int64(1)}),
+		}
+		evs := []event.Event{reqs[order[0]], reqs[order[1]],
+			tieEv("r1", "response", 5, nil), tieEv("r2", "response", 5, nil)}
+		asOf := evaluator.EndOfDay(2018, 3, 31, event.London())
+		res, err := evaluator.Evaluate(set, evs, evaluator.Options{AsOf: asOf})
+		require.NoError(t, err)
+		got := map[string]evaluator.Finding{}
+		for _, f := range res.Findings {
+			if f.Obligation == "days-response" {
+				got[f.Trigger.ID] = f
+			}
+		}
+		require.Len(t, got, 2)
+		assert.Equal(t, evaluator.Met, got["req-a"].Status, "order %v", order)
+		assert.Equal(t, evaluator.Late, got["req-b"].Status, "order %v", order)
+		assert.Equal(t, 3, got["req-b"].DaysLate, "order %v", order)
+		for id, f := range got {
+			assert.Zero(t, f.TiedCount, "%s, order %v", id, order)
+			assert.NotContains(t, f.Reason, "tie", "%s, order %v", id, order)
+		}
+		ref, _, bad := evaluator.RefEvaluate(t, set, evs, asOf)
+		require.Empty(t, bad)
+		assert.Equal(t, evaluator.Essences(ref), evaluator.Essences(res.Findings), "the reference differs")
+	}
+}
+
+// A root-scoped name (.trigger.ref) is the trigger all the same: the plan
+// must keep the trigger's attributes for it. Before, it was not seen as
+// reading them, so a streamed read (check, stream) dropped the requests'
+// attributes (ReadsAttributes) and a response carrying the request's ref
+// was found not to satisfy it: a false "missed".
+func TestRootScopedTriggerAttributes(t *testing.T) {
+	src, err := os.ReadFile("testdata/ties.yaml")
+	require.NoError(t, err)
+	head, _, _ := strings.Cut(string(src), "obligations:")
+	path := filepath.Join(t.TempDir(), "direction.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(head+`obligations:
+  - id: ref-response
+    clause: "1"
+    holder: barnet
+    summary: Answer each request; the response carries the request's ref.
+    source: none (test)
+    triggered:
+      when: event.type == "request"
+      due: addDays(trigger.at, 7)
+    satisfied_by: event.type == "response" && event.ref == .trigger.ref
+`), 0o644))
+	d, err := direction.Load(path, direction.Options{})
+	require.NoError(t, err)
+	set, err := direction.NewSet(d)
+	require.NoError(t, err)
+	// req-a 1 Mar, due 8 Mar; r1 on 3 Mar carries its ref: met.
+	evs := []event.Event{
+		tieEv("req-a", "request", 1, map[string]any{"ref": "A"}),
+		tieEv("r1", "response", 3, map[string]any{"ref": "A"}),
+	}
+	opts := evaluator.Options{AsOf: evaluator.EndOfDay(2018, 3, 31, event.London())}
+	res, err := evaluator.Evaluate(set, evs, opts)
+	require.NoError(t, err)
+	i := 0
+	sres, err := evaluator.EvaluateStream(t.Context(), set, func() (*event.Event, error) {
+		if i == len(evs) {
+			return nil, io.EOF
+		}
+		i++
+		return &evs[i-1], nil
+	}, opts)
+	require.NoError(t, err)
+	for name, r := range map[string]*evaluator.Result{"loaded": res, "streamed": sres} {
+		require.Len(t, r.Findings, 1, name)
+		assert.Equal(t, evaluator.Met, r.Findings[0].Status, name)
+		if assert.NotNil(t, r.Findings[0].DischargedBy, name) {
+			assert.Equal(t, "r1", r.Findings[0].DischargedBy.ID, name)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/obligation"
@@ -53,13 +54,17 @@ type Step struct {
 // Package explain limits its trace to the obligations it explains
 // (Options.traceOnly) through a hook rather than an exported option: the
 // limit serves that one caller, and a Trace's contract stays "every step".
-// It sorts the findings it keeps of a stream by the same hook's route.
+// It sorts and marks ties on the findings it keeps of a stream, as
+// EvaluateStream does, by the same route.
 func init() {
 	hooks.TraceOnly = func(opts Options, only func(dir, obl string) bool) Options {
 		opts.traceOnly = only
 		return opts
 	}
-	hooks.SortFindings = sortFindings
+	hooks.SortFindings = func(set *direction.Set, fs []Finding) {
+		sortFindings(set, fs)
+		markTies(set, fs)
+	}
 }
 
 // traceCreated and traceTested build the steps; call sites test st.traced

@@ -469,8 +469,9 @@ func takenOver(v direction.Variation, f *evaluator.Finding) bool {
 }
 
 // inSetOrder puts findings reported as they became final in Evaluate's
-// order by evaluator.EvaluateStream's own sort (hooks.SortFindings), so
-// that the two can never disagree on it.
+// order and marks their ties, by evaluator.EvaluateStream's own code
+// (hooks.SortFindings), so that the two can never disagree on them: a tie
+// is between findings of one obligation, all of which are kept.
 func (g *gatherer) inSetOrder(findings []evaluator.Finding) []evaluator.Finding {
 	sortFindings(g.set, findings)
 	if findings == nil {

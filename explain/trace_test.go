@@ -221,3 +221,26 @@ func TestWriteJSONKeepsNilListsNull(t *testing.T) {
 		require.Equal(t, whole(ex), j.String(), name)
 	}
 }
+
+// A tie between simultaneous triggers (README rule 4) reads the same in an
+// explanation loaded and streamed: explain's streamed path finishes the
+// findings it keeps as EvaluateStream does (a reviewer found the streamed
+// path without the tie's words).
+func TestExplainShowsTiesLoadedAndStreamed(t *testing.T) {
+	d, err := direction.Load(filepath.Join("..", "evaluator", "testdata", "ties.yaml"), direction.Options{})
+	require.NoError(t, err)
+	set, err := direction.NewSet(d)
+	require.NoError(t, err)
+	day := func(id, typ string, n int) event.Event {
+		return event.Event{ID: id, Type: typ, At: civil.New(2018, 3, n).Start(event.London()), DateOnly: true}
+	}
+	// req-a, req-b 1 Mar, due 8 Mar; r1 10 Mar goes to req-a (late 2),
+	// req-b missed: exchanged, the verdicts would be exchanged, a tie.
+	evs := []event.Event{day("req-a", "request", 1), day("req-b", "request", 1), day("r1", "response", 10)}
+	asOf := time.Date(2018, 3, 12, 23, 59, 59, 0, event.London())
+	targets := Find(set, "any-response")
+	require.Len(t, targets, 1)
+	out := explainBothWays(t, set, evs, targets, asOf)
+	require.Contains(t, out, "tie with the instance of req-b")
+	require.Contains(t, out, "tie with the instance of req-a")
+}

@@ -46,10 +46,11 @@ var (
 	// so that explaining one obligation does not slow the rest.
 	TraceOnly any
 
-	// SortFindings is evaluator's sort of findings reported as they
-	// became final into Evaluate's order (by direction and obligation as
-	// the set lists them, then by instance):
+	// SortFindings is what EvaluateStream does to the findings reported
+	// as they became final: sorts them into Evaluate's order (by
+	// direction and obligation as the set lists them, then by instance)
+	// and marks the ties among simultaneous triggers (rule 4):
 	// func(*direction.Set, []evaluator.Finding). Package explain keeps
-	// only some obligations' findings of a stream and sorts them itself.
+	// only some obligations' findings of a stream and finishes them itself.
 	SortFindings any
 )
