@@ -46,6 +46,15 @@ func TestSyntaxErrorLine(t *testing.T) {
 	d := Parse("t.yaml", []byte("a: 1\nc: x\u2028y\nb: 1\n"), Limits{})
 	require.Len(t, d.Errs, 1)
 	assert.Equal(t, 2, d.Errs[0].Pos.Line, "%s", d.Errs[0])
+	// A parser error (not a scanner error): yaml.v3 words its line from
+	// a 0-based mark. The flow mapping left open is on line 3.
+	d = Parse("t.yaml", []byte("x: 1\ny:\n  - {id: b, summary: \"x\"\n"), Limits{})
+	require.Len(t, d.Errs, 1)
+	assert.Equal(t, 3, d.Errs[0].Pos.Line, "%s", d.Errs[0])
+	// A scanner error's line counts from 1 already: the tab on line 2.
+	d = Parse("t.yaml", []byte("a: 1\n\tb: 2\n"), Limits{})
+	require.Len(t, d.Errs, 1)
+	assert.Equal(t, 2, d.Errs[0].Pos.Line, "%s", d.Errs[0])
 }
 
 // TestValuePos checks the source place of bytes of decoded values, each

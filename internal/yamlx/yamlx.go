@@ -301,6 +301,12 @@ func yamlError(file string, err error) *diag.Error {
 	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if parserProblem(msg) {
+			// yaml.v3 words a parser error's line from its 0-based
+			// mark (a scanner error's it counts from 1): the line is
+			// the next one.
+			pos.Line++
+		}
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
@@ -309,6 +315,22 @@ func yamlError(file string, err error) *diag.Error {
 		msg = strings.Join(te.Errors, "; ")
 	}
 	return &diag.Error{Pos: pos, Msg: "not valid YAML: " + msg}
+}
+
+// parserProblem reports whether msg is one of yaml.v3's parser errors (its
+// parserc.go), whose "line N" counts from 0, not one of its scanner
+// errors, whose line counts from 1.
+func parserProblem(msg string) bool {
+	switch msg {
+	case "did not find expected <stream-start>", "did not find expected <document start>",
+		"found undefined tag handle", "did not find expected node content",
+		"did not find expected '-' indicator", "did not find expected key",
+		"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+		"found duplicate %YAML directive", "found incompatible YAML document",
+		"found duplicate %TAG directive":
+		return true
+	}
+	return false
 }
 
 // checkSize refuses documents that nest too deeply or expand, through
