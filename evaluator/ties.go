@@ -113,50 +113,54 @@ func readsOnlyTriggerAt(text string) bool {
 // markGroup marks the ties among g, findings of one eligible obligation
 // whose triggers share an instant.
 func markGroup(g []Finding) {
-	far := time.Unix(1<<62, 0)
-	done := func(f *Finding) time.Time {
+	// Each finding's facts are worked out once, so that the pairwise
+	// comparison below is of numbers (a group can hold thousands of
+	// requests made at one instant).
+	type facts struct {
+		status   Status
+		daysLate int
+		// witness: when f's discharge was placed by oldest-outstanding.
+		hasW bool
+		w    instant
+		// open(w): f was not yet done when an event at w went elsewhere.
+		// One discharged at w itself was not: another event of that
+		// instant went to it, and exchanging the two events changes
+		// neither verdict. One waived at w was: the waiver names an
+		// instance by its number, which input order gave.
+		discharged bool
+		done       instant // discharged, waived, or never (farInstant)
+	}
+	open := func(f *facts, w instant) bool {
+		if f.discharged {
+			return f.done.after(w)
+		}
+		return !w.after(f.done)
+	}
+	fs := make([]facts, len(g))
+	for i := range g {
+		f, x := &fs[i], &g[i]
+		f.status, f.daysLate, f.done = x.Status, x.DaysLate, farInstant
 		switch {
-		case f.DischargedBy != nil:
-			return f.DischargedBy.At
-		case f.Waiver != nil:
-			return f.Waiver.At
+		case x.DischargedBy != nil:
+			f.discharged, f.done = true, instantOf(x.DischargedBy.At)
+			if x.Attribution == string(obligation.OldestOutstanding) {
+				f.hasW, f.w = true, f.done
+			}
+		case x.Waiver != nil:
+			f.done = instantOf(x.Waiver.At)
 		}
-		return far
 	}
-	// witness: when f's discharge was placed by oldest-outstanding.
-	witness := func(f *Finding) (time.Time, bool) {
-		if f.DischargedBy == nil || f.Attribution != string(obligation.OldestOutstanding) {
-			return time.Time{}, false
-		}
-		return f.DischargedBy.At, true
-	}
-	// open: f was not yet done when an event at w went elsewhere. One
-	// discharged at w itself was not: another event of that instant went
-	// to it, and exchanging the two events changes neither verdict. One
-	// waived at w was: the waiver names an instance by its number, which
-	// input order gave.
-	open := func(f *Finding, w time.Time) bool {
-		if f.DischargedBy != nil {
-			return f.DischargedBy.At.After(w)
-		}
-		return !done(f).Before(w)
-	}
-	tied := func(x, y *Finding) bool {
-		if x.Status == y.Status && x.DaysLate == y.DaysLate {
+	tied := func(x, y *facts) bool {
+		if x.status == y.status && x.daysLate == y.daysLate {
 			return false
 		}
-		if w, ok := witness(x); ok && open(y, w) {
-			return true
-		}
-		w, ok := witness(y)
-		return ok && open(x, w)
+		return x.hasW && open(y, x.w) || y.hasW && open(x, y.w)
 	}
 	for i := range g {
-		x := &g[i]
 		var ids []string
 		n := 0
 		for j := range g {
-			if j != i && tied(x, &g[j]) {
+			if j != i && tied(&fs[i], &fs[j]) {
 				n++
 				if len(ids) < maxTiedListed {
 					ids = append(ids, g[j].Trigger.ID)
@@ -166,9 +170,24 @@ func markGroup(g []Finding) {
 		if n == 0 {
 			continue
 		}
-		x.TiedWith, x.TiedCount = ids, n
-		x.Reason += tieWords(ids, n, false)
+		g[i].TiedWith, g[i].TiedCount = ids, n
+		g[i].Reason += tieWords(ids, n, false)
 	}
+}
+
+// instant is a time as two numbers, compared without time.Time's
+// location and monotonic reading; farInstant is after every event.
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+var farInstant = instant{sec: 1 << 62}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+func (a instant) after(b instant) bool {
+	return a.sec > b.sec || a.sec == b.sec && a.nsec > b.nsec
 }
 
 // tieWords is the reason's sentence for a tie with ids (n in all); some
