@@ -20,6 +20,7 @@ import (
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/hooks"
+	"github.com/dfe-tools/directions/internal/jsonlist"
 	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
 	"github.com/dfe-tools/directions/report"
@@ -1245,16 +1246,8 @@ func writeObligationJSON(w *bufio.Writer, oe *ObligationExplained) error {
 			continue
 		}
 		w.Write(b[:cut])
-		for j := 0; j < l.n; j++ {
-			if j > 0 {
-				w.WriteString(",")
-			}
-			w.WriteString("\n" + in + "    ")
-			e, err := encodeJSON(l.at(j), in+"    ")
-			if err != nil {
-				return err
-			}
-			w.Write(e)
+		if err := jsonlist.WriteItems(w, in+"    ", false, l.n, l.at); err != nil {
+			return err
 		}
 		w.WriteString("\n" + in + "  ")
 		b = b[cut:]

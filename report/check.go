@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/evaluator"
+	"github.com/dfe-tools/directions/internal/jsonlist"
 	"github.com/dfe-tools/directions/internal/words"
 	"github.com/dfe-tools/directions/obligation"
 )
@@ -135,24 +136,9 @@ func writeCheck(w io.Writer, doc *Check) error {
 	at += len(empty) - 1 // at the ]
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(head.Bytes()[:at])
-	var one bytes.Buffer
-	enc := json.NewEncoder(&one)
-	enc.SetIndent("    ", "  ") // an item of a list in a member of the document
-	for i := range doc.Findings {
-		one.Reset()
-		if err := enc.Encode(&doc.Findings[i]); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		// bufio's error sticks: the writer's failure (a full disk) is
-		// returned at once, not encoded past and then hidden behind a
-		// later finding's error.
-		if _, err := bw.Write(one.Bytes()[:one.Len()-1]); err != nil { // without Encode's line end
-			return err
-		}
+	// an item of a list in a member of the document
+	if err := jsonlist.WriteItems(bw, "    ", true, len(doc.Findings), func(i int) any { return &doc.Findings[i] }); err != nil {
+		return err
 	}
 	bw.WriteString("\n  ")
 	bw.Write(head.Bytes()[at:])
