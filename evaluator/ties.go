@@ -27,10 +27,11 @@ import (
 // Two findings X and Y of such a group are tied when their (status, days
 // late) differ and one of them, say X, was discharged under
 // oldest-outstanding by an event at a time when Y was not yet done (Y
-// discharged or waived at or after that instant, or never): that event
-// satisfied Y too, and went to X only by input order. A waiver landing at
-// the very instant of the event counts as not yet done (input order
-// decided it as well). A keyed condition (event.request == trigger.id) or
+// discharged after that instant, waived at or after it, or never): that
+// event satisfied Y too, and went to X only by input order. A waiver
+// landing at the very instant of the event counts as not yet done (input
+// order decided it as well); a discharge at that instant does not (the two
+// events could be exchanged, and neither verdict would change). A keyed condition (event.request == trigger.id) or
 // one that reads the trigger's id, type or attributes never ties here.
 
 // maxTiedListed bounds the triggers a finding names; TiedCount has them all.
@@ -119,9 +120,9 @@ func markGroup(g []Finding) {
 	type facts struct {
 		status   Status
 		daysLate int
-		// witness: when f's discharge was placed by oldest-outstanding.
-		hasW bool
-		w    instant
+		// witness: f's discharge, at done, was placed by
+		// oldest-outstanding.
+		witness bool
 		// open(w): f was not yet done when an event at w went elsewhere.
 		// One discharged at w itself was not: another event of that
 		// instant went to it, and exchanging the two events changes
@@ -143,9 +144,7 @@ func markGroup(g []Finding) {
 		switch {
 		case x.DischargedBy != nil:
 			f.discharged, f.done = true, instantOf(x.DischargedBy.At)
-			if x.Attribution == string(obligation.OldestOutstanding) {
-				f.hasW, f.w = true, f.done
-			}
+			f.witness = x.Attribution == string(obligation.OldestOutstanding)
 		case x.Waiver != nil:
 			f.done = instantOf(x.Waiver.At)
 		}
@@ -154,7 +153,7 @@ func markGroup(g []Finding) {
 		if x.status == y.status && x.daysLate == y.daysLate {
 			return false
 		}
-		return x.hasW && open(y, x.w) || y.hasW && open(x, y.w)
+		return x.witness && open(y, x.done) || y.witness && open(x, y.done)
 	}
 	for i := range g {
 		var ids []string
