@@ -76,7 +76,7 @@ type Reader struct {
 	lastType string
 	types    [8]typeEntry // see typeOf
 	nextType int
-	arena    []byte // see arenaString
+	arena    strings.Builder // see arenaString
 	spans    flatSpans
 	// lastAt and lastTime cache the last at read: consecutive events of
 	// a time-ordered history often share a day, and ParseTime is then
