@@ -29,6 +29,29 @@ func readLinesWith(src []byte, opts Options) []string {
 	}
 }
 
+// skipping has a Reader skip the attributes of visits and reports.
+var skipping = Options{ReadsAttributes: func(t string) bool { return t != "visit" && t != "report" }}
+
+// withoutAttrs reads src skipping, by flatLine or not, and describes
+// every event but its attributes (which the decoder reads regardless).
+func withoutAttrs(src []byte, flat bool) []string {
+	defer func() { useFlatLine = true }()
+	useFlatLine = flat
+	r := NewReader("h.jsonl", bytes.NewReader(src), skipping)
+	var out []string
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			out = append(out, "error: "+err.Error())
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%v|%v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Through, ev.Pos))
+	}
+}
+
 // flatLine must read every line as the decoder does, and never accept a
 // line the decoder refuses: lines in the shapes exports write, and a
 // hundred thousand mutations of them (bytes changed, dropped, doubled).
@@ -79,13 +102,17 @@ func TestFlatLineAgreesWithDecoder(t *testing.T) {
 			t.Fatalf("%q:\nflat    %v\ndecoder %v", src, fast, slow)
 		}
 		// Skipping the attributes of a type changes nothing but Attrs:
-		// every error is still found.
-		skipped := readLinesWith(src, Options{ReadsAttributes: func(t string) bool { return t != "visit" && t != "report" }})
+		// every error is still found, and id, type, time and position
+		// read as the decoder reads them (plainSkipped takes them).
+		skipped := readLinesWith(src, skipping)
 		for i := range skipped {
 			if strings.HasPrefix(slow[i], "error") != strings.HasPrefix(skipped[i], "error") ||
 				(strings.HasPrefix(slow[i], "error") && slow[i] != skipped[i]) {
 				t.Fatalf("%q:\nskipping %v\ndecoder  %v", src, skipped, slow)
 			}
+		}
+		if fast, slow := withoutAttrs(src, true), withoutAttrs(src, false); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q, skipping:\nflat    %v\ndecoder %v", src, fast, slow)
 		}
 	}
 	for _, s := range seeds {
