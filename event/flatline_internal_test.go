@@ -177,3 +177,43 @@ func TestArenaIDsStayAsRead(t *testing.T) {
 		}
 	}
 }
+
+// flatLine scans a value string eight bytes at a time (wordAtATime): a
+// line must read as the decoder reads it with a byte of each kind (and,
+// at a few places, every byte) at any place of a value, near a word's
+// edge or the line's end, read or skipped.
+func TestFlatLineWordScanAgreesWithDecoder(t *testing.T) {
+	same := func(line string) {
+		t.Helper()
+		src := []byte(line)
+		useFlatLine = false
+		slow := readLines(src)
+		useFlatLine = true
+		if fast := readLines(src); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q:\nflat    %v\ndecoder %v", src, fast, slow)
+		}
+		if fast, slow := withoutAttrs(src, true), withoutAttrs(src, false); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q, skipping:\nflat    %v\ndecoder %v", src, fast, slow)
+		}
+	}
+	values := func(n, at int, c byte) {
+		s := bytes.Repeat([]byte("a"), n)
+		s[at] = c
+		same(`{"id":"e1","type":"report","at":"2018-04-25","s":"` + string(s) + `"}`)
+		same(`{"id":"e1","type":"visit","at":"2018-04-25","s":"` + string(s) + `"}`)
+		same(`{"id":"` + string(s) + `","type":"visit","at":"2018-04-25"}`)
+		same(`{"id":"e1","type":"visit","at":"` + string(s) + `"`)
+	}
+	for _, c := range []byte("\x00\x1f \t!\"\\a[]\x7f\x80\xc3\xff") {
+		for n := range 20 {
+			for at := range n {
+				values(n, at, c)
+			}
+		}
+	}
+	for c := range 256 {
+		for _, at := range []int{0, 7, 8, 16} {
+			values(17, at, byte(c))
+		}
+	}
+}
