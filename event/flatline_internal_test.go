@@ -29,6 +29,29 @@ func readLinesWith(src []byte, opts Options) []string {
 	}
 }
 
+// skipping has a Reader skip the attributes of visits and reports.
+var skipping = Options{ReadsAttributes: func(t string) bool { return t != "visit" && t != "report" }}
+
+// withoutAttrs reads src skipping, by flatLine or not, and describes
+// every event but its attributes (which the decoder reads regardless).
+func withoutAttrs(src []byte, flat bool) []string {
+	defer func() { useFlatLine = true }()
+	useFlatLine = flat
+	r := NewReader("h.jsonl", bytes.NewReader(src), skipping)
+	var out []string
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			out = append(out, "error: "+err.Error())
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%v|%v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Through, ev.Pos))
+	}
+}
+
 // flatLine must read every line as the decoder does, and never accept a
 // line the decoder refuses: lines in the shapes exports write, and a
 // hundred thousand mutations of them (bytes changed, dropped, doubled).
@@ -79,13 +102,17 @@ func TestFlatLineAgreesWithDecoder(t *testing.T) {
 			t.Fatalf("%q:\nflat    %v\ndecoder %v", src, fast, slow)
 		}
 		// Skipping the attributes of a type changes nothing but Attrs:
-		// every error is still found.
-		skipped := readLinesWith(src, Options{ReadsAttributes: func(t string) bool { return t != "visit" && t != "report" }})
+		// every error is still found, and id, type, time and position
+		// read as the decoder reads them (plainSkipped takes them).
+		skipped := readLinesWith(src, skipping)
 		for i := range skipped {
 			if strings.HasPrefix(slow[i], "error") != strings.HasPrefix(skipped[i], "error") ||
 				(strings.HasPrefix(slow[i], "error") && slow[i] != skipped[i]) {
 				t.Fatalf("%q:\nskipping %v\ndecoder  %v", src, skipped, slow)
 			}
+		}
+		if fast, slow := withoutAttrs(src, true), withoutAttrs(src, false); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q, skipping:\nflat    %v\ndecoder %v", src, fast, slow)
 		}
 	}
 	for _, s := range seeds {
@@ -147,6 +174,46 @@ func TestArenaIDsStayAsRead(t *testing.T) {
 	for i, id := range ids {
 		if want := fmt.Sprintf("council-%06d", i); id != want {
 			t.Fatalf("id %d reads %q, want %q", i, id, want)
+		}
+	}
+}
+
+// flatLine scans a value string eight bytes at a time (wordAtATime): a
+// line must read as the decoder reads it with a byte of each kind (and,
+// at a few places, every byte) at any place of a value, near a word's
+// edge or the line's end, read or skipped.
+func TestFlatLineWordScanAgreesWithDecoder(t *testing.T) {
+	same := func(line string) {
+		t.Helper()
+		src := []byte(line)
+		useFlatLine = false
+		slow := readLines(src)
+		useFlatLine = true
+		if fast := readLines(src); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q:\nflat    %v\ndecoder %v", src, fast, slow)
+		}
+		if fast, slow := withoutAttrs(src, true), withoutAttrs(src, false); fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q, skipping:\nflat    %v\ndecoder %v", src, fast, slow)
+		}
+	}
+	values := func(n, at int, c byte) {
+		s := bytes.Repeat([]byte("a"), n)
+		s[at] = c
+		same(`{"id":"e1","type":"report","at":"2018-04-25","s":"` + string(s) + `"}`)
+		same(`{"id":"e1","type":"visit","at":"2018-04-25","s":"` + string(s) + `"}`)
+		same(`{"id":"` + string(s) + `","type":"visit","at":"2018-04-25"}`)
+		same(`{"id":"e1","type":"visit","at":"` + string(s) + `"`)
+	}
+	for _, c := range []byte("\x00\x1f \t!\"\\a[]\x7f\x80\xc3\xff") {
+		for n := range 20 {
+			for at := range n {
+				values(n, at, c)
+			}
+		}
+	}
+	for c := range 256 {
+		for _, at := range []int{0, 7, 8, 16} {
+			values(17, at, byte(c))
 		}
 	}
 }

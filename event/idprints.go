@@ -24,9 +24,23 @@ import (
 type IDPrints struct {
 	seed    maphash.Seed
 	buckets [256]printBucket
-	n       int
+	n       int          // fingerprints in buckets
 	mem     *printMemory // where the blocks are (printHugePages)
+	// printBatches: fingerprints wait here, in the order added, until
+	// printBatch of them are spread over the buckets at once.
+	batch  [printBatch]uint64
+	queued int
 }
+
+// printBatch is how many fingerprints are spread over the buckets at
+// once (printBatches). Spread one at a time, as each id was read, every
+// fingerprint went to a bucket whose block end the reading of the next
+// line had pushed out of the processor's cache: check spent about 20 ns
+// an id in add, against 5 ns on its own. A batch is spread in one go,
+// the buckets' ends staying in cache from one fingerprint to the next,
+// and waiting in the batch costs a write and a read in a row. 1,024
+// fingerprints are 8 KB.
+const printBatch = 1024
 
 // printBucket holds the fingerprints with one top byte: full blocks and
 // the one being filled.
@@ -49,7 +63,24 @@ func (s *IDPrints) Print(id string) uint64 { return maphash.String(s.seed, id) }
 // Add records id.
 func (s *IDPrints) Add(id string) { s.add(s.Print(id)) }
 
+// add queues p in the batch, spreading the batch when it is full.
 func (s *IDPrints) add(p uint64) {
+	s.batch[s.queued] = p
+	if s.queued++; s.queued == printBatch {
+		s.spread()
+	}
+}
+
+// spread puts the queued fingerprints in their buckets.
+func (s *IDPrints) spread() {
+	for _, p := range s.batch[:s.queued] {
+		s.place(p)
+	}
+	s.queued = 0
+}
+
+// place puts p in its bucket.
+func (s *IDPrints) place(p uint64) {
 	b := &s.buckets[p>>56]
 	if len(b.cur) == cap(b.cur) {
 		if b.cur != nil {
@@ -76,10 +107,11 @@ func (s *IDPrints) block(n int) []uint64 {
 }
 
 // Len is the number of ids added.
-func (s *IDPrints) Len() int { return s.n }
+func (s *IDPrints) Len() int { return s.n + s.queued }
 
 // Repeated returns the fingerprints added more than once.
 func (s *IDPrints) Repeated() map[uint64]bool {
+	s.spread()
 	var out map[uint64]bool
 	var table []uint64
 	for i := range s.buckets {

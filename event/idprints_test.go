@@ -51,15 +51,16 @@ func TestIDPrintsCollisionIsOnlyACandidate(t *testing.T) {
 // bucket, with low bits all alike, and on the fingerprint 0.
 func TestIDPrintsAgreesWithCounting(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := range 21 {
-		n := []int{0, 1, 5, maxPrintBlock - 1, maxPrintBlock, maxPrintBlock + 1, 100_000}[trial%7]
+	sizes := []int{0, 1, 5, printBatch - 1, printBatch, printBatch + 1, maxPrintBlock - 1, maxPrintBlock, maxPrintBlock + 1, 100_000}
+	for trial := range 3 * len(sizes) {
+		n := sizes[trial%len(sizes)]
 		// span about n: some values repeat, within and across runs.
 		span := uint64(max(2, n))
 		s := &IDPrints{}
 		count := map[uint64]int{}
 		for range n {
 			v := rng.Uint64N(span)
-			switch trial / 7 {
+			switch trial / len(sizes) {
 			case 1:
 				v <<= 40 // spread over the top bytes, low bits all 0
 			case 2:

@@ -71,6 +71,17 @@ func TestReaderTimeShortcutAgreesWithParseTime(t *testing.T) {
 		if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 			t.Errorf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
 		}
+		sameAsFast(t, s, got)
+	}
+}
+
+// sameAsFast fails unless the reader's time for s is, field for field
+// (==, which compares the location too), the one fastTime makes, when
+// fastTime reads s: the shortcut builds times another way.
+func sameAsFast(t *testing.T, s string, got time.Time) {
+	t.Helper()
+	if ft, _, ok := fastTime(s, London()); ok && got != ft {
+		t.Fatalf("%q: reader %#v, fastTime %#v", s, got, ft)
 	}
 }
 
@@ -119,6 +130,7 @@ func TestReaderTimeShortcutRandomSequences(t *testing.T) {
 			if (gerr == nil) != (werr == nil) || !got.Equal(want) || gd != wd || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 				t.Fatalf("%q: reader %v %v %v, ParseTime %v %v %v", s, got, gd, gerr, want, wd, werr)
 			}
+			sameAsFast(t, s, got)
 		}
 	}
 }
