@@ -14,7 +14,14 @@ import (
 func readLines(src []byte) []string { return readLinesWith(src, Options{}) }
 
 func readLinesWith(src []byte, opts Options) []string {
-	r := NewReader("h.jsonl", bytes.NewReader(src), opts)
+	return describeAll(NewReader("h.jsonl", bytes.NewReader(src), opts), func(ev *Event) string {
+		return fmt.Sprintf("%s|%s|%s|%v|%#v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Attrs, ev.Pos)
+	})
+}
+
+// describeAll reads r to the end and describes every event (by describe)
+// or error.
+func describeAll(r *Reader, describe func(*Event) string) []string {
 	var out []string
 	for {
 		ev, err := r.Next()
@@ -25,7 +32,7 @@ func readLinesWith(src []byte, opts Options) []string {
 			out = append(out, "error: "+err.Error())
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s|%s|%s|%v|%#v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Attrs, ev.Pos))
+		out = append(out, describe(ev))
 	}
 }
 
@@ -37,19 +44,9 @@ var skipping = Options{ReadsAttributes: func(t string) bool { return t != "visit
 func withoutAttrs(src []byte, flat bool) []string {
 	defer func() { useFlatLine = true }()
 	useFlatLine = flat
-	r := NewReader("h.jsonl", bytes.NewReader(src), skipping)
-	var out []string
-	for {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			out = append(out, "error: "+err.Error())
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s|%s|%s|%v|%v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Through, ev.Pos))
-	}
+	return describeAll(NewReader("h.jsonl", bytes.NewReader(src), skipping), func(ev *Event) string {
+		return fmt.Sprintf("%s|%s|%s|%v|%v|%v", ev.ID, ev.Type, ev.At, ev.DateOnly, ev.Through, ev.Pos)
+	})
 }
 
 // flatLine must read every line as the decoder does, and never accept a
