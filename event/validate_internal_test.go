@@ -12,10 +12,13 @@ import (
 	"github.com/dfe-tools/directions/diag"
 )
 
-// Validate finds duplicates exactly even when every id hashes alike.
+// Validate finds duplicates exactly even when every id hashes alike, in
+// scan and in validate.
 func TestValidateWithCollidingHashes(t *testing.T) {
 	defer func(h func(maphash.Seed, string) uint64) { idHash = h }(idHash)
 	idHash = func(maphash.Seed, string) uint64 { return 7 }
+	defer func() { scanHash = nil }()
+	scanHash = func(string) uint64 { return 7 }
 	at := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
 	var evs []Event
 	for i, id := range []string{"a", "b", "c", "b", "a", "d", "c"} {
@@ -65,41 +68,59 @@ func TestScanShape(t *testing.T) {
 
 // distinctHashes, which checks the hashes part by part, agrees with a map
 // on sizes around the part size and its multiples, with repeats planted
-// in the same part, at the ends, and of 0 (stored as 1) and 1.
+// in the same part, at the ends, of 0, and with hashes that share their
+// part and their bit in the part's bitmap without being equal.
 func TestDistinctHashesAgreesWithAMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{0, 1, 2, partSize - 1, partSize, partSize + 1, 3 * partSize, 20000} {
-		for trial := range 20 {
+		for trial := range 30 {
 			hs := make([]uint64, n)
 			for i := range hs {
 				hs[i] = r.Uint64()
 			}
 			if n > 1 {
-				switch trial % 5 {
+				switch trial % 6 {
 				case 1:
 					hs[r.IntN(n)] = hs[r.IntN(n)]
 				case 2:
 					hs[n-1] = hs[0]
 				case 3:
-					hs[r.IntN(n)], hs[r.IntN(n)] = 0, 1
+					hs[r.IntN(n)], hs[r.IntN(n)] = 0, 0
 				case 4:
 					hs[r.IntN(n)] = hs[r.IntN(n)] ^ 1 // same part, not equal
+				case 5:
+					// Same part and bitmap bit, not equal; and half
+					// the time also a real repeat.
+					for range 50 {
+						hs[r.IntN(n)] = hs[r.IntN(n)] ^ 1<<40
+					}
+					if trial%12 == 5 {
+						hs[r.IntN(n)] = hs[r.IntN(n)]
+					}
 				}
 			}
 			want := true
 			seen := map[uint64]bool{}
 			for _, h := range hs {
-				if h == 0 {
-					h = 1
-				}
 				if seen[h] {
 					want = false
 				}
 				seen[h] = true
 			}
-			b := getHashBufs(n)
-			copy(b.hashes, hs)
-			require.Equal(t, want, distinctHashes(b), "n=%d trial=%d", n, trial)
+			require.Equal(t, want, distinctAsScanChecks(hs), "n=%d trial=%d", n, trial)
 		}
 	}
+}
+
+// distinctAsScanChecks checks hs as scan checks its hashes.
+func distinctAsScanChecks(hs []uint64) bool {
+	b := takeScanBuf(len(hs))
+	defer putScanBuf(b)
+	copy(b.hashes, hs)
+	bits := partBits(len(hs))
+	counts := b.counts(1<<bits + 1)
+	for _, h := range hs {
+		counts[h>>(64-bits)+1]++
+	}
+	return distinctHashes(b, bits)
 }
