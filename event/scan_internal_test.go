@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -15,7 +16,8 @@ import (
 
 // scan against the plain way on random histories, short and long (past
 // touchAhead and several parts), with every kind of defect planted at
-// random places: its shape is valid exactly when Validate passes, and
+// random places: its shape is valid exactly when validate (the exact
+// check Validate falls back on, with a map of every id) passes, and
 // then sorted and uncertain say what a plain look at the events says.
 // Ids are made in a shuffled order half the time, so that both of
 // scan's ways of reading them (idsSpread) are taken.
@@ -52,7 +54,7 @@ func TestScanAgreesWithValidate(t *testing.T) {
 			}
 		}
 		got := scan(evs)
-		valid := Validate(evs) == nil
+		valid := validate(evs) == nil
 		require.Equal(t, valid, got.valid, "trial %d: valid", trial)
 		if valid {
 			assert.Equal(t, slices.IsSortedFunc(evs, func(a, b Event) int { return a.At.Compare(b.At) }), got.sorted, "trial %d: sorted", trial)
@@ -113,6 +115,66 @@ func TestIDHashSeesEveryByte(t *testing.T) {
 				t.Fatalf("%q and %q share a hash", id, seen[k.hash(id)])
 			}
 			seen[k.hash(id)] = id
+		}
+	}
+}
+
+// resetSpare forgets the spare scan buffer and its timer.
+func resetSpare() {
+	s := &spareScanBuf
+	s.Lock()
+	defer s.Unlock()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.buf, s.used, s.timer = nil, false, nil
+}
+
+func spare() *scanBuf {
+	s := &spareScanBuf
+	s.Lock()
+	defer s.Unlock()
+	return s.buf
+}
+
+func historyOf(n int) []Event {
+	at := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	evs := make([]Event, n)
+	for i := range evs {
+		evs[i] = Event{ID: fmt.Sprint("e", i), Type: "visit", At: at}
+	}
+	return evs
+}
+
+// scan's buffers outlive collections (a sync.Pool's did not: a scan
+// after two collections made them afresh), and the spare is the largest
+// one used.
+func TestScanKeepsItsBufferAcrossCollections(t *testing.T) {
+	resetSpare()
+	defer resetSpare()
+	big, small := historyOf(5000), historyOf(10)
+	require.True(t, scan(big).valid)
+	allocs := testing.AllocsPerRun(5, func() {
+		runtime.GC()
+		runtime.GC()
+		scan(small)
+		scan(big)
+	})
+	assert.Zero(t, allocs)
+	require.NotNil(t, spare())
+	assert.GreaterOrEqual(t, cap(spare().hashes), len(big))
+}
+
+// A spare buffer no scan takes is released.
+func TestScanReleasesAnIdleBuffer(t *testing.T) {
+	resetSpare()
+	defer func(d time.Duration) { spareIdle = d; resetSpare() }(spareIdle)
+	spareIdle = 20 * time.Millisecond
+	scan(historyOf(100))
+	require.NotNil(t, spare())
+	for deadline := time.Now().Add(5 * time.Second); spare() != nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the spare scan buffer is still held")
 		}
 	}
 }
