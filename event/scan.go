@@ -2,6 +2,7 @@ package event
 
 import (
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"sync"
 	"time"
@@ -32,12 +33,6 @@ func scan(events []Event) shape {
 	defer putScanBuf(b)
 	keys := newIDKeys()
 	forced := scanHash // tests' colliding hash, or nil
-	// The hashes' top bits say which part distinctHashes checks them in;
-	// counting the parts' sizes here saves it a pass.
-	bits := partBits(n)
-	shift := 64 - bits // h>>64 is 0: one part
-	counts := b.counts(1<<bits + 1)
-	hashes := b.hashes[:n]
 	s := shape{sorted: true}
 	spread := true
 	for i := range events {
@@ -61,10 +56,11 @@ func scan(events []Event) shape {
 		if forced != nil {
 			h = forced(e.ID)
 		}
-		hashes[i] = h
-		counts[h>>shift+1]++
+		if !b.add(h) {
+			return shape{}
+		}
 	}
-	if !distinctHashes(b, bits) {
+	if !b.distinct() {
 		return shape{}
 	}
 	s.valid = true
@@ -168,48 +164,103 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// partSize is about how many hashes distinctHashes checks at a time.
-const partSize = 512
+// The hashes are checked for repeats in two steps, so that no step
+// misses the cache much. scan writes each hash to one of a few regions
+// by its top bits (regionBits of them), about regionSize hashes a
+// region: a few dozen places written in turn, which the cache holds
+// while the events stream past. distinct then splits each region, which
+// fits the cache, into parts of about partSize by the next bits, and
+// checks each part with a bitmap in the fastest cache (distinctInPart).
+// Equal hashes share all those bits, so any repeat lies within one part.
+// One table of every hash, over millions of ids, missed the cache on
+// nearly every probe; one split into parts of partSize, as scan did
+// before, wrote to thousands of places, and read and wrote every hash
+// once more through memory (docs/benchmarks.md).
+// TestDistinctHashesAgreesWithAMap holds the steps to a map.
+const (
+	regionSize = 16 << 10
+	partSize   = 512
+)
 
-// partBits is how many top bits of a hash pick its part among n: parts
-// of partSize/2 to partSize hashes on average.
-func partBits(n int) int {
+// splitBits is how many bits split n hashes into pieces of about size:
+// size/2 to size on average.
+func splitBits(n, size int) int {
 	bits := 0
-	for (partSize << bits) < n {
+	for (size << bits) < n {
 		bits++
 	}
 	return bits
 }
 
-// distinctHashes reports whether b.hashes holds no value twice, given
-// b.partCounts, how many hashes fall in each part, as scan counts them
-// (part p's count at p+1). It is a partitioned check: one table of
-// every hash, over millions of ids, missed the cache on nearly every
-// probe, so the hashes are first put into parts by their top bits (one
-// write each, in order) and each part is checked apart, in the fastest
-// cache. Equal hashes share their top bits, so any repeat lies within
-// one part. TestDistinctHashesAgreesWithAMap holds it to a map.
-func distinctHashes(b *scanBuf, bits int) bool {
-	shift := 64 - bits
-	counts := b.partCounts
-	parts := len(counts) - 1
-	for i := 1; i <= parts; i++ {
+// regionCap is how many hashes a region has room for, of n in 1<<bits
+// regions: the average and 8 standard deviations more. Ids that are all
+// different overflow a region of 8,192 or more hashes on average less
+// than once in 10^13 (Chernoff's bound); a repeated id, many times over,
+// may. An overflow sends the caller to validate, as a repeat does: it
+// costs time, never an answer.
+func regionCap(n, bits int) int {
+	if bits == 0 {
+		return n
+	}
+	mean := float64(n) / float64(int(1)<<bits)
+	return int(mean+8*math.Sqrt(mean)) + 64
+}
+
+// add writes h to its region, or reports that the region is full.
+func (b *scanBuf) add(h uint64) bool {
+	r := int(h >> b.regionShift)
+	k := b.fill[r]
+	if k == (r+1)*b.regionCap {
+		return false
+	}
+	b.slots[k] = h
+	b.fill[r] = k + 1
+	return true
+}
+
+// distinct reports whether the hashes added hold no value twice.
+func (b *scanBuf) distinct() bool {
+	for r, end := range b.fill {
+		if !b.distinctInRegion(b.slots[r*b.regionCap : end]) {
+			return false
+		}
+	}
+	return true
+}
+
+// distinctInRegion splits a region into parts by the bits after the
+// region's and checks each part.
+func (b *scanBuf) distinctInRegion(region []uint64) bool {
+	bits := splitBits(len(region), partSize)
+	rbits, shift := 64-b.regionShift, 64-bits // x>>64 is 0: one part
+	if cap(b.partCounts) < 1<<bits+1 {
+		b.partCounts = make([]int, 1<<bits+1)
+	}
+	counts := b.partCounts[:1<<bits+1]
+	clear(counts)
+	for _, h := range region {
+		counts[h<<rbits>>shift+1]++
+	}
+	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
 	// counts[p] is where part p starts; it moves on as part p fills, to
 	// where part p+1 starts.
-	byPart := b.parts[:len(b.hashes)]
-	for _, h := range b.hashes {
-		p := h >> shift
-		byPart[counts[p]] = h
+	if cap(b.parts) < len(region) {
+		b.parts = make([]uint64, len(region))
+	}
+	parts := b.parts[:len(region)]
+	for _, h := range region {
+		p := h << rbits >> shift
+		parts[counts[p]] = h
 		counts[p]++
 	}
 	start := 0
-	for p := range parts {
-		if !distinctInPart(b, byPart[start:counts[p]]) {
+	for _, end := range counts[:len(counts)-1] {
+		if !distinctInPart(b, parts[start:end]) {
 			return false
 		}
-		start = counts[p]
+		start = end
 	}
 	return true
 }
@@ -247,23 +298,20 @@ func distinctInPart(b *scanBuf, part []uint64) bool {
 	return true
 }
 
-// scanBuf holds scan's buffers: 16 bytes an event, megabytes for a
-// national history.
+// scanBuf holds scan's buffers: about 8.5 bytes an event, megabytes for
+// a national history.
 type scanBuf struct {
-	touched       byte // touchIDs' result, kept so the reads are made
-	hashes, parts []uint64
+	touched byte // touchIDs' result, kept so the reads are made
+	// slots holds the regions, regionCap hashes each, region r from
+	// r*regionCap; fill[r] is where its next hash goes. regionShift is
+	// 64 less the regions' bits.
+	slots                  []uint64
+	fill                   []int
+	regionCap, regionShift int
+	// distinct's: a region split into parts, where each part starts,
+	// and a part's bitmap.
+	parts, bitmap []uint64
 	partCounts    []int
-	bitmap        []uint64
-}
-
-// counts returns b.partCounts for n parts, zeroed.
-func (b *scanBuf) counts(n int) []int {
-	if cap(b.partCounts) < n {
-		b.partCounts = make([]int, n)
-	}
-	b.partCounts = b.partCounts[:n]
-	clear(b.partCounts)
-	return b.partCounts
 }
 
 // spareScanBuf keeps one scanBuf between scans. A sync.Pool, which it
@@ -295,10 +343,19 @@ func takeScanBuf(n int) *scanBuf {
 	if b == nil {
 		b = &scanBuf{}
 	}
-	if cap(b.hashes) < n {
-		b.hashes, b.parts = make([]uint64, n), make([]uint64, n)
+	bits := splitBits(n, regionSize)
+	regions, c := 1<<bits, regionCap(n, bits)
+	if cap(b.slots) < regions*c {
+		b.slots = make([]uint64, regions*c)
 	}
-	b.hashes = b.hashes[:n]
+	if cap(b.fill) < regions {
+		b.fill = make([]int, regions)
+	}
+	b.slots, b.fill = b.slots[:regions*c], b.fill[:regions]
+	for r := range b.fill {
+		b.fill[r] = r * c
+	}
+	b.regionCap, b.regionShift = c, 64-bits
 	return b
 }
 
@@ -306,7 +363,7 @@ func putScanBuf(b *scanBuf) {
 	s := &spareScanBuf
 	s.Lock()
 	defer s.Unlock()
-	if s.buf == nil || cap(s.buf.hashes) < cap(b.hashes) {
+	if s.buf == nil || cap(s.buf.slots) < cap(b.slots) {
 		s.buf = b
 	}
 	if s.timer == nil {

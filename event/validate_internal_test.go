@@ -66,13 +66,14 @@ func TestScanShape(t *testing.T) {
 	}
 }
 
-// distinctHashes, which checks the hashes part by part, agrees with a map
-// on sizes around the part size and its multiples, with repeats planted
+// scanBuf's add and distinct, which check the hashes region by region
+// and part by part, agree with a map on sizes around the part and region
+// sizes and their multiples, with repeats planted
 // in the same part, at the ends, of 0, and with hashes that share their
 // part and their bit in the part's bitmap without being equal.
 func TestDistinctHashesAgreesWithAMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 2, partSize - 1, partSize, partSize + 1, 3 * partSize, 20000} {
+	for _, n := range []int{0, 1, 2, partSize - 1, partSize, partSize + 1, 3 * partSize, 20000, regionSize - 1, regionSize + 1, 3*regionSize + 5} {
 		for trial := range 30 {
 			hs := make([]uint64, n)
 			for i := range hs {
@@ -116,11 +117,10 @@ func TestDistinctHashesAgreesWithAMap(t *testing.T) {
 func distinctAsScanChecks(hs []uint64) bool {
 	b := takeScanBuf(len(hs))
 	defer putScanBuf(b)
-	copy(b.hashes, hs)
-	bits := partBits(len(hs))
-	counts := b.counts(1<<bits + 1)
 	for _, h := range hs {
-		counts[h>>(64-bits)+1]++
+		if !b.add(h) {
+			return false // a region overflowed
+		}
 	}
-	return distinctHashes(b, bits)
+	return b.distinct()
 }
