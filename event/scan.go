@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"math/bits"
@@ -52,9 +53,13 @@ func scan(events []Event) shape {
 		if !e.Through.IsZero() {
 			s.uncertain = true
 		}
-		h := keys.hash(e.ID)
-		if forced != nil {
-			h = forced(e.ID)
+		var h uint64
+		if id := e.ID; len(id) >= 8 && len(id) <= 16 && forced == nil {
+			h = keys.hash8to16(id) // inlined, where hash is too long to be
+		} else if forced == nil {
+			h = keys.hash(id)
+		} else {
+			h = forced(id)
 		}
 		if !b.add(h) {
 			return shape{}
@@ -137,7 +142,7 @@ func (k idKeys) hash(s string) uint64 {
 	case n < 8:
 		a, b = le32(s), le32(s[n-4:])
 	case n <= 16:
-		a, b = le64(s), le64(s[n-8:])
+		return k.hash8to16(s)
 	default:
 		i := 0
 		for ; n-i > 16; i += 16 {
@@ -145,8 +150,17 @@ func (k idKeys) hash(s string) uint64 {
 		}
 		a, b = le64(s[n-16:]), le64(s[n-8:])
 	}
-	return mix(0x1d8e4e27c47d124f^uint64(n), mix(a^k.k1, b^seed))
+	return mix(hashLen^uint64(n), mix(a^k.k1, b^seed))
 }
+
+// hash8to16 is hash of an id of 8 to 16 bytes.
+func (k idKeys) hash8to16(s string) uint64 {
+	n := len(s)
+	return mix(hashLen^uint64(n), mix(le64(s)^k.k1, le64(s[n-8:])^k.seed))
+}
+
+// hashLen mixes an id's length into its hash (the runtime's m5).
+const hashLen = 0x1d8e4e27c47d124f
 
 func mix(a, b uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
@@ -158,10 +172,10 @@ func le32(s string) uint64 {
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
 }
 
+// le64 reads the first 8 bytes of s (the bytes are only read: a string's
+// bytes never change).
 func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // The hashes are checked for repeats in two steps, so that no step
