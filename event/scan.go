@@ -25,9 +25,10 @@ type shape struct {
 // history of millions of events does not fit the caches, and one pass
 // that learns all three cost a third of the three passes it replaced.
 //
-// For ids it keeps only each one's 64-bit hash (see distinctHashes); any
+// For ids it keeps only each one's 64-bit hash (see regionSize); any
 // repeated hash, collision or real duplicate, sends the caller to
-// validate, which settles it exactly and words the errors.
+// validate, which settles it exactly and words the errors, as does a
+// region of hashes overflowing (regionCap).
 func scan(events []Event) shape {
 	n := len(events)
 	b := takeScanBuf(n)
@@ -126,10 +127,12 @@ func newIDKeys() idKeys {
 }
 
 // hash is Go's own string hash for processors without AES instructions
-// (runtime.memhashFallback, after wyhash), written out so that the
-// compiler inlines it: on ids of up to 16 bytes, hash/maphash's call into
-// the runtime cost scan more than the hashing. Ids longer than 16 bytes
-// take 16 at a time.
+// (runtime.memhashFallback, after wyhash), written out here: on ids of
+// up to 16 bytes, hash/maphash's calls into the runtime cost scan more
+// than the hashing, and the case of 8 to 16 bytes, most ids, is small
+// enough for the compiler to inline into scan (hash8to16). Ids longer
+// than 16 bytes take 16 at a time. TestIDHashSeesEveryByte checks that
+// no byte is left out.
 func (k idKeys) hash(s string) uint64 {
 	n := len(s)
 	seed := k.seed
@@ -180,7 +183,7 @@ func le64(s string) uint64 {
 
 // The hashes are checked for repeats in two steps, so that no step
 // misses the cache much. scan writes each hash to one of a few regions
-// by its top bits (regionBits of them), about regionSize hashes a
+// by its top bits (splitBits of them), about regionSize hashes a
 // region: a few dozen places written in turn, which the cache holds
 // while the events stream past. distinct then splits each region, which
 // fits the cache, into parts of about partSize by the next bits, and
