@@ -185,3 +185,29 @@ func TestScanReleasesAnIdleBuffer(t *testing.T) {
 		}
 	}
 }
+
+// Scans at once, of histories of different sizes, some with a repeated
+// id, each get their own answer (run with -race: they share the spare
+// buffer).
+func TestScansAtOnce(t *testing.T) {
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			evs := historyOf(100 + 3000*g)
+			want := g%2 == 0
+			if !want {
+				evs[len(evs)-1].ID = evs[g].ID
+			}
+			for range 20 {
+				if got := scan(evs).valid; got != want {
+					done <- fmt.Errorf("goroutine %d: valid %v, want %v", g, got, want)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-done)
+	}
+}
