@@ -24,7 +24,7 @@ func TestNoiseEventsDoNotAllocate(t *testing.T) {
 		evs[i] = event.Event{ID: "v", Type: "assessment", At: start.Add(time.Duration(i) * time.Hour),
 			Attrs: map[string]any{"child": "c1"}}
 	}
-	e := newEngine(set, nil, nil, func(*dirState, *oblState, Finding) {})
+	e := newEngine(set, nil, nil, func(*dirState, *oblState, *Finding) {})
 	i := 0
 	allocs := testing.AllocsPerRun(len(evs)-1, func() {
 		if err := e.observe(&evs[i]); err != nil {

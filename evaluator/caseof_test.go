@@ -21,7 +21,7 @@ func TestCaseOfAgreesWithTheMap(t *testing.T) {
 	if err := writeFile(path, synth.Direction("bench", civil.New(2018, time.January, 25))); err != nil {
 		t.Fatal(err)
 	}
-	e := newEngine(loadSet(t, path), nil, nil, func(*dirState, *oblState, Finding) {})
+	e := newEngine(loadSet(t, path), nil, nil, func(*dirState, *oblState, *Finding) {})
 	ds := e.states[0]
 	var types []string
 	for typ := range ds.byType {

@@ -190,8 +190,12 @@ type engine struct {
 	states []*dirState
 	counts EventCounts
 	// report receives each finding as soon as it is final (and, with
-	// deadlines set, each missed deadline as it passes).
-	report func(ds *dirState, st *oblState, f Finding)
+	// deadlines set, each missed deadline as it passes); see
+	// dirState.report. slot, when set, gives the place to build the
+	// finding in (Evaluate's store), so that it is written once.
+	report func(ds *dirState, st *oblState, f *Finding)
+	slot   func() *Finding
+	f      Finding // where the finding is built when slot is nil
 	// keep is set when the caller may reuse the events it passes: the
 	// engine then copies the few it holds on to.
 	keep bool
@@ -228,7 +232,7 @@ var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 // newEngine makes the engine for set. trace is told the steps of the
 // obligations only admits (every obligation when only is nil; see
 // Options.traceOnly).
-func newEngine(set *direction.Set, trace Trace, only func(dir, obl string) bool, report func(*dirState, *oblState, Finding)) *engine {
+func newEngine(set *direction.Set, trace Trace, only func(dir, obl string) bool, report func(*dirState, *oblState, *Finding)) *engine {
 	e := &engine{set: set, report: report}
 	for i, d := range set.Directions {
 		ds := newDirState(e, set, d, trace, only)
@@ -349,7 +353,7 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	}
 	if waived {
 		st.remove(in)
-		ds.eng.report(ds, st, ds.finding(st, in, nil, opens))
+		ds.report(st, in, nil, opens)
 	}
 	return in
 }
@@ -430,7 +434,7 @@ func (ds *dirState) setWake(t time.Time) {
 			heap.Pop(&ds.due)
 			if !in.done {
 				in.missed = true
-				ds.eng.report(ds, ds.obls[ds.indexOf(in)], ds.finding(ds.obls[ds.indexOf(in)], in, nil, t))
+				ds.report(ds.obls[ds.indexOf(in)], in, nil, t)
 			}
 		}
 	}
@@ -477,7 +481,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			if hit {
 				st.made++
 				in := &instance{Instance: obligation.Instance{Obligation: o, Number: st.made, Opens: ds.force.From, Trigger: ev}}
-				ds.eng.report(ds, st, ds.finding(st, in, nil, time.Time{}))
+				ds.report(st, in, nil, time.Time{})
 				u.breached = true
 			}
 			continue
@@ -583,7 +587,7 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 			return false, err
 		}
 		st.remove(in)
-		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
+		ds.report(st, in, ev, time.Time{})
 		return true, nil
 	}
 	a := &st.o.Attribution
@@ -637,7 +641,7 @@ func (st *oblState) take(ds *dirState, ev *event.Event, in *instance, rule strin
 	if ok {
 		in.placed = rule
 		st.remove(in)
-		ds.eng.report(ds, st, ds.finding(st, in, ev, time.Time{}))
+		ds.report(st, in, ev, time.Time{})
 	}
 	return ok, nil
 }
@@ -818,7 +822,7 @@ func (st *oblState) claimRetained(ds *dirState, in *instance) error {
 				st.retained = list
 			}
 			st.remove(in)
-			ds.eng.report(ds, st, ds.finding(st, in, r.ev, time.Time{}))
+			ds.report(st, in, r.ev, time.Time{})
 			return nil
 		}
 	}
@@ -889,7 +893,7 @@ func (e *engine) finish(asOf time.Time) error {
 				// A once instance exists from the start, but rule 5 reports
 				// only the instances whose window has opened by asOf.
 				if !in.done && !in.Opens.After(asOf) {
-					e.report(ds, st, ds.finding(st, in, nil, asOf))
+					ds.report(st, in, nil, asOf)
 				}
 			}
 		}

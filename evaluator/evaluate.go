@@ -128,11 +128,8 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	// Instances of an obligation are numbered 1, 2, ... and each gets one
 	// finding here, so a finding goes straight to its place; the sort
 	// below is then only a check.
-	e := newEngine(set, opts.Trace, opts.traceOnly, func(ds *dirState, st *oblState, f Finding) {
-		if f.Instance == 0 {
-			return // not numbered: never reported
-		}
-		at := store.add(f)
+	e := newEngine(set, opts.Trace, opts.traceOnly, func(ds *dirState, st *oblState, f *Finding) {
+		at := store.n // f is the store's last finding (slot below)
 		b := buckets[ds.idx][st.idx]
 		if i := f.Instance - 1; i >= len(b) && i < 2*len(b)+16 {
 			b = append(b, make([]int32, i+1-len(b))...)
@@ -145,6 +142,7 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 		}
 		buckets[ds.idx][st.idx] = b
 	})
+	e.slot = store.next
 	buckets = make([][][]int32, len(e.states))
 	e.blocks, e.spareInsts, e.traced = true, sc.insts, opts.Trace != nil
 	for i, ds := range e.states {
@@ -202,8 +200,8 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	return res, nil
 }
 
-// findingStore keeps findings in blocks that never move; add returns a
-// finding's place, counted from 1 so that 0 can mean none.
+// findingStore keeps findings in blocks that never move; a finding's
+// place is counted from 1 so that 0 can mean none.
 type findingStore struct {
 	blocks [][]Finding
 	n      int32
@@ -213,14 +211,16 @@ type findingStore struct {
 
 const findingBlock = 256
 
-func (s *findingStore) add(f Finding) int32 {
+// next returns the place of a new finding, zeroed, for the engine to
+// build the finding in (engine.slot); it is s.n from then on.
+func (s *findingStore) next() *Finding {
 	if s.n%findingBlock == 0 {
 		s.blocks = append(s.blocks, takeBlock(&s.spare, findingBlock))
 	}
 	last := &s.blocks[len(s.blocks)-1]
-	*last = append(*last, f)
+	*last = (*last)[:len(*last)+1]
 	s.n++
-	return s.n
+	return &(*last)[len(*last)-1]
 }
 
 func (s *findingStore) get(at int32) *Finding {
@@ -279,16 +279,36 @@ func ref(ev *event.Event) *EventRef {
 	return &EventRef{ID: ev.ID, At: ev.At, Pos: ev.Pos}
 }
 
-// finding describes instance in of st: discharged by by, or, when by is
-// nil, as of asOf (missed or open). A prohibition's instance is a breach.
-func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf time.Time) Finding {
+// report makes the finding of instance in of st (see finding) and hands
+// it to the engine's report. An Evaluate engine builds it in the place
+// its store gives (engine.slot), so that the few hundred bytes of a
+// finding are written once rather than copied on their way; the others
+// build it in the engine's own, whose report copies it out.
+func (ds *dirState) report(st *oblState, in *instance, by *event.Event, asOf time.Time) {
+	e := ds.eng
+	var f *Finding
+	if e.slot != nil {
+		if in.Number == 0 {
+			return // not numbered: never reported
+		}
+		f = e.slot()
+	} else {
+		e.f = Finding{}
+		f = &e.f
+	}
+	ds.finding(f, st, in, by, asOf)
+	e.report(ds, st, f)
+}
+
+// finding writes into f, which is zero, the finding of instance in of st:
+// discharged by by, or, when by is nil, as of asOf (missed or open). A
+// prohibition's instance is a breach.
+func (ds *dirState) finding(f *Finding, st *oblState, in *instance, by *event.Event, asOf time.Time) {
 	loc := ds.d.Location
 	o := st.o
-	f := Finding{
-		Direction: ds.d.ID, Obligation: o.ID, Clause: o.Clause, Holder: o.Holder, Role: o.Role, Kind: o.Kind,
-		Instance: in.Number, Opens: in.Opens, Trigger: ds.eng.ref(in.Trigger), DischargedBy: ds.eng.ref(by),
-		Basis: in.Basis, Version: st.version,
-	}
+	f.Direction, f.Obligation, f.Clause, f.Holder, f.Role, f.Kind = ds.d.ID, o.ID, o.Clause, o.Holder, o.Role, o.Kind
+	f.Instance, f.Opens, f.Trigger, f.DischargedBy = in.Number, in.Opens, ds.eng.ref(in.Trigger), ds.eng.ref(by)
+	f.Basis, f.Version = in.Basis, st.version
 	if !in.dateGiven {
 		f.Assumed = o.DeadlineAssumed
 	}
@@ -301,7 +321,7 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached
 		f.Reason = "event " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + " is forbidden by clause " + o.Clause
-		return f
+		return
 	}
 	// The due day and the reason are built in one buffer: a finding is
 	// made for nearly every duty event of a national check.
@@ -395,7 +415,6 @@ func (ds *dirState) finding(st *oblState, in *instance, by *event.Event, asOf ti
 	}
 	text := ds.eng.str(b)
 	f.Due, f.DueAt, f.Reason = text[:due], dueAt, text[due:]
-	return f
 }
 
 // appendMetBy appends "; met by <id> on <day>", day being by's date in

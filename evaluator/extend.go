@@ -331,7 +331,7 @@ func (e *engine) grant(ev *event.Event) error {
 	target.grant = gr
 	if g.waiver {
 		st.remove(target)
-		ds.eng.report(ds, st, ds.finding(st, target, nil, ev.At))
+		ds.report(st, target, nil, ev.At)
 		return nil
 	}
 	if e.deadlines {
@@ -346,9 +346,9 @@ func (e *engine) grant(ev *event.Event) error {
 		case target.missed && !dueAt.Before(ev.At):
 			target.missed = false
 			heap.Push(&ds.due, target)
-			ds.eng.report(ds, st, ds.finding(st, target, nil, ev.At))
+			ds.report(st, target, nil, ev.At)
 		case target.missed:
-			ds.eng.report(ds, st, ds.finding(st, target, nil, ev.At))
+			ds.report(st, target, nil, ev.At)
 		default:
 			heap.Init(&ds.due)
 		}

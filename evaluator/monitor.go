@@ -76,7 +76,7 @@ var ErrFinished = errors.New("evaluator: the monitor has finished")
 // goroutine, inside Observe, Advance and Finish.
 func NewMonitor(set *direction.Set, report func(Finding)) *Monitor {
 	m := &Monitor{report: report, uncertain: uncertainDirection(set)}
-	m.e = newEngine(set, nil, nil, func(_ *dirState, _ *oblState, f Finding) { m.report(f) })
+	m.e = newEngine(set, nil, nil, func(_ *dirState, _ *oblState, f *Finding) { m.report(*f) })
 	m.e.keep, m.e.deadlines = true, true
 	for _, ds := range m.e.states {
 		// Instances made with the state (once obligations) predate the

@@ -33,7 +33,7 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 		return nil, err
 	}
 	set = set.AsOf(opts.AsOf) // as Evaluate
-	e := newEngine(set, opts.Trace, opts.traceOnly, func(_ *dirState, _ *oblState, f Finding) { report(f) })
+	e := newEngine(set, opts.Trace, opts.traceOnly, func(_ *dirState, _ *oblState, f *Finding) { report(*f) })
 	e.keep = true
 	res := &Result{AsOf: opts.AsOf}
 	var last time.Time
