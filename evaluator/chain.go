@@ -110,7 +110,7 @@ func (st *oblState) dischargeNamedReplaced(ds *dirState, ev *event.Event, v any,
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
 		k, _ := fieldOf(ev, st.key)
-		if in := st.open[k]; in != nil && in.Due == d {
+		if in := st.open.get(k).find(st.o); in != nil && in.Due == d {
 			return st.take(ds, ev, in, rule, false)
 		}
 		return false, nil

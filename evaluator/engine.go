@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,8 @@ type oblState struct {
 	ndone       int
 	// open files the outstanding instances of a keyed obligation by their
 	// trigger's id: an event can only discharge the one its key names.
-	open map[string]*instance
+	// The direction's keyed obligations share it (see keyIndex).
+	open *keyIndex
 	// made counts the instances made so far; the next is made+1.
 	made int
 	// next recurring instance number to generate; 0 when exhausted.
@@ -247,7 +249,8 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Tr
 	p := planFor(d)
 	ds := &dirState{d: d, force: set.Force(d), vars: d.Vars(), eng: e, wake: farFuture,
 		byType: make(map[string]typeCase, len(p.byType)), trigTypes: p.trigTypes, trace: trace}
-	useKeys := false // some obligation keeps its key and filters
+	var open *keyIndex // made for the first keyed obligation
+	useKeys := false   // some obligation keeps its key and filters
 	for i, o := range d.Obligations {
 		st := &oblState{o: o, idx: i, trigAttrs: p.trigAttrs[i], until: set.ObligationForce(d, o).Until, version: set.Version(d, o)}
 		// A trace shows every event of a relevant type tested against
@@ -268,7 +271,10 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Tr
 		}
 		if st.key != "" {
 			st.byKey = map[string][]retained{}
-			st.open = map[string]*instance{}
+			if open == nil {
+				open = &keyIndex{open: map[string]openSet{}}
+			}
+			st.open = open
 			ds.keyed = append(ds.keyed, st)
 		}
 		ds.obls = append(ds.obls, st)
@@ -338,7 +344,7 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	}}
 	st.outstanding = append(st.outstanding, in)
 	if st.open != nil {
-		st.open[trigger.ID] = in
+		st.open.put(trigger.ID, in)
 	}
 	// Extensions and waivers granted before the instance arose.
 	waived := st.granted != nil && st.takeGranted(in)
@@ -578,7 +584,7 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
 		k, _ := ds.fields.get(ev, st.keySlot, st.key)
-		in := st.open[k]
+		in := st.open.get(k).find(st.o)
 		if in == nil {
 			return false, nil
 		}
@@ -784,7 +790,7 @@ func (st *oblState) remove(in *instance) {
 	in.done = true
 	st.ndone++
 	if st.open != nil {
-		delete(st.open, in.Trigger.ID)
+		st.open.drop(in.Trigger.ID, st.o)
 	}
 	if st.ndone > 8 && 2*st.ndone > len(st.outstanding) {
 		live := st.outstanding[:0]
@@ -931,4 +937,89 @@ func (h *dueHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return x
+}
+
+// keyIndex files the outstanding instances of a direction's keyed
+// obligations by their trigger's id. One index serves them all: a
+// response names one request, and each of the five obligations a
+// response may discharge looked the request up in a map of its own, four
+// of them in vain; now the first look-up is remembered (last) and the
+// others are answered from it. Every change to the index forgets it, so
+// an answer is always the map's.
+type keyIndex struct {
+	open map[string]openSet
+	// last is open[lastK] when lastOK.
+	lastK  string
+	last   openSet
+	lastOK bool
+}
+
+// openSet holds the instances one trigger made outstanding, at most one
+// an obligation: nearly always one in all, kept without a slice.
+type openSet struct {
+	first *instance
+	more  []*instance
+}
+
+// get returns the instances outstanding under trigger id k.
+func (x *keyIndex) get(k string) openSet {
+	if !x.lastOK || x.lastK != k {
+		x.lastK, x.last, x.lastOK = k, x.open[k], true
+	}
+	return x.last
+}
+
+// put files in under its trigger's id, in place of any instance of the
+// same obligation filed there (ids are unique; a stream that repeats one
+// keeps the later trigger's, as a map an obligation did).
+func (x *keyIndex) put(id string, in *instance) {
+	s := x.open[id]
+	switch {
+	case s.first == nil || s.first.Obligation == in.Obligation:
+		s.first = in
+	default:
+		i := slices.IndexFunc(s.more, func(m *instance) bool { return m.Obligation == in.Obligation })
+		if i < 0 {
+			s.more = append(s.more, in)
+		} else {
+			s.more[i] = in
+		}
+	}
+	x.open[id] = s
+	x.lastOK = false
+}
+
+// drop removes o's instance filed under id.
+func (x *keyIndex) drop(id string, o *obligation.Obligation) {
+	s, ok := x.open[id]
+	if !ok {
+		return
+	}
+	if s.first != nil && s.first.Obligation == o {
+		s.first = nil
+		if n := len(s.more); n > 0 {
+			s.first, s.more = s.more[n-1], s.more[:n-1]
+		}
+	} else {
+		s.more = slices.DeleteFunc(s.more, func(m *instance) bool { return m.Obligation == o })
+	}
+	if s.first == nil {
+		delete(x.open, id)
+	} else {
+		x.open[id] = s
+	}
+	x.lastOK = false
+}
+
+// find returns o's instance in s, or nil.
+func (s openSet) find(o *obligation.Obligation) *instance {
+	if s.first != nil && s.first.Obligation == o {
+		return s.first
+	}
+	for _, in := range s.more {
+		if in.Obligation == o {
+			return in
+		}
+	}
+	return nil
 }

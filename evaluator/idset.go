@@ -125,6 +125,11 @@ type seenIDs struct {
 	// (Evaluate's scratch): the tables of a long history's ids are
 	// megabytes, grown by doubling.
 	spare *[]*idSet
+	// last is has's answer for lastID, kept until add changes the set
+	// (lastOK): each keyed obligation that may retain a response asks
+	// about the same request id.
+	lastID       string
+	last, lastOK bool
 }
 
 // seenCap keeps each generation's table (a power of two, at most half
@@ -133,6 +138,7 @@ type seenIDs struct {
 var seenCap = 1<<16 - 1
 
 func (s *seenIDs) add(id string) {
+	s.lastOK = false
 	if s.cur == nil {
 		s.cur = s.fresh()
 	}
@@ -167,9 +173,13 @@ func (s *seenIDs) release(spare *[]*idSet) {
 			*spare = append(*spare, set)
 		}
 	}
-	s.cur, s.old = nil, nil
+	s.cur, s.old, s.lastOK = nil, nil, false
 }
 
 func (s *seenIDs) has(id string) bool {
-	return (s.cur != nil && s.cur.has(id)) || (s.old != nil && s.old.has(id))
+	if !s.lastOK || s.lastID != id {
+		s.lastID, s.lastOK = id, true
+		s.last = (s.cur != nil && s.cur.has(id)) || (s.old != nil && s.old.has(id))
+	}
+	return s.last
 }

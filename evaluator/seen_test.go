@@ -55,3 +55,18 @@ func TestForgettingSeenIDsChangesNoFinding(t *testing.T) {
 		}
 	}
 }
+
+// has remembers its last answer; add must make it ask again, also for
+// the id it just answered about.
+func TestSeenIDsHasIsNotStaleAfterAdd(t *testing.T) {
+	var s seenIDs
+	require.False(t, s.has("r1"))
+	require.False(t, s.has("r1"))
+	s.add("r1")
+	require.True(t, s.has("r1"))
+	require.False(t, s.has("r2"))
+	s.add("r2")
+	require.True(t, s.has("r2"))
+	s.release(new([]*idSet))
+	require.False(t, s.has("r2"), "a released set remembers nothing")
+}
