@@ -38,6 +38,9 @@ type instance struct {
 	placed string
 	// grant records extensions and a waiver (extend.go); nil if none.
 	grant *grants
+	// trigDay is the trigger's day in the direction's zone, when it has
+	// a trigger: its finding's words name it.
+	trigDay civil.Date
 }
 
 // oblState tracks one obligation of one direction.
@@ -148,6 +151,39 @@ type dirState struct {
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
+	// today remembers the day dayOf last worked out.
+	today dayMemo
+}
+
+// dayMemo is a day in a direction's zone and the instants on it, [from,
+// to); an empty span when they were not worked out (see dayOf).
+type dayMemo struct {
+	from, to time.Time
+	day      civil.Date
+}
+
+// dayOf is civil.In(t, ds.d.Location), remembered for the day last asked
+// about. Events come in time order, and a duty event's day is wanted by
+// the basis of the instance it triggers and by the words of the finding
+// it discharges: a dozen events share a day, and each conversion reads
+// the zone's rules. The day is remembered only when one UTC offset holds
+// over the whole of it (no clock change falls on it), so that every
+// instant in the span is on it; on other days every call converts.
+// TestDayOfAgreesWithCivilIn holds it to civil.In.
+func (ds *dirState) dayOf(t time.Time) civil.Date {
+	m := &ds.today
+	if !t.Before(m.from) && t.Before(m.to) {
+		return m.day
+	}
+	loc := ds.d.Location
+	d := civil.In(t, loc)
+	*m = dayMemo{day: d}
+	from, to := d.Start(loc), d.AddDays(1).Start(loc)
+	if start, end := from.In(loc).ZoneBounds(); !start.After(from) && (end.IsZero() || !end.Before(to)) &&
+		civil.In(from, loc) == d && from.Before(to) {
+		m.from, m.to = from, to
+	}
+	return d
 }
 
 // typeCase is what an event of one type may concern.
@@ -342,6 +378,9 @@ func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basi
 	*in = instance{seq: ds.made, Instance: obligation.Instance{
 		Obligation: st.o, Number: st.made, Opens: opens, Due: due, DueAt: dueAt, Trigger: trigger, Basis: basis,
 	}}
+	if trigger != nil {
+		in.trigDay = ds.dayOf(trigger.At)
+	}
 	st.outstanding = append(st.outstanding, in)
 	if st.open != nil {
 		st.open.put(trigger.ID, in)
@@ -486,7 +525,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			}
 			if hit {
 				st.made++
-				in := &instance{Instance: obligation.Instance{Obligation: o, Number: st.made, Opens: ds.force.From, Trigger: ev}}
+				in := &instance{Instance: obligation.Instance{Obligation: o, Number: st.made, Opens: ds.force.From, Trigger: ev}, trigDay: ds.dayOf(ev.At)}
 				ds.report(st, in, nil, time.Time{})
 				u.breached = true
 			}
@@ -525,7 +564,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				return err
 			}
 			var buf [96]byte
-			basis := ds.eng.str(appendTriggeredBasis(buf[:0], due, ev, ds.d.Location))
+			basis := ds.eng.str(appendTriggeredBasis(buf[:0], due, ev.ID, ds.dayOf(ev.At)))
 			in := st.generate(ds, due, ds.force.From, basis, ds.holdTrigger(st, ev, u))
 			if in == nil {
 				ds.notGenerated(st, ev, due)

@@ -320,7 +320,7 @@ func (ds *dirState) finding(f *Finding, st *oblState, in *instance, by *event.Ev
 	}
 	if o.Kind == obligation.Prohibition {
 		f.Status = Breached
-		f.Reason = "event " + in.Trigger.ID + " on " + day(in.Trigger.At, loc) + " is forbidden by clause " + o.Clause
+		f.Reason = "event " + in.Trigger.ID + " on " + longDate(in.trigDay) + " is forbidden by clause " + o.Clause
 		return
 	}
 	// The due day and the reason are built in one buffer: a finding is
@@ -335,7 +335,7 @@ func (ds *dirState) finding(f *Finding, st *oblState, in *instance, by *event.Ev
 		b = append(b, "for "...)
 		b = append(b, in.Trigger.ID...)
 		b = append(b, " on "...)
-		b = appendLongDate(b, civil.In(in.Trigger.At, loc))
+		b = appendLongDate(b, in.trigDay)
 		b = append(b, ": "...)
 	}
 	b = append(b, "due "...)
@@ -356,7 +356,7 @@ func (ds *dirState) finding(f *Finding, st *oblState, in *instance, by *event.Ev
 		b = appendGrantor(b, g.waiver, loc)
 	case by != nil && !by.At.After(dueAt):
 		f.Status = Met
-		byDay := civil.In(by.At, loc)
+		byDay := ds.dayOf(by.At)
 		early := byDay.DaysUntil(dueDay)
 		b = appendMetBy(b, by, byDay)
 		if early > 0 {
@@ -371,7 +371,7 @@ func (ds *dirState) finding(f *Finding, st *oblState, in *instance, by *event.Ev
 		}
 	case by != nil:
 		f.Status = Late
-		byDay := civil.In(by.At, loc)
+		byDay := ds.dayOf(by.At)
 		f.DaysLate = dueDay.DaysUntil(byDay)
 		b = appendMetBy(b, by, byDay)
 		b = append(b, ", "...)

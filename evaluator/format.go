@@ -58,12 +58,12 @@ func appendDays(b []byte, n int) []byte {
 
 // appendTriggeredBasis appends "<due>, computed from <trigger id> of
 // <trigger day>".
-func appendTriggeredBasis(b []byte, due civil.Date, ev *event.Event, loc *time.Location) []byte {
+func appendTriggeredBasis(b []byte, due civil.Date, id string, day civil.Date) []byte {
 	b = appendLongDate(b, due)
 	b = append(b, ", computed from "...)
-	b = append(b, ev.ID...)
+	b = append(b, id...)
 	b = append(b, " of "...)
-	return appendLongDate(b, civil.In(ev.At, loc))
+	return appendLongDate(b, day)
 }
 
 // An Evaluate result keeps every finding, so the engine may hand out its

@@ -1,0 +1,59 @@
+package evaluator
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
+)
+
+// dayOf remembers a day's span; it must give civil.In's day for every
+// instant, in time order as events come and out of it as a retained
+// event's, in zones whose clocks change at midnight (São Paulo, Havana,
+// Santiago, where a fall-back at midnight repeats the day before's last
+// hour) or skipped a whole day (Apia, 30 Dec 2011), at the edges of days
+// and of clock changes.
+func TestDayOfAgreesWithCivilIn(t *testing.T) {
+	for _, name := range []string{"Europe/London", "America/Sao_Paulo", "America/Havana", "America/Santiago", "Pacific/Apia", "Australia/Lord_Howe", "UTC"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no zone data for %s: %v", name, err)
+		}
+		ds := &dirState{d: &direction.Direction{Location: loc}}
+		var times []time.Time
+		// Each clock change from 1890 to 2020 (Apia repeated 4 July 1892), and the instants around it
+		// and around the midnights of its day and the next.
+		for at := time.Date(1890, 1, 1, 0, 0, 0, 0, loc); at.Year() < 2020; {
+			_, end := at.ZoneBounds()
+			if end.IsZero() {
+				break
+			}
+			for _, d := range []time.Duration{-time.Hour - 1, -time.Hour, -1, 0, 1, time.Hour - 1, time.Hour, time.Hour + 1} {
+				times = append(times, end.Add(d))
+			}
+			day := civil.In(end, loc)
+			for _, x := range []civil.Date{day.AddDays(-1), day, day.AddDays(1)} {
+				s := x.Start(loc)
+				times = append(times, s.Add(-1), s, s.Add(1), x.End(loc), x.End(loc).Add(1))
+			}
+			at = end
+		}
+		r := rand.New(rand.NewPCG(5, 6))
+		// A walk forward in steps of up to nine hours, through the same
+		// years, with now and then a step back of up to a month.
+		for at := time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC); at.Year() < 2020; {
+			times = append(times, at)
+			at = at.Add(time.Duration(r.Int64N(int64(9 * time.Hour))))
+			if r.IntN(50) == 0 {
+				times = append(times, at.Add(-time.Duration(r.Int64N(int64(30*24*time.Hour)))))
+			}
+		}
+		for _, tm := range times {
+			if got, want := ds.dayOf(tm), civil.In(tm, loc); got != want {
+				t.Fatalf("%s: dayOf(%s) = %s, civil.In gives %s", name, tm.Format(time.RFC3339Nano), got, want)
+			}
+		}
+	}
+}
