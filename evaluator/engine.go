@@ -186,9 +186,27 @@ func (ds *dirState) dayOf(t time.Time) civil.Date {
 	return d
 }
 
-// typeCase is what an event of one type may concern.
+// typeCase is what an event of one type may concern: obls, and for each
+// whether an event of the type may satisfy it and may trigger or breach
+// it (may), asked of the obligations' type guards once, when the
+// direction is set up, instead of for every event and obligation. For a
+// type no guard names (anyType) the type is not known then, may is nil,
+// and mayFor asks the guards. TestTypeCaseAgreesWithTheGuards.
 type typeCase struct {
 	obls []*oblState
+	may  []mayBy
+}
+
+type mayBy struct{ sat, trig bool }
+
+// mayFor says whether an event of type t may satisfy, and may trigger or
+// breach, c.obls[i]: o.MaySatisfy(t), o.MayTrigger(t).
+func (c *typeCase) mayFor(i int, t string) mayBy {
+	if c.may != nil {
+		return c.may[i]
+	}
+	o := c.obls[i].o
+	return mayBy{sat: o.MaySatisfy(t), trig: o.MayTrigger(t)}
 }
 
 // typeMemo is one remembered answer of caseOf.
@@ -318,7 +336,9 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Tr
 	for t, idx := range p.byType {
 		c := typeCase{}
 		for _, i := range idx {
+			o := ds.obls[i].o
 			c.obls = append(c.obls, ds.obls[i])
+			c.may = append(c.may, mayBy{sat: o.MaySatisfy(t), trig: o.MayTrigger(t)})
 		}
 		ds.byType[t] = c
 	}
@@ -510,13 +530,14 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 		return nil
 	}
 	ds.fields.next()
-	for _, st := range c.obls {
+	for i, st := range c.obls {
 		o := st.o
+		may := c.mayFor(i, ev.Type)
 		// ev is not before the direction's start (above); the obligation
 		// is in force until its own end.
 		inForce := st.until.IsZero() || ev.At.Before(st.until)
 		if o.Kind == obligation.Prohibition {
-			if !inForce || !o.MayTrigger(ev.Type) || !st.when.pass(ev, &ds.fields) {
+			if !inForce || !may.trig || !st.when.pass(ev, &ds.fields) {
 				continue
 			}
 			hit, err := st.matches(ds, ev)
@@ -532,7 +553,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 			continue
 		}
 		matched := false
-		if o.MaySatisfy(ev.Type) && st.sat.pass(ev, &ds.fields) && !(st.pred && u.isBlocked(st)) {
+		if may.sat && st.sat.pass(ev, &ds.fields) && !(st.pred && u.isBlocked(st)) {
 			var err error
 			if st.succ != nil && !ev.At.Before(st.succFrom) {
 				matched, err = st.dischargeReplaced(ds, ev)
@@ -551,7 +572,7 @@ func (ds *dirState) observe(ev *event.Event, u *use) error {
 				st.retain(ds, ev, u)
 			}
 		}
-		if o.Kind == obligation.Triggered && inForce && o.MayTrigger(ev.Type) && st.when.pass(ev, &ds.fields) {
+		if o.Kind == obligation.Triggered && inForce && may.trig && st.when.pass(ev, &ds.fields) {
 			hit, err := st.matches(ds, ev)
 			if err != nil {
 				return err
