@@ -12,10 +12,18 @@ import "hash/maphash"
 // match is confirmed by comparing the bytes.
 type idSet struct {
 	hashOf func(string) uint64 // tests force collisions with it
-	hashes []uint64            // 0 marks an empty slot
-	refs   []idRef
+	// slots holds each id's hash (0 marks an empty slot) beside where its
+	// bytes are, so that a probe reads one cache line, not one in a
+	// table of hashes and another in a table of places: the tables of
+	// a long history are megabytes, and nearly every probe missed twice.
+	slots  []idSlot
 	n      int
 	chunks [][]byte
+}
+
+type idSlot struct {
+	hash uint64
+	ref  idRef
 }
 
 type idRef struct{ chunk, off, len uint32 }
@@ -24,7 +32,7 @@ const idChunk = 1 << 16
 
 func newIDSet() *idSet {
 	seed := maphash.MakeSeed()
-	return &idSet{hashOf: func(id string) uint64 { return maphash.String(seed, id) }, hashes: make([]uint64, 64), refs: make([]idRef, 64)}
+	return &idSet{hashOf: func(id string) uint64 { return maphash.String(seed, id) }, slots: make([]idSlot, 64)}
 }
 
 func (s *idSet) hash(id string) uint64 {
@@ -42,13 +50,13 @@ func (s *idSet) has(id string) bool { return s.find(s.hash(id), id) }
 
 // find reports whether id, whose hash is h, is in the set.
 func (s *idSet) find(h uint64, id string) bool {
-	mask := uint64(len(s.hashes) - 1)
+	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.hashes[i] {
+		switch sl := &s.slots[i]; sl.hash {
 		case 0:
 			return false
 		case h:
-			if string(s.bytes(s.refs[i])) == id {
+			if string(s.bytes(sl.ref)) == id {
 				return true
 			}
 		}
@@ -62,7 +70,7 @@ func (s *idSet) add(id string) {
 	if s.find(h, id) {
 		return
 	}
-	if 2*(s.n+1) > len(s.hashes) {
+	if 2*(s.n+1) > len(s.slots) {
 		s.grow()
 	}
 	s.insert(h, s.store(id))
@@ -71,8 +79,7 @@ func (s *idSet) add(id string) {
 
 // reset empties the set, keeping its table's size and its first chunk.
 func (s *idSet) reset() {
-	clear(s.hashes)
-	clear(s.refs)
+	clear(s.slots)
 	s.n = 0
 	if len(s.chunks) > 0 {
 		s.chunks = append(s.chunks[:0], s.chunks[0][:0])
@@ -92,20 +99,20 @@ func (s *idSet) store(id string) idRef {
 }
 
 func (s *idSet) insert(h uint64, r idRef) {
-	mask := uint64(len(s.hashes) - 1)
+	mask := uint64(len(s.slots) - 1)
 	i := h & mask
-	for s.hashes[i] != 0 {
+	for s.slots[i].hash != 0 {
 		i = (i + 1) & mask
 	}
-	s.hashes[i], s.refs[i] = h, r
+	s.slots[i] = idSlot{h, r}
 }
 
 func (s *idSet) grow() {
-	hashes, refs := s.hashes, s.refs
-	s.hashes, s.refs = make([]uint64, 2*len(hashes)), make([]idRef, 2*len(refs))
-	for i, h := range hashes {
-		if h != 0 {
-			s.insert(h, refs[i])
+	old := s.slots
+	s.slots = make([]idSlot, 2*len(old))
+	for _, sl := range old {
+		if sl.hash != 0 {
+			s.insert(sl.hash, sl.ref)
 		}
 	}
 }
