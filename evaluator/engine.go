@@ -1049,10 +1049,11 @@ func (x *keyIndex) put(id string, in *instance) {
 	x.lastOK = false
 }
 
-// drop removes o's instance filed under id.
+// drop removes o's instance filed under id. An instance is dropped when
+// an event discharges it, just after get found it under the same id.
 func (x *keyIndex) drop(id string, o *obligation.Obligation) {
-	s, ok := x.open[id]
-	if !ok {
+	s := x.get(id)
+	if s.first == nil {
 		return
 	}
 	if s.first != nil && s.first.Obligation == o {
