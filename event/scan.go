@@ -333,14 +333,17 @@ type scanBuf struct {
 
 // spareScanBuf keeps one scanBuf between scans. A sync.Pool, which it
 // replaced, is emptied by every second collection, and an evaluation of a
-// national history makes several: most scans made their 16 MB afresh,
+// national history makes several: most scans made their buffers afresh,
 // and memory the process has not touched before costs a page fault
 // every 4 KB (about 3 ms a megabyte where this was measured). The spare
-// is the buffer of the largest history scanned since it was last
-// released, 16 bytes an event: about 3% of the memory that history
-// itself holds (some 500 bytes an event). It is released once no scan
-// has taken it for between spareIdle and twice that. Scans at once each
-// take their own; one is kept afterwards.
+// is about 8.5 bytes an event of the history last scanned, some 2% of the
+// memory that history itself holds (about 500 bytes an event). It is
+// released once no scan has taken it for between spareIdle and twice
+// that, and dropped at once by a scan needing under a quarter of it
+// (keepSpare): a service that checked one national history and then only
+// councils does not hold the national one's. Scans at once each take
+// their own and one is kept afterwards, so concurrent scans pay the fresh
+// pages as they did with the pool.
 var spareScanBuf struct {
 	sync.Mutex
 	buf   *scanBuf
@@ -357,11 +360,11 @@ func takeScanBuf(n int) *scanBuf {
 	b := s.buf
 	s.buf, s.used = nil, true
 	s.Unlock()
-	if b == nil {
-		b = &scanBuf{}
-	}
 	bits := splitBits(n, regionSize)
 	regions, c := 1<<bits, regionCap(n, bits)
+	if b == nil || !keepSpare(cap(b.slots), regions*c) {
+		b = &scanBuf{}
+	}
 	if cap(b.slots) < regions*c {
 		b.slots = make([]uint64, regions*c)
 	}
@@ -375,6 +378,10 @@ func takeScanBuf(n int) *scanBuf {
 	b.regionCap, b.regionShift = c, 64-bits
 	return b
 }
+
+// keepSpare reports whether a spare buffer of have slots is kept for a
+// scan needing need: not when it is over four times that and over 512 KB.
+func keepSpare(have, need int) bool { return have <= 4*need || have <= 1<<16 }
 
 func putScanBuf(b *scanBuf) {
 	s := &spareScanBuf

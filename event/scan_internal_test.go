@@ -175,8 +175,13 @@ func TestScanKeepsItsBufferAcrossCollections(t *testing.T) {
 // A spare buffer no scan takes is released.
 func TestScanReleasesAnIdleBuffer(t *testing.T) {
 	resetSpare()
-	defer func(d time.Duration) { spareIdle = d; resetSpare() }(spareIdle)
-	spareIdle = 20 * time.Millisecond
+	setIdle := func(d time.Duration) {
+		spareScanBuf.Lock() // a timer of an earlier test may be reading it
+		spareIdle = d
+		spareScanBuf.Unlock()
+	}
+	defer func(d time.Duration) { setIdle(d); resetSpare() }(spareIdle)
+	setIdle(20 * time.Millisecond)
 	scan(historyOf(100))
 	require.NotNil(t, spare())
 	for deadline := time.Now().Add(5 * time.Second); spare() != nil; time.Sleep(time.Millisecond) {
@@ -184,6 +189,19 @@ func TestScanReleasesAnIdleBuffer(t *testing.T) {
 			t.Fatal("the spare scan buffer is still held")
 		}
 	}
+}
+
+// A scan needing far less than the spare drops it: a large history's
+// buffer is not held for a process that goes on to scan small ones.
+func TestScanDropsASpareFarTooLarge(t *testing.T) {
+	resetSpare()
+	defer resetSpare()
+	require.True(t, scan(historyOf(300_000)).valid)
+	require.NotNil(t, spare())
+	require.Greater(t, cap(spare().slots), 1<<16)
+	require.True(t, scan(historyOf(10)).valid)
+	require.NotNil(t, spare())
+	assert.LessOrEqual(t, cap(spare().slots), 1<<16)
 }
 
 // Scans at once, of histories of different sizes, some with a repeated
