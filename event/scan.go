@@ -55,12 +55,13 @@ func scan(events []Event) shape {
 			s.uncertain = true
 		}
 		var h uint64
-		if id := e.ID; len(id) >= 8 && len(id) <= 16 && forced == nil {
-			h = keys.hash8to16(id) // inlined, where hash is too long to be
-		} else if forced == nil {
-			h = keys.hash(id)
-		} else {
+		switch id := e.ID; {
+		case forced != nil:
 			h = forced(id)
+		case len(id) >= 8 && len(id) <= 16:
+			h = keys.hash8to16(id) // inlined, where hash is too long to be
+		default:
+			h = keys.hash(id)
 		}
 		if !b.add(h) {
 			return shape{}
