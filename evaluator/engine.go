@@ -205,7 +205,11 @@ func (c *typeCase) mayFor(i int, t string) mayBy {
 	if c.may != nil {
 		return c.may[i]
 	}
-	o := c.obls[i].o
+	return mayOf(c.obls[i].o, t)
+}
+
+// mayOf asks o's type guards about events of type t.
+func mayOf(o *obligation.Obligation, t string) mayBy {
 	return mayBy{sat: o.MaySatisfy(t), trig: o.MayTrigger(t)}
 }
 
@@ -336,9 +340,8 @@ func newDirState(e *engine, set *direction.Set, d *direction.Direction, trace Tr
 	for t, idx := range p.byType {
 		c := typeCase{}
 		for _, i := range idx {
-			o := ds.obls[i].o
 			c.obls = append(c.obls, ds.obls[i])
-			c.may = append(c.may, mayBy{sat: o.MaySatisfy(t), trig: o.MayTrigger(t)})
+			c.may = append(c.may, mayOf(ds.obls[i].o, t))
 		}
 		ds.byType[t] = c
 	}
