@@ -134,6 +134,13 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	e.blocks, e.spareInsts, e.traced = true, sc.insts, opts.Trace != nil
 	for i, ds := range e.states {
 		buckets[i] = make([]bucket, len(ds.obls))
+		for j := range buckets[i] {
+			// A list from an earlier evaluation, emptied: put writes
+			// every place it extends the list by, zeros included.
+			if k := len(sc.places); k > 0 {
+				buckets[i][j].at, sc.places = sc.places[k-1], sc.places[:k-1]
+			}
+		}
 		ds.seen.spare = &sc.ids
 	}
 	n := len(sorted)
@@ -173,7 +180,7 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	}
 	res.Findings = res.Findings[:k] // k is store.n: each finding is in one bucket
 	markTies(set, res.Findings)
-	sc.release(&store, e)
+	sc.release(&store, e, buckets)
 	return res, nil
 }
 
