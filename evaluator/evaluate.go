@@ -122,31 +122,25 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	// lists where its findings are, by instance number.
 	sc := getScratch()
 	store := findingStore{spare: sc.findings}
-	var buckets [][][]int32
-	// unsorted marks the buckets with a finding not at its number's place.
-	unsorted := map[[2]int]bool{}
+	var buckets [][]bucket
 	// Instances of an obligation are numbered 1, 2, ... and each gets one
 	// finding here, so a finding goes straight to its place; the sort
 	// below is then only a check.
 	e := newEngine(set, opts.Trace, opts.traceOnly, func(ds *dirState, st *oblState, f *Finding) {
-		at := store.n // f is the store's last finding (slot below)
-		b := buckets[ds.idx][st.idx]
-		if i := f.Instance - 1; i >= len(b) && i < 2*len(b)+16 {
-			b = append(b, make([]int32, i+1-len(b))...)
-			b[i] = at
-		} else if i >= 0 && i < len(b) && b[i] == 0 {
-			b[i] = at
-		} else {
-			b = append(b, at)
-			unsorted[[2]int{ds.idx, st.idx}] = true
-		}
-		buckets[ds.idx][st.idx] = b
+		buckets[ds.idx][st.idx].put(f.Instance, store.n) // f is the store's last finding (slot below)
 	})
 	e.slot = store.next
-	buckets = make([][][]int32, len(e.states))
+	buckets = make([][]bucket, len(e.states))
 	e.blocks, e.spareInsts, e.traced = true, sc.insts, opts.Trace != nil
 	for i, ds := range e.states {
-		buckets[i] = make([][]int32, len(ds.obls))
+		buckets[i] = make([]bucket, len(ds.obls))
+		for j := range buckets[i] {
+			// A list from an earlier evaluation, emptied: put writes
+			// every place it extends the list by, zeros included.
+			if k := len(sc.places); k > 0 {
+				buckets[i][j].at, sc.places = sc.places[k-1], sc.places[:k-1]
+			}
+		}
 		ds.seen.spare = &sc.ids
 	}
 	n := len(sorted)
@@ -177,27 +171,51 @@ func evaluate(ctx context.Context, set *direction.Set, sorted []event.Event, opt
 	for _, ds := range e.states {
 		res.Directions = append(res.Directions, ds.status(opts.AsOf))
 	}
-	res.Findings = make([]Finding, 0, store.n)
-	for i, d := range buckets {
-		for j, b := range d {
-			// Instance numbers are unique within an obligation. A slot
-			// left empty (no finding had that number) is skipped. Where
-			// every finding went to its number's place the bucket is in
-			// order already.
-			if unsorted[[2]int{i, j}] {
-				b = slices.DeleteFunc(b, func(x int32) bool { return x == 0 })
-				slices.SortFunc(b, func(x, y int32) int { return store.get(x).Instance - store.get(y).Instance })
-			}
-			for _, at := range b {
-				if at != 0 {
-					res.Findings = append(res.Findings, *store.get(at))
-				}
-			}
+	res.Findings = make([]Finding, store.n)
+	k := 0
+	for _, d := range buckets {
+		for j := range d {
+			k += store.copyOut(res.Findings[k:], d[j].inOrder(&store))
 		}
 	}
+	res.Findings = res.Findings[:k] // k is store.n: each finding is in one bucket
 	markTies(set, res.Findings)
-	sc.release(&store, e)
+	sc.release(&store, e, buckets)
 	return res, nil
+}
+
+// bucket lists where an obligation's findings are in the store, by
+// instance number: at[n-1] is the place of instance n's finding, 0 where
+// none has that number (yet).
+type bucket struct {
+	at []int32
+	// unsorted is set once a finding could not go to its number's place
+	// (a number far beyond the others, or one seen twice): it was
+	// appended, and inOrder sorts.
+	unsorted bool
+}
+
+// put records that the finding of instance number n is at place at.
+func (b *bucket) put(n int, at int32) {
+	if i := n - 1; i >= len(b.at) && i < 2*len(b.at)+16 {
+		b.at = append(b.at, make([]int32, i+1-len(b.at))...)
+		b.at[i] = at
+	} else if i >= 0 && i < len(b.at) && b.at[i] == 0 {
+		b.at[i] = at
+	} else {
+		b.at = append(b.at, at)
+		b.unsorted = true
+	}
+}
+
+// inOrder returns the places of b's findings by instance number (unique
+// within an obligation), slots left empty dropped.
+func (b *bucket) inOrder(s *findingStore) []int32 {
+	at := slices.DeleteFunc(b.at, func(x int32) bool { return x == 0 })
+	if b.unsorted {
+		slices.SortFunc(at, func(x, y int32) int { return s.get(x).Instance - s.get(y).Instance })
+	}
+	return at
 }
 
 // findingStore keeps findings in blocks that never move; a finding's
@@ -226,6 +244,24 @@ func (s *findingStore) next() *Finding {
 func (s *findingStore) get(at int32) *Finding {
 	i := at - 1
 	return &s.blocks[i/findingBlock][i%findingBlock]
+}
+
+// copyOut copies the findings at places at into dst, in that order, and
+// returns how many. Findings usually become final in the order of their
+// instances, so places run on (at, at+1, ...): each such run within one
+// block is copied in one go rather than a finding at a time.
+func (s *findingStore) copyOut(dst []Finding, at []int32) int {
+	for i := 0; i < len(at); {
+		first := at[i] - 1
+		blk, off := first/findingBlock, first%findingBlock
+		j := i + 1
+		for j < len(at) && at[j] == at[j-1]+1 && (at[j]-1)/findingBlock == blk {
+			j++
+		}
+		copy(dst[i:j], s.blocks[blk][off:off+int32(j-i)])
+		i = j
+	}
+	return len(at)
 }
 
 func isSorted(events []event.Event) bool {

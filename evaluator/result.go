@@ -122,7 +122,9 @@ type Finding struct {
 // or breached finding of a council duty, or an indeterminate one that is a
 // breach whatever the unknown day (late on some days, missed on the
 // others). An empty Role counts as a duty.
-func (f Finding) IsBreach() bool {
+func (f Finding) IsBreach() bool { return f.isBreach() }
+
+func (f *Finding) isBreach() bool {
 	return (f.Status.IsBreach() || f.breachEveryDay()) && f.Role != obligation.Expectation
 }
 
@@ -270,6 +272,19 @@ func (r *Result) Breaches() []Finding {
 	return out
 }
 
+// CountBreaches returns how many findings are breaches: len(r.Breaches()),
+// without copying them (a national check has tens of thousands, each a few
+// hundred bytes).
+func (r *Result) CountBreaches() int {
+	n := 0
+	for i := range r.Findings {
+		if r.Findings[i].isBreach() {
+			n++
+		}
+	}
+	return n
+}
+
 // UnmetExpectations returns the findings of other parties' expectations
 // that were met late, missed or breached (Finding.IsUnmetExpectation).
 func (r *Result) UnmetExpectations() []Finding {
@@ -319,8 +334,8 @@ func (f *Finding) breachSomeDay() bool {
 // Count returns how many findings have status s.
 func (r *Result) Count(s Status) int {
 	n := 0
-	for _, f := range r.Findings {
-		if f.Status == s {
+	for i := range r.Findings {
+		if r.Findings[i].Status == s {
 			n++
 		}
 	}

@@ -5,7 +5,7 @@ import "sync"
 // scratch is the memory an Evaluate uses only while it runs: the blocks
 // its findings wait in until they are copied out in order (findingStore),
 // the blocks of its instances, of which no finding keeps a pointer, and
-// the tables of the ids it has seen (seenIDs).
+// the tables of the ids it has seen (seenIDs), and its buckets' lists.
 // At a million events that is tens of megabytes an evaluation; allocated
 // afresh each time, it made the collector, which marks the whole history
 // each cycle, run about twice as often, and each block was new memory
@@ -17,6 +17,8 @@ type scratch struct {
 	findings [][]Finding
 	insts    [][]instance
 	ids      []*idSet // see seenIDs
+	// places are the buckets' lists of places (bucket.at), emptied.
+	places [][]int32
 }
 
 var scratchPool sync.Pool // *scratch
@@ -32,7 +34,7 @@ func getScratch() *scratch {
 // ones it did not need. Blocks of instances are pooled only when nothing
 // outside the evaluation can point into them: a Trace is handed each
 // instance (Step.Instance) and may keep it.
-func (s *scratch) release(store *findingStore, e *engine) {
+func (s *scratch) release(store *findingStore, e *engine, buckets [][]bucket) {
 	s.findings = store.spare
 	for _, b := range store.blocks {
 		clear(b[:cap(b)])
@@ -47,6 +49,13 @@ func (s *scratch) release(store *findingStore, e *engine) {
 	}
 	for _, ds := range e.states {
 		ds.seen.release(&s.ids)
+	}
+	for _, d := range buckets {
+		for j := range d {
+			if b := d[j].at; cap(b) > 0 {
+				s.places = append(s.places, b[:0])
+			}
+		}
 	}
 	*store, e.instBlocks, e.spareInsts = findingStore{}, nil, nil
 	scratchPool.Put(s)

@@ -39,29 +39,45 @@ const maxTiedListed = 5
 
 // markTies sets TiedWith, TiedCount and the reason's words on the findings
 // of fs (in Evaluate's order: by direction, obligation, instance) that tie.
+// A group is of one obligation, so fs is taken a run of one obligation's
+// findings at a time, and the triggers' instants are compared only in the
+// runs of obligations whose condition can tie (tieEligible): in most
+// checks none can, and comparing every finding's trigger with the next's
+// was a pass over the whole result, reading each trigger.
 func markTies(set *direction.Set, fs []Finding) {
 	var eligible map[[2]string]bool
 	for i := 0; i < len(fs); {
+		end := i + 1
+		for end < len(fs) && fs[end].Obligation == fs[i].Obligation && fs[end].Direction == fs[i].Direction {
+			end++
+		}
+		k := [2]string{fs[i].Direction, fs[i].Obligation}
+		ok, seen := eligible[k]
+		if !seen {
+			if eligible == nil {
+				eligible = map[[2]string]bool{}
+			}
+			ok = tieEligible(set, k[0], k[1])
+			eligible[k] = ok
+		}
+		if ok {
+			markRun(fs[i:end])
+		}
+		i = end
+	}
+}
+
+// markRun marks the ties among run, findings of one eligible obligation.
+func markRun(run []Finding) {
+	for i := 0; i < len(run); {
 		j := i + 1
-		if t := fs[i].Trigger; t != nil {
-			for j < len(fs) && fs[j].Trigger != nil && fs[j].Trigger.At.Equal(t.At) &&
-				fs[j].Obligation == fs[i].Obligation && fs[j].Direction == fs[i].Direction {
+		if t := run[i].Trigger; t != nil {
+			for j < len(run) && run[j].Trigger != nil && run[j].Trigger.At.Equal(t.At) {
 				j++
 			}
 		}
-		if j-i > 1 && mayTie(fs[i:j]) {
-			k := [2]string{fs[i].Direction, fs[i].Obligation}
-			ok, seen := eligible[k]
-			if !seen {
-				if eligible == nil {
-					eligible = map[[2]string]bool{}
-				}
-				ok = tieEligible(set, k[0], k[1])
-				eligible[k] = ok
-			}
-			if ok {
-				markGroup(fs[i:j])
-			}
+		if j-i > 1 && mayTie(run[i:j]) {
+			markGroup(run[i:j])
 		}
 		i = j
 	}

@@ -66,7 +66,7 @@ func Summarise(res *evaluator.Result) Summary {
 		Findings: len(res.Findings), Met: res.Count(evaluator.Met), Late: res.Count(evaluator.Late),
 		Missed: res.Count(evaluator.Missed), Open: res.Count(evaluator.Open), Breached: res.Count(evaluator.Breached),
 		Indeterminate: res.Count(evaluator.Indeterminate), Possible: res.Count(evaluator.Possible),
-		Waived: res.Count(evaluator.Waived), Breaches: len(res.Breaches()), ExpectationsUnmet: len(res.UnmetExpectations()),
+		Waived: res.Count(evaluator.Waived), Breaches: res.CountBreaches(), ExpectationsUnmet: len(res.UnmetExpectations()),
 	}
 }
 

@@ -275,7 +275,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) int {
 // exitFor is 1 when there is a definite breach, or with strict an
 // indeterminate one, and 0 otherwise.
 func exitFor(res *evaluator.Result, strict bool) int {
-	if len(res.Breaches()) > 0 || (strict && len(res.Indeterminate()) > 0) {
+	if res.CountBreaches() > 0 || (strict && len(res.Indeterminate()) > 0) {
 		return exitBreaches
 	}
 	return exitOK
