@@ -409,11 +409,12 @@ const idBlock = 16 << 10
 // which copies the last id's bytes: lastID) opts in through
 // hooks.LineIDs. The id is then the bytes of the line read, which the
 // next call of Next overwrites: nothing is copied and no block is filled,
-// which at 10^6 events spared 1 in 5 of check's page faults (16 MB of
-// arena blocks touched once each) and about 7% of its CPU time
-// (docs/benchmarks.md). The public Reader never does this: its ids are
-// strings a caller may keep. TestLineIDsReadAsArenaIDs reads a history
-// both ways.
+// which at 10^6 events spared 1 in 5 of check's page faults (the blocks
+// took about 17 bytes an event) and 6-15% of its CPU time in alternating
+// runs (docs/benchmarks.md). The public Reader never does this: its ids
+// are strings a caller may keep. TestLineIDsReadAsArenaIDs reads a
+// history both ways; evaluator's TestEvaluateStreamSameWithLineIDs
+// evaluates one both ways.
 func (r *Reader) skippedID(raw []byte) string {
 	if r.lineIDs && len(raw) > 0 {
 		return unsafe.String(&raw[0], len(raw))
