@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
@@ -45,7 +46,7 @@ type Monitor struct {
 	e      *engine
 	report func(Finding)
 	last   time.Time
-	lastID string
+	lastID []byte // a copy of the last event's id, as Stream keeps it
 	read   int
 	done   bool
 	// uncertain refuses a set with dates known only to a range.
@@ -105,7 +106,7 @@ func (m *Monitor) Observe(ev *event.Event) error {
 	case ev.At.IsZero():
 		return fmt.Errorf("evaluator: event %q has no time (at)", ev.ID)
 	case ev.At.Before(m.last):
-		return &OrderError{Event: ev.ID, At: ev.At, LastEvent: m.lastID, Last: m.last}
+		return &OrderError{Event: strings.Clone(ev.ID), At: ev.At, LastEvent: string(m.lastID), Last: m.last}
 	case !ev.Through.IsZero():
 		return uncertainEvent(ev)
 	case m.uncertain != nil:
@@ -114,7 +115,7 @@ func (m *Monitor) Observe(ev *event.Event) error {
 	for _, ds := range m.e.states {
 		ds.advance(ev.At)
 	}
-	m.last, m.lastID = ev.At, ev.ID
+	m.last, m.lastID = ev.At, append(m.lastID[:0], ev.ID...)
 	m.read++
 	return m.e.observe(ev)
 }
@@ -132,7 +133,7 @@ func (m *Monitor) Advance(t time.Time) error {
 	if t.Before(m.last) {
 		return fmt.Errorf("evaluator: cannot advance to %s, before %s already reached", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
-	m.last, m.lastID = t, ""
+	m.last, m.lastID = t, m.lastID[:0]
 	for _, ds := range m.e.states {
 		ds.advance(t)
 		if ds.err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/dfe-tools/directions/direction"
@@ -37,7 +38,12 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 	e.keep = true
 	res := &Result{AsOf: opts.AsOf}
 	var last time.Time
-	var lastID string
+	// lastID holds a copy of the last event's id, not the id: next may
+	// hand out ids that live only until its next call (the CLI's reader
+	// does, event.Reader's lineIDs), so the bytes are copied into a
+	// buffer reused from event to event and made a string only for an
+	// *OrderError.
+	var lastID []byte
 	cut := opts.cutoff() // AsOf, or ScheduleOptions.Now for ScheduleStream
 	for {
 		ev, err := next()
@@ -51,11 +57,11 @@ func Stream(set *direction.Set, next func() (*event.Event, error), opts Options,
 		case ev.ID == "" || ev.Type == "" || ev.At.IsZero():
 			return nil, fmt.Errorf("%s: event %q needs an id, a type and a time", ev.Pos, ev.ID)
 		case ev.At.Before(last):
-			return nil, &OrderError{Event: ev.ID, At: ev.At, LastEvent: lastID, Last: last}
+			return nil, &OrderError{Event: strings.Clone(ev.ID), At: ev.At, LastEvent: string(lastID), Last: last}
 		case !ev.Through.IsZero():
 			return nil, uncertainEvent(ev)
 		}
-		last, lastID = ev.At, ev.ID
+		last, lastID = ev.At, append(lastID[:0], ev.ID...)
 		res.Events.Read++
 		if ev.At.After(cut) {
 			res.Events.AfterAsOf++

@@ -11,4 +11,5 @@ func init() {
 	}
 	hooks.EventStart = eventStart
 	hooks.ReadEventAt = readEventAt
+	hooks.LineIDs = func(r *Reader) { r.lineIDs = true }
 }

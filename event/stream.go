@@ -91,6 +91,10 @@ type Reader struct {
 	lastLoc   *time.Location // with lastClock: lastTime's
 	// reads is Options.ReadsAttributes.
 	reads func(string) bool
+	// lineIDs: the ids of skipped events are views of the line, valid
+	// until the next call of Next (see skippedID); set only through
+	// hooks.LineIDs.
+	lineIDs bool
 	// The event being decoded: its line (JSON Lines), its at, and its
 	// problems so far.
 	cur      []byte

@@ -10,6 +10,7 @@ import (
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/hooks"
 	"github.com/dfe-tools/directions/internal/workspace"
 )
 
@@ -26,6 +27,7 @@ func streamCouncil(ctx context.Context, c workspace.Council, asOf string, lopts 
 		return r, false
 	}
 	defer s.close()
+	s.src.lineIDs = true // see councilSource.lineIDs
 	at, err := parseAsOf(asOf, s.WS.Location)
 	if err != nil {
 		return r, false
@@ -225,6 +227,13 @@ type councilSource struct {
 	digests  map[string]string
 	progress *progress
 	ord      *orderedSource // the events in loading's order (batch_order.go)
+	// lineIDs has the readers give skipped events ids that live only
+	// until the next event is read (hooks.LineIDs), sparing a string an
+	// event: set by check, which only fingerprints ids here and hands the
+	// events to evaluator.EvaluateStream, which keeps none of a skipped
+	// event's (it holds a copy of the last id). Not for a consumer that
+	// may keep events (explain).
+	lineIDs bool
 }
 
 func (s *councilSource) next() (*event.Event, error) {
@@ -243,6 +252,9 @@ func (s *councilSource) next() (*event.Event, error) {
 			f, _ := historyFormat(s.files[0])
 			s.f, s.h = file, workspace.NewHashingReader(in)
 			s.r, _ = event.NewFormatReader(s.files[0], f, s.h, s.opts)
+			if s.lineIDs {
+				hooks.LineIDs.(func(*event.Reader))(s.r)
+			}
 			var size int64 // unknown for standard input: no share shown
 			if file != nil {
 				size = file.Size()
