@@ -1007,8 +1007,10 @@ func (h *dueHeap) Pop() any {
 // response names one request, and each of the five obligations a
 // response may discharge looked the request up in a map of its own, four
 // of them in vain; now the first look-up is remembered (last) and the
-// others are answered from it. Every change to the index forgets it, so
-// an answer is always the map's.
+// others are answered from it. Every change to the index sets it to the
+// changed id's new entry (a response that discharges one instance then
+// asks, for the next obligations, about the id it just dropped), so an
+// answer is always the map's.
 type keyIndex struct {
 	open map[string]openSet
 	// last is open[lastK] when lastOK.
@@ -1049,8 +1051,11 @@ func (x *keyIndex) put(id string, in *instance) {
 		}
 	}
 	x.open[id] = s
-	x.lastOK = false
+	x.remember(id, s)
 }
+
+// remember sets the last look-up to s, open[id] as it now is.
+func (x *keyIndex) remember(id string, s openSet) { x.lastK, x.last, x.lastOK = id, s, true }
 
 // drop removes o's instance filed under id. An instance is dropped when
 // an event discharges it, just after get found it under the same id.
@@ -1072,7 +1077,7 @@ func (x *keyIndex) drop(id string, o *obligation.Obligation) {
 	} else {
 		x.open[id] = s
 	}
-	x.lastOK = false
+	x.remember(id, s)
 }
 
 // find returns o's instance in s, or nil.
