@@ -26,15 +26,31 @@ type idSet struct {
 	// them find it still cached (docs/benchmarks.md, evalhot).
 	slots []uint64
 	// refs says where each id's bytes are, in the order added; only a
-	// tag match reads it.
+	// tag match reads it. An id added twice leaves its second copy
+	// unfiled there.
 	refs   []idRef
-	n      int // len(refs)
 	chunks [][]byte
+	// inTable counts the ids in the table.
+	inTable int
+	// batch holds the ids added since the table was last filed to (see
+	// add), nb of them.
+	batch [addBatch]batchedID
+	nb    int
+	sink  uint64 // fileBatch's reads ahead, kept so that they are made
 }
 
 type idRef struct{ chunk, off, len uint32 }
 
+// batchedID is an id waiting to be filed: its hash and place in refs.
+type batchedID struct {
+	hash uint64
+	ref  int
+}
+
 const idChunk = 1 << 16
+
+// addBatch is how many ids add collects before filing them in the table.
+const addBatch = 16
 
 func newIDSet() *idSet {
 	seed := maphash.MakeSeed()
@@ -52,10 +68,18 @@ func (s *idSet) bytes(r idRef) []byte { return s.chunks[r.chunk][r.off : r.off+r
 // idAt returns the id whose refs index slot sl holds.
 func (s *idSet) idAt(sl uint64) []byte { return s.bytes(s.refs[uint32(sl)-1]) }
 
-// has reports whether id is in the set.
-func (s *idSet) has(id string) bool { return s.find(s.hashOf(id), id) }
+// has reports whether id is in the set: in the batch or in the table.
+func (s *idSet) has(id string) bool {
+	h := s.hashOf(id)
+	for _, b := range s.batch[:s.nb] {
+		if b.hash == h && string(s.bytes(s.refs[b.ref])) == id {
+			return true
+		}
+	}
+	return s.find(h, id)
+}
 
-// find reports whether id, whose hash is h, is in the set.
+// find reports whether id, whose hash is h, is in the table.
 func (s *idSet) find(h uint64, id string) bool {
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
@@ -69,25 +93,52 @@ func (s *idSet) find(h uint64, id string) bool {
 	}
 }
 
-// add puts id in the set. The id is hashed once, for the look-up and the
-// insertion.
+// add puts id in the set. Its bytes are stored at once, but it is filed
+// in the table with the ids added after it, addBatch at a time
+// (fileBatch), and has looks through the batch meanwhile. Filing one id
+// is a probe of a table too large for the caches to keep: a miss of
+// each, which the processor waited for on every trigger of a long
+// history. The probes of a batch are independent of each other, so
+// their misses are waited for together.
 func (s *idSet) add(id string) {
-	h := s.hashOf(id)
-	if s.find(h, id) {
-		return
-	}
-	if 2*(s.n+1) > len(s.slots) {
-		s.grow()
-	}
 	s.refs = append(s.refs, s.store(id))
-	s.insert(h, s.n)
-	s.n++
+	s.batch[s.nb] = batchedID{s.hashOf(id), len(s.refs) - 1}
+	s.nb++
+	if s.nb == addBatch {
+		s.fileBatch()
+	}
 }
+
+// fileBatch files the batch's ids in the table, each unless it is there
+// already. It first reads each one's first slot, so that the misses are
+// all in flight before the first probe waits for one.
+func (s *idSet) fileBatch() {
+	batch := s.batch[:s.nb]
+	s.nb = 0
+	mask := uint64(len(s.slots) - 1)
+	for _, b := range batch {
+		s.sink ^= s.slots[b.hash&mask]
+	}
+	for _, b := range batch {
+		if s.find(b.hash, unsafeString(s.bytes(s.refs[b.ref]))) {
+			continue
+		}
+		if 2*(s.inTable+1) > len(s.slots) {
+			s.grow()
+		}
+		s.insert(b.hash, b.ref)
+		s.inTable++
+	}
+}
+
+// size is how many ids are in the set, counting one added twice in a
+// batch not yet filed twice.
+func (s *idSet) size() int { return s.inTable + s.nb }
 
 // reset empties the set, keeping its table's size and its first chunk.
 func (s *idSet) reset() {
 	clear(s.slots)
-	s.refs, s.n = s.refs[:0], 0
+	s.refs, s.inTable, s.nb = s.refs[:0], 0, 0
 	if len(s.chunks) > 0 {
 		s.chunks = append(s.chunks[:0], s.chunks[0][:0])
 	}
@@ -120,9 +171,12 @@ func (s *idSet) insert(h uint64, i int) {
 // between evaluations (seenIDs.spare), so a long history's grows in its
 // first evaluation only.
 func (s *idSet) grow() {
-	s.slots = make([]uint64, 2*len(s.slots))
-	for i, r := range s.refs {
-		s.insert(s.hashOf(unsafeString(s.bytes(r))), i)
+	old := s.slots
+	s.slots = make([]uint64, 2*len(old))
+	for _, sl := range old {
+		if sl != 0 {
+			s.insert(s.hashOf(unsafeString(s.idAt(sl))), int(uint32(sl)-1))
+		}
 	}
 }
 
@@ -162,7 +216,7 @@ func (s *seenIDs) add(id string) {
 	if s.cur == nil {
 		s.cur = s.fresh()
 	}
-	if s.cur.n >= seenCap {
+	if s.cur.size() >= seenCap {
 		// The generation forgotten is emptied and reused.
 		if s.old != nil {
 			s.old.reset()

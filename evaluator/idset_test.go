@@ -27,7 +27,7 @@ func TestIDSet(t *testing.T) {
 	}
 	require.True(t, s.has(""))
 	require.False(t, s.has("council-0-1"))
-	require.Equal(t, len(want), s.n)
+	require.Equal(t, len(want), s.size())
 }
 
 // A hash shared by different ids does not make them equal.
@@ -37,7 +37,7 @@ func TestIDSetCollisions(t *testing.T) {
 	for i := range 100 {
 		s.add(fmt.Sprint("id", i))
 	}
-	require.Equal(t, 100, s.n)
+	require.Equal(t, 100, s.size())
 	for i := range 100 {
 		require.True(t, s.has(fmt.Sprint("id", i)))
 	}
@@ -45,8 +45,9 @@ func TestIDSetCollisions(t *testing.T) {
 	require.False(t, s.has("i"))
 }
 
-// The compact table (a tag and a place a slot) agrees with a map over
-// ids of every length, through growth and after a reset that keeps the
+// The compact table (a tag and a place a slot), filed a batch at a time,
+// agrees with a map over ids of every length, many added twice, in the
+// batch and after it, through growth and after a reset that keeps the
 // table's size, also when every hash shares its tag (the top 32 bits) or
 // its place (the low bits).
 func TestIDSetAgreesWithAMapAcrossResets(t *testing.T) {
@@ -71,10 +72,12 @@ func TestIDSetAgreesWithAMapAcrossResets(t *testing.T) {
 				id := strings.Repeat("x", r.IntN(40)) + fmt.Sprint(r.IntN(n))
 				s.add(id)
 				want[id] = true
+				require.True(t, s.has(id), "%s round %d: %q just added", name, round, id)
 				probe := strings.Repeat("x", r.IntN(40)) + fmt.Sprint(r.IntN(n))
 				require.Equal(t, want[probe], s.has(probe), "%s round %d: %q", name, round, probe)
 			}
-			require.Equal(t, len(want), s.n, name)
+			s.fileBatch()
+			require.Equal(t, len(want), s.size(), name)
 			for id := range want {
 				require.True(t, s.has(id), "%s round %d: %q", name, round, id)
 			}
