@@ -151,8 +151,34 @@ type dirState struct {
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
-	// today remembers the day dayOf last worked out.
-	today dayMemo
+	// today remembers the day dayOf last worked out; dueEnds the ends of
+	// the days endOf last worked out.
+	today   dayMemo
+	dueEnds [16]dueEnd
+}
+
+// dueEnd is a day and its last instant in a direction's zone; set is
+// false until endOf fills it.
+type dueEnd struct {
+	day civil.Date
+	end time.Time
+	set bool
+}
+
+// endOf is due.End(ds.d.Location), remembered for the days last asked
+// about, one a day of the month modulo 16. Every triggered instance asks
+// for its due date's end, and End reads the zone's rules three times
+// (the next day's date, its midnight, and the check of it); the
+// triggers of a day fall due on a few days (7, 10 or 14 days on, in the
+// synthetic direction), each asked about again and again. The answer is
+// End's for the same day and zone, whatever the order of the questions.
+// TestEndOfAgreesWithEnd.
+func (ds *dirState) endOf(due civil.Date) time.Time {
+	m := &ds.dueEnds[due.Day%len(ds.dueEnds)]
+	if !m.set || m.day != due {
+		*m = dueEnd{day: due, end: due.End(ds.d.Location), set: true}
+	}
+	return m.end
 }
 
 // dayMemo is a day in a direction's zone and the instants on it, [from,
@@ -391,7 +417,7 @@ func (ds *dirState) holdTrigger(st *oblState, ev *event.Event, u *use) *event.Ev
 // after the direction stopped being in force or a later direction revoked
 // or replaced the obligation.
 func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basis string, trigger *event.Event) *instance {
-	dueAt := due.End(ds.d.Location)
+	dueAt := ds.endOf(due)
 	if !st.until.IsZero() && !dueAt.Before(st.until) {
 		return nil
 	}
