@@ -57,3 +57,37 @@ func TestDayOfAgreesWithCivilIn(t *testing.T) {
 		}
 	}
 }
+
+// endOf remembers days' ends; it must give civil.Date.End's instant for
+// every day, asked in any order and again and again, in zones whose
+// clocks change at midnight or that skipped a day (Apia, 30 Dec 2011),
+// for days whose day of the month is the same (1 and 17 March share a
+// place in the memo) and days that differ only in month or year.
+func TestEndOfAgreesWithEnd(t *testing.T) {
+	for _, name := range []string{"Europe/London", "America/Sao_Paulo", "America/Havana", "Pacific/Apia", "UTC"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no zone data for %s: %v", name, err)
+		}
+		ds := &dirState{d: &direction.Direction{Location: loc}}
+		r := rand.New(rand.NewPCG(7, 8))
+		day := civil.New(2008, time.January, 1)
+		for range 20_000 {
+			var d civil.Date
+			switch r.IntN(4) {
+			case 0: // a walk forward, as triggers come
+				day = day.AddDays(r.IntN(3))
+				d = day.AddDays(7 + 3*r.IntN(3))
+			case 1: // the same day of the month elsewhere
+				d = civil.New(2008+r.IntN(8), time.Month(1+r.IntN(12)), day.Day)
+			case 2: // the memo's neighbour: 16 days on or back
+				d = day.AddDays(16 * (1 - 2*r.IntN(2)))
+			default:
+				d = civil.New(2011, time.December, 28+r.IntN(4)) // Apia skipped the 30th
+			}
+			if got, want := ds.endOf(d), d.End(loc); got != want {
+				t.Fatalf("%s: endOf(%s) = %s, End gives %s", name, d, got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+			}
+		}
+	}
+}

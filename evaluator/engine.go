@@ -151,8 +151,34 @@ type dirState struct {
 	// due orders the undischarged instances by deadline, for a monitor.
 	due  dueHeap
 	made int
-	// today remembers the day dayOf last worked out.
-	today dayMemo
+	// today remembers the day dayOf last worked out; dueEnds the ends of
+	// the days endOf last worked out.
+	today   dayMemo
+	dueEnds [16]dueEnd
+}
+
+// dueEnd is a day and its last instant in a direction's zone; set is
+// false until endOf fills it.
+type dueEnd struct {
+	day civil.Date
+	end time.Time
+	set bool
+}
+
+// endOf is due.End(ds.d.Location), remembered for the days last asked
+// about, one a day of the month modulo 16. Every triggered instance asks
+// for its due date's end, and End reads the zone's rules three times
+// (the next day's date, its midnight, and the check of it); the
+// triggers of a day fall due on a few days (7, 10 or 14 days on, in the
+// synthetic direction), each asked about again and again. The answer is
+// End's for the same day and zone, whatever the order of the questions.
+// TestEndOfAgreesWithEnd.
+func (ds *dirState) endOf(due civil.Date) time.Time {
+	m := &ds.dueEnds[due.Day%len(ds.dueEnds)]
+	if !m.set || m.day != due {
+		*m = dueEnd{day: due, end: due.End(ds.d.Location), set: true}
+	}
+	return m.end
 }
 
 // dayMemo is a day in a direction's zone and the instants on it, [from,
@@ -391,7 +417,7 @@ func (ds *dirState) holdTrigger(st *oblState, ev *event.Event, u *use) *event.Ev
 // after the direction stopped being in force or a later direction revoked
 // or replaced the obligation.
 func (st *oblState) generate(ds *dirState, due civil.Date, opens time.Time, basis string, trigger *event.Event) *instance {
-	dueAt := due.End(ds.d.Location)
+	dueAt := ds.endOf(due)
 	if !st.until.IsZero() && !dueAt.Before(st.until) {
 		return nil
 	}
@@ -647,7 +673,15 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
 		k, _ := ds.fields.get(ev, st.keySlot, st.key)
-		in := st.open.get(k).find(st.o)
+		filed := st.open.get(k)
+		if filed.first != nil && u != nil && !u.triggered {
+			// An instance is filed under k, and ev has triggered none:
+			// an earlier event, added to seen, had the id k. The next
+			// keyed obligations retaining ev ask seen about k. (u is nil
+			// for an obligation a later one replaces: chain.go.)
+			ds.seen.known(k)
+		}
+		in := filed.find(st.o)
 		if in == nil {
 			return false, nil
 		}
@@ -1007,8 +1041,10 @@ func (h *dueHeap) Pop() any {
 // response names one request, and each of the five obligations a
 // response may discharge looked the request up in a map of its own, four
 // of them in vain; now the first look-up is remembered (last) and the
-// others are answered from it. Every change to the index forgets it, so
-// an answer is always the map's.
+// others are answered from it. Every change to the index sets it to the
+// changed id's new entry (a response that discharges one instance then
+// asks, for the next obligations, about the id it just dropped), so an
+// answer is always the map's.
 type keyIndex struct {
 	open map[string]openSet
 	// last is open[lastK] when lastOK.
@@ -1049,8 +1085,11 @@ func (x *keyIndex) put(id string, in *instance) {
 		}
 	}
 	x.open[id] = s
-	x.lastOK = false
+	x.remember(id, s)
 }
+
+// remember sets the last look-up to s, open[id] as it now is.
+func (x *keyIndex) remember(id string, s openSet) { x.lastK, x.last, x.lastOK = id, s, true }
 
 // drop removes o's instance filed under id. An instance is dropped when
 // an event discharges it, just after get found it under the same id.
@@ -1072,7 +1111,7 @@ func (x *keyIndex) drop(id string, o *obligation.Obligation) {
 	} else {
 		x.open[id] = s
 	}
-	x.lastOK = false
+	x.remember(id, s)
 }
 
 // find returns o's instance in s, or nil.

@@ -1,86 +1,144 @@
 package evaluator
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"unsafe"
+)
 
 // idSet is a set of event ids that costs the garbage collector nothing to
 // scan: the ids are copied into large byte chunks and found by an
-// open-addressing table of hashes and offsets, none of which holds a
-// pointer. A stream of millions of events adds to it the id of every event
-// that could trigger a keyed obligation (see dirState.seen), so a
-// map[string]struct{} of individually allocated strings made the
-// collector's work grow with the history. Membership is exact: a hash
-// match is confirmed by comparing the bytes.
+// open-addressing table, none of which holds a pointer. A stream of
+// millions of events adds to it the id of every event that could trigger
+// a keyed obligation (see dirState.seen), so a map[string]struct{} of
+// individually allocated strings made the collector's work grow with the
+// history. Membership is exact: a match of hashes is confirmed by
+// comparing the bytes.
 type idSet struct {
 	hashOf func(string) uint64 // tests force collisions with it
-	// slots holds each id's hash (0 marks an empty slot) beside where its
-	// bytes are, so that a probe reads one cache line, not one in a
-	// table of hashes and another in a table of places: the tables of
-	// a long history are megabytes, and nearly every probe missed twice.
-	slots  []idSlot
-	n      int
+	// slots is the table: each slot holds an id's tag (the top 32 bits
+	// of its hash) beside its place in refs, plus one (see slotOf); 0
+	// marks an empty slot. At 8 bytes a slot, a third of the 24 of a
+	// whole hash and place, the table of a generation of ids (seenCap)
+	// is a megabyte. Nearly every probe of a long history's table was a
+	// miss of every cache, since an evaluation streams hundreds of
+	// megabytes of events between two visits of one line; a table a
+	// third the size gets three times the visits a line, and more of
+	// them find it still cached (docs/benchmarks.md, evalhot).
+	slots []uint64
+	// refs says where each id's bytes are, in the order added; only a
+	// tag match reads it. An id added twice leaves its second copy
+	// unfiled there.
+	refs   []idRef
 	chunks [][]byte
-}
-
-type idSlot struct {
-	hash uint64
-	ref  idRef
+	// inTable counts the ids in the table.
+	inTable int
+	// batch holds the ids added since the table was last filed to (see
+	// add), nb of them.
+	batch [addBatch]batchedID
+	nb    int
+	sink  uint64 // fileBatch's reads ahead, kept so that they are made
 }
 
 type idRef struct{ chunk, off, len uint32 }
 
+// batchedID is an id waiting to be filed: its hash and place in refs.
+type batchedID struct {
+	hash uint64
+	ref  int
+}
+
 const idChunk = 1 << 16
+
+// addBatch is how many ids add collects before filing them in the table.
+const addBatch = 16
 
 func newIDSet() *idSet {
 	seed := maphash.MakeSeed()
-	return &idSet{hashOf: func(id string) uint64 { return maphash.String(seed, id) }, slots: make([]idSlot, 64)}
+	return &idSet{hashOf: func(id string) uint64 { return maphash.String(seed, id) }, slots: make([]uint64, 64)}
 }
 
-func (s *idSet) hash(id string) uint64 {
-	h := s.hashOf(id)
-	if h == 0 {
-		h = 1
-	}
-	return h
-}
+// slotOf packs the tag of hash h and refs index i into a slot.
+func slotOf(h uint64, i int) uint64 { return h>>32<<32 | uint64(i+1) }
+
+// sameTag reports whether slot sl holds an id whose hash has h's tag.
+func sameTag(sl, h uint64) bool { return sl>>32 == h>>32 }
 
 func (s *idSet) bytes(r idRef) []byte { return s.chunks[r.chunk][r.off : r.off+r.len] }
 
-// has reports whether id is in the set.
-func (s *idSet) has(id string) bool { return s.find(s.hash(id), id) }
+// idAt returns the id whose refs index slot sl holds.
+func (s *idSet) idAt(sl uint64) []byte { return s.bytes(s.refs[uint32(sl)-1]) }
 
-// find reports whether id, whose hash is h, is in the set.
+// has reports whether id is in the set: in the batch or in the table.
+func (s *idSet) has(id string) bool {
+	h := s.hashOf(id)
+	for _, b := range s.batch[:s.nb] {
+		if b.hash == h && string(s.bytes(s.refs[b.ref])) == id {
+			return true
+		}
+	}
+	return s.find(h, id)
+}
+
+// find reports whether id, whose hash is h, is in the table.
 func (s *idSet) find(h uint64, id string) bool {
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch sl := &s.slots[i]; sl.hash {
-		case 0:
+		sl := s.slots[i]
+		if sl == 0 {
 			return false
-		case h:
-			if string(s.bytes(sl.ref)) == id {
-				return true
-			}
+		}
+		if sameTag(sl, h) && string(s.idAt(sl)) == id {
+			return true
 		}
 	}
 }
 
-// add puts id in the set. The id is hashed once, for the look-up and the
-// insertion.
+// add puts id in the set. Its bytes are stored at once, but it is filed
+// in the table with the ids added after it, addBatch at a time
+// (fileBatch), and has looks through the batch meanwhile. Filing one id
+// is a probe of a table too large for the caches to keep: a miss of
+// each, which the processor waited for on every trigger of a long
+// history. The probes of a batch are independent of each other, so
+// their misses are waited for together.
 func (s *idSet) add(id string) {
-	h := s.hash(id)
-	if s.find(h, id) {
-		return
+	s.refs = append(s.refs, s.store(id))
+	s.batch[s.nb] = batchedID{s.hashOf(id), len(s.refs) - 1}
+	s.nb++
+	if s.nb == addBatch {
+		s.fileBatch()
 	}
-	if 2*(s.n+1) > len(s.slots) {
-		s.grow()
-	}
-	s.insert(h, s.store(id))
-	s.n++
 }
+
+// fileBatch files the batch's ids in the table, each unless it is there
+// already. It first reads each one's first slot, so that the misses are
+// all in flight before the first probe waits for one.
+func (s *idSet) fileBatch() {
+	batch := s.batch[:s.nb]
+	s.nb = 0
+	mask := uint64(len(s.slots) - 1)
+	for _, b := range batch {
+		s.sink ^= s.slots[b.hash&mask]
+	}
+	for _, b := range batch {
+		if s.find(b.hash, unsafeString(s.bytes(s.refs[b.ref]))) {
+			continue
+		}
+		if 2*(s.inTable+1) > len(s.slots) {
+			s.grow()
+		}
+		s.insert(b.hash, b.ref)
+		s.inTable++
+	}
+}
+
+// size is how many ids are in the set, counting one added twice in a
+// batch not yet filed twice.
+func (s *idSet) size() int { return s.inTable + s.nb }
 
 // reset empties the set, keeping its table's size and its first chunk.
 func (s *idSet) reset() {
 	clear(s.slots)
-	s.n = 0
+	s.refs, s.inTable, s.nb = s.refs[:0], 0, 0
 	if len(s.chunks) > 0 {
 		s.chunks = append(s.chunks[:0], s.chunks[0][:0])
 	}
@@ -98,24 +156,33 @@ func (s *idSet) store(id string) idRef {
 	return idRef{uint32(last), uint32(off), uint32(len(id))}
 }
 
-func (s *idSet) insert(h uint64, r idRef) {
+// insert files refs[i], whose hash is h, in the table.
+func (s *idSet) insert(h uint64, i int) {
 	mask := uint64(len(s.slots) - 1)
-	i := h & mask
-	for s.slots[i].hash != 0 {
-		i = (i + 1) & mask
+	k := h & mask
+	for s.slots[k] != 0 {
+		k = (k + 1) & mask
 	}
-	s.slots[i] = idSlot{h, r}
+	s.slots[k] = slotOf(h, i)
 }
 
+// grow doubles the table. A slot keeps only its hash's tag, so each id
+// is hashed again for its place in the larger table; tables are kept
+// between evaluations (seenIDs.spare), so a long history's grows in its
+// first evaluation only.
 func (s *idSet) grow() {
 	old := s.slots
-	s.slots = make([]idSlot, 2*len(old))
+	s.slots = make([]uint64, 2*len(old))
 	for _, sl := range old {
-		if sl.hash != 0 {
-			s.insert(sl.hash, sl.ref)
+		if sl != 0 {
+			s.insert(s.hashOf(unsafeString(s.idAt(sl))), int(uint32(sl)-1))
 		}
 	}
 }
+
+// unsafeString is b as a string without a copy, for hashing bytes that
+// are never written again (a chunk's bytes, once stored).
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // seenIDs remembers the ids of the most recent events that could trigger
 // a keyed obligation: between seenCap and 2·seenCap of them, in two
@@ -149,7 +216,7 @@ func (s *seenIDs) add(id string) {
 	if s.cur == nil {
 		s.cur = s.fresh()
 	}
-	if s.cur.n >= seenCap {
+	if s.cur.size() >= seenCap {
 		// The generation forgotten is emptied and reused.
 		if s.old != nil {
 			s.old.reset()
@@ -182,6 +249,14 @@ func (s *seenIDs) release(spare *[]*idSet) {
 	}
 	s.cur, s.old, s.lastOK = nil, nil, false
 }
+
+// known tells has that id is the id of an event observed before this
+// one, so that has answers yes without looking: a response that
+// discharged the instance its request made is retained by the other
+// keyed obligations only if has says no. It may say yes for an id the
+// generations have forgotten, which is the truth a set that never forgot
+// would tell. TestKnownSeenIsOnlyAnEarlierEvent.
+func (s *seenIDs) known(id string) { s.lastID, s.last, s.lastOK = id, true, true }
 
 func (s *seenIDs) has(id string) bool {
 	if !s.lastOK || s.lastID != id {

@@ -101,7 +101,8 @@ func (e *Env) atDayChecked(fn string, d civil.Date, t time.Time) ref.Val {
 func (e *Env) atDay(d civil.Date, t time.Time) ref.Val { return ts(e.atDayTime(d, t)) }
 
 func (e *Env) atDayTime(d civil.Date, t time.Time) time.Time {
-	r := time.Date(d.Year, d.Month, d.Day, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), e.loc)
+	hh, mm, ss := t.Clock() // one look-up of t's zone, where Hour, Minute and Second made one each
+	r := time.Date(d.Year, d.Month, d.Day, hh, mm, ss, t.Nanosecond(), e.loc)
 	if civil.In(r, e.loc) != d {
 		if !d.ExistsIn(e.loc) {
 			// The zone skipped d whole (Samoa, 30 Dec 2011): a time on it is
