@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dfe-tools/directions/evaluator"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/evaluator"
 )
 
 // A response that discharges the instance its request made tells the
