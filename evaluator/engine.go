@@ -673,15 +673,7 @@ func (st *oblState) discharge(ds *dirState, ev *event.Event, u *use) (bool, erro
 	if st.open != nil {
 		// Keyed: only the instance whose trigger ev names can qualify.
 		k, _ := ds.fields.get(ev, st.keySlot, st.key)
-		filed := st.open.get(k)
-		if filed.first != nil && u != nil && !u.triggered {
-			// An instance is filed under k, and ev has triggered none:
-			// an earlier event, added to seen, had the id k. The next
-			// keyed obligations retaining ev ask seen about k. (u is nil
-			// for an obligation a later one replaces: chain.go.)
-			ds.seen.known(k)
-		}
-		in := filed.find(st.o)
+		in := st.open.get(k).find(st.o)
 		if in == nil {
 			return false, nil
 		}

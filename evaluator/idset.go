@@ -250,14 +250,6 @@ func (s *seenIDs) release(spare *[]*idSet) {
 	s.cur, s.old, s.lastOK = nil, nil, false
 }
 
-// known tells has that id is the id of an event observed before this
-// one, so that has answers yes without looking: a response that
-// discharged the instance its request made is retained by the other
-// keyed obligations only if has says no. It may say yes for an id the
-// generations have forgotten, which is the truth a set that never forgot
-// would tell. TestKnownSeenIsOnlyAnEarlierEvent.
-func (s *seenIDs) known(id string) { s.lastID, s.last, s.lastOK = id, true, true }
-
 func (s *seenIDs) has(id string) bool {
 	if !s.lastOK || s.lastID != id {
 		s.lastID, s.lastOK = id, true
