@@ -77,9 +77,7 @@ func TestMarkTiesRunsMatchPlain(t *testing.T) {
 			}
 		}
 		want := make([]Finding, len(fs))
-		for i := range fs {
-			want[i] = fs[i] // the refs are only read
-		}
+		copy(want, fs) // the refs are only read
 		plainMarkTies(set, want)
 		markTies(set, fs)
 		require.Equal(t, want, fs, "seed %d", seed)
