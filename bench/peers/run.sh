@@ -17,7 +17,14 @@ go build -o "$T/gendata" ./cmd/gendata
 go build -o "$T/peers" ./bench/peers
 [ -d "$T/n6" ] || "$T/gendata" -out "$T/n6" -councils 1 -years 10 -noise 0.998 -requests 7 -seed 1
 H="$T/n6/council-001/history.jsonl"
-run() { name=$1; shift; /usr/bin/time -f "$name %e s wall %U+%S s cpu %M KB" "$@" > /dev/null 2>"$T/err" || true; tail -1 "$T/err"; }
+# check and stream exit 1 when a duty was breached, as they do on this
+# council; any other failure is reported, not timed.
+run() {
+  name=$1; shift
+  rc=0; /usr/bin/time -f "$name %e s wall %U+%S s cpu %M KB" "$@" > /dev/null 2>"$T/err" || rc=$?
+  if [ "$rc" -gt 1 ]; then echo "$name FAILED (exit $rc):" >&2; cat "$T/err" >&2; return 1; fi
+  tail -1 "$T/err"
+}
 for r in $(seq "$ROUNDS"); do
   run check "$T/directions" check --quiet --as-of 2028-12-31 --format json "$T/n6/council-001"
   [ -n "$BASE" ] && run check-baseline "$BASE" check --as-of 2028-12-31 --format json "$T/n6/council-001"
