@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
+	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/synth"
+	"github.com/dfe-tools/directions/obligation"
 )
 
 // WriteHistory writes a time-ordered, valid history with unique ids and
@@ -42,4 +44,23 @@ func TestWriteHistory(t *testing.T) {
 	}
 	require.Len(t, evs, n)
 	require.NoError(t, event.Validate(evs))
+}
+
+// The generated direction models the Barnet direction as the shipped
+// example does: what Essex and the Commissioner do are their roles
+// (expectations), every duty is held by the council, so validate and
+// check say nothing about roles for generated data.
+func TestDirectionRolesAsInTheExample(t *testing.T) {
+	d, err := direction.Parse("direction.yaml", synth.Direction("c", civil.New(2018, 1, 25)), direction.Options{})
+	require.NoError(t, err)
+	require.Len(t, d.Obligations, 12)
+	expectations := 0
+	for _, o := range d.Obligations {
+		if d.CouncilHolds(o.Holder) {
+			continue
+		}
+		assert.Equal(t, obligation.Expectation, o.Role, "%s is held by %s", o.ID, o.Holder)
+		expectations++
+	}
+	assert.Equal(t, 2, expectations)
 }
