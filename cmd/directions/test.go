@@ -140,7 +140,10 @@ func scenarioFiles(paths []string, lim yamlx.Limits) (scenarios, directions []st
 }
 
 func writeJUnitFile(name string, outcomes []*scenario.Outcome) error {
-	f, err := os.Create(name)
+	// Write-only, unlike os.Create: a named pipe then waits for its reader,
+	// as the shell's > does, rather than taking the report into its buffer
+	// and dropping it when no one has read it by the time we close.
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return err
 	}
