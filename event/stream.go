@@ -953,7 +953,7 @@ func number(s string) (any, error) {
 		return i, nil
 	}
 	if !strings.ContainsAny(s, ".eE") {
-		return nil, fmt.Errorf("the number %s does not fit a 64-bit integer; quote it to keep it as text", s)
+		return nil, fmt.Errorf("the whole number %s does not fit in 64 bits; quote it to keep it as text", s)
 	}
 	f, err := yamlx.Float(s)
 	if err != nil {

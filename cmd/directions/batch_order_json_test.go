@@ -112,7 +112,7 @@ func TestOutOfOrderJSONBadEventIsLoadingsError(t *testing.T) {
 	for _, bad := range []struct{ name, event, at, want string }{
 		{"no such day", `{"id":"bad","type":"report","at":"2018-02-30"}`, `"2018-02-30"`, "2018-02-30"},
 		{"duplicate key", `{"id":"bad","type":"report","at":"2018-03-01","type":"visit"}`, `"type":"visit"`, "duplicate key \"type\""},
-		{"over 64 bits", `{"id":"bad","type":"report","at":"2018-03-01","n":123456789012345678901}`, `123456789012345678901`, "does not fit a 64-bit integer"},
+		{"over 64 bits", `{"id":"bad","type":"report","at":"2018-03-01","n":123456789012345678901}`, `123456789012345678901`, "does not fit in 64 bits"},
 		{"lone surrogate", `{"id":"bad","type":"report","at":"2018-03-01","s":"e\ud800"}`, `\ud800`, "surrogate"},
 		{"missing comma", `{"id":"bad","type":"report" "at":"2018-03-01"}`, `"at":"2018-03-01"}`, "(is a comma missing?)"},
 	} {
