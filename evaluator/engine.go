@@ -194,8 +194,12 @@ type dayMemo struct {
 // it discharges: a dozen events share a day, and each conversion reads
 // the zone's rules. The day is remembered only when one UTC offset holds
 // over the whole of it (no clock change falls on it), so that every
-// instant in the span is on it; on other days every call converts.
-// TestDayOfAgreesWithCivilIn holds it to civil.In.
+// instant in the span is on it; on other days every call converts. The
+// offset is read at both ends of the day as well as the period ZoneBounds
+// gives: with Go's embedded (slim) zone data, past a zone's last listed
+// change, ZoneBounds gives the year's start and end for a period that a
+// change of standard offset cut short. TestDayOfAgreesWithCivilIn holds
+// it to civil.In, under the host's zone data and the embedded one.
 func (ds *dirState) dayOf(t time.Time) civil.Date {
 	m := &ds.today
 	if !t.Before(m.from) && t.Before(m.to) {
@@ -206,10 +210,17 @@ func (ds *dirState) dayOf(t time.Time) civil.Date {
 	*m = dayMemo{day: d}
 	from, to := d.Start(loc), d.AddDays(1).Start(loc)
 	if start, end := from.In(loc).ZoneBounds(); !start.After(from) && (end.IsZero() || !end.Before(to)) &&
-		civil.In(from, loc) == d && from.Before(to) {
+		civil.In(from, loc) == d && from.Before(to) && sameOffset(from, to.Add(-1), loc) {
 		m.from, m.to = from, to
 	}
 	return d
+}
+
+// sameOffset reports whether loc's offset from UTC is the same at a and b.
+func sameOffset(a, b time.Time, loc *time.Location) bool {
+	_, x := a.In(loc).Zone()
+	_, y := b.In(loc).Zone()
+	return x == y
 }
 
 // typeCase is what an event of one type may concern: obls, and for each

@@ -81,16 +81,11 @@ func (e *Env) fastTime(x ast.Expr) func(a *Activation) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		t := tv.Ev.At.In(e.loc)
+		d := civil.Of(t)
 		if fn == "addDays" {
 			if k > maxDays || k < -maxDays {
 				return time.Time{}, false
 			}
-			if r, ok := addDaysInPeriod(t, k); ok {
-				return r, true
-			}
-		}
-		d := civil.Of(t)
-		if fn == "addDays" {
 			d = d.AddDays(int(k))
 			if d.Year < 1 || d.Year > 9999 {
 				return time.Time{}, false
@@ -159,47 +154,3 @@ func intArg(x ast.Expr) func(a *Activation) (int64, bool) {
 	}
 	return nil
 }
-
-// addDaysInPeriod is addDays(t, k), as atDayTime works it out, in the
-// common case, without calendar arithmetic: when t and the instant k
-// whole days of 24 hours later both lie in one period of the zone's
-// offset, two days or more from either end of it, that instant has t's
-// clock time k days on (the offset is the same at both), and time.Date
-// finds it from that clock time (it looks the offset up at the clock
-// time read as UTC, less than two days from the instant, so in the same
-// period), so that atDayTime returns it. Elsewhere (a clock change
-// between them or near either, a step past periodDays, years near 1 or
-// 9999) ok is false and the caller works it out in full. It reads the
-// zone's rules once, where the full way reads them five times.
-// TestAddDaysInPeriodAgreesWithAtDayTime.
-//
-// t is read in the zone (Time.In), which leaves no monotonic clock
-// reading in it, so r, like time.Date's answer, has none either.
-func addDaysInPeriod(t time.Time, k int64) (time.Time, bool) {
-	if k > periodDays || k < -periodDays {
-		return time.Time{}, false
-	}
-	r := t.Add(time.Duration(k) * 24 * time.Hour)
-	lo, hi := t.Unix(), r.Unix()
-	if k < 0 {
-		lo, hi = hi, lo
-	}
-	if lo < minPeriodUnix || hi > maxPeriodUnix {
-		return time.Time{}, false
-	}
-	const margin = 2 * 24 * 3600 // seconds; offsets are well within a day
-	start, end := r.ZoneBounds()
-	if (!start.IsZero() && lo-margin < start.Unix()) || (!end.IsZero() && hi+margin >= end.Unix()) {
-		return time.Time{}, false
-	}
-	return r, true
-}
-
-// periodDays bounds addDaysInPeriod's steps (a Duration holds 292 years);
-// minPeriodUnix and maxPeriodUnix keep it from the years 1 and 9999,
-// where the full way checks the result's year.
-const (
-	periodDays    = 40_000
-	minPeriodUnix = -62_135_596_800 + 10*86400 // 0001-01-11 UTC
-	maxPeriodUnix = 253_402_300_799 - 10*86400 // 9999-12-21 UTC
-)

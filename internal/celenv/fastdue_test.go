@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/calendar"
-	"github.com/dfe-tools/directions/civil"
 	"github.com/dfe-tools/directions/event"
 	"github.com/dfe-tools/directions/internal/yamlx"
 )
@@ -107,79 +106,6 @@ func TestFastDueAgreesWithCEL(t *testing.T) {
 			default:
 				assert.Positive(t, took, "%s never took the Go path", expr)
 			}
-		}
-	}
-}
-
-// addDaysInPeriod must give atDayTime's instant, location and all,
-// whenever it answers: for trigger times around every clock change of
-// 2008 to 2020 and k days before and after them, in zones that change
-// by an hour (London, Santiago), at midnight (São Paulo, Havana), by
-// half an hour (Lord Howe), or skipped a day (Apia), and in UTC. It must
-// also answer for most times, or it saves nothing.
-func TestAddDaysInPeriodAgreesWithAtDayTime(t *testing.T) {
-	for _, name := range []string{"Europe/London", "America/Santiago", "America/Sao_Paulo", "America/Havana", "Australia/Lord_Howe", "Pacific/Apia", "UTC"} {
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			t.Skipf("no zone data for %s: %v", name, err)
-		}
-		e, err := New(loc, calendar.Default())
-		require.NoError(t, err)
-		var changes []time.Time
-		for at := time.Date(2008, 1, 1, 0, 0, 0, 0, loc); at.Year() < 2021; {
-			_, end := at.ZoneBounds()
-			if end.IsZero() {
-				break
-			}
-			changes = append(changes, end)
-			at = end
-		}
-		if name == "UTC" {
-			changes = []time.Time{time.Date(2018, 3, 25, 1, 0, 0, 0, loc)}
-		}
-		answered, asked := 0, 0
-		for _, c := range changes {
-			for _, k := range []int64{-400, -14, -2, -1, 0, 1, 2, 3, 7, 10, 14, 30, 200} {
-				for step := -4 * 24; step <= 4*24; step++ {
-					// Every quarter hour for a day either side of the
-					// change, and then every hour for three more; the
-					// trigger itself near the change, or k days before it.
-					d := time.Duration(step) * 15 * time.Minute
-					if step < -24 || step > 24 {
-						d = time.Duration(step) * time.Hour
-					}
-					for _, at := range []time.Time{c.Add(d), c.Add(d).Add(-time.Duration(k) * 24 * time.Hour)} {
-						at = at.Add(7*time.Second + 3)
-						tl := at.In(loc)
-						full := e.atDayTime(civil.Of(tl).AddDays(int(k)), tl)
-						asked++
-						got, ok := addDaysInPeriod(tl, k)
-						if !ok {
-							continue
-						}
-						answered++
-						if got != full {
-							t.Fatalf("%s: addDays(%s, %d): in period %s, in full %s", name, tl.Format(time.RFC3339Nano), k,
-								got.Format(time.RFC3339Nano), full.Format(time.RFC3339Nano))
-						}
-					}
-				}
-			}
-		}
-		// Around changes half the questions are near one; elsewhere nearly all are answered.
-		assert.Greater(t, answered, asked/4, "%s: answered %d of %d", name, answered, asked)
-		tl := time.Date(2018, 6, 14, 9, 0, 7, 0, loc)
-		_, ok := addDaysInPeriod(tl, 10)
-		assert.True(t, ok, "%s: a mid-June trigger, 10 days on, is weeks from any clock change", name)
-		// Near the years 1 and 9999 the full way checks the result's year,
-		// and a step of 200,000 days is past what a Duration holds: these
-		// are never answered here.
-		for _, c := range []struct {
-			at time.Time
-			k  int64
-		}{{time.Date(9999, 12, 25, 9, 0, 0, 0, loc), 10}, {time.Date(9999, 12, 25, 9, 0, 0, 0, loc), -3}, {time.Date(1, 1, 5, 9, 0, 0, 0, loc), -10}, {tl, 200_000}, {tl, -200_000}} {
-			_, ok := addDaysInPeriod(c.at, c.k)
-			assert.False(t, ok, "%s: addDays(%s, %d)", name, c.at, c.k)
 		}
 	}
 }
