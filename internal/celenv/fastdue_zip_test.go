@@ -31,9 +31,14 @@ func TestFastDueAgreesWithCELUnderEmbeddedZones(t *testing.T) {
 		require.NoError(t, err, "Go's embedded zone database")
 		e, err := New(loc, calendar.Default())
 		require.NoError(t, err)
+		host, err := time.LoadLocation(c.zone)
+		require.NoError(t, err)
+		he, err := New(host, calendar.Default())
+		require.NoError(t, err)
 		for _, expr := range []string{`addDays(trigger.at, 25)`, `addDays(trigger.at, 7)`, `addDays(trigger.at, -20)`} {
 			p := compileDue(t, e, expr)
 			require.NotNil(t, p.fast, expr)
+			hp := compileDue(t, he, expr)
 			for at := c.from; at.Before(c.to); at = at.Add(30 * time.Minute) {
 				a := &Activation{Trigger: EventValue{Ev: &event.Event{ID: "r", Type: "request", At: at}}}
 				got, ok := p.fast(a)
@@ -42,6 +47,10 @@ func TestFastDueAgreesWithCELUnderEmbeddedZones(t *testing.T) {
 				require.NoError(t, err)
 				want := out.(types.Timestamp).Time
 				require.True(t, want.Equal(got), "%s, trigger %s in %s: Go %s, CEL %s", expr, at.In(loc), c.zone, got, want)
+				// And the same instant as under the host's full zone data.
+				hout, _, err := hp.prg.Eval(a)
+				require.NoError(t, err)
+				require.True(t, hout.(types.Timestamp).Time.Equal(want), "%s, trigger %s in %s: embedded rules %s, host's %s", expr, at.In(loc), c.zone, want, hout)
 			}
 		}
 	}
