@@ -38,12 +38,7 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) int {
 		fs.Usage()
 		return exitInvalid
 	}
-	if tree, err := workspace.SplitTree(paths, env.yamlLimits()); err == nil && len(tree.Councils) > 1 {
-		names := make([]string, len(tree.Councils))
-		for i, c := range tree.Councils {
-			names[i] = c.Dir
-		}
-		env.errorf("directions explain: the paths hold %d council folders (%s); explain one council at a time", len(names), strings.Join(names, ", "))
+	if !oneCouncil(env, "explain", paths) {
 		return exitInvalid
 	}
 	defer useStdinSpool(ctx, env, paths)()

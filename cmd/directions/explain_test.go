@@ -130,7 +130,7 @@ func TestExplainErrors(t *testing.T) {
 
 	_, errs, code = runCLI("explain", "--obligation", "chair-quarterly-report", national)
 	assert.Equal(t, exitInvalid, code)
-	assert.Contains(t, errs, "explain one council at a time")
+	assert.Contains(t, errs, "explain reads one council at a time")
 }
 
 // Barnet 8(b) allows 5 working days (England and Wales). A request on

@@ -48,6 +48,9 @@ func runStream(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("directions stream: --window must be 0 or more, not %d", *window)
 		return exitInvalid
 	}
+	if !oneCouncil(env, "stream", paths) {
+		return exitInvalid
+	}
 	set, histories, vocab, err := loadForStream(paths, env.opts)
 	if err != nil {
 		env.errorf("%v", err)

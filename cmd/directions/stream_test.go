@@ -215,3 +215,44 @@ func TestStreamLoadsANamedSupposedDirection(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &report))
 	assert.Equal(t, sortedJSON(t, report.Findings), sortedJSON(t, lines))
 }
+
+// stream reads one council's feed. Given a tree of two councils it put
+// every council's events before every council's directions: here c1's
+// report met c2's duty, and stream exited 0 where check finds c2's duty
+// missed (audit of issue 11). A tree is now refused, as explain refuses
+// one, and each council streams on its own.
+func TestStreamRefusesATreeOfCouncils(t *testing.T) {
+	root := t.TempDir()
+	direction := func(council string) string {
+		return "id: d-" + council + "\ntitle: t\ncouncil: " + council + "\nissued_by: sos\nissued: 2020-01-01\n" +
+			"parties:\n  " + council + ": {name: C, role: directed authority}\n  sos: {name: S, role: issuer}\n" +
+			"obligations:\n  - id: rep\n    clause: \"1\"\n    holder: " + council + "\n    summary: report\n    source: test\n" +
+			"    once: {due: 'date(\"2020-03-01\")'}\n    satisfied_by: event.type == \"report\"\n"
+	}
+	for council, history := range map[string]string{
+		"c1": `{"id":"e1","type":"report","at":"2020-02-01"}` + "\n",
+		"c2": `{"id":"f1","type":"visit","at":"2020-05-01"}` + "\n",
+	} {
+		dir := filepath.Join(root, council)
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "direction.yaml"), []byte(direction(council)), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "history.jsonl"), []byte(history), 0o644))
+	}
+
+	out, errs, code := runCLI("stream", "--as-of", "2020-06-01", root)
+	assert.Equal(t, exitInvalid, code, errs)
+	assert.Empty(t, out, "no findings from a mixed stream")
+	assert.Contains(t, errs, "the paths hold 2 council folders")
+	assert.Contains(t, errs, "stream reads one council at a time")
+
+	_, errs, code = runCLI("check", "--as-of", "2020-06-01", root)
+	assert.Equal(t, exitBreaches, code, "check: c2's report was missed; %s", errs)
+
+	out, _, code = runCLI("stream", "--as-of", "2020-06-01", filepath.Join(root, "c1"))
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"status":"met","opens"`)
+	assert.Contains(t, out, `"discharged_by":{"id":"e1"`)
+	out, _, code = runCLI("stream", "--as-of", "2020-06-01", filepath.Join(root, "c2"))
+	assert.Equal(t, exitBreaches, code)
+	assert.Contains(t, out, `"status":"missed"`)
+}

@@ -135,3 +135,23 @@ func closeCouncils(cs []openCouncil) {
 		}
 	}
 }
+
+// oneCouncil reports whether paths hold at most one council folder (a
+// folder that directly holds a direction file), and when they hold more
+// says so on stderr for cmd, a command that reads one council: stream
+// and explain would otherwise put every council's events before every
+// council's directions, and one council's report could meet another's
+// duty. check, schedule and report take a tree council by council.
+func oneCouncil(env *cliEnv, cmd string, paths []string) bool {
+	tree, err := workspace.SplitTree(paths, env.yamlLimits())
+	if err != nil || len(tree.Councils) <= 1 {
+		return true // errors are the loader's to word, as before
+	}
+	names := make([]string, len(tree.Councils))
+	for i, c := range tree.Councils {
+		names[i] = c.Dir
+	}
+	env.errorf("directions %s: the paths hold %d council folders (%s); %s reads one council at a time (check, schedule and report take a tree council by council)",
+		cmd, len(names), strings.Join(names, ", "), cmd)
+	return false
+}
