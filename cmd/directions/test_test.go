@@ -108,7 +108,7 @@ func TestTestCommandUsage(t *testing.T) {
 
 	code, _, errs = runTestCmd("../../internal")
 	assert.Equal(t, exitInvalid, code)
-	assert.Contains(t, errs, "no scenario files in ../../internal")
+	assert.Contains(t, errs, "no direction, history or scenario files (.yaml, .yml, .json, .jsonl, .ndjson, .csv) found in ../../internal")
 }
 
 // A direction in a folder tested that no scenario names shows in the

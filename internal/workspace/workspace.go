@@ -104,6 +104,15 @@ func watch(name string, size int64, r io.Reader) io.Reader {
 // or a link to one) is refused at once, before it is opened: opening a
 // pipe waits for a writer and a device may never end. Stdin ("-") is kept
 // as it is.
+//
+// A directory named in paths may be a symbolic link to one: it is walked
+// as the directory ("lnk" reads as "lnk/" does). A symbolic link found
+// inside a walked directory is followed only to a file; a link to a
+// directory there, or one that leads nowhere, is refused rather than
+// skipped, since a council whose events folder is such a link would
+// otherwise be evaluated with no events. A named directory that holds no
+// file with a known extension is refused too: its history would count as
+// empty and every duty as missed.
 func Expand(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
@@ -122,15 +131,31 @@ func Expand(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		walk := p
+		if l, err := os.Lstat(p); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a link at its root; with a trailing
+			// separator the root's Lstat is the directory's.
+			walk = p + string(filepath.Separator)
+		}
+		before := len(out)
+		err = filepath.WalkDir(walk, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if path != p && strings.HasPrefix(d.Name(), ".") {
+			if path != walk && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				info, err := os.Stat(path) // follows the link
+				if err != nil {
+					return fmt.Errorf("%s is a symbolic link that leads nowhere (%v); remove it or point it at a file", path, err)
+				}
+				if info.IsDir() {
+					return fmt.Errorf("%s is a directory reached by a symbolic link, which is not followed inside a folder; name the directory itself", path)
+				}
 			}
 			if !d.IsDir() && hasExt(path) {
 				if !d.Type().IsRegular() {
@@ -148,6 +173,9 @@ func Expand(paths []string) ([]string, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(out) == before {
+			return nil, fmt.Errorf("no direction, history or scenario files (%s) found in %s", strings.Join(Extensions, ", "), p)
 		}
 	}
 	return out, nil
