@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/capped"
 	"github.com/dfe-tools/directions/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
@@ -177,7 +178,7 @@ func Read(name string, f Format, r io.Reader, opts Options) ([]Event, error) {
 func collect(rd *Reader) ([]Event, error) {
 	var chunks eventChunks
 	var shared sharedStrings
-	var errs diag.List
+	errs := capped.List{File: rd.name}
 	for {
 		ev, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -188,14 +189,14 @@ func collect(rd *Reader) ([]Event, error) {
 			if !errors.As(err, &list) {
 				return nil, err
 			}
-			errs = append(errs, list...)
+			errs.Append(list)
 			continue
 		}
-		if len(errs) == 0 {
+		if errs.Len() == 0 {
 			chunks.add(shared.clone(ev))
 		}
 	}
-	if err := errs.Err(); err != nil {
+	if err := errs.Problems().Err(); err != nil {
 		return nil, err
 	}
 	events := chunks.join()

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/dfe-tools/directions/diag"
+	"github.com/dfe-tools/directions/internal/capped"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
 )
@@ -82,17 +83,17 @@ func eachEvent(path string, opts event.Options, fn func(*event.Event)) diag.List
 	}
 	defer file.Close()
 	rd, _ := event.NewFormatReader(path, f, watch(path, file.Size(), file), opts)
+	problems := capped.List{File: path}
 	for {
 		ev, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return errs
+			return problems.Problems()
 		}
 		var list diag.List
 		switch {
 		case errors.As(err, &list):
-			errs = append(errs, list...)
+			problems.Append(list)
 		case err != nil:
-			errs = errs[:0]
 			errs.Append(diag.Position{File: path}, err)
 			return errs
 		default:
