@@ -6,9 +6,9 @@ import (
 	"io"
 
 	"github.com/dfe-tools/directions/diag"
-	"github.com/dfe-tools/directions/internal/capped"
 	"github.com/dfe-tools/directions/direction"
 	"github.com/dfe-tools/directions/event"
+	"github.com/dfe-tools/directions/internal/capped"
 )
 
 // Validate reports what Load reports about paths, with the same messages,
