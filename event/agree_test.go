@@ -109,6 +109,26 @@ func TestReadersAgreeOnTheRules(t *testing.T) {
 			"h.jsonl:1:55: not valid JSON: invalid surrogate pair `\\ud800\"}` in string: strings must be UTF-8 text"},
 		{"lone surrogate", "h.json", `[{"id":"e1","type":"report","at":"2018-04-20","note":"e\ud800"}]`,
 			"h.json:1:56: not valid JSON: invalid surrogate pair `\\ud800\"}]` in string: strings must be UTF-8 text"},
+		// Go's zero time, which exporters write for a missing date, and the
+		// year 0: validate took the first, the loaders refused it as "no
+		// time", stream in other words; every reader took the second
+		// (audit of issue 11).
+		{"zero time", "h.jsonl", `{"id":"e1","type":"report","at":"0001-01-01T00:00:00Z"}`,
+			`h.jsonl:1:33: at: "0001-01-01T00:00:00Z" is 1 January of the year 1, 00:00 UTC: the zero time that exporters write when a date is missing`},
+		{"zero time after the same day", "h.jsonl", `{"id":"e0","type":"visit","at":"0001-01-01T00:00:01Z"}` + "\n" + `{"id":"e1","type":"report","at":"0001-01-01T00:00:00Z"}`,
+			`h.jsonl:2:33: at: "0001-01-01T00:00:00Z" is 1 January of the year 1`},
+		{"zero time", "h.json", `[{"id":"e1","type":"report","at":"0001-01-01T00:00:00Z"}]`,
+			`h.json:1:34: events[0].at: "0001-01-01T00:00:00Z" is 1 January of the year 1`},
+		{"zero time", "h.yaml", "- {id: e1, type: report, at: 0001-01-01T00:00:00Z}\n",
+			`h.yaml:1:30: events[0].at: "0001-01-01T00:00:00Z" is 1 January of the year 1`},
+		{"zero time", "h.csv", "id,type,at\ne1,report,0001-01-01T00:00:00Z\n",
+			`h.csv:2:11: line 2.at: "0001-01-01T00:00:00Z" is 1 January of the year 1`},
+		{"year 0", "h.jsonl", `{"id":"e1","type":"report","at":"0000-01-01"}`,
+			`h.jsonl:1:33: at: "0000-01-01" is in the year 0, outside the years 1 to 9999 that dates may have`},
+		{"year 0", "h.yaml", "- {id: e1, type: report, at: 0000-06-01T12:00:00+01:00}\n",
+			`h.yaml:1:30: events[0].at: "0000-06-01T12:00:00+01:00" is in the year 0`},
+		{"year 0", "h.csv", "id,type,at\ne1,report,0000-01\n",
+			`h.csv:2:11: line 2.at: "0000-01" is in the year 0`},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.file, func(t *testing.T) {

@@ -818,6 +818,9 @@ func (r *Reader) sameDayAs(at []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t := time.Unix(r.lastDay+int64(c), 0).In(r.lastLoc)
+	if t.IsZero() {
+		return time.Time{}, false // ParseAt refuses the zero time, with its message
+	}
 	r.lastTime, r.lastClock = t, c
 	copy(r.lastAt[11:19], at[11:19])
 	return t, true

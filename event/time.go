@@ -21,10 +21,33 @@ import (
 // through slowTime, which words the errors. TestParseTimeFastAgreesWithSlow
 // holds the two to the same answers.
 func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
-	if t, dateOnly, ok := fastTime(s, loc); ok {
-		return t, dateOnly, nil
+	t, dateOnly, ok := fastTime(s, loc)
+	if !ok {
+		var err error
+		if t, dateOnly, err = slowTime(s, loc); err != nil {
+			return time.Time{}, false, err
+		}
 	}
-	return slowTime(s, loc)
+	if err := checkInstant(s, t); err != nil {
+		return time.Time{}, false, err
+	}
+	return t, dateOnly, nil
+}
+
+// checkInstant refuses two times every form can write: the year 0000,
+// outside the years 1 to 9999 that dates may have, and the instant
+// 0001-01-01T00:00:00Z, Go's zero time, which exporters write for a
+// missing date and which events and findings use to mean "no time".
+// Every reader comes here, so every command refuses them alike, at the
+// at's position.
+func checkInstant(s string, t time.Time) error {
+	if r := strings.TrimSpace(s); len(r) >= 4 && r[:4] == "0000" {
+		return fmt.Errorf("%q is in the year 0, outside the years 1 to 9999 that dates may have", s)
+	}
+	if t.IsZero() {
+		return fmt.Errorf("%q is 1 January of the year 1, 00:00 UTC: the zero time that exporters write when a date is missing; give the event's real date or time", s)
+	}
+	return nil
 }
 
 // ParseAt reads an event's at as every history reader does: what ParseTime
@@ -33,9 +56,6 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool, error) {
 // first day, dateOnly is true, and through is the last day it may be;
 // otherwise through is zero. A range of one day is that day.
 func ParseAt(s string, loc *time.Location) (t time.Time, dateOnly bool, through civil.Date, err error) {
-	if t, dateOnly, ok := fastTime(s, loc); ok {
-		return t, dateOnly, civil.Date{}, nil
-	}
 	if r := strings.TrimSpace(s); len(r) == 7 || strings.Contains(r, "..") {
 		rng, err := civil.ParseRange(r)
 		if err == nil {
@@ -50,9 +70,13 @@ func ParseAt(s string, loc *time.Location) (t time.Time, dateOnly bool, through 
 		if !rng.Exact() {
 			through = rng.Last
 		}
-		return rng.First.Start(loc), true, through, nil
+		t = rng.First.Start(loc)
+		if err := checkInstant(s, t); err != nil {
+			return time.Time{}, false, civil.Date{}, err
+		}
+		return t, true, through, nil
 	}
-	t, dateOnly, err = slowTime(s, loc)
+	t, dateOnly, err = ParseTime(s, loc)
 	return t, dateOnly, civil.Date{}, err
 }
 
