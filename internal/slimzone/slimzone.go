@@ -11,14 +11,21 @@ package slimzone
 import (
 	"archive/zip"
 	"io"
+	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"time"
 )
 
-// Load returns the zone name as Go's embedded database has it.
+// Load returns the zone name as Go's embedded database has it, read from
+// the Go installation's lib/time/zoneinfo.zip, the file time/tzdata
+// embeds (found with go env GOROOT: tests run under the go command).
 func Load(name string) (*time.Location, error) {
-	zr, err := zip.OpenReader(filepath.Join(runtime.GOROOT(), "lib", "time", "zoneinfo.zip"))
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.OpenReader(filepath.Join(strings.TrimSpace(string(out)), "lib", "time", "zoneinfo.zip"))
 	if err != nil {
 		return nil, err
 	}
