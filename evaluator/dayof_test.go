@@ -1,10 +1,12 @@
 package evaluator
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dfe-tools/directions/civil"
@@ -109,4 +111,44 @@ func TestEndOfAgreesWithEnd(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A zone whose clocks go back two hours at 01:00, from UTC-5 to UTC-7, so
+// that for an hour after the change the clock reads 23:xx of the day
+// before: the day's first instant (00:00 at UTC-5) and its last lie on
+// either side of instants that are on the day before. A memo that took
+// the day's span for granted would put them on the wrong day; both of
+// dayOf's guards (ZoneBounds, and the offset at both ends) refuse the
+// span, and the test fails with neither.
+func TestDayOfAClockGoingBackOverMidnight(t *testing.T) {
+	change := time.Date(2020, 6, 15, 6, 0, 0, 0, time.UTC) // 01:00 at UTC-5
+	loc, err := time.LoadLocationFromTZData("Test/Back", tzif(change.Unix(), -5*3600, -7*3600))
+	require.NoError(t, err)
+	ds := &dirState{d: &direction.Direction{Location: loc}}
+	day := civil.New(2020, 6, 15)
+	from := day.Start(loc)
+	for _, tm := range []time.Time{from, change.Add(-time.Minute), change, change.Add(30 * time.Minute), change.Add(59 * time.Minute), change.Add(time.Hour), day.AddDays(1).Start(loc).Add(-1)} {
+		require.Equal(t, civil.In(tm, loc), ds.dayOf(tm), "%s (%s)", tm.UTC().Format(time.RFC3339), tm.Format(time.RFC3339))
+	}
+	assert.Equal(t, civil.New(2020, 6, 14), civil.In(change.Add(30*time.Minute), loc), "the clock is back on the 14th")
+}
+
+// tzif is the zone file (TZif version 1) of a zone at offset before until
+// the Unix time at, and at offset after from then on.
+func tzif(at int64, before, after int32) []byte {
+	var b []byte
+	u32 := func(v uint32) { b = binary.BigEndian.AppendUint32(b, v) }
+	b = append(b, "TZif"...)
+	b = append(b, make([]byte, 16)...)             // version 1, reserved
+	for _, n := range []uint32{0, 0, 0, 1, 2, 8} { // isut, isstd, leap, time, type, char counts
+		u32(n)
+	}
+	u32(uint32(int32(at)))
+	b = append(b, 1) // the transition is to type 1
+	u32(uint32(before))
+	b = append(b, 0, 0) // not daylight saving, abbreviation at 0
+	u32(uint32(after))
+	b = append(b, 0, 4)
+	b = append(b, "AAA\x00BBB\x00"...)
+	return b
 }

@@ -199,7 +199,8 @@ type dayMemo struct {
 // gives: with Go's embedded (slim) zone data, past a zone's last listed
 // change, ZoneBounds gives the year's start and end for a period that a
 // change of standard offset cut short. TestDayOfAgreesWithCivilIn holds
-// it to civil.In, under the host's zone data and the embedded one.
+// it to civil.In, under the host's zone data and the embedded one;
+// TestDayOfAClockGoingBackOverMidnight fails with neither guard.
 func (ds *dirState) dayOf(t time.Time) civil.Date {
 	m := &ds.today
 	if !t.Before(m.from) && t.Before(m.to) {
